@@ -1,0 +1,125 @@
+#include "cli/app.hpp"
+
+#include "cli/term.hpp"
+#include "cmd/commands.hpp"
+#include "core/error.hpp"
+#include "core/version.hpp"
+#include "git/handle.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdio>
+#include <iostream>
+
+namespace wave::cli {
+
+namespace {
+
+constexpr std::array table{
+    Command{"plan", "Validate a plan and show its waves, critical path and overlaps", &cmd::plan},
+    Command{"owner", "Show which agent owns each path", &cmd::owner},
+};
+
+void print_main_help(std::FILE* out) {
+  fmt::print(out, "usage: git wave [--version] [-h | --help] <command> [<args>]\n\n");
+  fmt::print(out, "Run many coding agents on one repository, wave by wave, each in its own\n"
+                  "worktree and owning its own files.\n\n");
+  fmt::print(out, "commands:\n");
+  for (const auto& c : table) {
+    fmt::print(out, "   {:<10} {}\n", c.name, c.summary);
+  }
+  fmt::print(out, "\nSee 'git wave <command> -h' for a command's options, 'git help wave' for the manual.\n");
+}
+
+void print_error(const Error& e) {
+  const Painter paint = painter_for_stderr();
+  fmt::print(stderr, "{} {}\n", paint(Color::red, "error:"), e.what());
+  for (const auto& hint : e.hints()) {
+    fmt::print(stderr, "{} {}\n", paint(Color::yellow, "hint:"), hint);
+  }
+}
+
+int run(int argc, char** argv) {
+  Args args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    print_main_help(stdout);
+    return args.empty() ? exit_code::usage : exit_code::ok;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    fmt::print("git-wave version {}\n", version);
+    return exit_code::ok;
+  }
+  if (args[0] == "--list-cmds") {
+    for (const auto& c : table) {
+      fmt::print("{}\n", c.name);
+    }
+    return exit_code::ok;
+  }
+  const std::string name = args[0];
+  for (const auto& c : table) {
+    if (c.name == name) {
+      const git::Library libgit2;
+      return c.run(Args(args.begin() + 1, args.end()));
+    }
+  }
+  if (!name.empty() && name[0] == '-') {
+    throw UsageError(fmt::format("unknown option '{}'", name), {"see 'git wave -h'"});
+  }
+  std::vector<std::string> names;
+  for (const auto& c : table) {
+    names.emplace_back(c.name);
+  }
+  std::vector<std::string> hints;
+  if (auto best = util::nearest(name, names)) {
+    hints.push_back(fmt::format("did you mean '{}'?", *best));
+  } else {
+    hints.push_back("see 'git wave -h' for the list of commands");
+  }
+  throw UsageError(fmt::format("'{}' is not a git wave command", name), std::move(hints));
+}
+
+} // namespace
+
+std::span<const Command> commands() { return table; }
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const Exit& e) {
+    return e.code();
+  } catch (const Error& e) {
+    print_error(e);
+    return e.code();
+  } catch (const std::exception& e) {
+    print_error(Error(e.what()));
+    return exit_code::fatal;
+  }
+}
+
+std::unique_ptr<CLI::App> make_app(std::string_view name, std::string_view synopsis,
+                                   std::string_view description) {
+  auto app = std::make_unique<CLI::App>(std::string(description), fmt::format("git wave {}", name));
+  app->footer(fmt::format("usage: {}", synopsis));
+  app->get_formatter()->column_width(28);
+  return app;
+}
+
+void parse(CLI::App& app, const Args& args) {
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    fmt::print("{}", app.help());
+    throw Exit(exit_code::ok);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (!what.empty()) {
+      what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+    }
+    throw UsageError(what, {fmt::format("see '{} -h'", app.get_name())});
+  }
+}
+
+} // namespace wave::cli

@@ -1,0 +1,102 @@
+#include "cli/term.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+namespace wave::cli {
+
+std::optional<ColorWhen> parse_color_when(std::string_view value) {
+  if (value == "always" || value == "true" || value == "yes" || value == "on") {
+    return ColorWhen::always;
+  }
+  if (value == "never" || value == "false" || value == "no" || value == "off") {
+    return ColorWhen::never;
+  }
+  if (value == "auto") {
+    return ColorWhen::auto_;
+  }
+  return std::nullopt;
+}
+
+bool decide_color(const ColorInputs& in) {
+  std::optional<ColorWhen> when = in.flag;
+  if (!when && in.color_wave) {
+    when = parse_color_when(*in.color_wave);
+  }
+  if (!when && in.color_ui) {
+    when = parse_color_when(*in.color_ui);
+  }
+  switch (when.value_or(ColorWhen::auto_)) {
+  case ColorWhen::always:
+    return true;
+  case ColorWhen::never:
+    return false;
+  case ColorWhen::auto_:
+    break;
+  }
+  return in.is_tty && !in.term_dumb && !in.no_color_env;
+}
+
+std::string Painter::operator()(Color c, std::string_view text) const {
+  if (!m_enabled || c == Color::none) {
+    return std::string(text);
+  }
+  const char* code = "";
+  switch (c) {
+  case Color::none:
+    break;
+  case Color::bold:
+    code = "1";
+    break;
+  case Color::red:
+    code = "31";
+    break;
+  case Color::green:
+    code = "32";
+    break;
+  case Color::yellow:
+    code = "33";
+    break;
+  case Color::blue:
+    code = "34";
+    break;
+  case Color::magenta:
+    code = "35";
+    break;
+  case Color::cyan:
+    code = "36";
+    break;
+  case Color::dim:
+    code = "2";
+    break;
+  }
+  return fmt::format("\033[{}m{}\033[m", code, text);
+}
+
+namespace {
+ColorInputs env_inputs(int fd) {
+  ColorInputs in;
+  const char* no_color = std::getenv("NO_COLOR");
+  in.no_color_env = no_color != nullptr && *no_color != '\0';
+  const char* term = std::getenv("TERM");
+  in.term_dumb = term == nullptr || std::strcmp(term, "dumb") == 0;
+  in.is_tty = isatty(fd) != 0;
+  return in;
+}
+} // namespace
+
+Painter painter_for_stdout(std::optional<ColorWhen> flag, const std::optional<std::string>& color_wave,
+                           const std::optional<std::string>& color_ui) {
+  ColorInputs in = env_inputs(1);
+  in.flag = flag;
+  in.color_wave = color_wave;
+  in.color_ui = color_ui;
+  return Painter(decide_color(in));
+}
+
+Painter painter_for_stderr() { return Painter(decide_color(env_inputs(2))); }
+
+} // namespace wave::cli

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wave::cli {
+
+enum class ColorWhen { auto_, always, never };
+
+// Parses --color / color.* values the way git does: always|true, never|false, auto.
+std::optional<ColorWhen> parse_color_when(std::string_view value);
+
+struct ColorInputs {
+  std::optional<ColorWhen> flag;        // --color / --no-color
+  std::optional<std::string> color_wave; // git config color.wave
+  std::optional<std::string> color_ui;   // git config color.ui
+  bool no_color_env = false;             // NO_COLOR set and non-empty
+  bool term_dumb = false;                // TERM=dumb or unset
+  bool is_tty = false;
+};
+
+// git's precedence: flag, then color.wave, then color.ui, then auto. "auto"
+// means: a terminal, TERM not dumb, NO_COLOR unset.
+bool decide_color(const ColorInputs& in);
+
+enum class Color { none, bold, red, green, yellow, blue, magenta, cyan, dim };
+
+// What a command writes to the terminal: holds whether colour is on.
+class Painter {
+public:
+  explicit Painter(bool enabled = false) : m_enabled(enabled) {}
+  bool enabled() const noexcept { return m_enabled; }
+  std::string operator()(Color c, std::string_view text) const;
+
+private:
+  bool m_enabled;
+};
+
+// Decides colour for stdout (fd 1) from the environment and, when given, the
+// repository's configuration.
+Painter painter_for_stdout(std::optional<ColorWhen> flag, const std::optional<std::string>& color_wave,
+                           const std::optional<std::string>& color_ui);
+Painter painter_for_stderr();
+
+} // namespace wave::cli

@@ -1,0 +1,33 @@
+#include "git/check.hpp"
+
+#include <fmt/format.h>
+
+namespace wave::git {
+
+namespace {
+std::string message(std::string_view what, int rc) {
+  const git_error* e = git_error_last();
+  if (e != nullptr && e->message != nullptr && *e->message != '\0') {
+    return fmt::format("{}: {}", what, e->message);
+  }
+  return fmt::format("{}: libgit2 error {}", what, rc);
+}
+} // namespace
+
+GitError::GitError(std::string_view what, int rc) : Error(message(what, rc)), m_rc(rc) {}
+
+std::string oid_str(const git_oid& oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &oid);
+  return buf;
+}
+
+git_oid oid_from(std::string_view hex) {
+  git_oid oid;
+  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex.data(), hex.size()) < 0) {
+    throw Error(fmt::format("invalid object id '{}'", hex));
+  }
+  return oid;
+}
+
+} // namespace wave::git

@@ -1,0 +1,129 @@
+#include "git/repo.hpp"
+
+#include "git/check.hpp"
+
+#include <fmt/format.h>
+
+namespace wave::git {
+
+Repo open(const std::filesystem::path& dir) {
+  git_repository* raw = nullptr;
+  const int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND) {
+    throw Error(fmt::format("not a git repository (or any of the parent directories): {}", dir.string()));
+  }
+  check(rc, "cannot open repository");
+  return Repo(raw);
+}
+
+std::filesystem::path workdir(git_repository* repo) {
+  const char* wd = git_repository_workdir(repo);
+  if (wd == nullptr) {
+    throw Error("this operation must be run in a work tree",
+                exit_code::fatal, {"git wave needs a repository with a working tree, not a bare one"});
+  }
+  std::string s = wd;
+  while (s.size() > 1 && s.back() == '/') {
+    s.pop_back();
+  }
+  return s;
+}
+
+std::filesystem::path common_dir(git_repository* repo) {
+  std::string s = git_repository_commondir(repo);
+  while (s.size() > 1 && s.back() == '/') {
+    s.pop_back();
+  }
+  return s;
+}
+
+std::optional<std::string> current_branch(git_repository* repo) {
+  git_reference* raw = nullptr;
+  const int rc = git_reference_lookup(&raw, repo, "HEAD");
+  check(rc, "cannot read HEAD");
+  const Reference head(raw);
+  if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) {
+    return std::nullopt;
+  }
+  std::string_view target = git_reference_symbolic_target(head.get());
+  constexpr std::string_view prefix = "refs/heads/";
+  if (target.substr(0, prefix.size()) == prefix) {
+    target.remove_prefix(prefix.size());
+  }
+  return std::string(target);
+}
+
+std::optional<git_oid> resolve_commit(git_repository* repo, std::string_view refname) {
+  git_object* raw = nullptr;
+  const std::string spec(refname);
+  const int rc = git_revparse_single(&raw, repo, spec.c_str());
+  if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC || rc == GIT_EAMBIGUOUS) {
+    return std::nullopt;
+  }
+  check(rc, fmt::format("cannot resolve '{}'", refname));
+  const Object obj(raw);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT) < 0) {
+    return std::nullopt;
+  }
+  const Object commit(peeled);
+  return *git_object_id(commit.get());
+}
+
+Commit lookup_commit(git_repository* repo, const git_oid& id) {
+  git_commit* raw = nullptr;
+  check(git_commit_lookup(&raw, repo, &id), fmt::format("cannot read commit {}", oid_str(id)));
+  return Commit(raw);
+}
+
+Tree commit_tree(git_commit* commit) {
+  git_tree* raw = nullptr;
+  check(git_commit_tree(&raw, commit), "cannot read commit tree");
+  return Tree(raw);
+}
+
+std::optional<std::string> read_file(git_repository* repo, git_tree* tree, std::string_view path) {
+  git_tree_entry* raw = nullptr;
+  const std::string p(path);
+  const int rc = git_tree_entry_bypath(&raw, tree, p.c_str());
+  if (rc == GIT_ENOTFOUND) {
+    return std::nullopt;
+  }
+  check(rc, fmt::format("cannot look up '{}'", path));
+  const TreeEntry entry(raw);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) {
+    return std::nullopt;
+  }
+  git_blob* blob_raw = nullptr;
+  check(git_blob_lookup(&blob_raw, repo, git_tree_entry_id(entry.get())), fmt::format("cannot read '{}'", path));
+  const Blob blob(blob_raw);
+  const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+  return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+}
+
+std::optional<std::string> config_string(git_repository* repo, const char* key) {
+  git_config* raw = nullptr;
+  check(git_repository_config_snapshot(&raw, repo), "cannot read configuration");
+  const Config cfg(raw);
+  const char* value = nullptr;
+  const int rc = git_config_get_string(&value, cfg.get(), key);
+  if (rc == GIT_ENOTFOUND) {
+    return std::nullopt;
+  }
+  check(rc, fmt::format("cannot read configuration '{}'", key));
+  return std::string(value);
+}
+
+bool valid_ref_component(std::string_view name) {
+  if (name.empty() || name.find('/') != std::string_view::npos) {
+    return false;
+  }
+  const std::string ref = fmt::format("refs/heads/wave/x/{}", name);
+  int valid = 0;
+  if (git_reference_name_is_valid(&valid, ref.c_str()) < 0) {
+    return false;
+  }
+  return valid != 0;
+}
+
+} // namespace wave::git

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "git/handle.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// Small helpers over libgit2 used by many commands.
+namespace wave::git {
+
+// Opens the repository containing `dir` (like git's discovery). Throws Error
+// "not a git repository (or any of the parent directories): <dir>" otherwise.
+Repo open(const std::filesystem::path& dir = std::filesystem::current_path());
+
+// Working tree root of `repo` (with trailing slash removed); throws for a bare repository.
+std::filesystem::path workdir(git_repository* repo);
+
+// The common git dir (shared by all worktrees), where refs and hooks live.
+std::filesystem::path common_dir(git_repository* repo);
+
+// Short name of the branch HEAD points at ("main"), or nullopt when HEAD is
+// detached. An unborn branch is reported by name.
+std::optional<std::string> current_branch(git_repository* repo);
+
+// The object id `refname` resolves to (peeled to a commit), or nullopt when
+// the reference does not exist.
+std::optional<git_oid> resolve_commit(git_repository* repo, std::string_view refname);
+
+Commit lookup_commit(git_repository* repo, const git_oid& id);
+Tree commit_tree(git_commit* commit);
+
+// Contents of the blob at `path` in `tree`, or nullopt when there is none.
+std::optional<std::string> read_file(git_repository* repo, git_tree* tree, std::string_view path);
+
+// A configuration value (repository config including global/system), or nullopt.
+std::optional<std::string> config_string(git_repository* repo, const char* key);
+
+// Is `name` valid as one component of a branch name (wave/<run>/<agent>)?
+bool valid_ref_component(std::string_view name);
+
+} // namespace wave::git

@@ -1,0 +1,34 @@
+#include "plan/diagnostic.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace wave::plan {
+
+void Diagnostics::error(Location where, std::string message, std::string hint) {
+  items.push_back({Severity::error, where, std::move(message), std::move(hint)});
+}
+
+void Diagnostics::warning(Location where, std::string message, std::string hint) {
+  items.push_back({Severity::warning, where, std::move(message), std::move(hint)});
+}
+
+bool Diagnostics::has_errors() const noexcept { return count(Severity::error) > 0; }
+
+std::size_t Diagnostics::count(Severity s) const noexcept {
+  return static_cast<std::size_t>(
+      std::count_if(items.begin(), items.end(), [s](const Diagnostic& d) { return d.severity == s; }));
+}
+
+std::string format(const std::string& file, const Diagnostic& d) {
+  const char* kind = d.severity == Severity::error ? "error" : "warning";
+  std::string out = d.where.line > 0 ? fmt::format("{}:{}:{}: {}: {}", file, d.where.line, d.where.column, kind, d.message)
+                                     : fmt::format("{}: {}: {}", file, kind, d.message);
+  if (!d.hint.empty()) {
+    out += fmt::format("\nhint: {}", d.hint);
+  }
+  return out;
+}
+
+} // namespace wave::plan

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "plan/model.hpp"
+
+#include <string>
+#include <vector>
+
+namespace wave::plan {
+
+enum class Severity { error, warning };
+
+// One finding about a plan, positioned in its file when the position is known.
+struct Diagnostic {
+  Severity severity = Severity::error;
+  Location where;
+  std::string message;
+  std::string hint; // what to do; may be empty
+};
+
+struct Diagnostics {
+  std::string file; // plan file as shown in messages
+  std::vector<Diagnostic> items;
+
+  void error(Location where, std::string message, std::string hint = {});
+  void warning(Location where, std::string message, std::string hint = {});
+  bool has_errors() const noexcept;
+  std::size_t count(Severity s) const noexcept;
+};
+
+// "wave.toml:12:3: error: message" (no position: "wave.toml: error: ...").
+// The hint, if any, is a second line "hint: ...".
+std::string format(const std::string& file, const Diagnostic& d);
+
+} // namespace wave::plan

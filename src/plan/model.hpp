@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The plan as written in wave.toml: plain data, no TOML, no git, no CLI.
+namespace wave::plan {
+
+// 1-based position in the plan file; line 0 means "no position".
+struct Location {
+  int line = 0;
+  int column = 0;
+};
+
+// A string value together with where it was written.
+struct Located {
+  std::string value;
+  Location where;
+};
+
+struct Agent {
+  std::string name;
+  Location where;                         // of the [[agent]] table (its name = ...)
+  std::string task;
+  std::vector<Located> after;             // dependencies, by agent name
+  std::vector<Located> owns;              // git glob pathspecs
+  std::optional<int> wave;                // pin: may delay, never advance
+  Location wave_where;
+  bool exclusive = false;                 // alone in its wave
+  std::vector<std::string> gate;          // commands run in the agent's worktree
+  std::optional<std::chrono::milliseconds> estimate;
+  std::vector<std::string> setup;         // commands run in a new worktree
+  std::vector<std::string> copy;          // untracked files copied into a new worktree
+
+  bool read_only() const noexcept { return owns.empty(); }
+};
+
+struct Gate {
+  std::vector<std::string> commands;
+  std::chrono::milliseconds timeout = std::chrono::minutes(20);
+};
+
+enum class MergeStyle { merge, squash };
+enum class OverlapPolicy { error, split };
+
+struct Plan {
+  std::string file = "wave.toml";         // as shown in messages
+  std::string name;                       // run id: branches are wave/<name>/<agent>
+  std::string base;                       // integration branch; empty = current branch
+  int max_parallel = 6;
+  std::vector<Located> protected_paths;   // nobody may touch
+  Gate gate;
+  MergeStyle merge = MergeStyle::merge;
+  OverlapPolicy overlap = OverlapPolicy::error;
+  std::string worktrees;                  // where worktrees go; empty = default
+  std::vector<std::string> setup;         // run in every new worktree, before the agent's
+  std::vector<std::string> copy;          // untracked files copied into every new worktree
+  std::vector<Agent> agents;              // in plan order
+
+  // Index of the agent called `agent_name`, if any.
+  std::optional<std::size_t> find(std::string_view agent_name) const;
+};
+
+} // namespace wave::plan
