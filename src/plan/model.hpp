@@ -57,6 +57,7 @@ struct Plan {
   MergeStyle merge = MergeStyle::merge;
   OverlapPolicy overlap = OverlapPolicy::error;
   std::string worktrees;                  // worktree path template; empty = default_worktrees
+  Location worktrees_where;
   std::vector<std::string> setup;         // run in every new worktree, before the agent's
   std::vector<std::string> copy;          // untracked files copied into every new worktree
   std::vector<Agent> agents;              // in plan order
