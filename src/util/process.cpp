@@ -1,0 +1,225 @@
+#include "util/process.hpp"
+
+#include "core/error.hpp"
+#include "util/duration.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace wave::util {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+  void reset() {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+    fd = -1;
+  }
+};
+
+std::vector<std::string> build_env(const ProcessOptions& o) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const auto key = entry.substr(0, entry.find('='));
+    bool replaced = false;
+    for (const auto& [k, v] : o.env) {
+      if (k == key) {
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
+      out.emplace_back(entry);
+    }
+  }
+  for (const auto& [k, v] : o.env) {
+    out.push_back(k + "=" + v);
+  }
+  return out;
+}
+
+void write_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    const auto n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return;
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+} // namespace
+
+std::string ProcessResult::describe() const {
+  if (timed_out) {
+    return fmt::format("timed out after {}", format_duration(elapsed));
+  }
+  if (signal != 0) {
+    return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
+  }
+  return fmt::format("exit {}", exit_code);
+}
+
+ProcessResult run_process(const ProcessOptions& o) {
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) {
+    throw Error(fmt::format("cannot create pipe: {}", std::strerror(errno)));
+  }
+  Fd read_end(pipefd[0]);
+  Fd write_end(pipefd[1]);
+
+  Fd log_fd;
+  if (!o.log.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.log.parent_path(), ec);
+    log_fd.fd = ::open(o.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd.fd < 0) {
+      throw Error(fmt::format("cannot open log '{}': {}", o.log.string(), std::strerror(errno)));
+    }
+  }
+
+  const auto env_strings = build_env(o);
+  std::vector<char*> envp;
+  for (const auto& s : env_strings) {
+    envp.push_back(const_cast<char*>(s.c_str()));
+  }
+  envp.push_back(nullptr);
+  const std::string cwd = o.cwd.string();
+
+  const auto start = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    throw Error(fmt::format("cannot start '{}': {}", o.command, std::strerror(errno)));
+  }
+  if (pid == 0) {
+    // Child: own process group so a timeout can kill everything it started.
+    ::setpgid(0, 0);
+    const int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) {
+      ::dup2(devnull, 0);
+    }
+    ::dup2(pipefd[1], 1);
+    ::dup2(pipefd[1], 2);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
+      const auto msg = fmt::format("cannot change to '{}': {}\n", cwd, std::strerror(errno));
+      write_all(2, msg.data(), msg.size());
+      ::_exit(127);
+    }
+    const char* argv[] = {"/bin/sh", "-c", o.command.c_str(), nullptr};
+    ::execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid); // also in the parent, to close the race with kill()
+  write_end.reset();
+
+  ProcessResult result;
+  bool term_sent = false;
+  Clock::time_point term_at{};
+  char buf[65536];
+  bool open = true;
+  while (open) {
+    int wait_ms = -1;
+    const auto now = Clock::now();
+    if (o.timeout) {
+      const auto deadline = term_sent ? term_at + o.kill_grace : start + *o.timeout;
+      if (now >= deadline) {
+        if (!term_sent) {
+          result.timed_out = true;
+          ::kill(-pid, SIGTERM);
+          term_sent = true;
+          term_at = now;
+          continue;
+        }
+        ::kill(-pid, SIGKILL);
+        break; // the group is gone; grandchildren holding the pipe are killed too
+      }
+      wait_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+    }
+    pollfd p{read_end.fd, POLLIN, 0};
+    const int rc = ::poll(&p, 1, wait_ms);
+    if (rc < 0 && errno != EINTR) {
+      break;
+    }
+    if (rc <= 0) {
+      continue;
+    }
+    const auto n = ::read(read_end.fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      open = false;
+      break;
+    }
+    if (log_fd.fd >= 0) {
+      write_all(log_fd.fd, buf, static_cast<std::size_t>(n));
+    }
+    if (o.echo) {
+      write_all(2, buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  // Whatever the command left running in its group goes with it.
+  ::kill(-pid, SIGKILL);
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.signal = WTERMSIG(status);
+  }
+  return result;
+}
+
+std::string tail_lines(const std::filesystem::path& file, std::size_t lines) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return {};
+  }
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t pos = content.size();
+  if (pos > 0 && content[pos - 1] == '\n') {
+    --pos;
+  }
+  std::size_t count = 0;
+  while (pos > 0) {
+    --pos;
+    if (content[pos] == '\n' && ++count == lines) {
+      return content.substr(pos + 1);
+    }
+  }
+  return content;
+}
+
+} // namespace wave::util

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+// Running shell commands (gate and setup steps) the way a careful CI runner
+// does: in their own process group, output to a log file (and optionally
+// echoed), a timeout that kills the whole group.
+namespace wave::util {
+
+struct ProcessOptions {
+  std::string command;                                    // run as /bin/sh -c COMMAND
+  std::filesystem::path cwd;                              // empty: inherit
+  std::vector<std::pair<std::string, std::string>> env;   // added to (or replacing in) the environment
+  std::filesystem::path log;                              // stdout+stderr appended here; empty: none
+  bool echo = false;                                      // also copy output to our stderr
+  std::optional<std::chrono::milliseconds> timeout;       // kill the whole group after this
+  std::chrono::milliseconds kill_grace{2000};             // SIGTERM, then SIGKILL after this
+};
+
+struct ProcessResult {
+  int exit_code = -1;       // exit status when it exited normally, else -1
+  int signal = 0;           // terminating signal, if any
+  bool timed_out = false;   // killed because of the timeout
+  std::chrono::milliseconds elapsed{0};
+
+  bool ok() const noexcept { return exit_code == 0 && !timed_out; }
+  std::string describe() const; // "exit 2", "killed by signal 9", "timed out after 20m00s"
+};
+
+// Runs one command to completion. Never throws for the command's failure;
+// throws wave::Error only when the process cannot be started at all.
+ProcessResult run_process(const ProcessOptions& options);
+
+// The last `lines` lines of a log file (for showing a failing step's tail).
+std::string tail_lines(const std::filesystem::path& file, std::size_t lines);
+
+} // namespace wave::util
