@@ -11,7 +11,6 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <optional>
 
 namespace wave::cmd {
@@ -19,10 +18,10 @@ namespace wave::cmd {
 namespace {
 
 // The repository around the current directory, or nullopt outside one.
+// Found the way git finds it, GIT_DIR and GIT_CEILING_DIRECTORIES included.
 std::optional<git::Repo> find_repo() {
   git_repository* raw = nullptr;
-  const auto cwd = std::filesystem::current_path();
-  const int rc = git_repository_open_ext(&raw, cwd.c_str(), 0, nullptr);
+  const int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
   if (rc == GIT_ENOTFOUND) {
     return std::nullopt;
   }

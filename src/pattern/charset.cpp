@@ -115,7 +115,7 @@ std::optional<CharSet> named_class(std::string_view name) {
   return class_bytes(name);
 }
 
-std::optional<unsigned char> pick_readable(const CharSet &set) {
+std::optional<unsigned char> pick_readable(const CharSet& set) {
   static const std::vector<unsigned char> order = readable_order();
   for (const unsigned char c : order) {
     if (set.has(c)) {

@@ -38,7 +38,7 @@ public:
 
   void add(unsigned char c) { m_bits[c >> 6] |= bit(c); }
   void remove(unsigned char c) { m_bits[c >> 6] &= ~bit(c); }
-  void add(const CharSet &other) {
+  void add(const CharSet& other) {
     for (std::size_t i = 0; i < m_bits.size(); ++i) {
       m_bits[i] |= other.m_bits[i];
     }
@@ -46,7 +46,7 @@ public:
   bool has(unsigned char c) const { return (m_bits[c >> 6] & bit(c)) != 0; }
   bool empty() const { return (m_bits[0] | m_bits[1] | m_bits[2] | m_bits[3]) == 0; }
 
-  CharSet operator&(const CharSet &other) const {
+  CharSet operator&(const CharSet& other) const {
     CharSet s;
     for (std::size_t i = 0; i < m_bits.size(); ++i) {
       s.m_bits[i] = m_bits[i] & other.m_bits[i];
@@ -62,7 +62,7 @@ public:
     s.remove(0);
     return s;
   }
-  bool operator==(const CharSet &other) const = default;
+  bool operator==(const CharSet& other) const = default;
 
 private:
   static constexpr std::uint64_t bit(unsigned char c) { return std::uint64_t{1} << (c & 63U); }
@@ -78,6 +78,6 @@ std::optional<CharSet> named_class(std::string_view name);
 // The byte of `set` that reads best in an example path: letters first, then
 // digits, punctuation, space, high bytes, and control characters last.
 // nullopt when the set is empty.
-std::optional<unsigned char> pick_readable(const CharSet &set);
+std::optional<unsigned char> pick_readable(const CharSet& set);
 
 } // namespace wave::pattern

@@ -5,9 +5,9 @@ namespace wave::pattern {
 namespace {
 
 // Appends the wildcard tokens to `nfa` from `from`; returns the end state.
-Nfa::StateId add_tokens(Nfa &nfa, Nfa::StateId from, const std::vector<Token> &tokens) {
+Nfa::StateId add_tokens(Nfa& nfa, Nfa::StateId from, const std::vector<Token>& tokens) {
   Nfa::StateId at = from;
-  for (const auto &token : tokens) {
+  for (const auto& token : tokens) {
     switch (token.kind) {
     case Token::Kind::one: {
       const Nfa::StateId next = nfa.add_state();
@@ -36,7 +36,7 @@ Nfa::StateId add_tokens(Nfa &nfa, Nfa::StateId from, const std::vector<Token> &t
 
 // The literal rule (dir.c match_pathspec_item): the whole text, then nothing,
 // or '/' and anything; anything at all when the text ends with '/'.
-void add_literal_rule(Nfa &nfa, Nfa::StateId from, std::string_view rest_of_text, bool ends_with_slash) {
+void add_literal_rule(Nfa& nfa, Nfa::StateId from, std::string_view rest_of_text, bool ends_with_slash) {
   const Nfa::StateId end = nfa.add_literal(from, rest_of_text);
   nfa.set_accepting(end);
   if (ends_with_slash) {
@@ -52,10 +52,10 @@ void add_literal_rule(Nfa &nfa, Nfa::StateId from, std::string_view rest_of_text
 
 std::variant<Glob, PatternError> Glob::compile(std::string_view text) {
   auto parsed = parse(text);
-  if (auto *err = std::get_if<PatternError>(&parsed)) {
+  if (auto* err = std::get_if<PatternError>(&parsed)) {
     return *err;
   }
-  const auto &syntax = std::get<Syntax>(parsed);
+  const auto& syntax = std::get<Syntax>(parsed);
   Glob glob;
   glob.m_text = std::string(text);
   glob.m_literal_len = syntax.literal_len;
@@ -64,7 +64,8 @@ std::variant<Glob, PatternError> Glob::compile(std::string_view text) {
   glob.m_has_wild = !syntax.wild.empty();
 
   const Nfa::StateId head = glob.m_all.add_literal(0, text.substr(0, syntax.literal_len));
-  add_literal_rule(glob.m_all, head, text.substr(syntax.literal_len), text.back() == '/');
+  // The wildcard part first: its edges are tried first when overlap() picks
+  // a witness, which then favours readable bytes over the raw text's.
   if (glob.m_has_wild) {
     glob.m_all.set_accepting(add_tokens(glob.m_all, head, syntax.wild));
     Nfa wild;
@@ -72,6 +73,7 @@ std::variant<Glob, PatternError> Glob::compile(std::string_view text) {
     wild.finish();
     glob.m_wild = Program(wild);
   }
+  add_literal_rule(glob.m_all, head, text.substr(syntax.literal_len), text.back() == '/');
   glob.m_all.finish();
   return glob;
 }

@@ -28,7 +28,7 @@ public:
 
   bool matches(std::string_view path) const;
 
-  const std::string &text() const { return m_text; }
+  const std::string& text() const { return m_text; }
 
   // The longest leading directory every match starts with ("src/config" for
   // "src/config/**/*.json"), without a trailing slash; empty when none.
@@ -39,7 +39,7 @@ public:
   std::string_view literal_head() const;
 
   // The automaton of every path this pattern matches (for overlap()).
-  const Nfa &automaton() const { return m_all; }
+  const Nfa& automaton() const { return m_all; }
 
 private:
   Glob() = default;
@@ -54,10 +54,18 @@ private:
   Nfa m_all;      // both rules, from the start of the path
 };
 
+struct OverlapOptions {
+  // Only look for witnesses free of glob characters ('*', '?', '[', '\').
+  // Git's literal rule makes "**/*.md" own "**/*.md/a.c", so "**/*.md" and
+  // "**/*.c" overlap on that path; with this set they do not, as no real
+  // tree holds such names.
+  bool plain_witness = false;
+};
+
 // A path both `a` and `b` match, decided on the patterns alone (the files
 // need not exist), or nullopt when there is none. The witness is a valid
-// path (no empty, '.', '..' or '.git' component), among the shortest, made
-// of readable characters where the patterns leave a choice.
-std::optional<std::string> overlap(const Glob &a, const Glob &b);
+// path (no empty, '.', '..' or '.git' component), short, and made of
+// readable characters where the patterns leave a choice ("src/a.c").
+std::optional<std::string> overlap(const Glob& a, const Glob& b, const OverlapOptions& options = {});
 
 } // namespace wave::pattern

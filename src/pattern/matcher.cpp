@@ -30,7 +30,7 @@ template <class Fn> bool Matcher::each_candidate(std::string_view path, Fn fn) c
   }
 }
 
-void Matcher::matching(std::string_view path, std::vector<std::size_t> &out_ids) const {
+void Matcher::matching(std::string_view path, std::vector<std::size_t>& out_ids) const {
   out_ids.clear();
   each_candidate(path, [&](std::uint32_t index) {
     if (m_globs[index].matches(path)) {

@@ -24,7 +24,7 @@ public:
 
   // Fills `out_ids` (cleared first) with the ids of the globs matching
   // `path`, ascending, each once.
-  void matching(std::string_view path, std::vector<std::size_t> &out_ids) const;
+  void matching(std::string_view path, std::vector<std::size_t>& out_ids) const;
 
   // Whether any glob matches `path`.
   bool matches_any(std::string_view path) const;

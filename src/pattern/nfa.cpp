@@ -13,7 +13,7 @@ Nfa::StateId Nfa::add_state() {
   return static_cast<StateId>(m_states.size() - 1);
 }
 
-void Nfa::add_edge(StateId from, const CharSet &on, StateId to) {
+void Nfa::add_edge(StateId from, const CharSet& on, StateId to) {
   if (!on.empty()) {
     m_states[from].edges.push_back({on, to});
   }
@@ -37,7 +37,7 @@ Nfa::StateId Nfa::add_literal(StateId from, std::string_view text) {
   return at;
 }
 
-Nfa::StateId Nfa::add_loop(StateId from, const CharSet &on) {
+Nfa::StateId Nfa::add_loop(StateId from, const CharSet& on) {
   const StateId loop = add_state();
   add_epsilon(from, loop);
   add_edge(loop, on, loop);

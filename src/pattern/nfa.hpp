@@ -23,7 +23,7 @@ public:
   Nfa();
 
   StateId add_state();
-  void add_edge(StateId from, const CharSet &on, StateId to);
+  void add_edge(StateId from, const CharSet& on, StateId to);
   void add_epsilon(StateId from, StateId to);
   void set_accepting(StateId state);
 
@@ -31,16 +31,16 @@ public:
   StateId add_literal(StateId from, std::string_view text);
   // A fresh state reached from `from` without input that loops on `on`;
   // returns it (the language of `on`*).
-  StateId add_loop(StateId from, const CharSet &on);
+  StateId add_loop(StateId from, const CharSet& on);
 
   // Computes the epsilon closures; call once when the automaton is complete.
   void finish();
 
   std::size_t size() const { return m_states.size(); }
-  const std::vector<Edge> &edges(StateId state) const { return m_states[state].edges; }
+  const std::vector<Edge>& edges(StateId state) const { return m_states[state].edges; }
   bool accepting(StateId state) const { return m_states[state].accepting; }
   // `state` and every state reachable from it without input (after finish()).
-  const std::vector<StateId> &closure(StateId state) const { return m_states[state].closure; }
+  const std::vector<StateId>& closure(StateId state) const { return m_states[state].closure; }
 
 private:
   struct State {

@@ -1,13 +1,16 @@
-// overlap(): is there a path two globs both match? A breadth-first search
+// overlap(): is there a path two globs both match? A cheapest-first search
 // over the product of their automata, together with a small automaton that
-// keeps the path valid, so the first accepting state found gives one of the
-// shortest witnesses.
+// keeps the path valid; the first accepting state reached gives a short,
+// readable witness.
 #include "pattern/glob.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
-#include <deque>
+#include <functional>
+#include <optional>
+#include <queue>
+#include <string>
+#include <tuple>
 #include <vector>
 
 namespace wave::pattern {
@@ -45,64 +48,102 @@ std::optional<Component> step(Component k, unsigned char c) {
   }
 }
 
-// Bytes the component automaton tells apart; one witness byte is tried from
-// each, the most readable first.
-const std::array<CharSet, 6> &byte_groups() {
-  static const std::array<CharSet, 6> groups = [] {
-    std::array<CharSet, 6> g;
-    const std::string_view special = "/.gGiItT";
-    for (unsigned c = 1; c < 256; ++c) {
-      if (special.find(static_cast<char>(c)) == std::string_view::npos) {
-        g[0].add(static_cast<unsigned char>(c));
-      }
+// The component automaton tells apart '/', '.', g, i, t (either case) and
+// all other bytes. One witness byte is tried from each such group: the most
+// readable of the others, then these.
+const CharSet& ordinary_bytes() {
+  static const CharSet ordinary = [] {
+    CharSet s = CharSet::any();
+    for (const char c : std::string_view("/.gGiItT")) {
+      s.remove(static_cast<unsigned char>(c));
     }
-    g[1] = CharSet::of('g');
-    g[1].add('G');
-    g[2] = CharSet::of('i');
-    g[2].add('I');
-    g[3] = CharSet::of('t');
-    g[3].add('T');
-    g[4] = CharSet::of('.');
-    g[5] = CharSet::of('/');
-    return g;
+    return s;
   }();
-  return groups;
+  return ordinary;
 }
 
+// Calls `fn(c)` with one byte of `set` from each group.
+template <class Fn> void each_distinct_byte(const CharSet& set, Fn fn) {
+  if (const auto c = pick_readable(set & ordinary_bytes())) {
+    fn(*c);
+  }
+  for (const std::string_view group : {"gG", "iI", "tT", ".", "/"}) {
+    for (const char c : group) {
+      if (set.has(static_cast<unsigned char>(c))) {
+        fn(static_cast<unsigned char>(c));
+        break;
+      }
+    }
+  }
+}
+
+// What a byte adds to a witness's cost: the search returns the cheapest
+// witness, so letters and digits win over punctuation, and a component does
+// not start with '.' unless it must ("src/a.c" rather than "src/.c").
+unsigned cost(unsigned char c, Component k) {
+  const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (alnum || c == '/' || c == '_' || c == '-') {
+    return 2;
+  }
+  if (c == '.') {
+    return k == Component::empty ? 5 : 2;
+  }
+  if (c > ' ' && c < 127) {
+    return 3;
+  }
+  return c == ' ' ? 4 : 8;
+}
+
+// Cheapest-first search of the product of two automata and the component
+// automaton; node ids pack (state of a, state of b, component state).
 class ProductSearch {
 public:
-  ProductSearch(const Nfa &a, const Nfa &b)
-      : m_a(a), m_b(b), m_parent(a.size() * b.size() * component_states, unvisited),
-        m_byte(m_parent.size(), 0) {}
+  ProductSearch(const Nfa& a, const Nfa& b, const CharSet& allowed)
+      : m_a(a), m_b(b), m_allowed(allowed), m_cost(a.size() * b.size() * component_states, unreached),
+        m_parent(m_cost.size(), 0), m_byte(m_cost.size(), 0) {}
 
   std::optional<std::string> run();
 
 private:
-  static constexpr std::int64_t unvisited = -2;
-  static constexpr std::int64_t root = -1;
+  static constexpr unsigned unreached = ~0U;
+  using Entry = std::tuple<unsigned, std::size_t, std::size_t>; // cost, order, node
 
   std::size_t id(Nfa::StateId sa, Nfa::StateId sb, Component k) const {
     return (static_cast<std::size_t>(sa) * m_b.size() + sb) * component_states + static_cast<std::size_t>(k);
   }
+  Component component(std::size_t node) const { return static_cast<Component>(node % component_states); }
+  Nfa::StateId state_a(std::size_t node) const {
+    return static_cast<Nfa::StateId>(node / component_states / m_b.size());
+  }
+  Nfa::StateId state_b(std::size_t node) const {
+    return static_cast<Nfa::StateId>((node / component_states) % m_b.size());
+  }
   bool accepts(std::size_t node) const;
   void expand(std::size_t node);
-  void visit(std::size_t from, std::size_t to, unsigned char c);
+  void relax(std::size_t from, std::size_t to, unsigned char c);
   std::string witness(std::size_t node) const;
 
-  const Nfa &m_a;
-  const Nfa &m_b;
-  std::vector<std::int64_t> m_parent;
+  const Nfa& m_a;
+  const Nfa& m_b;
+  CharSet m_allowed; // bytes a witness may hold
+  std::vector<unsigned> m_cost;
+  std::vector<std::size_t> m_parent;
   std::vector<unsigned char> m_byte;
-  std::deque<std::size_t> m_queue;
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> m_queue;
+  std::size_t m_order = 0;
 };
 
 std::optional<std::string> ProductSearch::run() {
   const std::size_t start = id(0, 0, Component::empty);
-  m_parent[start] = root;
-  m_queue.push_back(start);
+  m_cost[start] = 0;
+  m_parent[start] = start;
+  m_queue.emplace(0, m_order++, start);
   while (!m_queue.empty()) {
-    const std::size_t node = m_queue.front();
-    m_queue.pop_front();
+    const auto [cost_so_far, order, node] = m_queue.top();
+    m_queue.pop();
+    if (cost_so_far != m_cost[node]) {
+      continue; // a cheaper way here was found after this entry
+    }
     if (accepts(node)) {
       return witness(node);
     }
@@ -112,57 +153,50 @@ std::optional<std::string> ProductSearch::run() {
 }
 
 bool ProductSearch::accepts(std::size_t node) const {
-  const auto k = static_cast<Component>(node % component_states);
-  if (!can_end(k)) {
+  if (!can_end(component(node))) {
     return false;
   }
-  const auto sb = static_cast<Nfa::StateId>((node / component_states) % m_b.size());
-  const auto sa = static_cast<Nfa::StateId>(node / component_states / m_b.size());
-  const auto &ca = m_a.closure(sa);
-  const auto &cb = m_b.closure(sb);
+  const auto& ca = m_a.closure(state_a(node));
+  const auto& cb = m_b.closure(state_b(node));
   return std::any_of(ca.begin(), ca.end(), [&](auto s) { return m_a.accepting(s); }) &&
          std::any_of(cb.begin(), cb.end(), [&](auto s) { return m_b.accepting(s); });
 }
 
 void ProductSearch::expand(std::size_t node) {
-  const auto k = static_cast<Component>(node % component_states);
-  const auto sb = static_cast<Nfa::StateId>((node / component_states) % m_b.size());
-  const auto sa = static_cast<Nfa::StateId>(node / component_states / m_b.size());
-  for (const auto xa : m_a.closure(sa)) {
-    for (const auto &ea : m_a.edges(xa)) {
-      for (const auto xb : m_b.closure(sb)) {
-        for (const auto &eb : m_b.edges(xb)) {
-          const CharSet both = ea.on & eb.on;
+  const Component k = component(node);
+  for (const auto xa : m_a.closure(state_a(node))) {
+    for (const auto& ea : m_a.edges(xa)) {
+      for (const auto xb : m_b.closure(state_b(node))) {
+        for (const auto& eb : m_b.edges(xb)) {
+          const CharSet both = ea.on & eb.on & m_allowed;
           if (both.empty()) {
             continue;
           }
-          for (const auto &group : byte_groups()) {
-            const auto c = pick_readable(both & group);
-            if (!c) {
-              continue;
+          each_distinct_byte(both, [&](unsigned char c) {
+            if (const auto next = step(k, c)) {
+              relax(node, id(ea.to, eb.to, *next), c);
             }
-            if (const auto next = step(k, *c)) {
-              visit(node, id(ea.to, eb.to, *next), *c);
-            }
-          }
+          });
         }
       }
     }
   }
 }
 
-void ProductSearch::visit(std::size_t from, std::size_t to, unsigned char c) {
-  if (m_parent[to] != unvisited) {
+void ProductSearch::relax(std::size_t from, std::size_t to, unsigned char c) {
+  const unsigned total = m_cost[from] + cost(c, component(from));
+  if (total >= m_cost[to]) {
     return;
   }
-  m_parent[to] = static_cast<std::int64_t>(from);
+  m_cost[to] = total;
+  m_parent[to] = from;
   m_byte[to] = c;
-  m_queue.push_back(to);
+  m_queue.emplace(total, m_order++, to);
 }
 
 std::string ProductSearch::witness(std::size_t node) const {
   std::string path;
-  for (std::size_t at = node; m_parent[at] != root; at = static_cast<std::size_t>(m_parent[at])) {
+  for (std::size_t at = node; m_parent[at] != at; at = m_parent[at]) {
     path.push_back(static_cast<char>(m_byte[at]));
   }
   std::reverse(path.begin(), path.end());
@@ -178,11 +212,17 @@ bool heads_compatible(std::string_view a, std::string_view b) {
 
 } // namespace
 
-std::optional<std::string> overlap(const Glob &a, const Glob &b) {
+std::optional<std::string> overlap(const Glob& a, const Glob& b, const OverlapOptions& options) {
   if (!heads_compatible(a.literal_head(), b.literal_head())) {
     return std::nullopt;
   }
-  return ProductSearch(a.automaton(), b.automaton()).run();
+  CharSet allowed = CharSet::any();
+  if (options.plain_witness) {
+    for (const char c : std::string_view("*?[\\")) {
+      allowed.remove(static_cast<unsigned char>(c));
+    }
+  }
+  return ProductSearch(a.automaton(), b.automaton(), allowed).run();
 }
 
 } // namespace wave::pattern

@@ -10,7 +10,7 @@ constexpr std::size_t word_bits = 64;
 
 } // namespace
 
-Program::Program(const Nfa &nfa) : m_words((nfa.size() + word_bits - 1) / word_bits) {
+Program::Program(const Nfa& nfa) : m_words((nfa.size() + word_bits - 1) / word_bits) {
   assign_classes(nfa);
   fill_table(nfa);
   m_start.assign(m_words, 0);
@@ -25,12 +25,12 @@ Program::Program(const Nfa &nfa) : m_words((nfa.size() + word_bits - 1) / word_b
 
 // Refines the partition of bytes by every edge label: two bytes share a class
 // when every edge takes both or neither.
-void Program::assign_classes(const Nfa &nfa) {
+void Program::assign_classes(const Nfa& nfa) {
   m_class.fill(0);
   std::size_t classes = 1;
   std::array<int, 512> renumber{};
   for (Nfa::StateId s = 0; s < nfa.size(); ++s) {
-    for (const auto &edge : nfa.edges(s)) {
+    for (const auto& edge : nfa.edges(s)) {
       renumber.fill(-1);
       std::size_t count = 0;
       for (unsigned c = 0; c < 256; ++c) {
@@ -46,13 +46,13 @@ void Program::assign_classes(const Nfa &nfa) {
   m_classes = classes;
 }
 
-void Program::add_closure(const Nfa &nfa, Nfa::StateId state, Word *mask) const {
+void Program::add_closure(const Nfa& nfa, Nfa::StateId state, Word* mask) const {
   for (const Nfa::StateId s : nfa.closure(state)) {
     mask[s / word_bits] |= Word{1} << (s % word_bits);
   }
 }
 
-void Program::fill_table(const Nfa &nfa) {
+void Program::fill_table(const Nfa& nfa) {
   // One representative byte per class.
   std::vector<unsigned char> sample(m_classes, 0);
   for (unsigned c = 256; c-- > 0;) {
@@ -61,8 +61,8 @@ void Program::fill_table(const Nfa &nfa) {
   m_next.assign(nfa.size() * m_classes * m_words, 0);
   for (Nfa::StateId s = 0; s < nfa.size(); ++s) {
     for (std::size_t k = 0; k < m_classes; ++k) {
-      Word *mask = &m_next[(s * m_classes + k) * m_words];
-      for (const auto &edge : nfa.edges(s)) {
+      Word* mask = &m_next[(s * m_classes + k) * m_words];
+      for (const auto& edge : nfa.edges(s)) {
         if (edge.on.has(sample[k])) {
           add_closure(nfa, edge.to, mask);
         }
@@ -105,7 +105,7 @@ bool Program::matches_many_words(std::string_view text) const {
     for (std::size_t w = 0; w < m_words; ++w) {
       for (Word rest = live[w]; rest != 0; rest &= rest - 1) {
         const std::size_t s = w * word_bits + static_cast<std::size_t>(std::countr_zero(rest));
-        const Word *row = &m_next[(s * m_classes + k) * m_words];
+        const Word* row = &m_next[(s * m_classes + k) * m_words];
         for (std::size_t i = 0; i < m_words; ++i) {
           next[i] |= row[i];
           any = any || row[i] != 0;

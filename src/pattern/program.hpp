@@ -16,16 +16,16 @@ namespace wave::pattern {
 class Program {
 public:
   Program() = default;
-  explicit Program(const Nfa &nfa);
+  explicit Program(const Nfa& nfa);
 
   bool matches(std::string_view text) const;
 
 private:
   using Word = std::uint64_t;
 
-  void assign_classes(const Nfa &nfa);
-  void fill_table(const Nfa &nfa);
-  void add_closure(const Nfa &nfa, Nfa::StateId state, Word *mask) const;
+  void assign_classes(const Nfa& nfa);
+  void fill_table(const Nfa& nfa);
+  void add_closure(const Nfa& nfa, Nfa::StateId state, Word* mask) const;
   bool matches_one_word(std::string_view text) const;
   bool matches_many_words(std::string_view text) const;
 

@@ -48,13 +48,13 @@ class Tokenizer {
 public:
   Tokenizer(std::string_view rest, std::size_t base) : m_text(rest), m_base(base) {}
 
-  std::optional<PatternError> run(std::vector<Token> &out);
+  std::optional<PatternError> run(std::vector<Token>& out);
 
 private:
-  std::optional<PatternError> read_escape(std::vector<Token> &out);
-  void read_stars(std::vector<Token> &out);
-  std::optional<PatternError> read_bracket(std::vector<Token> &out);
-  std::optional<PatternError> read_class(std::size_t &p, CharSet &set, bool &was_class);
+  std::optional<PatternError> read_escape(std::vector<Token>& out);
+  void read_stars(std::vector<Token>& out);
+  std::optional<PatternError> read_bracket(std::vector<Token>& out);
+  std::optional<PatternError> read_class(std::size_t& p, CharSet& set, bool& was_class);
   PatternError unbalanced(std::size_t open) const { return error_at(m_base + open, "unbalanced '['"); }
   bool at(std::size_t p, char c) const { return p < m_text.size() && m_text[p] == c; }
 
@@ -63,7 +63,7 @@ private:
   std::size_t m_pos = 0;
 };
 
-std::optional<PatternError> Tokenizer::run(std::vector<Token> &out) {
+std::optional<PatternError> Tokenizer::run(std::vector<Token>& out) {
   while (m_pos < m_text.size()) {
     const char c = m_text[m_pos];
     if (c == '\\') {
@@ -87,7 +87,7 @@ std::optional<PatternError> Tokenizer::run(std::vector<Token> &out) {
   return std::nullopt;
 }
 
-std::optional<PatternError> Tokenizer::read_escape(std::vector<Token> &out) {
+std::optional<PatternError> Tokenizer::read_escape(std::vector<Token>& out) {
   if (m_pos + 1 >= m_text.size()) {
     return error_at(m_base + m_pos, "trailing backslash");
   }
@@ -99,7 +99,7 @@ std::optional<PatternError> Tokenizer::read_escape(std::vector<Token> &out) {
 // A run of stars. Two or more are special only when the run starts the text
 // wildmatch sees (which begins after the literal head) or follows a '/', and
 // ends the text or precedes '/' (or an escaped "\/"). Otherwise they act as one.
-void Tokenizer::read_stars(std::vector<Token> &out) {
+void Tokenizer::read_stars(std::vector<Token>& out) {
   const std::size_t first = m_pos;
   while (at(m_pos, '*')) {
     ++m_pos;
@@ -122,7 +122,7 @@ void Tokenizer::read_stars(std::vector<Token> &out) {
 // (a '-' first, last, or right after a range or class is itself); "\x" is x;
 // "[:name:]" classes; "[:" without ":]" before the next ']' is a plain '['.
 // Never matches '/'.
-std::optional<PatternError> Tokenizer::read_bracket(std::vector<Token> &out) {
+std::optional<PatternError> Tokenizer::read_bracket(std::vector<Token>& out) {
   const std::size_t open = m_pos;
   std::size_t p = open + 1;
   const bool negated = at(p, '!') || at(p, '^');
@@ -178,7 +178,7 @@ std::optional<PatternError> Tokenizer::read_bracket(std::vector<Token> &out) {
 
 // At "[:" inside a bracket: a class up to the first ']' when the name ends
 // with ':', else a plain '[' (and `p` stays on it).
-std::optional<PatternError> Tokenizer::read_class(std::size_t &p, CharSet &set, bool &was_class) {
+std::optional<PatternError> Tokenizer::read_class(std::size_t& p, CharSet& set, bool& was_class) {
   const std::size_t name_start = p + 2;
   const std::size_t close = m_text.find(']', name_start);
   if (close == std::string_view::npos) {
