@@ -3,6 +3,8 @@
 #include "git/check.hpp"
 #include "git/tree_diff.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -209,8 +211,11 @@ std::vector<StagedChange> staged_changes(git_repository* repo) {
     git_error_clear();
   }
 
+  // The index git named, not necessarily the repository's own: `git commit
+  // <path>` runs the hook on a temporary one.
+  const auto path = index_file(repo);
   git_index* index_raw = nullptr;
-  check(git_repository_index(&index_raw, repo), "cannot read the index");
+  check(git_index_open(&index_raw, path.c_str()), fmt::format("cannot read the index '{}'", path.string()));
   const Index index(index_raw);
   git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
   opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
