@@ -68,7 +68,8 @@ int pre_commit() {
   const std::string shown = fmt::format("plan of run '{}'", agent_branch->run);
   auto parsed = plan::parse(stored->plan_text, shown);
   if (!parsed.plan) {
-    throw Error(fmt::format("the plan recorded for run '{}' is not valid", agent_branch->run), exit_code::fatal,
+    throw Error(fmt::format("the plan recorded for run '{}' is not valid", agent_branch->run),
+                exit_code::fatal,
                 {fmt::format("see it with 'git show {}:plan.toml'", run::state_ref(agent_branch->run))});
   }
   const plan::Plan& plan = *parsed.plan;
@@ -119,10 +120,12 @@ int pre_commit() {
   }
   fmt::print(stderr, "{} '{}' owns {}\n", paint(cli::Color::yellow, "hint:"), agent_branch->agent,
              patterns.empty() ? std::string("nothing: it is read-only") : util::join(patterns, ", "));
-  fmt::print(stderr, "{} unstage them with 'git restore --staged <path>...' and leave them to their owners; "
-                     "nothing was committed, the index is as it was\n",
+  fmt::print(stderr,
+             "{} unstage them with 'git restore --staged <path>...' and leave them to their owners; "
+             "nothing was committed, the index is as it was\n",
              paint(cli::Color::yellow, "hint:"));
-  fmt::print(stderr, "{} ownership comes from the plan recorded when the run started ('git wave prompt {}')\n",
+  fmt::print(stderr,
+             "{} ownership comes from the plan recorded when the run started ('git wave prompt {}')\n",
              paint(cli::Color::yellow, "hint:"), agent_branch->agent);
   return exit_code::not_satisfied;
 }
@@ -132,15 +135,17 @@ int pre_commit() {
 int hook(const cli::Args& args) {
   std::string name;
   std::vector<std::string> hook_args;
-  auto app = cli::make_app("hook", "git wave hook pre-commit",
-                           "Run git wave's check for a git hook. pre-commit: on an agent branch "
-                           "wave/<run>/<agent>, reject a commit whose staged changes touch a path the agent does "
-                           "not own, by the plan recorded for the run. Other branches pass.");
+  auto app =
+      cli::make_app("hook", "git wave hook pre-commit",
+                    "Run git wave's check for a git hook. pre-commit: on an agent branch "
+                    "wave/<run>/<agent>, reject a commit whose staged changes touch a path the agent does "
+                    "not own, by the plan recorded for the run. Other branches pass.");
   app->add_option("hook", name, "the hook: pre-commit")->required()->option_text("pre-commit");
   app->add_option("args", hook_args, "what git passed to the hook (ignored)");
   cli::parse(*app, args);
   if (name != "pre-commit") {
-    throw UsageError(fmt::format("unknown hook '{}'", name), {"git wave has a pre-commit hook: git wave hook pre-commit"});
+    throw UsageError(fmt::format("unknown hook '{}'", name),
+                     {"git wave has a pre-commit hook: git wave hook pre-commit"});
   }
   return pre_commit();
 }
