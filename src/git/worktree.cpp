@@ -88,6 +88,7 @@ std::vector<LinkedWorktree> linked_worktrees(git_repository* repo) {
     std::error_code ec;
     w.present = fs::is_directory(w.path, ec);
     w.checked_out = fs::exists(w.admin_dir / "index", ec);
+    w.initializing = first_line(w.admin_dir / "locked") == "initializing";
     std::string head = first_line(w.admin_dir / "HEAD");
     if (util::starts_with(head, "ref: ")) {
       head = head.substr(5);
@@ -117,6 +118,47 @@ bool path_is_free(const fs::path& path) {
     return true;
   }
   return fs::is_directory(st) && fs::is_empty(path, ec) && !ec;
+}
+
+std::optional<fs::path> half_made_worktree(git_repository* repo, const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) {
+    return std::nullopt;
+  }
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    if (entry.path().filename() != ".git" || !entry.is_regular_file(ec)) {
+      return std::nullopt;
+    }
+  }
+  const fs::path dot_git = path / ".git";
+  if (!fs::is_regular_file(dot_git, ec)) {
+    return std::nullopt;
+  }
+  std::string line = first_line(dot_git);
+  if (!util::starts_with(line, "gitdir: ")) {
+    return std::nullopt;
+  }
+  const fs::path admin = resolved(line.substr(8));
+  const fs::path worktrees = resolved(common_dir(repo) / "worktrees");
+  if (admin.parent_path() != worktrees) {
+    return std::nullopt;
+  }
+  if (fs::exists(admin, ec) && first_line(admin / "locked") != "initializing") {
+    return std::nullopt;
+  }
+  return admin;
+}
+
+void discard_half_made_worktree(const fs::path& path, const fs::path& admin_dir) {
+  std::error_code ec;
+  fs::remove(path / ".git", ec);
+  if (ec) {
+    throw Error(fmt::format("cannot remove '{}': {}", (path / ".git").string(), ec.message()));
+  }
+  fs::remove_all(admin_dir, ec);
+  if (ec) {
+    throw Error(fmt::format("cannot remove '{}': {}", admin_dir.string(), ec.message()));
+  }
 }
 
 void add_worktree(const fs::path& repo_root, const fs::path& path, std::string_view branch, bool force,

@@ -22,6 +22,7 @@ struct LinkedWorktree {
   std::string head;                // "refs/heads/<branch>", or an object id when detached
   bool present = false;            // its folder exists
   bool checked_out = false;        // it has an index: files were checked out
+  bool initializing = false;       // locked "initializing": a `git worktree add` that never finished
 };
 
 // Every linked worktree of the repository (not the main one).
@@ -33,6 +34,18 @@ std::optional<LinkedWorktree> find_worktree(const std::vector<LinkedWorktree>& w
 
 // Is `path` free for a new worktree: absent, or an empty folder?
 bool path_is_free(const std::filesystem::path& path);
+
+// The admin folder of a worktree whose `git worktree add` was killed before
+// it finished, when `path` is one: its folder holds nothing but the `.git`
+// file, and that points to an admin folder under <common dir>/worktrees/
+// that is missing or still locked "initializing". Nothing of the user's can
+// be there.
+std::optional<std::filesystem::path> half_made_worktree(git_repository* repo,
+                                                        const std::filesystem::path& path);
+
+// Removes what a killed `git worktree add` left: the `.git` file in `path`
+// and the admin folder. The (then empty) folder stays.
+void discard_half_made_worktree(const std::filesystem::path& path, const std::filesystem::path& admin_dir);
 
 // `git worktree add --no-checkout [-f] <path> <branch>`, run from `repo_root`.
 // `force` re-registers a path whose folder went missing. Output goes to

@@ -90,7 +90,18 @@ void plan_existing(const StartInput& in, const std::vector<git::LinkedWorktree>&
       return;
     }
   }
-  if (here) {
+  if (here && here->initializing) {
+    // Its `git worktree add` never finished: nothing of anyone's is there.
+    if (here->present && !git::half_made_worktree(in.repo, r.worktree)) {
+      problems.push_back(
+          fmt::format("worktree '{}' is locked by a 'git worktree add' that never finished, and "
+                      "holds files",
+                      r.worktree));
+      return;
+    }
+    step.worktree = WorktreeAction::redo;
+    step.half_made = here->admin_dir.string();
+  } else if (here) {
     if (here->head != head_of(r.branch)) {
       problems.push_back(
           fmt::format("worktree path '{}' is taken: {}", r.worktree, describe_worktree_owner(*here)));
@@ -103,6 +114,9 @@ void plan_existing(const StartInput& in, const std::vector<git::LinkedWorktree>&
     }
   } else if (git::path_is_free(r.worktree)) {
     step.worktree = WorktreeAction::add;
+  } else if (const auto admin = git::half_made_worktree(in.repo, r.worktree)) {
+    step.worktree = WorktreeAction::redo;
+    step.half_made = admin->string();
   } else {
     problems.push_back(fmt::format("worktree path '{}' is taken: it exists and is not the worktree of '{}'",
                                    r.worktree, r.branch));
@@ -333,7 +347,11 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
       if (step.create_branch) {
         create_branch(in.repo, step.record.branch, step.record.base);
       }
-      if (step.worktree == WorktreeAction::add || step.worktree == WorktreeAction::re_add) {
+      if (step.worktree == WorktreeAction::redo) {
+        git::discard_half_made_worktree(step.record.worktree, step.half_made);
+      }
+      if (step.worktree == WorktreeAction::add || step.worktree == WorktreeAction::re_add ||
+          step.worktree == WorktreeAction::redo) {
         std::error_code ec;
         fs::create_directories(fs::path(step.record.worktree).parent_path(), ec);
         git::add_worktree(in.main_root, step.record.worktree, step.record.branch,

@@ -42,11 +42,13 @@ enum class WorktreeAction {
   add,      // register and check out
   re_add,   // registered but its folder is gone: register again, check out
   checkout, // registered, never checked out (a start was killed)
+  redo,     // a `git worktree add` was killed half way: discard what it left, then add
 };
 
 struct AgentStep {
   std::size_t agent = 0; // index in the plan
   AgentRun record;       // as recorded once done
+  std::string half_made; // WorktreeAction::redo: the admin folder to discard
   bool create_branch = false;
   WorktreeAction worktree = WorktreeAction::ready;
   bool run_setup = false;

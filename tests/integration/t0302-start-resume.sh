@@ -74,3 +74,44 @@ expect_rc 0
 expect_out "ok     alpha"
 expect_eq "$(git rev-parse wave/demo/alpha)" "$tip"
 grep -qF work "$wt2/alpha/src/a/one.c" || fail "alpha's commit is not in the new worktree"
+
+test_case "a git worktree add killed half way (locked 'initializing') is discarded and made again"
+cd "$TEST_DIR"
+mkdir w3
+two_wave_repo w3/repo
+cd w3/repo
+git wave start >/dev/null
+wt3=$TEST_DIR/w3/repo.wave/demo
+# What a kill inside `git worktree add --no-checkout` leaves: the admin folder
+# still locked "initializing", HEAD not set yet, the folder with only .git.
+git worktree remove --force "$wt3/beta"
+git worktree add -q --no-checkout "$wt3/beta" wave/demo/beta
+admin=$(git rev-parse --git-common-dir)/worktrees/beta
+echo initializing >"$admin/locked"
+echo 0000000000000000000000000000000000000000 >"$admin/HEAD"
+run git wave start
+expect_rc 0
+expect_out "ok     beta"
+[ -f "$wt3/beta/src/b/two.c" ] || fail "beta was not made again"
+expect_eq "$(git -C "$wt3/beta" rev-parse --abbrev-ref HEAD)" "wave/demo/beta"
+git worktree list --porcelain | grep -q "locked" && fail "a locked worktree is left: $(git worktree list --porcelain)"
+true
+
+test_case "a half-made worktree whose admin folder is gone is made again too"
+git worktree remove --force "$wt3/beta"
+git worktree add -q --no-checkout "$wt3/beta" wave/demo/beta
+rm -rf "$(git rev-parse --git-common-dir)/worktrees/beta"
+run git wave start
+expect_rc 0
+expect_out "ok     beta"
+[ -f "$wt3/beta/src/b/two.c" ] || fail "beta was not made again"
+
+test_case "a locked worktree that holds files is left alone and named"
+git worktree remove --force "$wt3/beta"
+git worktree add -q --no-checkout "$wt3/beta" wave/demo/beta
+echo initializing >"$(git rev-parse --git-common-dir)/worktrees/beta/locked"
+echo "precious" >"$wt3/beta/notes.txt"
+run git wave start
+expect_rc 128
+expect_err "is locked by a 'git worktree add' that never finished, and holds files"
+expect_eq "$(cat "$wt3/beta/notes.txt")" "precious"
