@@ -48,15 +48,18 @@ public:
   bool empty() const { return (m_bits[0] | m_bits[1] | m_bits[2] | m_bits[3]) == 0; }
   // The byte when the set holds exactly one.
   std::optional<unsigned char> single() const {
-    int count = 0;
-    unsigned char found = 0;
+    std::optional<unsigned char> found;
     for (std::size_t i = 0; i < m_bits.size(); ++i) {
-      count += std::popcount(m_bits[i]);
-      if (m_bits[i] != 0) {
-        found = static_cast<unsigned char>(i * 64 + static_cast<std::size_t>(std::countr_zero(m_bits[i])));
+      const std::uint64_t w = m_bits[i];
+      if (w == 0) {
+        continue;
       }
+      if (found || (w & (w - 1)) != 0) {
+        return std::nullopt;
+      }
+      found = static_cast<unsigned char>(i * 64 + static_cast<std::size_t>(std::countr_zero(w)));
     }
-    return count == 1 ? std::optional(found) : std::nullopt;
+    return found;
   }
 
   CharSet operator&(const CharSet& other) const {
