@@ -31,7 +31,9 @@ struct Options {
 };
 
 Options parse_options(const cli::Args& args) {
-  auto app = cli::make_app("owner", "git wave owner [--plan <path>] [--json] [--stdin] [-z] [--] <path>...",
+  auto app = cli::make_app("owner",
+                           "git wave owner [--plan <path>] [--json] [-z] [--] <path>...\n"
+                           "   or: git wave owner [--plan <path>] [--json] [-z] --stdin",
                            "Show which agent owns each path, and whether it is protected.");
   Options o;
   cli::add_plan_option(*app, o.plan);
