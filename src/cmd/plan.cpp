@@ -17,17 +17,6 @@ namespace wave::cmd {
 
 namespace {
 
-// The repository around the current directory, or nullopt outside one.
-// Found the way git finds it, GIT_DIR and GIT_CEILING_DIRECTORIES included.
-std::optional<git::Repo> find_repo() {
-  git_repository* raw = nullptr;
-  const int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
-  if (rc == GIT_ENOTFOUND) {
-    return std::nullopt;
-  }
-  git::check(rc, "cannot open repository");
-  return git::Repo(raw);
-}
 
 enum class Format { text, json, dot, mermaid };
 
@@ -76,7 +65,7 @@ int plan(const cli::Args& args) {
     }
   }
 
-  const auto repo = find_repo();
+  const auto repo = git::discover();
   git_repository* r = repo ? repo->get() : nullptr;
   const auto where = cli::resolve_plan_path(r, plan_option);
   const auto text = cli::read_plan_file(where);
