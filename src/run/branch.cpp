@@ -1,0 +1,29 @@
+#include "run/branch.hpp"
+
+#include <fmt/format.h>
+
+namespace wave::run {
+
+std::string agent_branch(std::string_view run, std::string_view agent) {
+  return fmt::format("wave/{}/{}", run, agent);
+}
+
+std::optional<AgentBranch> parse_agent_branch(std::string_view branch) {
+  constexpr std::string_view heads = "refs/heads/";
+  constexpr std::string_view prefix = "wave/";
+  if (branch.substr(0, heads.size()) == heads) {
+    branch.remove_prefix(heads.size());
+  }
+  if (branch.substr(0, prefix.size()) != prefix) {
+    return std::nullopt;
+  }
+  branch.remove_prefix(prefix.size());
+  const auto slash = branch.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == branch.size() ||
+      branch.find('/', slash + 1) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return AgentBranch{std::string(branch.substr(0, slash)), std::string(branch.substr(slash + 1))};
+}
+
+} // namespace wave::run

@@ -1,0 +1,455 @@
+#include "run/state.hpp"
+
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <ctime>
+
+namespace wave::run {
+
+namespace {
+
+constexpr std::array wave_status_names{"started", "gated", "failed", "merged", "aborted"};
+constexpr std::array setup_names{"pending", "ok", "failed"};
+
+[[noreturn]] void invalid(std::string_view where, std::string_view what) {
+  throw Error(fmt::format("invalid run state: {}: {}", where, what), exit_code::fatal,
+              {"the state is written by git wave only; 'git log -p' of the state ref shows its history"});
+}
+
+// Reads the fields of one JSON object, remembering which were consumed so the
+// rest can be kept as `extra`.
+class Fields {
+public:
+  Fields(const Json& object, std::string where) : m_object(object), m_where(std::move(where)) {
+    if (!m_object.is_object()) {
+      invalid(m_where, "not an object");
+    }
+  }
+
+  std::string path(std::string_view key) const {
+    return m_where.empty() ? std::string(key) : fmt::format("{}.{}", m_where, key);
+  }
+
+  const Json* get(std::string_view key) {
+    m_used.emplace_back(key);
+    const auto it = m_object.find(std::string(key));
+    return it == m_object.end() ? nullptr : &*it;
+  }
+
+  std::string text(std::string_view key, bool required = true) {
+    const Json* v = get(key);
+    if (v == nullptr) {
+      if (required) {
+        invalid(path(key), "missing");
+      }
+      return {};
+    }
+    if (!v->is_string()) {
+      invalid(path(key), "not a string");
+    }
+    return v->get<std::string>();
+  }
+
+  // A string or null.
+  std::optional<std::string> optional_text(std::string_view key) {
+    const Json* v = get(key);
+    if (v == nullptr || v->is_null()) {
+      return std::nullopt;
+    }
+    if (!v->is_string()) {
+      invalid(path(key), "not a string or null");
+    }
+    return v->get<std::string>();
+  }
+
+  std::int64_t integer(std::string_view key) {
+    const Json* v = get(key);
+    if (v == nullptr) {
+      invalid(path(key), "missing");
+    }
+    if (!v->is_number_integer()) {
+      invalid(path(key), "not an integer");
+    }
+    return v->get<std::int64_t>();
+  }
+
+  // An array (missing = empty).
+  const Json& array(std::string_view key) {
+    static const Json empty = Json::array();
+    const Json* v = get(key);
+    if (v == nullptr) {
+      return empty;
+    }
+    if (!v->is_array()) {
+      invalid(path(key), "not an array");
+    }
+    return *v;
+  }
+
+  Json extra() const {
+    Json out = Json::object();
+    for (const auto& [key, value] : m_object.items()) {
+      bool used = false;
+      for (const auto& u : m_used) {
+        if (u == key) {
+          used = true;
+          break;
+        }
+      }
+      if (!used) {
+        out[key] = value;
+      }
+    }
+    return out;
+  }
+
+private:
+  const Json& m_object;
+  std::string m_where;
+  std::vector<std::string> m_used;
+};
+
+std::string item(std::string_view where, std::size_t i) { return fmt::format("{}[{}]", where, i); }
+
+void add_extra(Json& out, const Json& extra) {
+  for (const auto& [key, value] : extra.items()) {
+    if (!out.contains(key)) {
+      out[key] = value;
+    }
+  }
+}
+
+AgentRun read_agent(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  AgentRun a;
+  a.name = f.text("name");
+  a.branch = f.text("branch");
+  a.worktree = f.text("worktree");
+  a.base = f.text("base");
+  const auto setup = f.text("setup");
+  const auto parsed = parse_setup(setup);
+  if (!parsed) {
+    invalid(f.path("setup"), fmt::format("unknown value '{}'", setup));
+  }
+  a.setup = *parsed;
+  a.setup_log = f.text("setup_log", false);
+  a.extra = f.extra();
+  return a;
+}
+
+GateStep read_step(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  GateStep s;
+  s.name = f.text("name");
+  s.agent = f.text("agent", false);
+  s.command = f.text("command", false);
+  s.status = f.text("status");
+  s.duration_ms = f.integer("duration_ms");
+  s.log = f.text("log", false);
+  s.extra = f.extra();
+  return s;
+}
+
+GateRecord read_gate(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  GateRecord g;
+  g.result = f.text("result");
+  g.base = f.text("base");
+  if (const Json* tips = f.get("tips"); tips != nullptr) {
+    if (!tips->is_object()) {
+      invalid(f.path("tips"), "not an object");
+    }
+    for (const auto& [agent, oid] : tips->items()) {
+      if (!oid.is_string()) {
+        invalid(fmt::format("{}.{}", f.path("tips"), agent), "not a string");
+      }
+      g.tips.emplace_back(agent, oid.get<std::string>());
+    }
+  }
+  g.candidate = f.text("candidate", false);
+  g.started_at = f.text("started_at", false);
+  g.finished_at = f.text("finished_at", false);
+  const Json& steps = f.array("steps");
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    g.steps.push_back(read_step(steps[i], item(f.path("steps"), i)));
+  }
+  const Json& culprits = f.array("culprits");
+  for (std::size_t i = 0; i < culprits.size(); ++i) {
+    if (!culprits[i].is_string()) {
+      invalid(item(f.path("culprits"), i), "not a string");
+    }
+    g.culprits.push_back(culprits[i].get<std::string>());
+  }
+  g.extra = f.extra();
+  return g;
+}
+
+MergeRecord read_merge(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  MergeRecord m;
+  m.from = f.text("from");
+  m.to = f.text("to");
+  m.at = f.text("at", false);
+  m.extra = f.extra();
+  return m;
+}
+
+WaveRun read_wave(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  WaveRun w;
+  w.label = f.text("label");
+  const auto status = f.text("status");
+  const auto parsed = parse_wave_status(status);
+  if (!parsed) {
+    invalid(f.path("status"), fmt::format("unknown value '{}'", status));
+  }
+  w.status = *parsed;
+  w.base = f.text("base");
+  w.started_at = f.text("started_at", false);
+  const Json& agents = f.array("agents");
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    w.agents.push_back(read_agent(agents[i], item(f.path("agents"), i)));
+  }
+  if (const Json* gate = f.get("gate"); gate != nullptr && !gate->is_null()) {
+    w.gate = read_gate(*gate, f.path("gate"));
+  }
+  if (const Json* merged = f.get("merged"); merged != nullptr && !merged->is_null()) {
+    w.merged = read_merge(*merged, f.path("merged"));
+  }
+  w.archive = f.optional_text("archive");
+  w.extra = f.extra();
+  return w;
+}
+
+Json write_agent(const AgentRun& a) {
+  Json j = Json::object();
+  j["name"] = a.name;
+  j["branch"] = a.branch;
+  j["worktree"] = a.worktree;
+  j["base"] = a.base;
+  j["setup"] = to_string(a.setup);
+  j["setup_log"] = a.setup_log;
+  add_extra(j, a.extra);
+  return j;
+}
+
+Json write_gate(const GateRecord& g) {
+  Json j = Json::object();
+  j["result"] = g.result;
+  j["base"] = g.base;
+  Json tips = Json::object();
+  for (const auto& [agent, oid] : g.tips) {
+    tips[agent] = oid;
+  }
+  j["tips"] = std::move(tips);
+  j["candidate"] = g.candidate;
+  j["started_at"] = g.started_at;
+  j["finished_at"] = g.finished_at;
+  Json steps = Json::array();
+  for (const auto& s : g.steps) {
+    Json step = Json::object();
+    step["name"] = s.name;
+    step["agent"] = s.agent;
+    step["command"] = s.command;
+    step["status"] = s.status;
+    step["duration_ms"] = s.duration_ms;
+    step["log"] = s.log;
+    add_extra(step, s.extra);
+    steps.push_back(std::move(step));
+  }
+  j["steps"] = std::move(steps);
+  j["culprits"] = g.culprits;
+  add_extra(j, g.extra);
+  return j;
+}
+
+Json write_wave(const WaveRun& w) {
+  Json j = Json::object();
+  j["label"] = w.label;
+  j["status"] = to_string(w.status);
+  j["base"] = w.base;
+  j["started_at"] = w.started_at;
+  Json agents = Json::array();
+  for (const auto& a : w.agents) {
+    agents.push_back(write_agent(a));
+  }
+  j["agents"] = std::move(agents);
+  j["gate"] = w.gate ? write_gate(*w.gate) : Json(nullptr);
+  if (w.merged) {
+    Json m = Json::object();
+    m["from"] = w.merged->from;
+    m["to"] = w.merged->to;
+    m["at"] = w.merged->at;
+    add_extra(m, w.merged->extra);
+    j["merged"] = std::move(m);
+  } else {
+    j["merged"] = nullptr;
+  }
+  j["archive"] = w.archive ? Json(*w.archive) : Json(nullptr);
+  add_extra(j, w.extra);
+  return j;
+}
+
+template <std::size_t N>
+std::optional<std::size_t> index_of(const std::array<const char*, N>& names, std::string_view s) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (s == names[i]) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::string_view to_string(WaveStatus s) noexcept { return wave_status_names[static_cast<std::size_t>(s)]; }
+std::string_view to_string(Setup s) noexcept { return setup_names[static_cast<std::size_t>(s)]; }
+
+std::optional<WaveStatus> parse_wave_status(std::string_view s) noexcept {
+  const auto i = index_of(wave_status_names, s);
+  return i ? std::optional(static_cast<WaveStatus>(*i)) : std::nullopt;
+}
+
+std::optional<Setup> parse_setup(std::string_view s) noexcept {
+  const auto i = index_of(setup_names, s);
+  return i ? std::optional(static_cast<Setup>(*i)) : std::nullopt;
+}
+
+const AgentRun* WaveRun::find(std::string_view agent) const {
+  for (const auto& a : agents) {
+    if (a.name == agent) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
+AgentRun* WaveRun::find(std::string_view agent) {
+  return const_cast<AgentRun*>(static_cast<const WaveRun*>(this)->find(agent));
+}
+
+const WaveRun* State::current() const {
+  for (auto it = waves.rbegin(); it != waves.rend(); ++it) {
+    if (it->status != WaveStatus::aborted) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+WaveRun* State::current() { return const_cast<WaveRun*>(static_cast<const State*>(this)->current()); }
+
+const WaveRun* State::find_wave(std::string_view label) const {
+  for (auto it = waves.rbegin(); it != waves.rend(); ++it) {
+    if (it->label == label && it->status != WaveStatus::aborted) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<std::pair<const WaveRun*, const AgentRun*>> State::find_agent(std::string_view agent) const {
+  for (auto it = waves.rbegin(); it != waves.rend(); ++it) {
+    if (it->status == WaveStatus::aborted) {
+      continue;
+    }
+    if (const AgentRun* a = it->find(agent); a != nullptr) {
+      return std::pair{&*it, a};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string to_json_text(const State& state) {
+  Json j = Json::object();
+  j["version"] = state.version;
+  j["run"] = state.run;
+  j["integration"] = state.integration;
+  j["plan_commit"] = state.plan_commit;
+  j["created_at"] = state.created_at;
+  Json waves = Json::array();
+  for (const auto& w : state.waves) {
+    waves.push_back(write_wave(w));
+  }
+  j["waves"] = std::move(waves);
+  add_extra(j, state.extra);
+  return j.dump(2) + "\n";
+}
+
+State from_json_text(std::string_view text) {
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    invalid("state.json", e.what());
+  }
+  Fields f(j, "");
+  State s;
+  const auto version = f.integer("version");
+  if (version != state_version) {
+    throw Error(fmt::format("run state version {} is not supported (this git wave reads version {})", version,
+                            state_version),
+                exit_code::fatal, {"use the git wave that started the run, or a newer one"});
+  }
+  s.version = static_cast<int>(version);
+  s.run = f.text("run");
+  s.integration = f.text("integration");
+  s.plan_commit = f.text("plan_commit");
+  s.created_at = f.text("created_at", false);
+  const Json& waves = f.array("waves");
+  for (std::size_t i = 0; i < waves.size(); ++i) {
+    s.waves.push_back(read_wave(waves[i], item("waves", i)));
+  }
+  s.extra = f.extra();
+  return s;
+}
+
+std::string format_time(std::chrono::system_clock::time_point t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view text) {
+  // Exactly YYYY-MM-DDTHH:MM:SSZ.
+  if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != 'Z') {
+    return std::nullopt;
+  }
+  auto number = [&](std::size_t pos, std::size_t len) -> std::optional<int> {
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (text[i] < '0' || text[i] > '9') {
+        return std::nullopt;
+      }
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  const auto year = number(0, 4);
+  const auto month = number(5, 2);
+  const auto day = number(8, 2);
+  const auto hour = number(11, 2);
+  const auto minute = number(14, 2);
+  const auto second = number(17, 2);
+  if (!year || !month || !day || !hour || !minute || !second) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
+                                        std::chrono::day(static_cast<unsigned>(*day))};
+  if (!ymd.ok() || *hour > 23 || *minute > 59 || *second > 60) {
+    return std::nullopt;
+  }
+  return std::chrono::sys_days(ymd) + std::chrono::hours(*hour) + std::chrono::minutes(*minute) +
+         std::chrono::seconds(*second);
+}
+
+std::string now_text() { return format_time(std::chrono::system_clock::now()); }
+
+} // namespace wave::run

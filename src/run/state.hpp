@@ -1,0 +1,118 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// The state of a run, as stored in `state.json` of the commit at
+// `refs/wave/<run>/state` (RUNSTATE.md). Plain data and its JSON form: no
+// git, no terminal. Object ids are 40-hex strings, times ISO-8601 UTC.
+//
+// Fields this version does not know are kept (`extra`) and written back, so a
+// newer writer's additions survive an older writer's update.
+namespace wave::run {
+
+using Json = nlohmann::ordered_json;
+
+inline constexpr int state_version = 1;
+
+enum class WaveStatus { started, gated, failed, merged, aborted };
+enum class Setup { pending, ok, failed };
+
+std::string_view to_string(WaveStatus s) noexcept;
+std::string_view to_string(Setup s) noexcept;
+std::optional<WaveStatus> parse_wave_status(std::string_view s) noexcept;
+std::optional<Setup> parse_setup(std::string_view s) noexcept;
+
+struct AgentRun {
+  std::string name;
+  std::string branch;    // wave/<run>/<agent>
+  std::string worktree;  // absolute path
+  std::string base;      // commit the branch was created at
+  Setup setup = Setup::pending;
+  std::string setup_log; // absolute path, or empty
+  Json extra = Json::object();
+};
+
+struct GateStep {
+  std::string name;
+  std::string agent;     // empty for the plan's gate
+  std::string command;
+  std::string status;    // pass | fail | timeout | skipped
+  std::int64_t duration_ms = 0;
+  std::string log;
+  Json extra = Json::object();
+};
+
+struct GateRecord {
+  std::string result;    // pass | fail
+  std::string base;      // integration tip tested
+  std::vector<std::pair<std::string, std::string>> tips; // agent -> oid, in plan order
+  std::string candidate; // oid or empty
+  std::string started_at;
+  std::string finished_at;
+  std::vector<GateStep> steps;
+  std::vector<std::string> culprits;
+  Json extra = Json::object();
+};
+
+struct MergeRecord {
+  std::string from;
+  std::string to;
+  std::string at;
+  Json extra = Json::object();
+};
+
+struct WaveRun {
+  std::string label;     // "1", "2a", ...
+  WaveStatus status = WaveStatus::started;
+  std::string base;      // integration tip the agents branched from
+  std::string started_at;
+  std::vector<AgentRun> agents;
+  std::optional<GateRecord> gate;
+  std::optional<MergeRecord> merged;
+  std::optional<std::string> archive; // ref of the archive on abort
+  Json extra = Json::object();
+
+  const AgentRun* find(std::string_view agent) const;
+  AgentRun* find(std::string_view agent);
+};
+
+struct State {
+  int version = state_version;
+  std::string run;
+  std::string integration; // branch name, e.g. "main"
+  std::string plan_commit; // commit the plan snapshot was read from
+  std::string created_at;
+  std::vector<WaveRun> waves; // in run order; a wave started again after an abort appears twice
+  Json extra = Json::object();
+
+  // The wave the run is at: the last one not aborted, or null when none is.
+  const WaveRun* current() const;
+  WaveRun* current();
+  // The last entry for wave `label` that was not aborted, or null.
+  const WaveRun* find_wave(std::string_view label) const;
+  // The wave and agent entry of `agent` in the last non-aborted wave that has it.
+  std::optional<std::pair<const WaveRun*, const AgentRun*>> find_agent(std::string_view agent) const;
+};
+
+// state.json text: pretty-printed, two-space indent, keys in a fixed order,
+// trailing newline.
+std::string to_json_text(const State& state);
+
+// Parses state.json. Throws wave::Error "invalid run state: ..." naming the
+// field when the text is not a valid version-1 state.
+State from_json_text(std::string_view text);
+
+// Timestamps: "2024-05-01T12:00:00Z".
+std::string format_time(std::chrono::system_clock::time_point t);
+std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view text);
+std::string now_text();
+
+} // namespace wave::run

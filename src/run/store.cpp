@@ -1,0 +1,164 @@
+#include "run/store.hpp"
+
+#include "git/check.hpp"
+#include "git/repo.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace wave::run {
+
+namespace {
+
+constexpr const char* plan_entry = "plan.toml";
+constexpr const char* state_entry = "state.json";
+
+// Who wrote the state: git's committer identity from the environment, then
+// the configuration, then a fixed one (the state is not a user commit, so a
+// missing identity is no reason to refuse).
+git::Signature signature(git_repository* repo) {
+  git_signature* raw = nullptr;
+  const char* env_name = std::getenv("GIT_COMMITTER_NAME");
+  const char* env_email = std::getenv("GIT_COMMITTER_EMAIL");
+  std::string name = env_name != nullptr ? env_name : "";
+  std::string email = env_email != nullptr ? env_email : "";
+  if (name.empty()) {
+    name = git::config_string(repo, "user.name").value_or("");
+  }
+  if (email.empty()) {
+    email = git::config_string(repo, "user.email").value_or("");
+  }
+  if (name.empty()) {
+    name = "git wave";
+  }
+  if (email.empty()) {
+    email = "git-wave@localhost";
+  }
+  git::check(git_signature_now(&raw, name.c_str(), email.c_str()), "cannot make a signature");
+  return git::Signature(raw);
+}
+
+git_oid write_blob(git_repository* repo, std::string_view content) {
+  git_oid id;
+  git::check(git_blob_create_from_buffer(&id, repo, content.data(), content.size()), "cannot write blob");
+  return id;
+}
+
+} // namespace
+
+Conflict::Conflict(std::string_view run)
+    : Error(fmt::format("the run '{}' changed underneath; re-run", run), exit_code::fatal,
+            {"another git wave command updated the run at the same time; nothing was written"}) {}
+
+std::string state_ref(std::string_view run) { return fmt::format("refs/wave/{}/state", run); }
+
+std::optional<Stored> load(git_repository* repo, std::string_view run) {
+  const std::string ref = state_ref(run);
+  git_oid id;
+  const int rc = git_reference_name_to_id(&id, repo, ref.c_str());
+  if (rc == GIT_ENOTFOUND) {
+    return std::nullopt;
+  }
+  git::check(rc, fmt::format("cannot read '{}'", ref));
+  const git::Commit commit = git::lookup_commit(repo, id);
+  const git::Tree tree = git::commit_tree(commit.get());
+  auto state_text = git::read_file(repo, tree.get(), state_entry);
+  auto plan_text = git::read_file(repo, tree.get(), plan_entry);
+  if (!state_text || !plan_text) {
+    throw Error(fmt::format("'{}' does not hold a run state (no {})", ref, !state_text ? state_entry : plan_entry),
+                exit_code::fatal, {fmt::format("inspect it with 'git show {}'", ref)});
+  }
+  Stored out{from_json_text(*state_text), std::move(*plan_text), id};
+  if (out.state.run != run) {
+    throw Error(fmt::format("'{}' holds the state of run '{}'", ref, out.state.run));
+  }
+  return out;
+}
+
+git_oid save(git_repository* repo, std::string_view run, const State& state, std::string_view plan_text,
+             std::string_view message, std::optional<git_oid> expected_old) {
+  const std::string ref = state_ref(run);
+
+  // Cheap early check; the ref update below is the one that counts.
+  git_oid current;
+  const int rc = git_reference_name_to_id(&current, repo, ref.c_str());
+  if (rc != GIT_ENOTFOUND) {
+    git::check(rc, fmt::format("cannot read '{}'", ref));
+  }
+  const bool exists = rc == 0;
+  if (exists != expected_old.has_value() || (exists && git_oid_cmp(&current, &*expected_old) != 0)) {
+    throw Conflict(run);
+  }
+
+  const git_oid plan_blob = write_blob(repo, plan_text);
+  const git_oid state_blob = write_blob(repo, to_json_text(state));
+  git_treebuilder* tb_raw = nullptr;
+  git::check(git_treebuilder_new(&tb_raw, repo, nullptr), "cannot build tree");
+  const git::TreeBuilder tb(tb_raw);
+  git::check(git_treebuilder_insert(nullptr, tb.get(), plan_entry, &plan_blob, GIT_FILEMODE_BLOB), "cannot build tree");
+  git::check(git_treebuilder_insert(nullptr, tb.get(), state_entry, &state_blob, GIT_FILEMODE_BLOB),
+             "cannot build tree");
+  git_oid tree_id;
+  git::check(git_treebuilder_write(&tree_id, tb.get()), "cannot write tree");
+  git_tree* tree_raw = nullptr;
+  git::check(git_tree_lookup(&tree_raw, repo, &tree_id), "cannot read tree");
+  const git::Tree tree(tree_raw);
+
+  git::Commit parent;
+  std::vector<const git_commit*> parents;
+  if (expected_old) {
+    parent = git::lookup_commit(repo, *expected_old);
+    parents.push_back(parent.get());
+  }
+  const git::Signature sig = signature(repo);
+  const std::string msg = std::string(message) + "\n";
+  git_oid commit_id;
+  git::check(git_commit_create(&commit_id, repo, nullptr, sig.get(), sig.get(), "UTF-8", msg.c_str(), tree.get(),
+                               parents.size(), parents.data()),
+             "cannot write the run state");
+
+  git_reference* out = nullptr;
+  const std::string log = fmt::format("git wave: {}", message);
+  int update = 0;
+  if (expected_old) {
+    update = git_reference_create_matching(&out, repo, ref.c_str(), &commit_id, 1, &*expected_old, log.c_str());
+  } else {
+    update = git_reference_create(&out, repo, ref.c_str(), &commit_id, 0, log.c_str());
+  }
+  if (update == GIT_EEXISTS || update == GIT_EMODIFIED || update == GIT_ELOCKED || update == GIT_ENOTFOUND) {
+    throw Conflict(run);
+  }
+  git::check(update, fmt::format("cannot update '{}'", ref));
+  git_reference_free(out);
+  return commit_id;
+}
+
+std::vector<std::string> list_runs(git_repository* repo) {
+  git_reference_iterator* raw = nullptr;
+  git::check(git_reference_iterator_glob_new(&raw, repo, "refs/wave/*"), "cannot list runs");
+  const std::unique_ptr<git_reference_iterator, git::Free<git_reference_iterator_free>> it(raw);
+  std::vector<std::string> runs;
+  const char* name = nullptr;
+  constexpr std::string_view prefix = "refs/wave/";
+  constexpr std::string_view suffix = "/state";
+  while (git_reference_next_name(&name, it.get()) == 0) {
+    const std::string_view n(name);
+    if (n.size() > prefix.size() + suffix.size() && n.substr(0, prefix.size()) == prefix &&
+        n.substr(n.size() - suffix.size()) == suffix) {
+      const auto run = n.substr(prefix.size(), n.size() - prefix.size() - suffix.size());
+      if (run.find('/') == std::string_view::npos) {
+        runs.emplace_back(run);
+      }
+    }
+  }
+  std::sort(runs.begin(), runs.end());
+  return runs;
+}
+
+std::filesystem::path logs_dir(git_repository* repo, std::string_view run) {
+  return git::common_dir(repo) / "wave" / std::string(run) / "logs";
+}
+
+} // namespace wave::run

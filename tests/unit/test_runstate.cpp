@@ -1,0 +1,261 @@
+#include <catch.hpp>
+
+#include "git/check.hpp"
+#include "git/repo.hpp"
+#include "run/branch.hpp"
+#include "run/state.hpp"
+#include "run/store.hpp"
+
+#include <filesystem>
+#include <unistd.h>
+
+using namespace wave;
+
+namespace {
+
+// A fresh repository per test, with no global or system configuration.
+class TempRepo {
+public:
+  TempRepo() {
+    const char* base = std::getenv("WAVE_TEST_TMP");
+    static int counter = 0;
+    m_dir = std::filesystem::path(base != nullptr ? base : "/tmp") /
+            ("runstate-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    std::filesystem::remove_all(m_dir);
+    std::filesystem::create_directories(m_dir / "empty");
+    for (const auto level : {GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM}) {
+      git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, (m_dir / "empty").c_str());
+    }
+    git_repository* raw = nullptr;
+    git::check(git_repository_init(&raw, (m_dir / "repo").c_str(), 0), "init");
+    m_repo.reset(raw);
+  }
+  TempRepo(const TempRepo&) = delete;
+  TempRepo& operator=(const TempRepo&) = delete;
+  ~TempRepo() {
+    m_repo.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(m_dir, ec);
+  }
+  git_repository* get() const { return m_repo.get(); }
+
+private:
+  std::filesystem::path m_dir;
+  git::Repo m_repo;
+};
+
+run::State sample_state() {
+  run::State s;
+  s.run = "sync";
+  s.integration = "main";
+  s.plan_commit = std::string(40, 'a');
+  s.created_at = "2024-05-01T12:00:00Z";
+  run::WaveRun w;
+  w.label = "1";
+  w.base = std::string(40, 'b');
+  w.started_at = "2024-05-01T12:00:01Z";
+  run::AgentRun a;
+  a.name = "schema";
+  a.branch = "wave/sync/schema";
+  a.worktree = "/tmp/x.wave/sync/schema";
+  a.base = w.base;
+  a.setup = run::Setup::ok;
+  a.setup_log = "/tmp/x/.git/wave/sync/logs/1/schema-setup.log";
+  w.agents.push_back(a);
+  a.name = "loro";
+  a.branch = "wave/sync/loro";
+  a.setup = run::Setup::failed;
+  w.agents.push_back(a);
+  s.waves.push_back(w);
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("runstate: a state survives a JSON round trip", "[runstate]") {
+  run::State s = sample_state();
+  run::GateRecord g;
+  g.result = "pass";
+  g.base = std::string(40, 'c');
+  g.tips = {{"schema", std::string(40, 'd')}, {"loro", std::string(40, 'e')}};
+  g.candidate = std::string(40, 'f');
+  g.started_at = "2024-05-01T13:00:00Z";
+  g.finished_at = "2024-05-01T13:05:00Z";
+  g.steps.push_back({"build", "", "make", "pass", 1234, "/log/build", run::Json::object()});
+  g.culprits = {"loro"};
+  s.waves[0].gate = g;
+  s.waves[0].status = run::WaveStatus::merged;
+  s.waves[0].merged = run::MergeRecord{std::string(40, 'c'), std::string(40, 'f'), "2024-05-01T13:06:00Z", {}};
+  s.waves[0].archive = "refs/wave/sync/archive/1";
+
+  const std::string text = run::to_json_text(s);
+  const run::State back = run::from_json_text(text);
+  CHECK(run::to_json_text(back) == text);
+  CHECK(back.run == "sync");
+  REQUIRE(back.waves.size() == 1);
+  CHECK(back.waves[0].status == run::WaveStatus::merged);
+  CHECK(back.waves[0].agents[1].setup == run::Setup::failed);
+  REQUIRE(back.waves[0].gate);
+  CHECK(back.waves[0].gate->tips[1].first == "loro");
+  CHECK(back.waves[0].gate->steps[0].duration_ms == 1234);
+  CHECK(back.waves[0].archive == "refs/wave/sync/archive/1");
+}
+
+TEST_CASE("runstate: the JSON has the documented shape", "[runstate]") {
+  const auto j = run::Json::parse(run::to_json_text(sample_state()));
+  CHECK(j["version"] == 1);
+  CHECK(j["integration"] == "main");
+  const auto& w = j["waves"][0];
+  CHECK(w["status"] == "started");
+  CHECK(w["gate"].is_null());
+  CHECK(w["merged"].is_null());
+  CHECK(w["archive"].is_null());
+  CHECK(w["agents"][0]["setup"] == "ok");
+  CHECK(w["agents"][0]["branch"] == "wave/sync/schema");
+}
+
+TEST_CASE("runstate: fields a newer writer added are kept", "[runstate]") {
+  auto j = run::Json::parse(run::to_json_text(sample_state()));
+  j["lead"] = "claude";
+  j["waves"][0]["note"] = "retry";
+  j["waves"][0]["agents"][0]["pid"] = 42;
+  const run::State s = run::from_json_text(j.dump());
+  const auto back = run::Json::parse(run::to_json_text(s));
+  CHECK(back["lead"] == "claude");
+  CHECK(back["waves"][0]["note"] == "retry");
+  CHECK(back["waves"][0]["agents"][0]["pid"] == 42);
+}
+
+TEST_CASE("runstate: an invalid state names the field", "[runstate]") {
+  auto j = run::Json::parse(run::to_json_text(sample_state()));
+  SECTION("bad enum value") {
+    j["waves"][0]["agents"][1]["setup"] = "maybe";
+    CHECK_THROWS_WITH(run::from_json_text(j.dump()),
+                      Catch::Contains("waves[0].agents[1].setup") && Catch::Contains("'maybe'"));
+  }
+  SECTION("missing field") {
+    j["waves"][0].erase("base");
+    CHECK_THROWS_WITH(run::from_json_text(j.dump()), Catch::Contains("waves[0].base: missing"));
+  }
+  SECTION("wrong type") {
+    j["run"] = 3;
+    CHECK_THROWS_WITH(run::from_json_text(j.dump()), Catch::Contains("run: not a string"));
+  }
+  SECTION("other version") {
+    j["version"] = 2;
+    CHECK_THROWS_WITH(run::from_json_text(j.dump()), Catch::Contains("version 2 is not supported"));
+  }
+  SECTION("not JSON") {
+    CHECK_THROWS_WITH(run::from_json_text("{"), Catch::Contains("invalid run state"));
+  }
+}
+
+TEST_CASE("runstate: current wave skips aborted ones", "[runstate]") {
+  run::State s = sample_state();
+  CHECK(s.current()->label == "1");
+  s.waves[0].status = run::WaveStatus::aborted;
+  CHECK(s.current() == nullptr);
+  CHECK(s.find_wave("1") == nullptr);
+  s.waves.push_back(s.waves[0]);
+  s.waves[1].status = run::WaveStatus::started;
+  CHECK(s.current() == &s.waves[1]);
+  const auto found = s.find_agent("loro");
+  REQUIRE(found);
+  CHECK(found->first == &s.waves[1]);
+  CHECK(found->second->name == "loro");
+  CHECK_FALSE(s.find_agent("nobody"));
+}
+
+TEST_CASE("runstate: timestamps are ISO-8601 UTC", "[runstate]") {
+  const auto t = run::parse_time("2024-02-29T23:59:58Z");
+  REQUIRE(t);
+  CHECK(run::format_time(*t) == "2024-02-29T23:59:58Z");
+  CHECK_FALSE(run::parse_time("2023-02-29T00:00:00Z"));
+  CHECK_FALSE(run::parse_time("2024-01-01 00:00:00"));
+  CHECK_FALSE(run::parse_time(""));
+  CHECK(run::parse_time(run::now_text()));
+}
+
+TEST_CASE("runstate: agent branch names", "[runstate]") {
+  CHECK(run::agent_branch("sync", "schema") == "wave/sync/schema");
+  const auto b = run::parse_agent_branch("refs/heads/wave/sync/schema");
+  REQUIRE(b);
+  CHECK(b->run == "sync");
+  CHECK(b->agent == "schema");
+  CHECK(run::parse_agent_branch("wave/sync/schema"));
+  CHECK_FALSE(run::parse_agent_branch("main"));
+  CHECK_FALSE(run::parse_agent_branch("wave/sync"));
+  CHECK_FALSE(run::parse_agent_branch("wave/sync/"));
+  CHECK_FALSE(run::parse_agent_branch("wave//a"));
+  CHECK_FALSE(run::parse_agent_branch("wave/a/b/c"));
+  CHECK_FALSE(run::parse_agent_branch("refs/heads/waves/a/b"));
+}
+
+TEST_CASE("runstate: save and load through the state ref", "[runstate]") {
+  const TempRepo repo;
+  CHECK_FALSE(run::load(repo.get(), "sync"));
+  const run::State s = sample_state();
+  const git_oid first = run::save(repo.get(), "sync", s, "name = \"sync\"\n", "start wave 1: schema, loro", std::nullopt);
+  const auto loaded = run::load(repo.get(), "sync");
+  REQUIRE(loaded);
+  CHECK(git_oid_equal(&loaded->commit, &first));
+  CHECK(loaded->plan_text == "name = \"sync\"\n");
+  CHECK(run::to_json_text(loaded->state) == run::to_json_text(s));
+
+  run::State next = loaded->state;
+  next.waves[0].status = run::WaveStatus::gated;
+  const git_oid second = run::save(repo.get(), "sync", next, loaded->plan_text, "gate wave 1: pass", first);
+  const git::Commit commit = git::lookup_commit(repo.get(), second);
+  REQUIRE(git_commit_parentcount(commit.get()) == 1);
+  CHECK(git_oid_equal(git_commit_parent_id(commit.get(), 0), &first));
+  CHECK(std::string(git_commit_message(commit.get())) == "gate wave 1: pass\n");
+  CHECK(run::load(repo.get(), "sync")->state.waves[0].status == run::WaveStatus::gated);
+  CHECK(run::list_runs(repo.get()) == std::vector<std::string>{"sync"});
+}
+
+TEST_CASE("runstate: compare-and-swap lets exactly one writer win", "[runstate]") {
+  const TempRepo repo;
+  const run::State s = sample_state();
+  const git_oid first = run::save(repo.get(), "sync", s, "plan", "start wave 1", std::nullopt);
+
+  SECTION("creating a state that exists is refused") {
+    CHECK_THROWS_AS(run::save(repo.get(), "sync", s, "plan", "start wave 1", std::nullopt), run::Conflict);
+  }
+  SECTION("two writers from the same state: the second is refused and nothing moves") {
+    const auto a = run::load(repo.get(), "sync");
+    const auto b = run::load(repo.get(), "sync");
+    const git_oid won = run::save(repo.get(), "sync", a->state, a->plan_text, "writer a", a->commit);
+    CHECK_THROWS_WITH(run::save(repo.get(), "sync", b->state, b->plan_text, "writer b", b->commit),
+                      Catch::Contains("changed underneath; re-run"));
+    const auto now = run::load(repo.get(), "sync");
+    CHECK(git_oid_equal(&now->commit, &won));
+  }
+  SECTION("updating a state that does not exist is refused") {
+    CHECK_THROWS_AS(run::save(repo.get(), "other", s, "plan", "x", first), run::Conflict);
+    CHECK_FALSE(run::load(repo.get(), "other"));
+  }
+}
+
+TEST_CASE("runstate: several runs are listed, other refs are not", "[runstate]") {
+  const TempRepo repo;
+  run::State s = sample_state();
+  run::save(repo.get(), "sync", s, "plan", "start", std::nullopt);
+  s.run = "auth";
+  run::save(repo.get(), "auth", s, "plan", "start", std::nullopt);
+  const git_oid any = *git::resolve_commit(repo.get(), "refs/wave/auth/state");
+  git_reference* raw = nullptr;
+  git::check(git_reference_create(&raw, repo.get(), "refs/wave/auth/archive/1", &any, 0, nullptr), "ref");
+  git_reference_free(raw);
+  CHECK(run::list_runs(repo.get()) == std::vector<std::string>{"auth", "sync"});
+}
+
+TEST_CASE("runstate: a state ref holding something else is reported", "[runstate]") {
+  const TempRepo repo;
+  run::State s = sample_state();
+  run::save(repo.get(), "sync", s, "plan", "start", std::nullopt);
+  const git_oid id = *git::resolve_commit(repo.get(), "refs/wave/sync/state");
+  git_reference* raw = nullptr;
+  git::check(git_reference_create(&raw, repo.get(), "refs/wave/other/state", &id, 0, nullptr), "ref");
+  git_reference_free(raw);
+  CHECK_THROWS_WITH(run::load(repo.get(), "other"), Catch::Contains("holds the state of run 'sync'"));
+}
