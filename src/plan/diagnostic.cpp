@@ -14,6 +14,22 @@ void Diagnostics::warning(Location where, std::string message, std::string hint)
   items.push_back({Severity::warning, where, std::move(message), std::move(hint)});
 }
 
+void Diagnostics::note(Location where, std::string message, std::string hint) {
+  items.push_back({Severity::note, where, std::move(message), std::move(hint)});
+}
+
+const char* severity_name(Severity s) noexcept {
+  switch (s) {
+  case Severity::error:
+    return "error";
+  case Severity::warning:
+    return "warning";
+  case Severity::note:
+    return "note";
+  }
+  return "error";
+}
+
 bool Diagnostics::has_errors() const noexcept { return count(Severity::error) > 0; }
 
 std::size_t Diagnostics::count(Severity s) const noexcept {
@@ -22,7 +38,7 @@ std::size_t Diagnostics::count(Severity s) const noexcept {
 }
 
 std::string format(const std::string& file, const Diagnostic& d) {
-  const char* kind = d.severity == Severity::error ? "error" : "warning";
+  const char* kind = severity_name(d.severity);
   std::string out = d.where.line > 0 ? fmt::format("{}:{}:{}: {}: {}", file, d.where.line, d.where.column, kind, d.message)
                                      : fmt::format("{}: {}: {}", file, kind, d.message);
   if (!d.hint.empty()) {

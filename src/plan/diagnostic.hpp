@@ -7,7 +7,8 @@
 
 namespace wave::plan {
 
-enum class Severity { error, warning };
+// note: information that is not a problem (printed as "note:", never fails a plan).
+enum class Severity { error, warning, note };
 
 // One finding about a plan, positioned in its file when the position is known.
 struct Diagnostic {
@@ -23,11 +24,15 @@ struct Diagnostics {
 
   void error(Location where, std::string message, std::string hint = {});
   void warning(Location where, std::string message, std::string hint = {});
+  void note(Location where, std::string message, std::string hint = {});
   bool has_errors() const noexcept;
   std::size_t count(Severity s) const noexcept;
 };
 
-// "wave.toml:12:3: error: message" (no position: "wave.toml: error: ...").
+// "error", "warning" or "note".
+const char* severity_name(Severity s) noexcept;
+
+// "wave.toml:12:3: error: message" (or "warning:", "note:") (no position: "wave.toml: error: ...").
 // The hint, if any, is a second line "hint: ...".
 std::string format(const std::string& file, const Diagnostic& d);
 

@@ -24,7 +24,7 @@ struct Located {
 
 struct Agent {
   std::string name;
-  Location where;                         // of the [[agent]] table (its name = ...)
+  Location where;                         // of its name = ... (of the [[agent]] table when unnamed)
   std::string task;
   std::vector<Located> after;             // dependencies, by agent name
   std::vector<Located> owns;              // git glob pathspecs
@@ -56,7 +56,8 @@ struct Plan {
   Gate gate;
   MergeStyle merge = MergeStyle::merge;
   OverlapPolicy overlap = OverlapPolicy::error;
-  std::string worktrees;                  // where worktrees go; empty = default
+  std::string worktrees;                  // worktree path template; empty = default_worktrees
+  Location worktrees_where;
   std::vector<std::string> setup;         // run in every new worktree, before the agent's
   std::vector<std::string> copy;          // untracked files copied into every new worktree
   std::vector<Agent> agents;              // in plan order
@@ -64,5 +65,18 @@ struct Plan {
   // Index of the agent called `agent_name`, if any.
   std::optional<std::size_t> find(std::string_view agent_name) const;
 };
+
+// Where an agent's worktree goes when the plan does not say: a sibling folder
+// of the repository. Placeholders: {repo} (the work tree root, absolute),
+// {run} (the plan name), {agent} (the agent name).
+inline constexpr std::string_view default_worktrees = "{repo}.wave/{run}/{agent}";
+
+// The placeholders a `worktrees` template may use.
+inline constexpr std::string_view worktree_placeholders[] = {"repo", "run", "agent"};
+
+// The worktree path of `agent_name`: plan.worktrees (or default_worktrees)
+// with its placeholders replaced; a relative result is taken relative to
+// `repo_root`. The template is assumed valid (parse() checks it).
+std::string worktree_path(const Plan& plan, std::string_view repo_root, std::string_view agent_name);
 
 } // namespace wave::plan

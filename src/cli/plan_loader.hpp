@@ -1,0 +1,52 @@
+#pragma once
+
+#include "plan/diagnostic.hpp"
+#include "plan/model.hpp"
+#include "plan/parse.hpp"
+
+#include <CLI/CLI.hpp>
+#include <git2.h>
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+// Finding, reading and reporting the plan for a command.
+namespace wave::cli {
+
+// Adds `--plan <path>` to `app`, stored into `path` (empty when not given).
+CLI::Option* add_plan_option(CLI::App& app, std::string& path);
+
+struct PlanPath {
+  std::filesystem::path path; // the file to read
+  std::string shown;          // how messages name it
+};
+
+// Where the plan is: `option` (--plan, relative to the current directory),
+// else `git config wave.plan` (relative to the work tree root), else
+// wave.toml at the work tree root. `repo` may be null outside a repository
+// when `option` is given; otherwise it throws Error.
+PlanPath resolve_plan_path(git_repository* repo, const std::string& option);
+
+// The file's contents; throws Error (128) naming the file when unreadable.
+std::string read_plan_file(const PlanPath& where);
+
+// Prints every diagnostic to stderr as "file:line:col: error: ..." with its
+// hint line; "error:"/"warning:"/"note:" are coloured when stderr is a terminal.
+void print_diagnostics(const plan::Diagnostics& diagnostics);
+
+// Parses `text` (a plan read from anywhere, e.g. a tree snapshot; `shown` names
+// it in messages), prints the diagnostics and throws Exit(128) after printing
+// when there are errors.
+plan::Plan load_plan_text(std::string_view text, std::string shown);
+
+struct LoadedPlan {
+  plan::Plan plan;
+  PlanPath where;
+};
+
+// resolve_plan_path + read_plan_file + load_plan_text: the plan in the
+// working tree, valid, or Exit(128) after printing what is wrong.
+LoadedPlan load_plan(git_repository* repo, const std::string& option);
+
+} // namespace wave::cli

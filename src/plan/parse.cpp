@@ -1,0 +1,410 @@
+#include "plan/parse.hpp"
+
+#include "git/repo.hpp"
+#include "plan/validate.hpp"
+#include "util/duration.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+
+namespace wave::plan {
+
+namespace {
+
+using std::string_view_literals::operator""sv;
+
+constexpr std::array plan_keys{"name"sv,     "base"sv,      "max_parallel"sv, "protected"sv, "overlap"sv, "merge"sv,
+                               "worktrees"sv, "setup"sv,    "copy"sv,         "gate"sv,      "agent"sv};
+constexpr std::array gate_keys{"commands"sv, "timeout"sv};
+constexpr std::array agent_keys{"name"sv, "task"sv, "owns"sv,     "after"sv, "wave"sv,
+                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv};
+
+Location at(const toml::source_region& region) {
+  return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+}
+
+// "a string", "an integer", ... for "must be X, not Y" messages.
+std::string_view type_name(toml::node_type type) {
+  switch (type) {
+  case toml::node_type::string:
+    return "a string";
+  case toml::node_type::integer:
+    return "an integer";
+  case toml::node_type::floating_point:
+    return "a float";
+  case toml::node_type::boolean:
+    return "a boolean";
+  case toml::node_type::table:
+    return "a table";
+  case toml::node_type::array:
+    return "an array";
+  case toml::node_type::date:
+    return "a date";
+  case toml::node_type::time:
+    return "a time";
+  case toml::node_type::date_time:
+    return "a date-time";
+  case toml::node_type::none:
+    break;
+  }
+  return "nothing";
+}
+
+// toml++ says "Error while parsing key-value pair: expected value, saw '\n'";
+// we say "TOML syntax error in key-value pair: expected value, saw '\n'".
+std::string syntax_message(std::string_view description) {
+  constexpr auto prefix = "Error while parsing "sv;
+  std::string rest(description);
+  if (util::starts_with(rest, prefix)) {
+    rest = "in " + rest.substr(prefix.size());
+  } else if (!rest.empty()) {
+    rest[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(rest[0])));
+  }
+  return "TOML syntax error " + rest;
+}
+
+bool valid_branch_name(std::string_view name) {
+  if (name.empty()) {
+    return false;
+  }
+  for (const auto& part : util::split(name, '/')) {
+    if (!git::valid_ref_component(part)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Reads the values of one TOML table into the model, reporting what is wrong.
+class Reader {
+public:
+  Reader(const toml::table& table, std::string context, Diagnostics& diagnostics)
+      : m_table(table), m_context(std::move(context)), m_diagnostics(diagnostics) {}
+
+  template <std::size_t N> void check_keys(const std::array<std::string_view, N>& known) {
+    const std::vector<std::string> candidates(known.begin(), known.end());
+    for (auto&& [key, value] : m_table) {
+      if (std::find(known.begin(), known.end(), key.str()) != known.end()) {
+        continue;
+      }
+      std::string hint;
+      if (auto best = util::nearest(key.str(), candidates)) {
+        hint = fmt::format("did you mean '{}'?", *best);
+      } else {
+        hint = fmt::format("known keys here: {}", util::join(candidates, ", "));
+      }
+      m_diagnostics.error(at(key.source()), fmt::format("unknown key '{}' in {}", key.str(), m_context), hint);
+    }
+  }
+
+  const toml::node* find(std::string_view key) const { return m_table.get(key); }
+
+  void wrong_type(std::string_view key, const toml::node& node, std::string_view expected,
+                  std::string hint = {}) {
+    m_diagnostics.error(at(node.source()),
+                        fmt::format("'{}' must be {}, not {}", key, expected, type_name(node.type())),
+                        std::move(hint));
+  }
+
+  std::optional<Located> string(std::string_view key, std::string_view example) {
+    const auto* node = find(key);
+    if (node == nullptr) {
+      return std::nullopt;
+    }
+    if (const auto* s = node->as_string()) {
+      return Located{s->get(), at(node->source())};
+    }
+    wrong_type(key, *node, "a string", fmt::format("write {} = \"{}\"", key, example));
+    return std::nullopt;
+  }
+
+  std::vector<Located> strings(std::string_view key, std::string_view example) {
+    std::vector<Located> out;
+    const auto* node = find(key);
+    if (node == nullptr) {
+      return out;
+    }
+    const auto* array = node->as_array();
+    if (array == nullptr) {
+      wrong_type(key, *node, "an array of strings", fmt::format("write {} = [\"{}\"]", key, example));
+      return out;
+    }
+    for (const auto& element : *array) {
+      if (const auto* s = element.as_string()) {
+        out.push_back({s->get(), at(element.source())});
+      } else {
+        m_diagnostics.error(at(element.source()),
+                            fmt::format("'{}' must hold strings, not {}", key, type_name(element.type())),
+                            fmt::format("write {} = [\"{}\"]", key, example));
+      }
+    }
+    return out;
+  }
+
+  // Non-empty strings: commands and paths.
+  std::vector<std::string> texts(std::string_view key, std::string_view example, std::string_view what) {
+    std::vector<std::string> out;
+    for (auto& item : strings(key, example)) {
+      if (util::trim(item.value).empty()) {
+        m_diagnostics.error(item.where, fmt::format("empty {} in '{}'", what, key));
+        continue;
+      }
+      out.push_back(std::move(item.value));
+    }
+    return out;
+  }
+
+  std::optional<std::pair<int, Location>> integer(std::string_view key, int min, int example) {
+    const auto* node = find(key);
+    if (node == nullptr) {
+      return std::nullopt;
+    }
+    const auto* i = node->as_integer();
+    if (i == nullptr) {
+      wrong_type(key, *node, "an integer", fmt::format("write {} = {}", key, example));
+      return std::nullopt;
+    }
+    const auto value = i->get();
+    if (value < min || value > std::numeric_limits<int>::max()) {
+      m_diagnostics.error(at(node->source()), fmt::format("'{}' must be at least {}, not {}", key, min, value));
+      return std::nullopt;
+    }
+    return std::pair{static_cast<int>(value), at(node->source())};
+  }
+
+  std::optional<bool> boolean(std::string_view key) {
+    const auto* node = find(key);
+    if (node == nullptr) {
+      return std::nullopt;
+    }
+    if (const auto* b = node->as_boolean()) {
+      return b->get();
+    }
+    wrong_type(key, *node, "a boolean", fmt::format("write {} = true", key));
+    return std::nullopt;
+  }
+
+  std::optional<std::chrono::milliseconds> duration(std::string_view key) {
+    const auto* node = find(key);
+    if (node == nullptr) {
+      return std::nullopt;
+    }
+    const auto* s = node->as_string();
+    if (s == nullptr) {
+      wrong_type(key, *node, "a duration string", fmt::format("write {} = \"10m\"", key));
+      return std::nullopt;
+    }
+    const auto value = util::parse_duration(s->get());
+    if (!value || value->count() <= 0) {
+      m_diagnostics.error(at(node->source()), fmt::format("invalid duration '{}' for '{}'", s->get(), key),
+                          "write a positive number with a unit: ms, s, m or h, e.g. \"90s\", \"10m\", \"1h30m\"");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  // One of `choices`; returns its index.
+  template <std::size_t N>
+  std::optional<std::size_t> choice(std::string_view key, const std::array<std::string_view, N>& choices) {
+    const auto value = string(key, choices[0]);
+    if (!value) {
+      return std::nullopt;
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+      if (value->value == choices[i]) {
+        return i;
+      }
+    }
+    std::vector<std::string> names;
+    for (const auto c : choices) {
+      names.push_back(fmt::format("\"{}\"", c));
+    }
+    m_diagnostics.error(value->where, fmt::format("invalid value '{}' for '{}'", value->value, key),
+                        fmt::format("'{}' is one of {}", key, util::join(names, ", ")));
+    return std::nullopt;
+  }
+
+  // Relative paths inside the repository (for `copy`).
+  std::vector<std::string> relative_paths(std::string_view key) {
+    std::vector<std::string> out;
+    for (auto& item : strings(key, ".env")) {
+      const auto parts = util::split(item.value, '/');
+      const bool escapes = std::find(parts.begin(), parts.end(), "..") != parts.end();
+      if (item.value.empty() || item.value[0] == '/' || escapes) {
+        m_diagnostics.error(item.where, fmt::format("'{}' entry '{}' must be a path inside the repository", key,
+                                                    item.value),
+                            "write it relative to the repository root, without '..'");
+        continue;
+      }
+      out.push_back(std::move(item.value));
+    }
+    return out;
+  }
+
+  Diagnostics& diagnostics() { return m_diagnostics; }
+
+private:
+  const toml::table& m_table;
+  std::string m_context;
+  Diagnostics& m_diagnostics;
+};
+
+void read_gate(const toml::node& node, Gate& gate, Diagnostics& diagnostics) {
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    diagnostics.error(at(node.source()), fmt::format("'gate' must be a table, not {}", type_name(node.type())),
+                      "write [gate] on its own line, then commands = [\"make test\"]");
+    return;
+  }
+  Reader r(*table, "[gate]", diagnostics);
+  r.check_keys(gate_keys);
+  gate.commands = r.texts("commands", "make test", "command");
+  if (auto timeout = r.duration("timeout")) {
+    gate.timeout = *timeout;
+  }
+}
+
+Agent read_agent(const toml::table& table, Diagnostics& diagnostics) {
+  Agent agent;
+  agent.where = at(table.source());
+  Reader r(table, "[[agent]]", diagnostics);
+  r.check_keys(agent_keys);
+  if (auto name = r.string("name", "event-hooks")) {
+    agent.name = name->value;
+    agent.where = name->where;
+    if (!git::valid_ref_component(agent.name)) {
+      diagnostics.error(name->where, fmt::format("invalid agent name '{}'", agent.name),
+                        "agent names become branch names (wave/<run>/<agent>): use letters, digits, '-', '_' "
+                        "and '.', without '/' or spaces, e.g. \"event-hooks\"");
+    }
+  } else if (r.find("name") == nullptr) {
+    diagnostics.error(agent.where, "missing required key 'name' in [[agent]]",
+                      "give every agent a unique name, e.g. name = \"event-hooks\"");
+  }
+  if (auto task = r.string("task", "Add the event hook system")) {
+    agent.task = task->value;
+  }
+  agent.owns = r.strings("owns", "src/hooks/**");
+  agent.after = r.strings("after", "config-schema");
+  if (auto pin = r.integer("wave", 1, 2)) {
+    agent.wave = pin->first;
+    agent.wave_where = pin->second;
+  }
+  agent.exclusive = r.boolean("exclusive").value_or(false);
+  if (const auto* gate = r.find("gate"); gate != nullptr && gate->is_table()) {
+    diagnostics.error(at(gate->source()), "an agent's 'gate' is an array of commands, not a table",
+                      "write gate = [\"make test-hooks\"]");
+  } else {
+    agent.gate = r.texts("gate", "make test", "command");
+  }
+  agent.estimate = r.duration("estimate");
+  agent.setup = r.texts("setup", "npm ci", "command");
+  agent.copy = r.relative_paths("copy");
+  return agent;
+}
+
+void read_agents(const toml::node& node, Plan& plan, Diagnostics& diagnostics) {
+  const auto* array = node.as_array();
+  if (array == nullptr) {
+    diagnostics.error(at(node.source()), fmt::format("'agent' must be an array of tables, not {}",
+                                                     type_name(node.type())),
+                      "write [[agent]] (double brackets) before each agent");
+    return;
+  }
+  for (const auto& element : *array) {
+    const auto* table = element.as_table();
+    if (table == nullptr) {
+      diagnostics.error(at(element.source()),
+                        fmt::format("'agent' must hold tables, not {}", type_name(element.type())),
+                        "write [[agent]] (double brackets) before each agent");
+      continue;
+    }
+    plan.agents.push_back(read_agent(*table, diagnostics));
+  }
+}
+
+void read_plan(const toml::table& root, Plan& plan, Diagnostics& diagnostics) {
+  Reader r(root, "the plan", diagnostics);
+  r.check_keys(plan_keys);
+  if (auto name = r.string("name", "review-enforcement")) {
+    plan.name = name->value;
+    if (!git::valid_ref_component(plan.name)) {
+      diagnostics.error(name->where, fmt::format("invalid plan name '{}'", plan.name),
+                        "the name becomes part of branch names (wave/<name>/<agent>): use letters, digits, '-', "
+                        "'_' and '.', without '/' or spaces, e.g. \"review-enforcement\"");
+    }
+  } else if (r.find("name") == nullptr) {
+    diagnostics.error({1, 1}, "missing required key 'name'",
+                      "name the run at the top of the plan, e.g. name = \"review-enforcement\"");
+  }
+  if (auto base = r.string("base", "main")) {
+    plan.base = base->value;
+    if (!valid_branch_name(plan.base)) {
+      diagnostics.error(base->where, fmt::format("invalid branch name '{}' for 'base'", plan.base),
+                        "name the integration branch, e.g. base = \"main\"");
+    }
+  }
+  if (auto max = r.integer("max_parallel", 1, 6)) {
+    plan.max_parallel = max->first;
+  }
+  plan.protected_paths = r.strings("protected", "wave.toml");
+  if (auto overlap = r.choice("overlap", std::array{"error"sv, "split"sv})) {
+    plan.overlap = *overlap == 0 ? OverlapPolicy::error : OverlapPolicy::split;
+  }
+  if (auto merge = r.choice("merge", std::array{"merge"sv, "squash"sv})) {
+    plan.merge = *merge == 0 ? MergeStyle::merge : MergeStyle::squash;
+  }
+  if (auto worktrees = r.string("worktrees", default_worktrees)) {
+    plan.worktrees = worktrees->value;
+    plan.worktrees_where = worktrees->where;
+  }
+  plan.setup = r.texts("setup", "npm ci", "command");
+  plan.copy = r.relative_paths("copy");
+  if (const auto* gate = r.find("gate")) {
+    read_gate(*gate, plan.gate, diagnostics);
+  }
+  const auto* agents = r.find("agent");
+  if (agents != nullptr) {
+    read_agents(*agents, plan, diagnostics);
+  }
+  const bool none_written = agents == nullptr || (agents->is_array() && agents->as_array()->empty());
+  if (plan.agents.empty() && none_written) {
+    diagnostics.error({1, 1}, "the plan has no agents",
+                      "add one [[agent]] table per agent, with name, task and owns");
+  }
+}
+
+} // namespace
+
+ParseResult parse(std::string_view text, std::string file_name) {
+  ParseResult result;
+  result.diagnostics.file = file_name;
+  Plan plan;
+  plan.file = std::move(file_name);
+  try {
+    const toml::table root = toml::parse(text, std::string_view(plan.file));
+    read_plan(root, plan, result.diagnostics);
+    validate(plan, text, result.diagnostics);
+  } catch (const toml::parse_error& e) {
+    result.diagnostics.error(at(e.source()), syntax_message(e.description()),
+                             "see gitwave-plan(5) for the plan format");
+  }
+  auto& items = result.diagnostics.items;
+  std::stable_sort(items.begin(), items.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    const auto key = [](const Diagnostic& d) {
+      return std::pair{d.where.line > 0 ? d.where.line : std::numeric_limits<int>::max(), d.where.column};
+    };
+    return key(a) < key(b);
+  });
+  if (!result.diagnostics.has_errors()) {
+    result.plan = std::move(plan);
+  }
+  return result;
+}
+
+} // namespace wave::plan
