@@ -107,6 +107,17 @@ std::unique_ptr<CLI::App> make_app(std::string_view name, std::string_view synop
 }
 
 void parse(CLI::App& app, const Args& args) {
+  // Like git's: the completion scripts ask the command for its options.
+  if (args.size() == 1 && args[0] == "--git-completion-helper") {
+    std::vector<std::string> names;
+    for (const CLI::Option* opt : app.get_options()) {
+      for (const auto& l : opt->get_lnames()) {
+        names.push_back("--" + l + (opt->get_items_expected_min() > 0 ? "=" : ""));
+      }
+    }
+    fmt::print("{}\n", util::join(names, " "));
+    throw Exit(exit_code::ok);
+  }
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
+#include <utility>
 
 namespace wave::plan {
 
@@ -28,6 +30,15 @@ const char* severity_name(Severity s) noexcept {
     return "note";
   }
   return "error";
+}
+
+void Diagnostics::sort() {
+  std::stable_sort(items.begin(), items.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    const auto key = [](const Diagnostic& d) {
+      return std::pair{d.where.line > 0 ? d.where.line : std::numeric_limits<int>::max(), d.where.column};
+    };
+    return key(a) < key(b);
+  });
 }
 
 bool Diagnostics::has_errors() const noexcept { return count(Severity::error) > 0; }

@@ -26,6 +26,8 @@ struct Diagnostics {
   void warning(Location where, std::string message, std::string hint = {});
   void note(Location where, std::string message, std::string hint = {});
   bool has_errors() const noexcept;
+  // Orders the items by position (stable; items without a position last).
+  void sort();
   std::size_t count(Severity s) const noexcept;
 };
 

@@ -394,13 +394,7 @@ ParseResult parse(std::string_view text, std::string file_name) {
     result.diagnostics.error(at(e.source()), syntax_message(e.description()),
                              "see gitwave-plan(5) for the plan format");
   }
-  auto& items = result.diagnostics.items;
-  std::stable_sort(items.begin(), items.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    const auto key = [](const Diagnostic& d) {
-      return std::pair{d.where.line > 0 ? d.where.line : std::numeric_limits<int>::max(), d.where.column};
-    };
-    return key(a) < key(b);
-  });
+  result.diagnostics.sort();
   if (!result.diagnostics.has_errors()) {
     result.plan = std::move(plan);
   }

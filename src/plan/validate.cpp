@@ -1,5 +1,6 @@
 #include "plan/validate.hpp"
 
+#include "pattern/glob.hpp"
 #include "plan/graph.hpp"
 #include "plan/source.hpp"
 #include "util/strings.hpp"
@@ -156,6 +157,18 @@ void check_worktrees(const Plan& plan, std::string_view text, Diagnostics& diagn
   }
 }
 
+void check_patterns(const std::vector<Located>& patterns, std::string_view key, std::string_view text,
+                    Diagnostics& diagnostics) {
+  for (const auto& p : patterns) {
+    const auto compiled = pattern::Glob::compile(p.value);
+    if (const auto* error = std::get_if<pattern::PatternError>(&compiled)) {
+      diagnostics.error(string_offset(text, p.where, error->offset),
+                        fmt::format("invalid pattern '{}' in '{}': {}", p.value, key, error->message),
+                        "patterns are git glob pathspecs relative to the repository root, e.g. \"src/config/**\"");
+    }
+  }
+}
+
 } // namespace
 
 void validate(const Plan& plan, std::string_view text, Diagnostics& diagnostics) {
@@ -163,6 +176,10 @@ void validate(const Plan& plan, std::string_view text, Diagnostics& diagnostics)
   check_references(plan, diagnostics);
   check_graph(plan, diagnostics);
   check_worktrees(plan, text, diagnostics);
+  check_patterns(plan.protected_paths, "protected", text, diagnostics);
+  for (const auto& agent : plan.agents) {
+    check_patterns(agent.owns, "owns", text, diagnostics);
+  }
 }
 
 } // namespace wave::plan

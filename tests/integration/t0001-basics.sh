@@ -22,3 +22,14 @@ test_case "--version names the tool"
 run git wave --version
 expect_rc 0
 expect_out "git-wave version"
+
+test_case "--list-cmds lists every command, one per line"
+run git wave --list-cmds
+expect_rc 0
+expect_out "plan"
+expect_out "owner"
+
+test_case "--git-completion-helper lists a command's long options"
+run git wave plan --git-completion-helper
+expect_rc 0
+expect_out "--help"
