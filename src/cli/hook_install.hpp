@@ -1,0 +1,28 @@
+#pragma once
+
+#include "git/hooks.hpp"
+
+#include <git2.h>
+
+#include <string>
+
+// Installing git wave's pre-commit shim (hooks/pre-commit) into a
+// repository, shared by `git wave hooks install` and `git wave start`.
+namespace wave::cli {
+
+// The shim with the absolute path of the running git-wave binary filled in.
+std::string pre_commit_shim();
+
+// The line that marks a pre-commit hook as git wave's shim.
+std::string pre_commit_marker();
+
+// Installs the shim into the hooks directory git uses for `repo`, chaining a
+// hook already there. Throws Error when core.hooksPath is relative (each
+// worktree then has its own hooks: installing into one would not protect
+// the agents' worktrees) or when the hook cannot be installed.
+git::HookInstall install_pre_commit(git_repository* repo);
+
+// One line saying what install_pre_commit() did.
+std::string describe(const git::HookInstall& install);
+
+} // namespace wave::cli

@@ -1,0 +1,133 @@
+#include "git/worktree.hpp"
+
+#include "core/error.hpp"
+#include "git/check.hpp"
+#include "git/repo.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+namespace wave::git {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using WorktreeHandle = std::unique_ptr<git_worktree, Free<git_worktree_free>>;
+
+std::string first_line(const fs::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  return std::string(util::trim(line));
+}
+
+fs::path resolved(const fs::path& p) {
+  std::error_code ec;
+  auto r = fs::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal() : r;
+}
+
+// Runs a git command line; the environment a hook or an outer git may have
+// set must not redirect it to another repository or index.
+void run_git(const std::string& args, const fs::path& cwd, const fs::path& log, std::string_view what) {
+  util::ProcessOptions o;
+  o.command = "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_COMMON_DIR; exec git " + args;
+  o.cwd = cwd;
+  o.log = log;
+  const auto result = util::run_process(o);
+  if (!result.ok()) {
+    std::string tail(util::trim(util::tail_lines(log, 5)));
+    throw Error(fmt::format("{} failed ({})", what, result.describe()), exit_code::fatal,
+                {tail.empty() ? fmt::format("see '{}'", log.string())
+                              : fmt::format("git said: {} (log: '{}')", tail, log.string())});
+  }
+}
+
+} // namespace
+
+std::string shell_quote(std::string_view s) {
+  std::string out = "'";
+  for (const char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  out += '\'';
+  return out;
+}
+
+std::vector<LinkedWorktree> linked_worktrees(git_repository* repo) {
+  git_strarray names{};
+  check(git_worktree_list(&names, repo), "cannot list worktrees");
+  std::vector<LinkedWorktree> out;
+  const fs::path common = common_dir(repo);
+  for (std::size_t i = 0; i < names.count; ++i) {
+    LinkedWorktree w;
+    w.name = names.strings[i];
+    w.admin_dir = common / "worktrees" / w.name;
+    git_worktree* raw = nullptr;
+    if (git_worktree_lookup(&raw, repo, names.strings[i]) != 0) {
+      git_error_clear();
+      continue;
+    }
+    const WorktreeHandle wt(raw);
+    const char* path = git_worktree_path(wt.get());
+    if (path == nullptr) {
+      continue;
+    }
+    w.path = fs::path(path).lexically_normal();
+    if (w.path.has_filename() == false) {
+      w.path = w.path.parent_path();
+    }
+    std::error_code ec;
+    w.present = fs::is_directory(w.path, ec);
+    w.checked_out = fs::exists(w.admin_dir / "index", ec);
+    std::string head = first_line(w.admin_dir / "HEAD");
+    if (util::starts_with(head, "ref: ")) {
+      head = head.substr(5);
+    }
+    w.head = head;
+    out.push_back(std::move(w));
+  }
+  git_strarray_dispose(&names);
+  return out;
+}
+
+std::optional<LinkedWorktree> find_worktree(const std::vector<LinkedWorktree>& worktrees, const fs::path& path) {
+  const fs::path want = resolved(path);
+  for (const auto& w : worktrees) {
+    if (resolved(w.path) == want) {
+      return w;
+    }
+  }
+  return std::nullopt;
+}
+
+bool path_is_free(const fs::path& path) {
+  std::error_code ec;
+  const auto st = fs::symlink_status(path, ec);
+  if (!fs::exists(st)) {
+    return true;
+  }
+  return fs::is_directory(st) && fs::is_empty(path, ec) && !ec;
+}
+
+void add_worktree(const fs::path& repo_root, const fs::path& path, std::string_view branch, bool force,
+                  const fs::path& log) {
+  run_git(fmt::format("worktree add --no-checkout{} {} {}", force ? " -f" : "", shell_quote(path.string()),
+                      shell_quote(branch)),
+          repo_root, log, fmt::format("git worktree add '{}'", path.string()));
+}
+
+void checkout_worktree(const fs::path& path, const fs::path& log) {
+  run_git("reset --hard --no-recurse-submodules --quiet", path, log,
+          fmt::format("checking out '{}'", path.string()));
+}
+
+} // namespace wave::git

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "git/handle.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Linked worktrees. Registering one (metadata under <common dir>/worktrees/)
+// must happen one at a time -- concurrent `git worktree add` race on that
+// folder -- while checking files out is independent per worktree and can run
+// in parallel. So the two steps are separate here, and both are done with
+// the git CLI, exactly as `git worktree add` does them.
+namespace wave::git {
+
+struct LinkedWorktree {
+  std::string name;                // folder under <common dir>/worktrees/
+  std::filesystem::path path;      // where its files are
+  std::filesystem::path admin_dir; // <common dir>/worktrees/<name>
+  std::string head;                // "refs/heads/<branch>", or an object id when detached
+  bool present = false;            // its folder exists
+  bool checked_out = false;        // it has an index: files were checked out
+};
+
+// Every linked worktree of the repository (not the main one).
+std::vector<LinkedWorktree> linked_worktrees(git_repository* repo);
+
+// The entry for `path` (compared after resolving symlinks), if any.
+std::optional<LinkedWorktree> find_worktree(const std::vector<LinkedWorktree>& worktrees,
+                                            const std::filesystem::path& path);
+
+// Is `path` free for a new worktree: absent, or an empty folder?
+bool path_is_free(const std::filesystem::path& path);
+
+// `git worktree add --no-checkout [-f] <path> <branch>`, run from `repo_root`.
+// `force` re-registers a path whose folder went missing. Output goes to
+// `log`; a failure throws Error with its last lines.
+void add_worktree(const std::filesystem::path& repo_root, const std::filesystem::path& path,
+                  std::string_view branch, bool force, const std::filesystem::path& log);
+
+// Checks out a registered worktree's HEAD into its index and files, the way
+// `git worktree add` finishes (`git reset --hard --no-recurse-submodules`).
+// Output goes to `log`; a failure throws Error with its last lines.
+void checkout_worktree(const std::filesystem::path& path, const std::filesystem::path& log);
+
+// Quotes `s` for /bin/sh.
+std::string shell_quote(std::string_view s);
+
+} // namespace wave::git

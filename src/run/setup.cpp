@@ -1,0 +1,86 @@
+#include "run/setup.hpp"
+
+#include "core/error.hpp"
+#include "util/process.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+namespace wave::run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Copies `entry` (a path relative to the work tree root) from the main
+// worktree into the agent's; returns an error text or empty.
+std::string copy_entry(const std::string& entry, const SetupContext& c) {
+  const fs::path from = c.main_root / entry;
+  const fs::path to = c.worktree / entry;
+  std::error_code ec;
+  const auto st = fs::symlink_status(from, ec);
+  if (!fs::exists(st)) {
+    return fmt::format("cannot copy '{}': it is not in the main worktree '{}'", entry, c.main_root.string());
+  }
+  fs::create_directories(to.parent_path(), ec);
+  if (ec) {
+    return fmt::format("cannot copy '{}': {}", entry, ec.message());
+  }
+  if (fs::is_directory(st)) {
+    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing | fs::copy_options::copy_symlinks,
+             ec);
+  } else if (fs::is_symlink(st)) {
+    fs::remove(to, ec);
+    fs::copy_symlink(from, to, ec);
+  } else {
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+  }
+  if (ec) {
+    return fmt::format("cannot copy '{}': {}", entry, ec.message());
+  }
+  return {};
+}
+
+} // namespace
+
+void log_line(const fs::path& log, std::string_view line) {
+  std::error_code ec;
+  fs::create_directories(log.parent_path(), ec);
+  std::ofstream out(log, std::ios::app);
+  out << line << '\n';
+}
+
+SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const SetupContext& c) {
+  std::vector<std::string> copies = plan.copy;
+  copies.insert(copies.end(), agent.copy.begin(), agent.copy.end());
+  for (const auto& entry : copies) {
+    log_line(c.log, fmt::format("$ copy {}", entry));
+    if (auto error = copy_entry(entry, c); !error.empty()) {
+      log_line(c.log, error);
+      return {false, error};
+    }
+  }
+
+  std::vector<std::string> commands = plan.setup;
+  commands.insert(commands.end(), agent.setup.begin(), agent.setup.end());
+  for (const auto& command : commands) {
+    log_line(c.log, fmt::format("$ {}", command));
+    util::ProcessOptions o;
+    o.command = "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_COMMON_DIR\n" + command;
+    o.cwd = c.worktree;
+    o.log = c.log;
+    o.timeout = c.timeout;
+    o.env = {{"WAVE_RUN", c.run},       {"WAVE_WAVE", c.wave},   {"WAVE_AGENT", agent.name},
+             {"WAVE_BRANCH", c.branch}, {"WAVE_BASE", c.base}, {"WAVE_WORKTREE", c.worktree.string()}};
+    const auto result = util::run_process(o);
+    if (!result.ok()) {
+      const auto error = fmt::format("setup command '{}' failed ({})", command, result.describe());
+      log_line(c.log, error);
+      return {false, error};
+    }
+  }
+  return {};
+}
+
+} // namespace wave::run

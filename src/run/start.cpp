@@ -1,0 +1,422 @@
+#include "run/start.hpp"
+
+#include "core/error.hpp"
+#include "git/check.hpp"
+#include "git/repo.hpp"
+#include "git/worktree.hpp"
+#include "run/branch.hpp"
+#include "run/setup.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+namespace wave::run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool branch_exists(git_repository* repo, const std::string& branch) {
+  git_reference* raw = nullptr;
+  const std::string ref = "refs/heads/" + branch;
+  const int rc = git_reference_lookup(&raw, repo, ref.c_str());
+  if (rc == GIT_ENOTFOUND) {
+    git_error_clear();
+    return false;
+  }
+  git::check(rc, fmt::format("cannot read branch '{}'", branch));
+  git_reference_free(raw);
+  return true;
+}
+
+void create_branch(git_repository* repo, const std::string& branch, const std::string& base) {
+  const git::Commit commit = git::lookup_commit(repo, git::oid_from(base));
+  git_reference* raw = nullptr;
+  git::check(git_branch_create(&raw, repo, branch.c_str(), commit.get(), 0),
+             fmt::format("cannot create branch '{}'", branch));
+  git_reference_free(raw);
+}
+
+std::string labels(const plan::Schedule& schedule) {
+  std::vector<std::string> out;
+  for (const auto& w : schedule.waves) {
+    out.push_back(w.label);
+  }
+  return util::join(out, ", ");
+}
+
+std::size_t schedule_index(const plan::Schedule& schedule, const std::string& label) {
+  const auto i = schedule.find_wave(label);
+  if (!i) {
+    throw Error(fmt::format("the run state names wave '{}', which the run's plan does not have", label));
+  }
+  return *i;
+}
+
+// The worktree path of an agent of a new wave.
+std::string worktree_for(const StartInput& in, const std::string& agent) {
+  plan::Plan templ = *in.plan;
+  if (!in.worktrees.empty()) {
+    templ.worktrees = in.worktrees;
+  }
+  return plan::worktree_path(templ, in.main_root.string(), agent);
+}
+
+std::string head_of(const std::string& branch) { return "refs/heads/" + branch; }
+
+std::string describe_worktree_owner(const git::LinkedWorktree& w) {
+  if (util::starts_with(w.head, "refs/heads/")) {
+    return fmt::format("it is the worktree of branch '{}'", w.head.substr(11));
+  }
+  return fmt::format("it is a worktree (HEAD detached at {})", w.head.substr(0, 7));
+}
+
+// For an agent already recorded: what is missing on disk, or a problem.
+void plan_existing(const StartInput& in, const std::vector<git::LinkedWorktree>& worktrees, AgentStep& step,
+                   std::vector<std::string>& problems) {
+  const AgentRun& r = step.record;
+  step.create_branch = !branch_exists(in.repo, r.branch);
+  const auto here = git::find_worktree(worktrees, r.worktree);
+  for (const auto& w : worktrees) {
+    if (w.head == head_of(r.branch) && (!here || here->name != w.name)) {
+      problems.push_back(fmt::format("branch '{}' is checked out in '{}', not in its recorded worktree '{}'",
+                                     r.branch, w.path.string(), r.worktree));
+      return;
+    }
+  }
+  if (here) {
+    if (here->head != head_of(r.branch)) {
+      problems.push_back(fmt::format("worktree path '{}' is taken: {}", r.worktree, describe_worktree_owner(*here)));
+      return;
+    }
+    if (!here->present) {
+      step.worktree = WorktreeAction::re_add;
+    } else if (!here->checked_out) {
+      step.worktree = WorktreeAction::checkout;
+    }
+  } else if (git::path_is_free(r.worktree)) {
+    step.worktree = WorktreeAction::add;
+  } else {
+    problems.push_back(fmt::format("worktree path '{}' is taken: it exists and is not the worktree of '{}'",
+                                   r.worktree, r.branch));
+    return;
+  }
+  step.run_setup = r.setup != Setup::ok || step.worktree != WorktreeAction::ready;
+}
+
+// For an agent of a new wave: everything must be free.
+void plan_new(const StartInput& in, const std::vector<git::LinkedWorktree>& worktrees, AgentStep& step,
+              std::vector<std::string>& problems) {
+  const AgentRun& r = step.record;
+  if (branch_exists(in.repo, r.branch)) {
+    problems.push_back(fmt::format("branch '{}' already exists", r.branch));
+  }
+  if (const auto w = git::find_worktree(worktrees, r.worktree)) {
+    problems.push_back(fmt::format("worktree path '{}' is taken: {}", r.worktree, describe_worktree_owner(*w)));
+  } else if (!git::path_is_free(r.worktree)) {
+    problems.push_back(fmt::format("worktree path '{}' is taken: it exists and is not empty", r.worktree));
+  }
+  step.create_branch = true;
+  step.worktree = WorktreeAction::add;
+  step.run_setup = true;
+}
+
+[[noreturn]] void refuse(const Decision& d, const std::string& run, std::vector<std::string> problems,
+                         bool new_wave) {
+  std::vector<std::string> hints(problems.begin() + 1, problems.end());
+  for (auto& h : hints) {
+    h = "also: " + h;
+  }
+  hints.push_back("nothing was changed");
+  if (new_wave) {
+    hints.push_back("remove what is left over from an earlier run (git worktree remove <path>; git branch -d "
+                    "<branch>), choose other paths with --worktrees, or give the run another name in the plan");
+  } else {
+    hints.push_back("the run recorded these; put them back, or move what is in the way");
+  }
+  throw Error(fmt::format("cannot start wave {} of run '{}': {}", d.label, run, problems.front()),
+              exit_code::fatal, std::move(hints));
+}
+
+} // namespace
+
+bool Decision::nothing_to_do() const {
+  if (kind == Kind::complete) {
+    return true;
+  }
+  if (kind == Kind::start) {
+    return false;
+  }
+  for (const auto& a : agents) {
+    if (!a.idle()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Decision decide(const StartInput& in) {
+  const plan::Plan& plan = *in.plan;
+  const plan::Schedule& schedule = *in.schedule;
+  const State* state = in.stored != nullptr ? &in.stored->state : nullptr;
+  Decision d;
+
+  std::optional<std::size_t> asked;
+  if (!in.wave.empty()) {
+    asked = schedule.find_wave(in.wave);
+    if (!asked) {
+      throw Error(fmt::format("run '{}' has no wave '{}'", plan.name, in.wave), exit_code::fatal,
+                  {fmt::format("its waves are: {}", labels(schedule))});
+    }
+  }
+
+  const WaveRun* current = state != nullptr ? state->current() : nullptr;
+  if (current != nullptr && current->status != WaveStatus::merged) {
+    const std::size_t at = schedule_index(schedule, current->label);
+    if (asked && *asked != at) {
+      if (*asked < at) {
+        throw Error(fmt::format("wave {} of run '{}' is already merged", in.wave, plan.name), exit_code::fatal,
+                    {fmt::format("wave {} is the current one ({})", current->label, to_string(current->status))});
+      }
+      throw Error(fmt::format("wave {} cannot start before wave {} is merged", in.wave, current->label),
+                  exit_code::fatal,
+                  {fmt::format("wave {} of run '{}' is {}; gate and merge it first (git wave gate, git wave merge)",
+                               current->label, plan.name, to_string(current->status))});
+    }
+    d.kind = Decision::Kind::resume;
+    d.wave_index = at;
+    d.label = current->label;
+    d.base = current->base;
+    const auto worktrees = git::linked_worktrees(in.repo);
+    std::vector<std::string> problems;
+    for (const auto& r : current->agents) {
+      AgentStep step;
+      const auto index = plan.find(r.name);
+      if (!index) {
+        throw Error(fmt::format("the run state names agent '{}', which the run's plan does not have", r.name));
+      }
+      step.agent = *index;
+      step.record = r;
+      plan_existing(in, worktrees, step, problems);
+      d.agents.push_back(std::move(step));
+    }
+    if (!problems.empty()) {
+      refuse(d, plan.name, std::move(problems), false);
+    }
+    return d;
+  }
+
+  // Nothing in progress: the wave after the last merged one.
+  std::size_t next = 0;
+  if (state != nullptr) {
+    for (const auto& w : state->waves) {
+      if (w.status == WaveStatus::merged) {
+        next = std::max(next, schedule_index(schedule, w.label) + 1);
+      }
+    }
+  }
+  if (asked && *asked < next) {
+    throw Error(fmt::format("wave {} of run '{}' is already merged", in.wave, plan.name), exit_code::fatal,
+                {next < schedule.waves.size() ? fmt::format("the next wave is {}", schedule.waves[next].label)
+                                              : std::string("every wave of the run is merged")});
+  }
+  if (next >= schedule.waves.size()) {
+    d.kind = Decision::Kind::complete;
+    return d;
+  }
+  if (asked && *asked > next) {
+    throw Error(fmt::format("wave {} cannot start before wave {} is merged", in.wave, schedule.waves[next].label),
+                exit_code::fatal,
+                {fmt::format("start wave {} first: git wave start --wave {}", schedule.waves[next].label,
+                             schedule.waves[next].label)});
+  }
+  d.kind = Decision::Kind::start;
+  d.wave_index = next;
+  d.label = schedule.waves[next].label;
+  d.base = in.integration_tip;
+  const auto worktrees = git::linked_worktrees(in.repo);
+  std::vector<std::string> problems;
+  for (const std::size_t index : schedule.waves[next].agents) {
+    AgentStep step;
+    step.agent = index;
+    const auto& name = plan.agents[index].name;
+    step.record.name = name;
+    step.record.branch = agent_branch(plan.name, name);
+    step.record.worktree = worktree_for(in, name);
+    step.record.base = d.base;
+    step.record.setup = Setup::pending;
+    plan_new(in, worktrees, step, problems);
+    d.agents.push_back(std::move(step));
+  }
+  for (std::size_t i = 0; i < d.agents.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (d.agents[i].record.worktree == d.agents[j].record.worktree) {
+        problems.push_back(fmt::format("agents '{}' and '{}' would share the worktree '{}'", d.agents[j].record.name,
+                                       d.agents[i].record.name, d.agents[i].record.worktree));
+      }
+    }
+  }
+  if (!problems.empty()) {
+    refuse(d, plan.name, std::move(problems), true);
+  }
+  return d;
+}
+
+ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& options) {
+  ExecuteResult result;
+  const plan::Plan& plan = *in.plan;
+  const std::string& run = plan.name;
+  std::optional<git_oid> head;
+  State state;
+  if (in.stored != nullptr) {
+    head = in.stored->commit;
+    state = in.stored->state;
+  } else {
+    state.run = run;
+    state.integration = in.integration;
+    state.plan_commit = in.plan_commit;
+    state.created_at = now_text();
+  }
+
+  const fs::path logs = logs_dir(in.repo, run) / d.label;
+  for (auto& step : d.agents) {
+    step.record.setup_log = (logs / (step.record.name + "-setup.log")).string();
+  }
+
+  if (d.kind == Decision::Kind::start) {
+    WaveRun w;
+    w.label = d.label;
+    w.status = WaveStatus::started;
+    w.base = d.base;
+    w.started_at = now_text();
+    std::vector<std::string> names;
+    for (const auto& step : d.agents) {
+      AgentRun r = step.record;
+      r.setup = Setup::pending;
+      w.agents.push_back(std::move(r));
+      names.push_back(step.record.name);
+    }
+    state.waves.push_back(std::move(w));
+    head = save(in.repo, run, state, in.plan_text, fmt::format("start wave {}: {}", d.label, util::join(names, ", ")),
+                head);
+    result.recorded = true;
+  }
+
+  // Branches and worktree registrations, one at a time.
+  result.outcomes.resize(d.agents.size());
+  std::vector<std::size_t> parallel;
+  for (std::size_t i = 0; i < d.agents.size(); ++i) {
+    AgentStep& step = d.agents[i];
+    AgentOutcome& outcome = result.outcomes[i];
+    outcome.step = i;
+    if (step.idle()) {
+      continue;
+    }
+    const fs::path log = step.record.setup_log;
+    log_line(log, fmt::format("# git wave start: agent '{}', wave {} of run '{}', at {}", step.record.name, d.label,
+                              run, now_text()));
+    try {
+      if (step.create_branch) {
+        create_branch(in.repo, step.record.branch, step.record.base);
+      }
+      if (step.worktree == WorktreeAction::add || step.worktree == WorktreeAction::re_add) {
+        std::error_code ec;
+        fs::create_directories(fs::path(step.record.worktree).parent_path(), ec);
+        git::add_worktree(in.main_root, step.record.worktree, step.record.branch,
+                          step.worktree == WorktreeAction::re_add, log);
+      }
+      parallel.push_back(i);
+    } catch (const Error& e) {
+      outcome.ok = false;
+      outcome.error = e.what();
+      log_line(log, outcome.error);
+      if (options.on_agent) {
+        options.on_agent(step, outcome);
+      }
+    }
+  }
+
+  // Checkouts and setup, in parallel.
+  std::mutex report;
+  std::atomic<std::size_t> next{0};
+  auto worker = [&]() {
+    for (std::size_t k = next++; k < parallel.size(); k = next++) {
+      const std::size_t i = parallel[k];
+      AgentStep& step = d.agents[i];
+      AgentOutcome& outcome = result.outcomes[i];
+      try {
+        if (step.worktree != WorktreeAction::ready) {
+          git::checkout_worktree(step.record.worktree, step.record.setup_log);
+        }
+        if (step.run_setup) {
+          SetupContext c{run,
+                         d.label,
+                         step.record.base,
+                         step.record.branch,
+                         step.record.worktree,
+                         in.main_root,
+                         step.record.setup_log,
+                         options.setup_timeout};
+          const auto setup = run_setup(plan, plan.agents[step.agent], c);
+          outcome.ok = setup.ok;
+          outcome.error = setup.error;
+        }
+      } catch (const std::exception& e) {
+        outcome.ok = false;
+        outcome.error = e.what();
+        log_line(step.record.setup_log, outcome.error);
+      }
+      if (options.on_agent) {
+        const std::lock_guard lock(report);
+        options.on_agent(step, outcome);
+      }
+    }
+  };
+  const unsigned jobs = std::max(1U, std::min<unsigned>(options.jobs, static_cast<unsigned>(parallel.size())));
+  if (jobs <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < jobs; ++t) {
+      threads.emplace_back(worker);
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+  }
+
+  // Record every outcome at once.
+  WaveRun* wave = state.current();
+  bool changed = false;
+  std::vector<std::string> summary;
+  for (std::size_t i = 0; i < d.agents.size(); ++i) {
+    AgentStep& step = d.agents[i];
+    if (step.idle()) {
+      continue;
+    }
+    const Setup now = result.outcomes[i].ok ? Setup::ok : Setup::failed;
+    AgentRun* r = wave != nullptr ? wave->find(step.record.name) : nullptr;
+    if (r == nullptr) {
+      continue;
+    }
+    if (r->setup != now || r->setup_log != step.record.setup_log) {
+      changed = true;
+    }
+    r->setup = now;
+    r->setup_log = step.record.setup_log;
+    step.record = *r;
+    summary.push_back(fmt::format("{} {}", step.record.name, now == Setup::ok ? "ok" : "failed"));
+  }
+  if (changed) {
+    save(in.repo, run, state, in.plan_text, fmt::format("set up wave {}: {}", d.label, util::join(summary, ", ")),
+         head);
+    result.recorded = true;
+  }
+  return result;
+}
+
+} // namespace wave::run
