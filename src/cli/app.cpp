@@ -20,6 +20,10 @@ namespace {
 constexpr std::array table{
     Command{"plan", "Validate a plan and show its waves, critical path and overlaps", &cmd::plan},
     Command{"owner", "Show which agent owns each path", &cmd::owner},
+    Command{"gate", "Check a wave: ownership audit, agents' gates, the plan's gate on the merged candidate", &cmd::gate},
+    Command{"merge", "Land a gated wave on the integration branch, one merge per agent in plan order", &cmd::merge},
+    Command{"abort", "Throw a wave away, keeping every agent commit under an archive ref", &cmd::abort},
+    Command{"commit", "Commit agents' uncommitted work on their branches after an ownership check", &cmd::commit},
 };
 
 void print_main_help(std::FILE* out) {

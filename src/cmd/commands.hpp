@@ -7,5 +7,9 @@ namespace wave::cmd {
 
 int plan(const cli::Args& args);
 int owner(const cli::Args& args);
+int gate(const cli::Args& args);
+int merge(const cli::Args& args);
+int abort(const cli::Args& args);
+int commit(const cli::Args& args);
 
 } // namespace wave::cmd

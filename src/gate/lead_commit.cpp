@@ -76,6 +76,24 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
 }
 
 git_oid WorktreeSnapshot::commit(const std::string& message) {
+  const git_oid id = write_commit(message);
+  git_reference* raw_ref = nullptr;
+  const std::string reflog = fmt::format("git wave commit: {}", message.substr(0, message.find('\n')));
+  const int moved = git_reference_create_matching(&raw_ref, m_repo.get(), m_branch.c_str(), &id, 1, &m_head,
+                                                  reflog.c_str());
+  if (moved == GIT_EMODIFIED) {
+    throw Error(fmt::format("branch '{}' moved while its worktree was being committed", short_branch(m_branch)),
+                exit_code::fatal, {"nothing was committed; run the command again"});
+  }
+  git::check(moved, fmt::format("cannot update '{}'", m_branch));
+  git::Reference ref(raw_ref);
+  // The index now holds exactly the committed tree, with the files' stat data.
+  git::check(git_index_write(m_index.get()), fmt::format("cannot write the index of '{}'", m_worktree.string()));
+  m_head = id;
+  return id;
+}
+
+git_oid WorktreeSnapshot::write_commit(const std::string& message) {
   git_signature* raw_sig = nullptr;
   const int rc = git_signature_default(&raw_sig, m_repo.get());
   if (rc == GIT_ENOTFOUND) {
@@ -94,20 +112,6 @@ git_oid WorktreeSnapshot::commit(const std::string& message) {
   git::check(git_commit_create(&id, m_repo.get(), nullptr, sig.get(), sig.get(), nullptr, message.c_str(), tree.get(),
                                1, parents),
              "cannot write the commit");
-
-  git_reference* raw_ref = nullptr;
-  const std::string reflog = fmt::format("git wave commit: {}", message.substr(0, message.find('\n')));
-  const int moved = git_reference_create_matching(&raw_ref, m_repo.get(), m_branch.c_str(), &id, 1, &m_head,
-                                                  reflog.c_str());
-  if (moved == GIT_EMODIFIED) {
-    throw Error(fmt::format("branch '{}' moved while its worktree was being committed", short_branch(m_branch)),
-                exit_code::fatal, {"nothing was committed; run the command again"});
-  }
-  git::check(moved, fmt::format("cannot update '{}'", m_branch));
-  git::Reference ref(raw_ref);
-  // The index now holds exactly the committed tree, with the files' stat data.
-  git::check(git_index_write(m_index.get()), fmt::format("cannot write the index of '{}'", m_worktree.string()));
-  m_head = id;
   return id;
 }
 

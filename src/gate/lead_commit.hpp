@@ -36,6 +36,10 @@ public:
   // when the branch moved since take() (nothing is changed then).
   git_oid commit(const std::string& message);
 
+  // Writes the snapshot as a commit on top of the branch tip without moving
+  // anything (like `git stash create`), to keep it reachable elsewhere.
+  git_oid write_commit(const std::string& message);
+
 private:
   WorktreeSnapshot() = default;
 

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "git/handle.hpp"
+#include "plan/model.hpp"
+#include "run/store.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstddef>
+#include <string>
+
+// The run and wave a gate, merge, abort or commit command works on, read
+// from the run state and its recorded plan (never the working tree's plan).
+namespace wave::cli {
+
+// Adds `--run <name>` to `app`.
+CLI::Option* add_run_option(CLI::App& app, std::string& run);
+
+struct WaveContext {
+  git::Repo repo;
+  run::Stored stored;
+  plan::Plan plan;        // parsed from the recorded snapshot
+  std::size_t wave = 0;   // index in stored.state.waves
+
+  run::WaveRun& wave_run() { return stored.state.waves[wave]; }
+  const run::WaveRun& wave_run() const { return stored.state.waves[wave]; }
+  const std::string& run_name() const { return stored.state.run; }
+};
+
+// The run: `run_option`; else the one of the current branch when it is an
+// agent's (wave/<run>/<agent>); else the one named by the working tree's
+// plan, if started; else the only run there is. The wave: the one labelled
+// `wave_option` (its latest attempt that was not aborted), else the run's
+// current wave. Throws Error naming what is missing, with hints.
+WaveContext load_wave(const std::string& run_option, const std::string& wave_option);
+
+// Reads the run's state again (after another command may have changed it):
+// the same wave entry, or Error when it is gone.
+void reload(WaveContext& ctx);
+
+} // namespace wave::cli
