@@ -128,28 +128,28 @@ public:
   }
 
 private:
-  void fail(std::string summary) {
+  void fail(const std::string& summary) {
     m_rep.pass = false;
-    if (m_rep.summary.empty()) {
-      m_rep.summary = std::move(summary);
-    }
+    m_rep.summary += (m_rep.summary.empty() ? "" : "; ") + summary;
   }
 
   void run_all() {
-    if (m_in.lead_commits && !lead_commits()) {
-      read_tips();
-      fail("uncommitted work could not be committed");
-      return;
-    }
+    // What is cheap and needs no command first, all of it, so that one gate
+    // run reports every problem of this kind: then the commands.
+    const bool committed = !m_in.lead_commits || lead_commits();
     read_tips();
-    if (!audit_all()) {
+    const bool audited = audit_all();
+    const bool merged = candidate();
+    if (!committed) {
+      fail("uncommitted work could not be committed");
+    }
+    if (!audited) {
       fail("ownership audit failed");
+    }
+    if (!committed || !audited || !merged) {
       return;
     }
     if (!agent_gates()) {
-      return;
-    }
-    if (!candidate()) {
       return;
     }
     if (m_in.plan->gate.commands.empty()) {
