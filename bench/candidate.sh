@@ -11,7 +11,8 @@
 #       in-memory merge)
 #   (c) git-wave's candidate builder (bench/candidate_tool.cpp, linked with the
 #       library `git wave gate` uses), one process for all branches
-# and the three resulting trees must be identical.
+# and the three resulting trees must be identical. KEEP_WORK=1 keeps the
+# scratch folder (repository and tool) for profiling.
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -22,7 +23,11 @@ PER=${4:-50}
 REPEAT=${REPEAT:-3}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wave-bench-candidate.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${KEEP_WORK:-}" ]; then
+  echo "# keeping $WORK"
+else
+  trap 'rm -rf "$WORK"' EXIT
+fi
 export HOME="$WORK/home" GIT_CONFIG_NOSYSTEM=1 LANG=C LC_ALL=C TZ=UTC
 mkdir -p "$HOME"
 git config --global user.name "Bench" && git config --global user.email bench@example.com
