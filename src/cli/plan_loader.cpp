@@ -107,6 +107,17 @@ plan::Plan load_plan_text(std::string_view text, std::string shown) {
   return std::move(*result.plan);
 }
 
+plan::Schedule schedule_plan(const plan::Plan& plan, bool split) {
+  plan::Diagnostics diagnostics;
+  diagnostics.file = plan.file;
+  auto schedule = plan::schedule(plan, split, diagnostics);
+  print_diagnostics(diagnostics);
+  if (diagnostics.has_errors()) {
+    throw Exit(exit_code::fatal);
+  }
+  return schedule;
+}
+
 LoadedPlan load_plan(git_repository* repo, const std::string& option) {
   auto where = resolve_plan_path(repo, option);
   const auto text = read_plan_file(where);

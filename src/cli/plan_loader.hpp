@@ -3,6 +3,7 @@
 #include "plan/diagnostic.hpp"
 #include "plan/model.hpp"
 #include "plan/parse.hpp"
+#include "plan/schedule.hpp"
 
 #include <CLI/CLI.hpp>
 #include <git2.h>
@@ -48,5 +49,10 @@ struct LoadedPlan {
 // resolve_plan_path + read_plan_file + load_plan_text: the plan in the
 // working tree, valid, or Exit(128) after printing what is wrong.
 LoadedPlan load_plan(git_repository* repo, const std::string& option);
+
+// plan::schedule() for a command about to act on the plan: prints the
+// overlap errors and lints like load_plan_text and throws Exit(128) after
+// printing when two agents of a wave overlap (unless split).
+plan::Schedule schedule_plan(const plan::Plan& plan, bool split);
 
 } // namespace wave::cli

@@ -37,7 +37,13 @@ std::optional<std::string> OwnedPatterns::overlap(const Entry& a, const Entry& b
   if (!util::starts_with(ha, hb) && !util::starts_with(hb, ha)) {
     return std::nullopt;
   }
-  return pattern::overlap(*a.glob, *b.glob);
+  // Paths whose names hold glob characters exist only through git's literal
+  // rule ("**/*.md" owns a file literally named "src/*.c/x.md"): no real tree
+  // has them, so they do not make two agents overlap. A merge would still
+  // catch two agents writing one such file.
+  pattern::OverlapOptions options;
+  options.plain_witness = true;
+  return pattern::overlap(*a.glob, *b.glob, options);
 }
 
 std::optional<Overlap> OwnedPatterns::overlap(std::size_t agent, std::size_t other) const {

@@ -224,6 +224,23 @@ owns = ["src/*/loader.cpp"]
               "and 'src/*/loader.cpp')"});
 }
 
+TEST_CASE("schedule: patterns meet only on real names, not on git's literal reading of a glob", "[schedule]") {
+  // Git's literal rule makes "**/*.md" own a file named "src/*.c/a.md", which
+  // "src/*.c" owns too. No tree has such names: these agents do not overlap.
+  const Plan p = parsed(R"(name = "r"
+[[agent]]
+name = "docs"
+owns = ["**/*.md"]
+[[agent]]
+name = "code"
+owns = ["src/*.c"]
+)");
+  Diagnostics d;
+  const Schedule s = schedule(p, false, d);
+  CHECK_FALSE(d.has_errors());
+  CHECK(labels(s) == Names{"1"});
+}
+
 TEST_CASE("schedule: agents of different waves may own the same paths", "[schedule]") {
   const Plan p = parsed(R"(name = "r"
 [[agent]]
