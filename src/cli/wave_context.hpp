@@ -27,15 +27,10 @@ struct WaveContext {
   const std::string& run_name() const { return stored.state.run; }
 };
 
-// The run: `run_option`; else the one of the current branch when it is an
-// agent's (wave/<run>/<agent>); else the one named by the working tree's
-// plan, if started; else the only run there is. The wave: the one labelled
+// The run: as select_run() finds it (`run_option`, the current agent branch's
+// run, the only run, the working tree's plan's run). The wave: the one labelled
 // `wave_option` (its latest attempt that was not aborted), else the run's
 // current wave. Throws Error naming what is missing, with hints.
 WaveContext load_wave(const std::string& run_option, const std::string& wave_option);
-
-// Reads the run's state again (after another command may have changed it):
-// the same wave entry, or Error when it is gone.
-void reload(WaveContext& ctx);
 
 } // namespace wave::cli

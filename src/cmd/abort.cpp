@@ -27,7 +27,7 @@ int abort(const cli::Args& args) {
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();
-  const auto out = gate::abort_wave(ctx.repo.get(), ctx.run_name(), w.label, w.started_at);
+  const auto out = gate::abort_wave(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w));
 
   if (json) {
     nlohmann::ordered_json kept = nlohmann::ordered_json::array();

@@ -98,7 +98,11 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
     const std::string tail = util::tail_lines(s.step.log, 15);
     fmt::print("\n{} {} ({})\n", paint(cli::Color::red, "failed:"), cli::ProgressReporter::label(s.step),
                s.result.detail);
-    for (const auto& line : util::split(std::string(util::trim(tail)), '\n')) {
+    const std::string text(util::trim(tail));
+    if (text.empty()) {
+      fmt::print("  (no output)\n");
+    }
+    for (const auto& line : text.empty() ? std::vector<std::string>{} : util::split(text, '\n')) {
       fmt::print("  | {}\n", line);
     }
     fmt::print("  log: {}\n", s.step.log.string());
@@ -194,7 +198,7 @@ int gate(const cli::Args& args) {
     cli::ProgressReporter progress(progress_out, cli::live_terminal(::fileno(progress_out)), progress_paint);
     report = gate::run_gate(in, progress);
   }
-  gate::record_gate(ctx.repo.get(), ctx.run_name(), w.label, w.started_at, report);
+  gate::record_gate(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w), report);
 
   if (json) {
     fmt::print("{}\n", report_json(ctx, report, in.log_dir).dump(2));

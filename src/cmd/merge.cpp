@@ -39,7 +39,7 @@ int merge(const cli::Args& args) {
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();
   const auto outcome =
-      gate::merge_wave(ctx.repo.get(), ctx.run_name(), w.label, w.started_at, gate::MergeOptions{keep});
+      gate::merge_wave(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w), gate::MergeOptions{keep});
   const std::string& integration = ctx.stored.state.integration;
 
   if (json) {

@@ -28,18 +28,13 @@ std::string branch_of(const std::string& run, const run::AgentRun& a) {
 
 } // namespace
 
-AbortOutcome abort_wave(git_repository* repo, const std::string& run, const std::string& label,
-                        const std::string& started_at) {
+AbortOutcome abort_wave(git_repository* repo, const std::string& run, const WaveId& id) {
+  const std::string& label = id.label;
   auto stored = run::load(repo, run);
   if (!stored) {
     throw Error(fmt::format("no run named '{}'", run));
   }
-  const run::WaveRun* w = nullptr;
-  for (const auto& candidate : stored->state.waves) {
-    if (candidate.label == label && candidate.started_at == started_at) {
-      w = &candidate;
-    }
-  }
+  const run::WaveRun* w = id.find(stored->state);
   if (w == nullptr || w->status == run::WaveStatus::aborted) {
     throw Error(fmt::format("wave {} of run '{}' is not started", label, run));
   }
@@ -116,12 +111,7 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const std:
 
   for (int attempt = 0;; ++attempt) {
     auto now = run::load(repo, run);
-    run::WaveRun* target = nullptr;
-    for (auto& candidate : now->state.waves) {
-      if (candidate.label == label && candidate.started_at == started_at) {
-        target = &candidate;
-      }
-    }
+    run::WaveRun* target = id.find(now->state);
     if (target == nullptr) {
       throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", label, run));
     }

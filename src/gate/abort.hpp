@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gate/archive.hpp"
+#include "gate/wave_id.hpp"
 
 #include <git2.h>
 
@@ -20,12 +21,11 @@ struct AbortOutcome {
   std::vector<std::string> kept;   // what stayed and why
 };
 
-// Aborts wave `label` (the attempt started at `started_at`) of `run`: the
+// Aborts the wave attempt `wave` of `run`: the
 // archive first, then worktrees and branches, then the state (status
 // aborted, the archive ref). Refuses (Error, nothing changed) a merged wave
 // and a worktree whose work cannot be saved (unresolved conflicts, another
 // branch checked out).
-AbortOutcome abort_wave(git_repository* repo, const std::string& run, const std::string& label,
-                        const std::string& started_at);
+AbortOutcome abort_wave(git_repository* repo, const std::string& run, const WaveId& wave);
 
 } // namespace wave::gate

@@ -22,7 +22,8 @@ std::string git_command(const std::vector<std::string>& args) {
   return out;
 }
 
-GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::string>& args) {
+GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                  const std::vector<std::pair<std::string, std::string>>& env) {
   const auto tmp = std::filesystem::temp_directory_path() / "git-wave-XXXXXX";
   std::string name = tmp.string();
   const int fd = ::mkstemp(name.data());
@@ -32,7 +33,11 @@ GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::strin
   ::close(fd);
   util::ProcessOptions o;
   // An outer git (a hook) may have set these: they must not redirect us.
-  o.command = "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_COMMON_DIR; exec " + git_command(args);
+  o.command = "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_COMMON_DIR; ";
+  for (const auto& [key, value] : env) {
+    o.command += "export " + key + "=" + git::shell_quote(value) + "; ";
+  }
+  o.command += "exec " + git_command(args);
   o.cwd = cwd;
   o.log = name;
   GitResult r;

@@ -20,8 +20,9 @@ struct GitResult {
   bool ok() const noexcept { return process.ok(); }
 };
 
-// Runs `git ARGS...` in `cwd` (with GIT_DIR and friends unset) and collects
-// its output.
-GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::string>& args);
+// Runs `git ARGS...` in `cwd` (with GIT_DIR and friends unset, then `env`
+// set) and collects its output.
+GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                  const std::vector<std::pair<std::string, std::string>>& env = {});
 
 } // namespace wave::gate

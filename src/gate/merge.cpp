@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <csignal>
 #include <unistd.h>
 
@@ -49,15 +51,6 @@ bool landing_alive(const run::Json& landing) {
   return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
 }
 
-run::WaveRun* find_attempt(run::State& state, const std::string& label, const std::string& started_at) {
-  for (auto& w : state.waves) {
-    if (w.label == label && w.started_at == started_at) {
-      return &w;
-    }
-  }
-  return nullptr;
-}
-
 run::Stored load_run(git_repository* repo, const std::string& run) {
   auto stored = run::load(repo, run);
   if (!stored) {
@@ -66,10 +59,10 @@ run::Stored load_run(git_repository* repo, const std::string& run) {
   return std::move(*stored);
 }
 
-run::WaveRun& attempt_of(run::Stored& stored, const std::string& label, const std::string& started_at) {
-  run::WaveRun* w = find_attempt(stored.state, label, started_at);
+run::WaveRun& attempt_of(run::Stored& stored, const WaveId& id) {
+  run::WaveRun* w = id.find(stored.state);
   if (w == nullptr || w->status == run::WaveStatus::aborted) {
-    throw Error(fmt::format("wave {} of run '{}' was aborted or restarted meanwhile", label, stored.state.run),
+    throw Error(fmt::format("wave {} of run '{}' was aborted or restarted meanwhile", id.label, stored.state.run),
                 refused, {"see 'git wave status'"});
   }
   return *w;
@@ -129,8 +122,10 @@ void check_gated(git_repository* repo, const run::State& state, const run::WaveR
 
 // Refuses, before anything moves, when the worktree of the integration
 // branch has changes or untracked files the merge would overwrite.
+// Only reads: no index lock is taken (a concurrent merge may be bringing the
+// same worktree along), the dry run works on a copy of the index.
 void check_worktree(const fs::path& wt, const std::string& branch, const git_oid& from, const git_oid& to) {
-  const auto status = run_git(wt, {"status", "--porcelain", "--untracked-files=no"});
+  const auto status = run_git(wt, {"--no-optional-locks", "status", "--porcelain", "--untracked-files=no"});
   if (!status.ok()) {
     throw Error(fmt::format("cannot read the status of '{}': {}", wt.string(), status.output));
   }
@@ -138,7 +133,17 @@ void check_worktree(const fs::path& wt, const std::string& branch, const git_oid
     throw Error(fmt::format("refusing to merge: the worktree '{}' of '{}' has uncommitted changes", wt.string(), branch),
                 exit_code::fatal, {"commit or stash them first; nothing was changed"});
   }
-  const auto dry = run_git(wt, {"read-tree", "-m", "-u", "-n", git::oid_str(from), git::oid_str(to)});
+  const auto index_path = run_git(wt, {"rev-parse", "--path-format=absolute", "--git-path", "index"});
+  if (!index_path.ok()) {
+    throw Error(fmt::format("cannot find the index of '{}': {}", wt.string(), index_path.output));
+  }
+  const fs::path copy = fs::path(index_path.output).string() + fmt::format(".wave-merge-{}", ::getpid());
+  std::error_code ec;
+  fs::copy_file(index_path.output, copy, fs::copy_options::overwrite_existing, ec);
+  const auto dry = run_git(wt, {"read-tree", "-m", "-u", "-n", git::oid_str(from), git::oid_str(to)},
+                           {{"GIT_INDEX_FILE", copy.string()}});
+  fs::remove(copy, ec);
+  fs::remove(copy.string() + ".lock", ec);
   if (!dry.ok()) {
     throw Error(fmt::format("refusing to merge: the worktree '{}' of '{}' cannot take the merge", wt.string(), branch),
                 exit_code::fatal, {fmt::format("git said: {}", dry.output), "nothing was changed"});
@@ -148,13 +153,13 @@ void check_worktree(const fs::path& wt, const std::string& branch, const git_oid
 // Saves the state, re-reading and re-applying `change` to this wave's entry
 // when another command wrote meanwhile.
 template <class Change>
-void save_wave(git_repository* repo, const std::string& run, const std::string& label, const std::string& started_at,
-               const std::string& message, Change change) {
+void save_wave(git_repository* repo, const std::string& run, const WaveId& id, const std::string& message,
+               Change change) {
   for (int attempt = 0;; ++attempt) {
     run::Stored stored = load_run(repo, run);
-    run::WaveRun* w = find_attempt(stored.state, label, started_at);
+    run::WaveRun* w = id.find(stored.state);
     if (w == nullptr) {
-      throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", label, run));
+      throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", id.label, run));
     }
     change(*w);
     try {
@@ -170,30 +175,31 @@ void save_wave(git_repository* repo, const std::string& run, const std::string& 
 
 class Lander {
 public:
-  Lander(git_repository* repo, const std::string& run, const std::string& label, const std::string& started_at,
-         const MergeOptions& options)
-      : m_repo(repo), m_run(run), m_label(label), m_started(started_at), m_options(options) {}
+  Lander(git_repository* repo, const std::string& run, const WaveId& id, const MergeOptions& options)
+      : m_repo(repo), m_run(run), m_id(id), m_label(id.label), m_options(options) {}
 
   MergeOutcome land() {
-    run::Stored stored = load_run(m_repo, m_run);
-    run::WaveRun& w = attempt_of(stored, m_label, m_started);
-    m_integration = stored.state.integration;
-    m_ref = "refs/heads/" + m_integration;
-    const auto tip = git::resolve_commit(m_repo, m_ref);
-    if (!tip) {
-      throw Error(fmt::format("the integration branch '{}' does not exist", m_integration));
-    }
-    if (w.status == run::WaveStatus::merged) {
-      resume(w, *tip);
-    } else {
-      claim(stored, w, *tip);
+    run::WaveRun w;
+    // A lost compare-and-swap (another command wrote, or holds the lock) is
+    // decided again on the state as it is now: most likely the wave is then
+    // merged or being merged by the other one.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        w = decide();
+        break;
+      } catch (const run::Conflict&) {
+        if (attempt >= 20) {
+          throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
     }
     move_branch();
     bring_worktree();
     if (!m_options.keep) {
       clean_up(w);
     }
-    save_wave(m_repo, m_run, m_label, m_started, fmt::format("merge wave {}", m_label), [&](run::WaveRun& wave) {
+    save_wave(m_repo, m_run, m_id, fmt::format("merge wave {}", m_label), [&](run::WaveRun& wave) {
       if (wave.merged) {
         wave.merged->extra.erase("landing");
         if (!m_out.archive.empty()) {
@@ -205,6 +211,25 @@ public:
   }
 
 private:
+  // Reads the state and either claims the wave or takes over an interrupted
+  // merge of it; returns the wave as decided on.
+  run::WaveRun decide() {
+    run::Stored stored = load_run(m_repo, m_run);
+    run::WaveRun& w = attempt_of(stored, m_id);
+    m_integration = stored.state.integration;
+    m_ref = "refs/heads/" + m_integration;
+    const auto tip = git::resolve_commit(m_repo, m_ref);
+    if (!tip) {
+      throw Error(fmt::format("the integration branch '{}' does not exist", m_integration));
+    }
+    if (w.status == run::WaveStatus::merged) {
+      resume(w, *tip);
+    } else {
+      claim(stored, w, *tip);
+    }
+    return w;
+  }
+
   void resume(const run::WaveRun& w, const git_oid& tip) {
     const run::Json landing = w.merged ? w.merged->extra.value("landing", run::Json()) : run::Json();
     if (!w.merged || landing.is_null()) {
@@ -235,24 +260,24 @@ private:
     git::lookup_commit(m_repo, m_out.to); // the candidate must still exist
     m_worktree = worktree_of_branch(m_repo, m_ref);
     if (m_worktree) {
-      check_worktree(*m_worktree, m_integration, m_out.from, m_out.to);
+      try {
+        check_worktree(*m_worktree, m_integration, m_out.from, m_out.to);
+      } catch (const Error&) {
+        // A merge landing at this very moment changes that worktree under
+        // our feet: then decide again on the state as it is now.
+        const auto now = run::load(m_repo, m_run);
+        if (now && git_oid_equal(&now->commit, &stored.commit) == 0) {
+          throw run::Conflict(m_run);
+        }
+        throw;
+      }
     }
     w.status = run::WaveStatus::merged;
     w.merged = run::MergeRecord{git::oid_str(m_out.from), git::oid_str(m_out.to), run::now_text(), run::Json::object()};
     w.merged->extra["landing"] = {{"pid", static_cast<long long>(::getpid())}, {"host", host_name()},
                                   {"keep", m_options.keep}};
-    try {
-      run::save(m_repo, m_run, stored.state, stored.plan_text, fmt::format("merge wave {}: landing", m_label),
-                stored.commit);
-    } catch (const run::Conflict&) {
-      run::Stored now = load_run(m_repo, m_run);
-      const run::WaveRun* again = find_attempt(now.state, m_label, m_started);
-      if (again != nullptr && again->status == run::WaveStatus::merged) {
-        throw Error(fmt::format("wave {} was merged by another git wave merge at the same time", m_label), refused,
-                    {"nothing was changed by this one"});
-      }
-      throw;
-    }
+    run::save(m_repo, m_run, stored.state, stored.plan_text, fmt::format("merge wave {}: landing", m_label),
+              stored.commit);
     m_claim = true;
   }
 
@@ -274,7 +299,7 @@ private:
       return;
     }
     // Someone moved the branch between the check and the swap: undo the claim.
-    save_wave(m_repo, m_run, m_label, m_started, fmt::format("merge wave {}: undone, '{}' moved", m_label, m_integration),
+    save_wave(m_repo, m_run, m_id, fmt::format("merge wave {}: undone, '{}' moved", m_label, m_integration),
               [](run::WaveRun& wave) {
                 wave.status = run::WaveStatus::gated;
                 wave.merged.reset();
@@ -291,7 +316,13 @@ private:
     if (!m_worktree) {
       return;
     }
-    const auto r = run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
+    // Another git briefly holding the index lock (a status, a losing merge's
+    // checks) is waited for.
+    auto r = run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
+    for (int attempt = 0; !r.ok() && r.output.find("index.lock") != std::string::npos && attempt < 50; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      r = run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
+    }
     if (r.ok()) {
       m_out.worktree = m_worktree;
     } else {
@@ -382,8 +413,8 @@ private:
 
   git_repository* m_repo;
   std::string m_run;
+  WaveId m_id;
   std::string m_label;
-  std::string m_started;
   MergeOptions m_options;
   std::string m_integration;
   std::string m_ref;
@@ -394,9 +425,9 @@ private:
 
 } // namespace
 
-MergeOutcome merge_wave(git_repository* repo, const std::string& run, const std::string& label,
-                        const std::string& started_at, const MergeOptions& options) {
-  return Lander(repo, run, label, started_at, options).land();
+MergeOutcome merge_wave(git_repository* repo, const std::string& run, const WaveId& wave,
+                        const MergeOptions& options) {
+  return Lander(repo, run, wave, options).land();
 }
 
 } // namespace wave::gate

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gate/wave_id.hpp"
+
 #include <git2.h>
 
 #include <filesystem>
@@ -32,12 +34,12 @@ struct MergeOutcome {
   std::string archive;                              // ref keeping squashed branches' commits
 };
 
-// Merges wave `label` (the attempt started at `started_at`) of `run`.
+// Merges the wave attempt `wave` of `run`.
 // Refusals throw wave::Error: exit 1 when the gate does not cover what is
 // there now (not gated, gate failed, something moved, already merged or
 // being merged), with what moved in the message; 128 when the integration
 // branch's worktree is dirty or git fails. Nothing is changed by a refusal.
-MergeOutcome merge_wave(git_repository* repo, const std::string& run, const std::string& label,
-                        const std::string& started_at, const MergeOptions& options);
+MergeOutcome merge_wave(git_repository* repo, const std::string& run, const WaveId& wave,
+                        const MergeOptions& options);
 
 } // namespace wave::gate

@@ -61,8 +61,8 @@ run::GateRecord to_record(const GateReport& report) {
   return g;
 }
 
-void record_gate(git_repository* repo, const std::string& run, const std::string& label,
-                 const std::string& started_at, const GateReport& report) {
+void record_gate(git_repository* repo, const std::string& run, const WaveId& id, const GateReport& report) {
+  const std::string& label = id.label;
   const run::GateRecord record = to_record(report);
   // First the ref, so the candidate is reachable once the state names it.
   if (report.candidate) {
@@ -78,14 +78,8 @@ void record_gate(git_repository* repo, const std::string& run, const std::string
     if (!stored) {
       throw Error(fmt::format("the run '{}' disappeared while its gate ran; nothing recorded", run));
     }
-    run::WaveRun* wave = nullptr;
-    for (auto it = stored->state.waves.rbegin(); it != stored->state.waves.rend(); ++it) {
-      if (it->label == label && it->status != run::WaveStatus::aborted) {
-        wave = &*it;
-        break;
-      }
-    }
-    if (wave == nullptr || wave->started_at != started_at || wave->status == run::WaveStatus::merged ||
+    run::WaveRun* wave = id.find(stored->state);
+    if (wave == nullptr || wave->status == run::WaveStatus::merged ||
         wave->status == run::WaveStatus::aborted) {
       throw Error(fmt::format("wave {} changed while its gate ran (merged, aborted or restarted); the result is not "
                               "recorded",

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gate/gate.hpp"
+#include "gate/wave_id.hpp"
 #include "run/state.hpp"
 
 #include <git2.h>
@@ -18,13 +19,12 @@ std::string candidate_ref(const std::string& run, const std::string& label);
 // The gate record of `report`, as state.json holds it.
 run::GateRecord to_record(const GateReport& report);
 
-// Records `report` as the gate of the wave `label` that started at
-// `started_at` (status gated on pass, failed otherwise) with a
+// Records `report` as the gate of the wave attempt `wave` (status gated on
+// pass, failed otherwise) with a
 // compare-and-swap of the state ref; when another command wrote meanwhile,
 // reads the state again and retries, unless that wave itself changed
 // (merged, aborted or restarted): then throws wave::Error and records
 // nothing. Also points candidate_ref() at the candidate.
-void record_gate(git_repository* repo, const std::string& run, const std::string& label,
-                 const std::string& started_at, const GateReport& report);
+void record_gate(git_repository* repo, const std::string& run, const WaveId& wave, const GateReport& report);
 
 } // namespace wave::gate

@@ -2,7 +2,7 @@
 # git wave gate + merge: only a gated wave lands, one merge (or squash) per
 # agent in plan order, and only if nothing moved since the gate.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/gate_lib.sh"
 
 PLAN='name = "demo"
 [gate]

@@ -2,7 +2,7 @@
 # The gate's ownership audit (what --no-verify cannot skip) and lead-commits
 # mode (gate's first step, and `git wave commit`).
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/gate_lib.sh"
 
 PLAN='name = "demo"
 protected = ["wave.toml"]
@@ -38,6 +38,7 @@ test_case "renames, deletions and protected paths are audited too"
 make_repo renames "$PLAN"
 start_wave
 dir=$(wt beta)
+mkdir -p "$dir/beta"
 git -C "$dir" mv README.md beta/README.md
 git -C "$dir" commit -q --no-verify -m "move the readme in"
 printf 'name = "hacked"\n' >"$dir/wave.toml"

@@ -2,7 +2,7 @@
 # Two agents changing one file: the gate fails naming both and the file, and
 # nothing is left half-merged anywhere.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/gate_lib.sh"
 
 PLAN='name = "demo"
 [[agent]]

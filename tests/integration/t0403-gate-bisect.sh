@@ -2,7 +2,7 @@
 # When the combined gate fails though every agent's own gate passed, bisect
 # names the agent whose branch breaks it.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/gate_lib.sh"
 
 PLAN='name = "demo"
 [gate]
@@ -61,4 +61,4 @@ run git -C "$REPO" wave gate
 expect_rc 1
 expect_out "fail    agent gate alpha: test -e alpha/ok"
 expect_out "the own gate of 'alpha' failed"
-expect_no_out "bisect"
+expect_no_out "bisect:"

@@ -2,7 +2,7 @@
 # git wave abort throws a wave away, keeping every commit reachable, so that
 # the wave can start again clean.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/gate_lib.sh"
 
 PLAN='name = "demo"
 [[agent]]

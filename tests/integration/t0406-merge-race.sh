@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two `git wave merge` at once: exactly one wins, the other says why.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/gate_lib.sh"
 
 PLAN='name = "demo"
 [[agent]]
@@ -19,8 +19,8 @@ after = ["a2"]
 owns = ["a3/**"]'
 
 race() {
-  (git -C "$REPO" wave merge >"$TEST_DIR/out1" 2>"$TEST_DIR/err1"; echo $? >"$TEST_DIR/rc1") &
-  (git -C "$REPO" wave merge >"$TEST_DIR/out2" 2>"$TEST_DIR/err2"; echo $? >"$TEST_DIR/rc2") &
+  (set +e; git -C "$REPO" wave merge >"$TEST_DIR/out1" 2>"$TEST_DIR/err1"; echo $? >"$TEST_DIR/rc1") &
+  (set +e; git -C "$REPO" wave merge >"$TEST_DIR/out2" 2>"$TEST_DIR/err2"; echo $? >"$TEST_DIR/rc2") &
   wait
 }
 
@@ -40,6 +40,7 @@ for agent in a1 a2 a3; do
   if [ "$rc1" = 0 ]; then loser=2; else loser=1; fi
   [ "$rc1$rc2" = "01" ] || [ "$rc1$rc2" = "10" ] ||
     fail "exit codes $rc1 and $rc2; err1: $(cat "$TEST_DIR/err1"); err2: $(cat "$TEST_DIR/err2")"
+  echo "# the loser said: $(head -1 "$TEST_DIR/err$loser")"
   grep -qE "merged by another git wave merge|being merged by another git wave merge|already merged|moved underneath" \
     "$TEST_DIR/err$loser" || fail "the loser does not say why: $(cat "$TEST_DIR/err$loser")"
   expect_eq "$(tip main)" "$candidate" "main is not at the candidate"

@@ -3,7 +3,7 @@
 # start, work (some agents leave their work uncommitted for the lead), gate,
 # merge, next wave. Every agent's work ends on main, in wave order.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/gate_lib.sh"
 
 PLAN='name = "review-enforcement"
 base = "main"

@@ -113,7 +113,7 @@ public:
     in.lead_commits = lead_commits;
     Silent silent;
     auto report = gate::run_gate(in, silent);
-    gate::record_gate(repo.get(), "r", w.label, w.started_at, report);
+    gate::record_gate(repo.get(), "r", gate::WaveId::of(st.state, w), report);
     return report;
   }
 
@@ -121,14 +121,14 @@ public:
     const git::Repo repo = m_repo.open();
     const auto st = stored();
     const auto& w = st.state.waves.back();
-    return gate::merge_wave(repo.get(), "r", w.label, w.started_at, gate::MergeOptions{keep});
+    return gate::merge_wave(repo.get(), "r", gate::WaveId::of(st.state, w), gate::MergeOptions{keep});
   }
 
   gate::AbortOutcome abort() const {
     const git::Repo repo = m_repo.open();
     const auto st = stored();
     const auto& w = st.state.waves.back();
-    return gate::abort_wave(repo.get(), "r", w.label, w.started_at);
+    return gate::abort_wave(repo.get(), "r", gate::WaveId::of(st.state, w));
   }
 
 private:
