@@ -1,5 +1,6 @@
 #include "gate/bisect.hpp"
 
+#include <map>
 #include <numeric>
 
 namespace wave::gate {
@@ -10,9 +11,15 @@ BisectResult bisect(std::size_t n, const Probe& probe) {
   std::iota(remaining.begin(), remaining.end(), std::size_t{0});
   bool base_known_good = false;
 
+  // A subset is never run twice (the rest after setting a culprit aside is
+  // often a prefix tested already).
+  std::map<std::vector<std::size_t>, Outcome> known;
   auto test = [&](const std::vector<std::size_t>& agents) {
+    if (const auto it = known.find(agents); it != known.end()) {
+      return it->second;
+    }
     ++out.runs;
-    return probe(agents);
+    return known[agents] = probe(agents);
   };
 
   // Invariant at the top of the loop: `remaining` (as a whole) fails.

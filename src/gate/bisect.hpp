@@ -8,7 +8,8 @@
 // bisect a failed batch: the candidate is a chain of merges in plan order, so
 // the first prefix of the chain that fails names the agent whose branch broke
 // it; that agent is set aside and the rest is tested again, until the rest
-// passes. About log2(n) + 1 gate runs per culprit.
+// passes. At most about log2(n) + 1 gate runs per culprit; no subset is run
+// twice.
 namespace wave::gate {
 
 enum class Outcome { pass, fail, untestable };
