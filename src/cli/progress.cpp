@@ -101,7 +101,8 @@ void ProgressReporter::step_finished(const gate::Step& step, const gate::StepRes
     color = Color::dim;
   }
   const std::string status(gate::to_string(result.status));
-  std::string line = fmt::format("{}{}", m_paint(color, status), std::string(status.size() < 8 ? 8 - status.size() : 1, ' '));
+  std::string line = fmt::format("{}{}", m_paint(color, status),
+                                 std::string(status.size() < 8 ? 8 - status.size() : 1, ' '));
   line += label(step);
   if (result.status != gate::StepStatus::skipped) {
     line += fmt::format(" ({})", util::format_duration(result.duration));
@@ -138,7 +139,8 @@ void ProgressReporter::redraw_locked(const std::string& permanent) {
   out += permanent;
   const std::size_t width = terminal_width(m_out);
   for (const auto& r : m_running) {
-    const std::string text = fmt::format("{:<8}{} {}", "running", r.label, util::format_duration(since(r.since)));
+    const std::string text =
+        fmt::format("{:<8}{} {}", "running", r.label, util::format_duration(since(r.since)));
     out += m_paint(Color::dim, fit(text, width)) + "\n";
   }
   m_drawn = m_running.size();

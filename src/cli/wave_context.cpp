@@ -13,7 +13,8 @@
 namespace wave::cli {
 
 CLI::Option* add_run_option(CLI::App& app, std::string& run) {
-  return app.add_option("--run", run, "the run to work on, when the repository has several")->option_text("<name>");
+  return app.add_option("--run", run, "the run to work on, when the repository has several")
+      ->option_text("<name>");
 }
 
 namespace {
@@ -53,7 +54,8 @@ WaveContext load_wave(const std::string& run_option, const std::string& wave_opt
   const std::string name = select_run(ctx.repo.get(), run_option);
   auto stored = run::load(ctx.repo.get(), name);
   if (!stored) {
-    throw Error(fmt::format("no run named '{}'", name), exit_code::fatal, {"start one with 'git wave start'"});
+    throw Error(fmt::format("no run named '{}'", name), exit_code::fatal,
+                {"start one with 'git wave start'"});
   }
   ctx.stored = std::move(*stored);
   ctx.plan = load_plan_text(ctx.stored.plan_text, fmt::format("wave.toml (recorded for run {})", name));

@@ -19,8 +19,8 @@ CLI::Option* add_run_option(CLI::App& app, std::string& run);
 struct WaveContext {
   git::Repo repo;
   run::Stored stored;
-  plan::Plan plan;        // parsed from the recorded snapshot
-  std::size_t wave = 0;   // index in stored.state.waves
+  plan::Plan plan;      // parsed from the recorded snapshot
+  std::size_t wave = 0; // index in stored.state.waves
 
   run::WaveRun& wave_run() { return stored.state.waves[wave]; }
   const run::WaveRun& wave_run() const { return stored.state.waves[wave]; }

@@ -13,14 +13,16 @@
 namespace wave::cmd {
 
 int abort(const cli::Args& args) {
-  auto app = cli::make_app("abort", "git wave abort [--wave <label>] [--json] [--run <name>]",
-                           "Throw a wave away: its worktrees are removed and its branches deleted, every agent "
-                           "commit (and uncommitted work) kept under an archive ref, so the wave can start again "
-                           "clean.");
+  auto app =
+      cli::make_app("abort", "git wave abort [--wave <label>] [--json] [--run <name>]",
+                    "Throw a wave away: its worktrees are removed and its branches deleted, every agent "
+                    "commit (and uncommitted work) kept under an archive ref, so the wave can start again "
+                    "clean.");
   std::string wave;
   std::string run;
   bool json = false;
-  app->add_option("--wave", wave, "abort this wave (its label) rather than the current one")->option_text("<label>");
+  app->add_option("--wave", wave, "abort this wave (its label) rather than the current one")
+      ->option_text("<label>");
   app->add_flag("--json", json, "print the result as JSON");
   cli::add_run_option(*app, run);
   cli::parse(*app, args);
@@ -36,7 +38,7 @@ int abort(const cli::Args& args) {
                       {"commit", git::oid_str(out.archive.kept[i].commit)},
                       {"rev", fmt::format("{}^{}", out.archive.ref, i + 1)}});
     }
-    nlohmann::ordered_json j = {{"run", ctx.run_name()}, {"wave", w.label},  {"archive", out.archive.ref},
+    nlohmann::ordered_json j = {{"run", ctx.run_name()}, {"wave", w.label},    {"archive", out.archive.ref},
                                 {"commits", kept},       {"saved", out.saved}, {"done", out.done},
                                 {"kept", out.kept}};
     fmt::print("{}\n", j.dump(2));
@@ -49,7 +51,8 @@ int abort(const cli::Args& args) {
     fmt::print("agents' work kept under '{}':\n", out.archive.ref);
     for (std::size_t i = 0; i < out.archive.kept.size(); ++i) {
       const auto& k = out.archive.kept[i];
-      fmt::print("  {:<16} {}  ({}^{}){}\n", k.agent, git::oid_str(k.commit).substr(0, 7), out.archive.ref, i + 1,
+      fmt::print("  {:<16} {}  ({}^{}){}\n", k.agent, git::oid_str(k.commit).substr(0, 7), out.archive.ref,
+                 i + 1,
                  std::find(out.saved.begin(), out.saved.end(), k.agent) != out.saved.end()
                      ? " with its uncommitted work"
                      : "");

@@ -14,10 +14,11 @@
 namespace wave::cmd {
 
 int commit(const cli::Args& args) {
-  auto app = cli::make_app("commit", "git wave commit [<agent>...] [--wave <label>] [--json] [--run <name>]",
-                           "Lead-commits mode: commit each agent's uncommitted work (modified, deleted and new "
-                           "files not ignored) on its branch as one commit with its task as message, after the "
-                           "ownership check. An agent with a file it does not own is refused and keeps its work.");
+  auto app =
+      cli::make_app("commit", "git wave commit [<agent>...] [--wave <label>] [--json] [--run <name>]",
+                    "Lead-commits mode: commit each agent's uncommitted work (modified, deleted and new "
+                    "files not ignored) on its branch as one commit with its task as message, after the "
+                    "ownership check. An agent with a file it does not own is refused and keeps its work.");
   std::vector<std::string> agents;
   std::string wave;
   std::string run;
@@ -71,9 +72,10 @@ int commit(const cli::Args& args) {
         refused.push_back({{"path", f.path}, {"owners", f.owners}, {"protected", f.is_protected}});
       }
       out.push_back({{"agent", r.agent},
-                     {"status", !r.error.empty() ? "error" : !r.refused.empty() ? "refused"
-                                                              : r.commit         ? "committed"
-                                                                                 : "clean"},
+                     {"status", !r.error.empty()     ? "error"
+                                : !r.refused.empty() ? "refused"
+                                : r.commit           ? "committed"
+                                                     : "clean"},
                      {"commit", r.commit ? git::oid_str(*r.commit) : ""},
                      {"files", r.files},
                      {"refused", refused},
@@ -82,21 +84,23 @@ int commit(const cli::Args& args) {
     fmt::print("{}\n", out.dump(2));
     return ok ? exit_code::ok : exit_code::not_satisfied;
   }
-  const cli::Painter paint = cli::painter_for_stdout(std::nullopt, git::config_string(ctx.repo.get(), "color.wave"),
-                                                     git::config_string(ctx.repo.get(), "color.ui"));
+  const cli::Painter paint =
+      cli::painter_for_stdout(std::nullopt, git::config_string(ctx.repo.get(), "color.wave"),
+                              git::config_string(ctx.repo.get(), "color.ui"));
   for (const auto& r : results) {
     if (!r.error.empty()) {
       fmt::print("{}{}: {}\n", paint(cli::Color::red, fmt::format("{:<10}", "error")), r.agent, r.error);
     } else if (!r.refused.empty()) {
-      fmt::print("{}{}: {} of {} changed files are not its to touch; nothing committed, its work is left as it "
-                 "was\n",
-                 paint(cli::Color::red, fmt::format("{:<10}", "refused")), r.agent, r.refused.size(), r.files);
+      fmt::print(
+          "{}{}: {} of {} changed files are not its to touch; nothing committed, its work is left as it "
+          "was\n",
+          paint(cli::Color::red, fmt::format("{:<10}", "refused")), r.agent, r.refused.size(), r.files);
       for (const auto& f : r.refused) {
         fmt::print("            {}\n", f.describe());
       }
     } else if (r.commit) {
-      fmt::print("{}{}: {} file{} as {}\n", paint(cli::Color::green, fmt::format("{:<10}", "committed")), r.agent, r.files,
-                 r.files == 1 ? "" : "s", git::oid_str(*r.commit).substr(0, 7));
+      fmt::print("{}{}: {} file{} as {}\n", paint(cli::Color::green, fmt::format("{:<10}", "committed")),
+                 r.agent, r.files, r.files == 1 ? "" : "s", git::oid_str(*r.commit).substr(0, 7));
     } else {
       fmt::print("{:<10}{}: nothing to commit\n", "clean", r.agent);
     }

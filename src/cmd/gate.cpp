@@ -24,7 +24,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string short_oid(const git_oid& id) { return git::oid_str(id).substr(0, 7); }
+std::string short_oid(const git_oid& id) {
+  return git::oid_str(id).substr(0, 7);
+}
 
 Json finding_json(const gate::Finding& f) {
   return {{"agent", f.agent},
@@ -80,7 +82,8 @@ Json report_json(const cli::WaveContext& ctx, const gate::GateReport& r, const s
               {"culprits", r.culprits},
               {"logs", logs.string()}};
   if (r.conflict) {
-    out["conflict"] = {{"agent", r.conflict->agent}, {"with", r.conflict->with}, {"paths", r.conflict->paths}};
+    out["conflict"] = {
+        {"agent", r.conflict->agent}, {"with", r.conflict->with}, {"paths", r.conflict->paths}};
   }
   if (r.bisected) {
     out["bisect"] = {{"runs", r.bisect_runs}, {"base_fails", r.base_fails}, {"stopped", r.bisect_untestable}};
@@ -113,8 +116,8 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
   }
   if (!r.culprits.empty()) {
     for (const auto& c : r.culprits) {
-      fmt::print("{} '{}' breaks the gate: the candidate passes without its branch\n", paint(cli::Color::red, "culprit:"),
-                 c);
+      fmt::print("{} '{}' breaks the gate: the candidate passes without its branch\n",
+                 paint(cli::Color::red, "culprit:"), c);
     }
   }
   if (r.bisected) {
@@ -138,12 +141,15 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
 } // namespace
 
 int gate(const cli::Args& args) {
-  auto app = cli::make_app(
-      "gate",
-      "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] [--run <name>] [--color=<when>]",
-      "Check a wave before it lands: commit agents' uncommitted work (lead-commits mode), audit ownership of every "
-      "branch, run each agent's gate, build the candidate (the branches merged in plan order onto the integration "
-      "tip) and run the plan's gate on it; find the culprit when it fails. The result is recorded in the run.");
+  auto app = cli::make_app("gate",
+                           "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] "
+                           "[--run <name>] [--color=<when>]",
+                           "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
+                           "mode), audit ownership of every "
+                           "branch, run each agent's gate, build the candidate (the branches merged in plan "
+                           "order onto the integration "
+                           "tip) and run the plan's gate on it; find the culprit when it fails. The result "
+                           "is recorded in the run.");
   std::string wave;
   std::string run;
   unsigned jobs = std::max(1U, std::thread::hardware_concurrency());
@@ -151,15 +157,18 @@ int gate(const cli::Args& args) {
   bool no_commit = false;
   bool json = false;
   std::string color_name;
-  app->add_option("--wave", wave, "gate this wave (its label) rather than the current one")->option_text("<label>");
+  app->add_option("--wave", wave, "gate this wave (its label) rather than the current one")
+      ->option_text("<label>");
   app->add_option("-j,--jobs", jobs, "run this many agents' gates at once (default: the CPU count)")
       ->check(CLI::Range(1U, 256U))
       ->option_text("<n>");
   app->add_flag("--no-bisect", no_bisect, "when the combined gate fails, do not search for the culprit");
-  app->add_flag("--no-commit", no_commit, "leave agents' uncommitted work alone; gate the branches as they are");
+  app->add_flag("--no-commit", no_commit,
+                "leave agents' uncommitted work alone; gate the branches as they are");
   app->add_flag("--json", json, "print the result as JSON on stdout (progress goes to stderr)");
   cli::add_run_option(*app, run);
-  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")->option_text("<when>");
+  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
+      ->option_text("<when>");
   cli::parse(*app, args);
   std::optional<cli::ColorWhen> color_flag;
   if (app->count("--color") > 0) {
@@ -172,8 +181,8 @@ int gate(const cli::Args& args) {
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();
   if (w.status == run::WaveStatus::merged) {
-    throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()), exit_code::fatal,
-                {"start the next wave with 'git wave start'"});
+    throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()),
+                exit_code::fatal, {"start the next wave with 'git wave start'"});
   }
   const plan::Ownership ownership(ctx.plan);
   gate::GateInput in = gate::gate_input(ctx.repo.get(), ctx.plan, ownership, ctx.stored.state, w);

@@ -13,20 +13,23 @@
 namespace wave::cmd {
 
 int merge(const cli::Args& args) {
-  auto app = cli::make_app("merge", "git wave merge [--wave <label>] [--keep] [--json] [--run <name>] [--color=<when>]",
-                           "Land a gated wave: move the integration branch to the candidate its gate passed on, "
-                           "only if neither the branch nor any agent's tip moved since; then remove the wave's "
-                           "worktrees and branches.");
+  auto app = cli::make_app(
+      "merge", "git wave merge [--wave <label>] [--keep] [--json] [--run <name>] [--color=<when>]",
+      "Land a gated wave: move the integration branch to the candidate its gate passed on, "
+      "only if neither the branch nor any agent's tip moved since; then remove the wave's "
+      "worktrees and branches.");
   std::string wave;
   std::string run;
   bool keep = false;
   bool json = false;
   std::string color_name;
-  app->add_option("--wave", wave, "merge this wave (its label) rather than the current one")->option_text("<label>");
+  app->add_option("--wave", wave, "merge this wave (its label) rather than the current one")
+      ->option_text("<label>");
   app->add_flag("--keep", keep, "keep the wave's worktrees and branches");
   app->add_flag("--json", json, "print the result as JSON");
   cli::add_run_option(*app, run);
-  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")->option_text("<when>");
+  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
+      ->option_text("<when>");
   cli::parse(*app, args);
   std::optional<cli::ColorWhen> color_flag;
   if (app->count("--color") > 0) {
@@ -38,8 +41,8 @@ int merge(const cli::Args& args) {
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();
-  const auto outcome =
-      gate::merge_wave(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w), gate::MergeOptions{keep});
+  const auto outcome = gate::merge_wave(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w),
+                                        gate::MergeOptions{keep});
   const std::string& integration = ctx.stored.state.integration;
 
   if (json) {
@@ -57,11 +60,13 @@ int merge(const cli::Args& args) {
     fmt::print("{}\n", out.dump(2));
     return outcome.worktree_problem.empty() ? exit_code::ok : exit_code::fatal;
   }
-  const cli::Painter paint = cli::painter_for_stdout(color_flag, git::config_string(ctx.repo.get(), "color.wave"),
-                                                     git::config_string(ctx.repo.get(), "color.ui"));
+  const cli::Painter paint =
+      cli::painter_for_stdout(color_flag, git::config_string(ctx.repo.get(), "color.wave"),
+                              git::config_string(ctx.repo.get(), "color.ui"));
   fmt::print("{} wave {} of run '{}' into '{}': {}..{}{}\n", paint(cli::Color::green, "merged"), w.label,
              ctx.run_name(), integration, git::oid_str(outcome.from).substr(0, 7),
-             git::oid_str(outcome.to).substr(0, 7), outcome.resumed ? " (finishing an interrupted merge)" : "");
+             git::oid_str(outcome.to).substr(0, 7),
+             outcome.resumed ? " (finishing an interrupted merge)" : "");
   if (outcome.worktree) {
     fmt::print("updated the worktree '{}'\n", outcome.worktree->string());
   }

@@ -39,7 +39,8 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const Wave
     throw Error(fmt::format("wave {} of run '{}' is not started", label, run));
   }
   if (w->status == run::WaveStatus::merged) {
-    throw Error(fmt::format("wave {} of run '{}' is merged: it cannot be aborted", label, run), exit_code::fatal,
+    throw Error(fmt::format("wave {} of run '{}' is merged: it cannot be aborted", label, run),
+                exit_code::fatal,
                 {"revert its merges on the integration branch with 'git revert -m 1 <merge>' if you must"});
   }
 
@@ -56,7 +57,8 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const Wave
     if (tip && !a.worktree.empty() && fs::exists(a.worktree)) {
       auto snap = WorktreeSnapshot::take(a.worktree, ref);
       if (snap) {
-        keep = snap->write_commit(fmt::format("uncommitted work of {} when wave {} was aborted", a.name, label));
+        keep =
+            snap->write_commit(fmt::format("uncommitted work of {} when wave {} was aborted", a.name, label));
         out.saved.push_back(a.name);
       }
     }
@@ -64,13 +66,15 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const Wave
       entries.push_back({a.name, *keep});
     }
   }
-  out.archive = archive(repo, run, label, git::oid_from(w->base), entries, fmt::format("abort wave {}", label));
+  out.archive =
+      archive(repo, run, label, git::oid_from(w->base), entries, fmt::format("abort wave {}", label));
 
   const auto registered = git::linked_worktrees(repo);
   for (std::size_t i = 0; i < w->agents.size(); ++i) {
     const auto& a = w->agents[i];
     if (!a.worktree.empty() && git::find_worktree(registered, a.worktree)) {
-      const auto rm = run_git(git::common_dir(repo), {"worktree", "remove", "--force", "--force", a.worktree});
+      const auto rm =
+          run_git(git::common_dir(repo), {"worktree", "remove", "--force", "--force", a.worktree});
       if (rm.ok()) {
         out.done.push_back(fmt::format("removed worktree '{}'", a.worktree));
       } else {
@@ -91,10 +95,12 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const Wave
     if (now == nullptr || git_oid_equal(now, &*tips[i]) == 0) {
       out.kept.push_back(fmt::format("branch '{}': it moved during the abort", branch_of(run, a)));
     } else if (git_reference_delete(ref.get()) == 0) {
-      out.done.push_back(fmt::format("deleted branch '{}' (was {})", branch_of(run, a), git::oid_str(*tips[i]).substr(0, 7)));
+      out.done.push_back(fmt::format("deleted branch '{}' (was {})", branch_of(run, a),
+                                     git::oid_str(*tips[i]).substr(0, 7)));
     } else {
-      out.kept.push_back(fmt::format("branch '{}': {}", branch_of(run, a),
-                                     git_error_last() != nullptr ? git_error_last()->message : "cannot delete"));
+      out.kept.push_back(
+          fmt::format("branch '{}': {}", branch_of(run, a),
+                      git_error_last() != nullptr ? git_error_last()->message : "cannot delete"));
       git_error_clear();
     }
   }

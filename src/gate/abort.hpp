@@ -16,9 +16,9 @@ namespace wave::gate {
 
 struct AbortOutcome {
   Archive archive;
-  std::vector<std::string> saved;  // agents whose uncommitted work went into the archive
-  std::vector<std::string> done;   // "removed worktree ...", "deleted branch ..."
-  std::vector<std::string> kept;   // what stayed and why
+  std::vector<std::string> saved; // agents whose uncommitted work went into the archive
+  std::vector<std::string> done;  // "removed worktree ...", "deleted branch ..."
+  std::vector<std::string> kept;  // what stayed and why
 };
 
 // Aborts the wave attempt `wave` of `run`: the

@@ -19,8 +19,8 @@ struct ArchiveEntry {
 };
 
 struct Archive {
-  std::string ref;                  // empty when there was nothing to keep
-  std::vector<ArchiveEntry> kept;   // in parent order: kept[i] is <ref>^(i+1)
+  std::string ref;                // empty when there was nothing to keep
+  std::vector<ArchiveEntry> kept; // in parent order: kept[i] is <ref>^(i+1)
 };
 
 // Creates the archive of wave `label` for `entries` whose commit is not

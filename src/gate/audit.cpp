@@ -22,7 +22,8 @@ std::set<std::string> changed_paths(git_repository* repo, git_tree* from, git_tr
 
 } // namespace
 
-std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip, const std::vector<git_oid>& hide) {
+std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip,
+                                      const std::vector<git_oid>& hide) {
   git_revwalk* raw = nullptr;
   git::check(git_revwalk_new(&raw, repo), "cannot walk history");
   const git::RevWalk walk(raw);

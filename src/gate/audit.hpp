@@ -23,7 +23,8 @@ struct TouchedPath {
 // `hide` (the agent's base and the integration tip): a commit with one
 // parent by its diff from it, a merge by the paths that differ from every
 // parent (what the merge itself introduced). Sorted by path, each once.
-std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip, const std::vector<git_oid>& hide);
+std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip,
+                                      const std::vector<git_oid>& hide);
 
 struct Finding {
   std::string agent;

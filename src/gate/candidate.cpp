@@ -66,9 +66,9 @@ git::Signature default_signature(git_repository* repo) {
   git_signature* raw = nullptr;
   const int rc = git_signature_default(&raw, repo);
   if (rc == GIT_ENOTFOUND) {
-    throw Error("cannot build the candidate: no committer identity",
-                exit_code::fatal,
-                {"set one with 'git config user.name \"Your Name\"' and 'git config user.email you@example.com'"});
+    throw Error(
+        "cannot build the candidate: no committer identity", exit_code::fatal,
+        {"set one with 'git config user.name \"Your Name\"' and 'git config user.email you@example.com'"});
   }
   git::check(rc, "cannot read the committer identity");
   return git::Signature(raw);
@@ -175,8 +175,8 @@ git_oid write_commit(git_repository* repo, const git_signature* sig, const std::
     raw.push_back(parents.back().get());
   }
   git_oid out;
-  git::check(git_commit_create(&out, repo, nullptr, sig, sig, nullptr, message.c_str(), tree.get(), raw.size(),
-                               raw.data()),
+  git::check(git_commit_create(&out, repo, nullptr, sig, sig, nullptr, message.c_str(), tree.get(),
+                               raw.size(), raw.data()),
              "cannot write the candidate commit");
   return out;
 }
@@ -184,12 +184,14 @@ git_oid write_commit(git_repository* repo, const git_signature* sig, const std::
 } // namespace
 
 std::string merge_message(const CandidateSpec& spec, const Branch& b) {
-  const std::string trailers = fmt::format("Wave-Run: {}\nWave: {}\nWave-Agent: {}\n", spec.run, spec.wave, b.agent);
+  const std::string trailers =
+      fmt::format("Wave-Run: {}\nWave: {}\nWave-Agent: {}\n", spec.run, spec.wave, b.agent);
   const std::string task = b.task.empty() ? b.agent : b.task;
   if (spec.style == plan::MergeStyle::squash) {
     return fmt::format("{}\n\n{}", task, trailers);
   }
-  return fmt::format("Merge wave {} agent '{}': {}\n\nBranch: {}\n{}", spec.wave, b.agent, task, b.branch, trailers);
+  return fmt::format("Merge wave {} agent '{}': {}\n\nBranch: {}\n{}", spec.wave, b.agent, task, b.branch,
+                     trailers);
 }
 
 Candidate build_candidate(git_repository* repo, const CandidateSpec& spec) {

@@ -23,9 +23,9 @@ struct Branch {
 
 struct CandidateSpec {
   std::string run;
-  std::string wave;                             // label, e.g. "2a"
-  git_oid onto{};                               // the integration tip
-  std::vector<Branch> branches;                 // in plan order
+  std::string wave;             // label, e.g. "2a"
+  git_oid onto{};               // the integration tip
+  std::vector<Branch> branches; // in plan order
   plan::MergeStyle style = plan::MergeStyle::merge;
 };
 
@@ -42,14 +42,14 @@ struct Applied {
 };
 
 struct Conflict {
-  std::string agent;               // the branch that could not be merged
-  std::vector<std::string> with;   // earlier agents touching the same files; "the integration branch" when none
-  std::vector<std::string> paths;  // conflicting files
+  std::string agent;             // the branch that could not be merged
+  std::vector<std::string> with; // earlier agents touching the same files; "the integration branch" when none
+  std::vector<std::string> paths; // conflicting files
 };
 
 struct Candidate {
-  git_oid commit{};                // the final candidate (== onto when every branch was skipped)
-  std::vector<Applied> applied;    // one per branch, in order
+  git_oid commit{};                 // the final candidate (== onto when every branch was skipped)
+  std::vector<Applied> applied;     // one per branch, in order
   std::optional<Conflict> conflict; // set when a branch could not be merged; commit is then meaningless
 };
 

@@ -76,8 +76,8 @@ template <class Fn> StepRecord internal_step(Step step, Reporter& reporter, Fn f
   return {std::move(step), r};
 }
 
-Env environment(const GateInput& in, std::string_view agent, const git_oid& base, const std::string& candidate,
-                const std::vector<std::string>& agents) {
+Env environment(const GateInput& in, std::string_view agent, const git_oid& base,
+                const std::string& candidate, const std::vector<std::string>& agents) {
   return {{"WAVE_RUN", in.run},
           {"WAVE_WAVE", in.wave},
           {"WAVE_AGENT", std::string(agent)},
@@ -107,8 +107,8 @@ std::string conflict_text(const Conflict& c) {
   for (const auto& p : c.paths) {
     paths.push_back(util::quote(p));
   }
-  return fmt::format("merge conflict: {} conflicts with {} in {}", util::quote(c.agent), util::join(with, " and "),
-                     util::join(paths, ", "));
+  return fmt::format("merge conflict: {} conflicts with {} in {}", util::quote(c.agent),
+                     util::join(with, " and "), util::join(paths, ", "));
 }
 
 class Gate {
@@ -182,8 +182,8 @@ private:
           return false;
         }
         if (!lc.refused.empty()) {
-          text = fmt::format("not committed: {} of {} changed files are not {}'s to touch\n", lc.refused.size(),
-                             lc.files, a.name);
+          text = fmt::format("not committed: {} of {} changed files are not {}'s to touch\n",
+                             lc.refused.size(), lc.files, a.name);
           for (const auto& f : lc.refused) {
             text += "  " + f.describe() + "\n";
           }
@@ -261,13 +261,15 @@ private:
       m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
         const auto touched = branch_paths(m_in.repo, tip, {a.base, m_rep.base});
         const auto found = audit(*m_in.plan, *m_in.ownership, a.plan_index, touched);
-        text = fmt::format("{} commits touch {} path{} from {} to {}\n", short_branch(a.branch), touched.size(),
-                           touched.size() == 1 ? "" : "s", git::oid_str(a.base), git::oid_str(tip));
+        text =
+            fmt::format("{} commits touch {} path{} from {} to {}\n", short_branch(a.branch), touched.size(),
+                        touched.size() == 1 ? "" : "s", git::oid_str(a.base), git::oid_str(tip));
         for (const auto& f : found) {
           text += "  " + f.describe() + "\n";
         }
         m_rep.findings.insert(m_rep.findings.end(), found.begin(), found.end());
-        detail = fmt::format("{} path{} not {}'s to touch", found.size(), found.size() == 1 ? "" : "s", a.name);
+        detail =
+            fmt::format("{} path{} not {}'s to touch", found.size(), found.size() == 1 ? "" : "s", a.name);
         return found.empty();
       }));
       ok = ok && m_rep.steps.back().result.status == StepStatus::pass;
@@ -373,12 +375,15 @@ private:
     const fs::path scratch = scratch_dir(m_in.repo, m_in.run);
     const std::string oid = git::oid_str(commit);
     const bool exists = fs::exists(scratch / ".git");
-    const std::vector<std::string> checkout_args{"-C", scratch.string(), "checkout", "-q", "--force", "--detach", oid};
+    const std::vector<std::string> checkout_args{"-C",      scratch.string(), "checkout", "-q",
+                                                 "--force", "--detach",       oid};
     const std::vector<std::string> clean_args{"-C", scratch.string(), "clean", "-q", "-f", "-d"};
-    const std::vector<std::string> add_args{"worktree", "add", "-q", "--force", "--detach", scratch.string(), oid};
+    const std::vector<std::string> add_args{"worktree",       "add", "-q", "--force", "--detach",
+                                            scratch.string(), oid};
     const std::string name = label == "gate" ? "checkout" : label + " checkout";
-    Step checkout{name, "", git_command(exists ? checkout_args : add_args), scratch, m_logs.next(name), {},
-                  std::nullopt};
+    Step checkout{
+        name, "",          git_command(exists ? checkout_args : add_args), scratch, m_logs.next(name),
+        {},   std::nullopt};
     m_rep.steps.push_back(internal_step(checkout, m_reporter, [&](std::string& text, std::string& detail) {
       auto git = [&](const fs::path& cwd, const std::vector<std::string>& args) {
         auto r = run_git(cwd, args);
@@ -428,8 +433,8 @@ private:
         m_reporter.note(fmt::format("bisect {}: {}", round, conflict_text(*cand.conflict)));
         return Outcome::untestable;
       }
-      const std::string label = fmt::format("bisect {} ({})", round,
-                                            names.empty() ? std::string("integration tip") : util::join(names, ", "));
+      const std::string label = fmt::format(
+          "bisect {} ({})", round, names.empty() ? std::string("integration tip") : util::join(names, ", "));
       return plan_gate(cand.commit, label, names) ? Outcome::pass : Outcome::fail;
     });
     m_rep.bisect_runs = result.runs;
@@ -440,18 +445,21 @@ private:
     }
     const std::string runs = fmt::format("{} gate run{}", result.runs, result.runs == 1 ? "" : "s");
     if (result.base_fails) {
-      m_rep.summary = fmt::format("the gate fails on the integration tip itself ({}); no agent to blame", runs);
+      m_rep.summary =
+          fmt::format("the gate fails on the integration tip itself ({}); no agent to blame", runs);
     } else if (result.untestable) {
-      m_rep.summary = fmt::format("the gate failed on the candidate; bisecting stopped: a subset could not be tested "
-                                  "({})",
-                                  runs);
+      m_rep.summary =
+          fmt::format("the gate failed on the candidate; bisecting stopped: a subset could not be tested "
+                      "({})",
+                      runs);
     } else if (!m_rep.culprits.empty()) {
       std::vector<std::string> quoted;
       for (const auto& c : m_rep.culprits) {
         quoted.push_back(util::quote(c));
       }
-      m_rep.summary = fmt::format("the gate failed on the candidate; {} {} it (bisect: {})",
-                                  util::join(quoted, ", "), m_rep.culprits.size() == 1 ? "breaks" : "break", runs);
+      m_rep.summary =
+          fmt::format("the gate failed on the candidate; {} {} it (bisect: {})", util::join(quoted, ", "),
+                      m_rep.culprits.size() == 1 ? "breaks" : "break", runs);
     }
   }
 
@@ -478,7 +486,8 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
     const auto index = plan.find(a.name);
     if (!index) {
       throw Error(fmt::format("agent '{}' of wave {} is not in the run's recorded plan", a.name, wave.label),
-                  exit_code::fatal, {fmt::format("inspect the run with 'git log -p {}'", run::state_ref(state.run))});
+                  exit_code::fatal,
+                  {fmt::format("inspect the run with 'git log -p {}'", run::state_ref(state.run))});
     }
     const auto& p = plan.agents[*index];
     AgentInput ai;
@@ -496,7 +505,9 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
   return in;
 }
 
-GateReport run_gate(const GateInput& in, Reporter& reporter) { return Gate(in, reporter).run(); }
+GateReport run_gate(const GateInput& in, Reporter& reporter) {
+  return Gate(in, reporter).run();
+}
 
 std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std::size_t>& which) {
   std::vector<LeadCommit> out;

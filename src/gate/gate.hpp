@@ -24,24 +24,24 @@ struct AgentInput {
   std::size_t plan_index = 0;
   std::string name;
   std::string task;
-  std::string branch;                // full ref: refs/heads/wave/<run>/<agent>
+  std::string branch; // full ref: refs/heads/wave/<run>/<agent>
   std::filesystem::path worktree;
   git_oid base{};
-  std::vector<std::string> gate;     // its own gate commands
+  std::vector<std::string> gate; // its own gate commands
 };
 
 struct GateInput {
   git_repository* repo = nullptr;
-  const plan::Plan* plan = nullptr;          // the recorded snapshot
+  const plan::Plan* plan = nullptr; // the recorded snapshot
   const plan::Ownership* ownership = nullptr;
   std::string run;
-  std::string wave;                          // label
-  std::string integration;                   // full ref of the integration branch
-  std::vector<AgentInput> agents;            // in plan order
-  std::filesystem::path log_dir;             // this gate's own folder of logs
-  unsigned jobs = 1;                         // agents' gates at once
-  bool lead_commits = true;                  // commit agents' uncommitted work first
-  bool bisect = true;                        // find the culprit when the combined gate fails
+  std::string wave;               // label
+  std::string integration;        // full ref of the integration branch
+  std::vector<AgentInput> agents; // in plan order
+  std::filesystem::path log_dir;  // this gate's own folder of logs
+  unsigned jobs = 1;              // agents' gates at once
+  bool lead_commits = true;       // commit agents' uncommitted work first
+  bool bisect = true;             // find the culprit when the combined gate fails
 };
 
 // One line of the record: a step and how it went.
@@ -52,10 +52,10 @@ struct StepRecord {
 
 struct LeadCommit {
   std::string agent;
-  std::optional<git_oid> commit;   // made
-  std::size_t files = 0;           // changed files found in the worktree
-  std::vector<Finding> refused;    // why it was not made: foreign files
-  std::string error;               // why it could not be tried (worktree missing, conflicts)
+  std::optional<git_oid> commit; // made
+  std::size_t files = 0;         // changed files found in the worktree
+  std::vector<Finding> refused;  // why it was not made: foreign files
+  std::string error;             // why it could not be tried (worktree missing, conflicts)
 
   bool clean() const noexcept { return !commit && files == 0 && refused.empty() && error.empty(); }
   bool ok() const noexcept { return refused.empty() && error.empty(); }
@@ -63,18 +63,18 @@ struct LeadCommit {
 
 struct GateReport {
   bool pass = false;
-  std::string summary;                                // why it failed, one line; empty on pass
-  git_oid base{};                                     // integration tip tested
-  std::vector<std::pair<std::string, git_oid>> tips;  // agent -> tip tested, plan order
+  std::string summary;                               // why it failed, one line; empty on pass
+  git_oid base{};                                    // integration tip tested
+  std::vector<std::pair<std::string, git_oid>> tips; // agent -> tip tested, plan order
   std::optional<git_oid> candidate;
-  std::vector<Applied> applied;                       // how each branch went into the candidate
+  std::vector<Applied> applied; // how each branch went into the candidate
   std::vector<StepRecord> steps;
   std::vector<LeadCommit> commits;
-  std::vector<Finding> findings;                      // ownership audit
+  std::vector<Finding> findings; // ownership audit
   std::optional<Conflict> conflict;
   bool bisected = false;
   int bisect_runs = 0;
-  bool base_fails = false;                            // the integration tip alone fails the gate
+  bool base_fails = false; // the integration tip alone fails the gate
   bool bisect_untestable = false;
   std::vector<std::string> culprits;
   std::string started_at;

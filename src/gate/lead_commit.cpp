@@ -23,8 +23,9 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
                                                        const std::string& branch) {
   std::error_code ec;
   if (!std::filesystem::is_directory(worktree, ec)) {
-    throw Error(fmt::format("worktree '{}' of branch '{}' is missing", worktree.string(), short_branch(branch)),
-                exit_code::fatal, {"recreate it with 'git worktree add' or abort the wave"});
+    throw Error(
+        fmt::format("worktree '{}' of branch '{}' is missing", worktree.string(), short_branch(branch)),
+        exit_code::fatal, {"recreate it with 'git worktree add' or abort the wave"});
   }
   WorktreeSnapshot s;
   s.m_worktree = worktree;
@@ -41,7 +42,8 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
       branch != git_reference_symbolic_target(head.get())) {
     throw Error(fmt::format("worktree '{}' does not have branch '{}' checked out", worktree.string(),
                             short_branch(branch)),
-                exit_code::fatal, {fmt::format("run 'git -C {} switch {}' first", worktree.string(), short_branch(branch))});
+                exit_code::fatal,
+                {fmt::format("run 'git -C {} switch {}' first", worktree.string(), short_branch(branch))});
   }
   const auto tip = git::resolve_commit(s.m_repo.get(), branch);
   if (!tip) {
@@ -53,8 +55,8 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
   git::check(git_repository_index(&raw_index, s.m_repo.get()), "cannot read the index");
   s.m_index.reset(raw_index);
   if (git_index_has_conflicts(s.m_index.get()) != 0) {
-    throw Error(fmt::format("worktree '{}' has unresolved merge conflicts", worktree.string()), exit_code::fatal,
-                {"resolve them (or let the agent do it), then run the gate again"});
+    throw Error(fmt::format("worktree '{}' has unresolved merge conflicts", worktree.string()),
+                exit_code::fatal, {"resolve them (or let the agent do it), then run the gate again"});
   }
   // git add -A, in memory only.
   git::check(git_index_add_all(s.m_index.get(), nullptr, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr),
@@ -82,13 +84,15 @@ git_oid WorktreeSnapshot::commit(const std::string& message) {
   const int moved = git_reference_create_matching(&raw_ref, m_repo.get(), m_branch.c_str(), &id, 1, &m_head,
                                                   reflog.c_str());
   if (moved == GIT_EMODIFIED) {
-    throw Error(fmt::format("branch '{}' moved while its worktree was being committed", short_branch(m_branch)),
-                exit_code::fatal, {"nothing was committed; run the command again"});
+    throw Error(
+        fmt::format("branch '{}' moved while its worktree was being committed", short_branch(m_branch)),
+        exit_code::fatal, {"nothing was committed; run the command again"});
   }
   git::check(moved, fmt::format("cannot update '{}'", m_branch));
   git::Reference ref(raw_ref);
   // The index now holds exactly the committed tree, with the files' stat data.
-  git::check(git_index_write(m_index.get()), fmt::format("cannot write the index of '{}'", m_worktree.string()));
+  git::check(git_index_write(m_index.get()),
+             fmt::format("cannot write the index of '{}'", m_worktree.string()));
   m_head = id;
   return id;
 }
@@ -97,8 +101,9 @@ git_oid WorktreeSnapshot::write_commit(const std::string& message) {
   git_signature* raw_sig = nullptr;
   const int rc = git_signature_default(&raw_sig, m_repo.get());
   if (rc == GIT_ENOTFOUND) {
-    throw Error("cannot commit: no committer identity", exit_code::fatal,
-                {"set one with 'git config user.name \"Your Name\"' and 'git config user.email you@example.com'"});
+    throw Error(
+        "cannot commit: no committer identity", exit_code::fatal,
+        {"set one with 'git config user.name \"Your Name\"' and 'git config user.email you@example.com'"});
   }
   git::check(rc, "cannot read the committer identity");
   const git::Signature sig(raw_sig);
@@ -109,8 +114,8 @@ git_oid WorktreeSnapshot::write_commit(const std::string& message) {
   const git::Tree tree(raw_tree);
   const git_commit* parents[] = {parent.get()};
   git_oid id;
-  git::check(git_commit_create(&id, m_repo.get(), nullptr, sig.get(), sig.get(), nullptr, message.c_str(), tree.get(),
-                               1, parents),
+  git::check(git_commit_create(&id, m_repo.get(), nullptr, sig.get(), sig.get(), nullptr, message.c_str(),
+                               tree.get(), 1, parents),
              "cannot write the commit");
   return id;
 }

@@ -23,7 +23,8 @@ public:
   // `worktree`, which must have `branch` (full ref name) checked out. nullopt
   // when there is nothing to commit. Throws wave::Error when the worktree is
   // missing, not on that branch, or has unresolved conflicts.
-  static std::optional<WorktreeSnapshot> take(const std::filesystem::path& worktree, const std::string& branch);
+  static std::optional<WorktreeSnapshot> take(const std::filesystem::path& worktree,
+                                              const std::string& branch);
 
   WorktreeSnapshot(WorktreeSnapshot&&) noexcept = default;
   WorktreeSnapshot& operator=(WorktreeSnapshot&&) noexcept = default;
@@ -44,7 +45,7 @@ private:
   WorktreeSnapshot() = default;
 
   git::Repo m_repo;
-  git::Index m_index;   // the worktree's index with the changes added, not yet written
+  git::Index m_index; // the worktree's index with the changes added, not yet written
   std::string m_branch;
   std::filesystem::path m_worktree;
   git_oid m_head{};

@@ -15,8 +15,8 @@
 
 #include <cerrno>
 #include <chrono>
-#include <thread>
 #include <csignal>
+#include <thread>
 #include <unistd.h>
 
 namespace wave::gate {
@@ -27,8 +27,12 @@ namespace {
 
 constexpr int refused = exit_code::not_satisfied;
 
-std::string short_oid(const git_oid& id) { return git::oid_str(id).substr(0, 7); }
-std::string short_oid(const std::string& hex) { return hex.substr(0, 7); }
+std::string short_oid(const git_oid& id) {
+  return git::oid_str(id).substr(0, 7);
+}
+std::string short_oid(const std::string& hex) {
+  return hex.substr(0, 7);
+}
 
 std::string host_name() {
   char buf[256] = {};
@@ -62,8 +66,9 @@ run::Stored load_run(git_repository* repo, const std::string& run) {
 run::WaveRun& attempt_of(run::Stored& stored, const WaveId& id) {
   run::WaveRun* w = id.find(stored.state);
   if (w == nullptr || w->status == run::WaveStatus::aborted) {
-    throw Error(fmt::format("wave {} of run '{}' was aborted or restarted meanwhile", id.label, stored.state.run),
-                refused, {"see 'git wave status'"});
+    throw Error(
+        fmt::format("wave {} of run '{}' was aborted or restarted meanwhile", id.label, stored.state.run),
+        refused, {"see 'git wave status'"});
   }
   return *w;
 }
@@ -88,8 +93,9 @@ void check_gated(git_repository* repo, const run::State& state, const run::WaveR
   }
   if (w.gate->result != "pass" || w.status != run::WaveStatus::gated) {
     const auto summary = w.gate->extra.value("summary", std::string());
-    throw Error(fmt::format("the last gate of wave {} failed{}", label, summary.empty() ? "" : ": " + summary),
-                refused, {"fix the branches (or abort the wave with 'git wave abort'), then run 'git wave gate'"});
+    throw Error(
+        fmt::format("the last gate of wave {} failed{}", label, summary.empty() ? "" : ": " + summary),
+        refused, {"fix the branches (or abort the wave with 'git wave abort'), then run 'git wave gate'"});
   }
   std::vector<std::string> moved;
   if (git::oid_str(tip) != w.gate->base) {
@@ -130,7 +136,8 @@ void check_worktree(const fs::path& wt, const std::string& branch, const git_oid
     throw Error(fmt::format("cannot read the status of '{}': {}", wt.string(), status.output));
   }
   if (!status.output.empty()) {
-    throw Error(fmt::format("refusing to merge: the worktree '{}' of '{}' has uncommitted changes", wt.string(), branch),
+    throw Error(fmt::format("refusing to merge: the worktree '{}' of '{}' has uncommitted changes",
+                            wt.string(), branch),
                 exit_code::fatal, {"commit or stash them first; nothing was changed"});
   }
   const auto index_path = run_git(wt, {"rev-parse", "--path-format=absolute", "--git-path", "index"});
@@ -145,7 +152,8 @@ void check_worktree(const fs::path& wt, const std::string& branch, const git_oid
   fs::remove(copy, ec);
   fs::remove(copy.string() + ".lock", ec);
   if (!dry.ok()) {
-    throw Error(fmt::format("refusing to merge: the worktree '{}' of '{}' cannot take the merge", wt.string(), branch),
+    throw Error(fmt::format("refusing to merge: the worktree '{}' of '{}' cannot take the merge", wt.string(),
+                            branch),
                 exit_code::fatal, {fmt::format("git said: {}", dry.output), "nothing was changed"});
   }
 }
@@ -233,8 +241,8 @@ private:
   void resume(const run::WaveRun& w, const git_oid& tip) {
     const run::Json landing = w.merged ? w.merged->extra.value("landing", run::Json()) : run::Json();
     if (!w.merged || landing.is_null()) {
-      throw Error(fmt::format("nothing to merge: wave {} is already merged into '{}' ({})", m_label, m_integration,
-                              w.merged ? short_oid(w.merged->to) : std::string("?")),
+      throw Error(fmt::format("nothing to merge: wave {} is already merged into '{}' ({})", m_label,
+                              m_integration, w.merged ? short_oid(w.merged->to) : std::string("?")),
                   refused, {"start the next wave with 'git wave start'"});
     }
     if (landing_alive(landing)) {
@@ -247,8 +255,9 @@ private:
     m_out.to = git::oid_from(w.merged->to);
     m_options.keep = landing.value("keep", m_options.keep);
     if (git_oid_equal(&tip, &m_out.from) == 0 && git_oid_equal(&tip, &m_out.to) == 0) {
-      throw Error(fmt::format("cannot finish the merge of wave {}: '{}' is at {}, neither at {} nor at {}", m_label,
-                              m_integration, short_oid(tip), short_oid(m_out.from), short_oid(m_out.to)),
+      throw Error(fmt::format("cannot finish the merge of wave {}: '{}' is at {}, neither at {} nor at {}",
+                              m_label, m_integration, short_oid(tip), short_oid(m_out.from),
+                              short_oid(m_out.to)),
                   exit_code::fatal, {"inspect the run with 'git log -p " + run::state_ref(m_run) + "'"});
     }
   }
@@ -273,9 +282,10 @@ private:
       }
     }
     w.status = run::WaveStatus::merged;
-    w.merged = run::MergeRecord{git::oid_str(m_out.from), git::oid_str(m_out.to), run::now_text(), run::Json::object()};
-    w.merged->extra["landing"] = {{"pid", static_cast<long long>(::getpid())}, {"host", host_name()},
-                                  {"keep", m_options.keep}};
+    w.merged = run::MergeRecord{git::oid_str(m_out.from), git::oid_str(m_out.to), run::now_text(),
+                                run::Json::object()};
+    w.merged->extra["landing"] = {
+        {"pid", static_cast<long long>(::getpid())}, {"host", host_name()}, {"keep", m_options.keep}};
     run::save(m_repo, m_run, stored.state, stored.plan_text, fmt::format("merge wave {}: landing", m_label),
               stored.commit);
     m_claim = true;
@@ -288,7 +298,8 @@ private:
     }
     git_reference* raw = nullptr;
     const std::string msg = fmt::format("git wave merge: wave {} of run {}", m_label, m_run);
-    const int rc = git_reference_create_matching(&raw, m_repo, m_ref.c_str(), &m_out.to, 1, &m_out.from, msg.c_str());
+    const int rc =
+        git_reference_create_matching(&raw, m_repo, m_ref.c_str(), &m_out.to, 1, &m_out.from, msg.c_str());
     if (rc == 0) {
       git_reference_free(raw);
       return;
@@ -305,7 +316,8 @@ private:
                 wave.merged.reset();
               });
     throw Error(fmt::format("'{}' moved underneath (it is {} now, the gate tested {}); nothing was merged",
-                            m_integration, now ? short_oid(*now) : std::string("gone"), short_oid(m_out.from)),
+                            m_integration, now ? short_oid(*now) : std::string("gone"),
+                            short_oid(m_out.from)),
                 refused, {"run 'git wave gate' again, then merge"});
   }
 
@@ -318,16 +330,18 @@ private:
     }
     // Another git briefly holding the index lock (a status, a losing merge's
     // checks) is waited for.
-    auto r = run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
-    for (int attempt = 0; !r.ok() && r.output.find("index.lock") != std::string::npos && attempt < 50; ++attempt) {
+    auto r =
+        run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
+    for (int attempt = 0; !r.ok() && r.output.find("index.lock") != std::string::npos && attempt < 50;
+         ++attempt) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       r = run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
     }
     if (r.ok()) {
       m_out.worktree = m_worktree;
     } else {
-      m_out.worktree_problem = fmt::format("'{}' moved, but its worktree '{}' could not follow: {}", m_integration,
-                                           m_worktree->string(), r.output);
+      m_out.worktree_problem = fmt::format("'{}' moved, but its worktree '{}' could not follow: {}",
+                                           m_integration, m_worktree->string(), r.output);
     }
   }
 
@@ -341,7 +355,8 @@ private:
       if (!wt.empty() && fs::exists(wt)) {
         const auto status = run_git(wt, {"status", "--porcelain"});
         if (!status.ok() || !status.output.empty()) {
-          m_out.kept.push_back(fmt::format("worktree '{}' of '{}': it has uncommitted changes", wt.string(), a.name));
+          m_out.kept.push_back(
+              fmt::format("worktree '{}' of '{}': it has uncommitted changes", wt.string(), a.name));
           wt_kept = true;
         } else {
           const auto rm = run_git(git::common_dir(m_repo), {"worktree", "remove", wt.string()});
@@ -361,7 +376,8 @@ private:
         m_out.kept.push_back(fmt::format("branch '{}': its worktree stays", branch));
         continue;
       }
-      const bool merged = git_oid_equal(&*tip, &m_out.to) != 0 || git_graph_descendant_of(m_repo, &m_out.to, &*tip) == 1;
+      const bool merged =
+          git_oid_equal(&*tip, &m_out.to) != 0 || git_graph_descendant_of(m_repo, &m_out.to, &*tip) == 1;
       if (!merged) {
         unmerged.push_back({a.name, *tip});
       }
@@ -370,7 +386,8 @@ private:
     if (!unmerged.empty()) {
       // Squashed branches: their commits are not in the integration branch.
       const auto base = git::oid_from(w.base);
-      const Archive kept = archive(m_repo, m_run, m_label, base, unmerged, fmt::format("merge wave {}", m_label));
+      const Archive kept =
+          archive(m_repo, m_run, m_label, base, unmerged, fmt::format("merge wave {}", m_label));
       m_out.archive = kept.ref;
       if (!kept.ref.empty()) {
         m_out.done.push_back(fmt::format("kept the branches' own commits under '{}'", kept.ref));
@@ -406,7 +423,8 @@ private:
     if (git_reference_delete(ref.get()) == 0) {
       m_out.done.push_back(fmt::format("deleted branch '{}' (was {})", branch, short_oid(expected)));
     } else {
-      m_out.kept.push_back(fmt::format("branch '{}': {}", branch, git_error_last() ? git_error_last()->message : "?"));
+      m_out.kept.push_back(
+          fmt::format("branch '{}': {}", branch, git_error_last() ? git_error_last()->message : "?"));
       git_error_clear();
     }
   }

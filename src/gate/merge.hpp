@@ -26,12 +26,12 @@ struct MergeOptions {
 struct MergeOutcome {
   git_oid from{};
   git_oid to{};
-  bool resumed = false;                             // finished a merge interrupted before
-  std::optional<std::filesystem::path> worktree;    // the integration branch's worktree, brought along
-  std::string worktree_problem;                     // why it could not be brought along (the branch moved anyway)
-  std::vector<std::string> done;                    // "removed worktree ...", "deleted branch ..."
-  std::vector<std::string> kept;                    // what stayed and why
-  std::string archive;                              // ref keeping squashed branches' commits
+  bool resumed = false;                          // finished a merge interrupted before
+  std::optional<std::filesystem::path> worktree; // the integration branch's worktree, brought along
+  std::string worktree_problem;  // why it could not be brought along (the branch moved anyway)
+  std::vector<std::string> done; // "removed worktree ...", "deleted branch ..."
+  std::vector<std::string> kept; // what stayed and why
+  std::string archive;           // ref keeping squashed branches' commits
 };
 
 // Merges the wave attempt `wave` of `run`.

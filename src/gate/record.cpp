@@ -81,10 +81,11 @@ void record_gate(git_repository* repo, const std::string& run, const WaveId& id,
     run::WaveRun* wave = id.find(stored->state);
     if (wave == nullptr || wave->status == run::WaveStatus::merged ||
         wave->status == run::WaveStatus::aborted) {
-      throw Error(fmt::format("wave {} changed while its gate ran (merged, aborted or restarted); the result is not "
-                              "recorded",
-                              label),
-                  exit_code::fatal, {"see 'git wave status' and run the gate again"});
+      throw Error(
+          fmt::format("wave {} changed while its gate ran (merged, aborted or restarted); the result is not "
+                      "recorded",
+                      label),
+          exit_code::fatal, {"see 'git wave status' and run the gate again"});
     }
     wave->gate = record;
     wave->status = report.pass ? run::WaveStatus::gated : run::WaveStatus::failed;

@@ -3,8 +3,8 @@
 #include "util/process.hpp"
 
 #include <algorithm>
-#include <exception>
 #include <atomic>
+#include <exception>
 #include <thread>
 
 namespace wave::gate {

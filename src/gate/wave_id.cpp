@@ -15,7 +15,8 @@ const run::WaveRun* WaveId::find(const run::State& state) const {
 }
 
 run::WaveRun* WaveId::find(run::State& state) const {
-  return const_cast<run::WaveRun*>(static_cast<const WaveId*>(this)->find(static_cast<const run::State&>(state)));
+  return const_cast<run::WaveRun*>(
+      static_cast<const WaveId*>(this)->find(static_cast<const run::State&>(state)));
 }
 
 } // namespace wave::gate

@@ -31,7 +31,8 @@ std::optional<std::string> head_branch(git_repository* repo) {
 
 std::optional<std::filesystem::path> worktree_of_branch(git_repository* repo, const std::string& branch) {
   git_repository* raw_main = nullptr;
-  git::check(git_repository_open(&raw_main, git::common_dir(repo).c_str()), "cannot open the main repository");
+  git::check(git_repository_open(&raw_main, git::common_dir(repo).c_str()),
+             "cannot open the main repository");
   const git::Repo main(raw_main);
   if (git_repository_is_bare(main.get()) == 0 && head_branch(main.get()) == branch) {
     return git::workdir(main.get());
@@ -47,11 +48,13 @@ std::optional<std::filesystem::path> worktree_of_branch(git_repository* repo, co
 void prune_worktree(git_repository* repo, const std::filesystem::path& path) {
   if (const auto w = git::find_worktree(git::linked_worktrees(repo), path)) {
     git_worktree* raw = nullptr;
-    git::check(git_worktree_lookup(&raw, repo, w->name.c_str()), fmt::format("cannot read worktree '{}'", w->name));
+    git::check(git_worktree_lookup(&raw, repo, w->name.c_str()),
+               fmt::format("cannot read worktree '{}'", w->name));
     const WorktreeHandle wt(raw);
     git_worktree_prune_options opts = GIT_WORKTREE_PRUNE_OPTIONS_INIT;
     opts.flags = GIT_WORKTREE_PRUNE_VALID | GIT_WORKTREE_PRUNE_LOCKED | GIT_WORKTREE_PRUNE_WORKING_TREE;
-    git::check(git_worktree_prune(wt.get(), &opts), fmt::format("cannot remove worktree '{}'", path.string()));
+    git::check(git_worktree_prune(wt.get(), &opts),
+               fmt::format("cannot remove worktree '{}'", path.string()));
   }
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {

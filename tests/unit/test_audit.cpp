@@ -57,7 +57,8 @@ TEST_CASE("audit: every path the agent's own commits touch, reverted ones includ
 
   const git::Repo repo = r.open();
   const auto touched = gate::branch_paths(repo.get(), git::oid_from(tip), {git::oid_from(base)});
-  CHECK(paths_of(touched) == std::vector<std::string>{"old.txt", "src/a/old.txt", "src/a/x.txt", "src/b/y.txt"});
+  CHECK(paths_of(touched) ==
+        std::vector<std::string>{"old.txt", "src/a/old.txt", "src/a/x.txt", "src/b/y.txt"});
   CHECK(git::oid_str(touched[3].commit) == sneaky);
 }
 
@@ -76,7 +77,8 @@ TEST_CASE("audit: merging the integration branch in does not count its changes",
   r.git("merge -q --no-edit main");
   const auto clean_tip = trim_nl(r.git("rev-parse HEAD"));
   const git::Repo repo = r.open();
-  CHECK(paths_of(gate::branch_paths(repo.get(), git::oid_from(clean_tip), {git::oid_from(base), git::oid_from(moved)})) ==
+  CHECK(paths_of(gate::branch_paths(repo.get(), git::oid_from(clean_tip),
+                                    {git::oid_from(base), git::oid_from(moved)})) ==
         std::vector<std::string>{"src/a/x.txt"});
 
   // An "evil" merge that slips in a change of its own is caught.
@@ -84,7 +86,8 @@ TEST_CASE("audit: merging the integration branch in does not count its changes",
   r.git("merge -q --no-commit main");
   r.write("lead.txt", "evil\n");
   const auto evil = r.commit_all("evil merge");
-  const auto t = gate::branch_paths(repo.get(), git::oid_from(evil), {git::oid_from(base), git::oid_from(moved)});
+  const auto t =
+      gate::branch_paths(repo.get(), git::oid_from(evil), {git::oid_from(base), git::oid_from(moved)});
   CHECK(paths_of(t) == std::vector<std::string>{"lead.txt", "src/a/x.txt"});
 }
 

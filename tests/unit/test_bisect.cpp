@@ -11,7 +11,8 @@ using gate::Outcome;
 namespace {
 
 // A gate that fails when the subset holds any of `bad` (independent culprits).
-gate::Probe fails_with_any(std::set<std::size_t> bad, std::vector<std::vector<std::size_t>>* calls = nullptr) {
+gate::Probe fails_with_any(std::set<std::size_t> bad,
+                           std::vector<std::vector<std::size_t>>* calls = nullptr) {
   return [bad, calls](const std::vector<std::size_t>& agents) {
     if (calls != nullptr) {
       calls->push_back(agents);

@@ -88,12 +88,14 @@ TEST_CASE("candidate: disjoint branches land as one --no-ff merge each, in plan 
   CHECK(trim_nl(r.git("log --format=%P --first-parent " + id + " -3")) ==
         fmt::format("{} {}\n{} {}\n{} {}", git::oid_str(cand.applied[1].commit), tc,
                     git::oid_str(cand.applied[0].commit), tb, base, ta));
-  CHECK(trim_nl(r.git("log --format=%s --first-parent " + id + " -1")) == "Merge wave 2 agent 'c': Task of c");
+  CHECK(trim_nl(r.git("log --format=%s --first-parent " + id + " -1")) ==
+        "Merge wave 2 agent 'c': Task of c");
   CHECK(r.git("log --format=%B -1 " + id).find("Wave-Agent: c\n") != std::string::npos);
   CHECK(refs_and_index(r) == before);
 }
 
-TEST_CASE("candidate: squash makes one single-parent commit per agent with the task as message", "[candidate]") {
+TEST_CASE("candidate: squash makes one single-parent commit per agent with the task as message",
+          "[candidate]") {
   TempRepo r("cand-squash");
   r.write("README.md", "hi\n");
   const auto base = r.commit_all("base");
@@ -120,7 +122,8 @@ TEST_CASE("candidate: a moved integration tip takes a true 3-way merge", "[candi
   TempRepo r("cand-moved");
   r.write("shared.txt", "line 1\nline 2\nline 3\nline 4\nline 5\n");
   const auto base = r.commit_all("base");
-  const auto ta = make_branch(r, "a", base, {{"shared.txt", "line 1 by a\nline 2\nline 3\nline 4\nline 5\n"}});
+  const auto ta =
+      make_branch(r, "a", base, {{"shared.txt", "line 1 by a\nline 2\nline 3\nline 4\nline 5\n"}});
   const auto tb = make_branch(r, "b", base, {{"b.txt", "b\n"}});
   r.git("checkout -q main");
   r.write("shared.txt", "line 1\nline 2\nline 3\nline 4\nline 5 by lead\n");
@@ -184,7 +187,8 @@ TEST_CASE("candidate: overlapping but compatible changes merge; empty branches a
   CHECK(cand.applied[1].how == gate::Applied::How::skipped);
   CHECK(cand.applied[2].how == gate::Applied::How::merged);
   CHECK(tree_of(r, cand.commit) == oracle_tree(r, base, {ta, tb}));
-  CHECK(trim_nl(r.git("rev-list --count " + base + ".." + git::oid_str(cand.commit) + " --first-parent")) == "2");
+  CHECK(trim_nl(r.git("rev-list --count " + base + ".." + git::oid_str(cand.commit) + " --first-parent")) ==
+        "2");
 }
 
 TEST_CASE("candidate: a file turned into a folder inside one branch is merged correctly", "[candidate]") {

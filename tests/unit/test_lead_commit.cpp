@@ -47,7 +47,8 @@ std::set<std::string> listed(const gate::WorktreeSnapshot& s) {
 
 } // namespace
 
-TEST_CASE("lead_commit: modified, deleted and untracked files become one commit; ignored ones stay", "[lead_commit]") {
+TEST_CASE("lead_commit: modified, deleted and untracked files become one commit; ignored ones stay",
+          "[lead_commit]") {
   Agent a;
   a.write("src/a/one.txt", "1 changed\n");
   fs::remove(a.wt / "src/a/two.txt");

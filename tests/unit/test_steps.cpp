@@ -45,23 +45,26 @@ TEST_CASE("steps: a group stops at its first failure, the rest is skipped", "[st
   const auto dir = test::test_root() / "steps-stop";
   fs::create_directories(dir);
   Recorder rec;
-  const auto results = gate::run_groups(
-      {{step("one", "echo $WAVE_X; exit 3", dir), step("two", "touch ran", dir)}, {step("three", "true", dir)}}, 1,
-      rec);
+  const auto results =
+      gate::run_groups({{step("one", "echo $WAVE_X; exit 3", dir), step("two", "touch ran", dir)},
+                        {step("three", "true", dir)}},
+                       1, rec);
   REQUIRE(results.size() == 2);
   CHECK(results[0][0].status == gate::StepStatus::fail);
   CHECK(results[0][0].detail == "exit 3");
   CHECK(results[0][1].status == gate::StepStatus::skipped);
   CHECK(results[1][0].status == gate::StepStatus::pass);
   CHECK_FALSE(fs::exists(dir / "ran"));
-  CHECK(rec.events == std::vector<std::string>{"start one", "fail one", "skipped two", "start three", "pass three"});
+  CHECK(rec.events ==
+        std::vector<std::string>{"start one", "fail one", "skipped two", "start three", "pass three"});
 }
 
 TEST_CASE("steps: groups run in parallel up to -j", "[steps]") {
   const auto dir = test::test_root() / "steps-parallel";
   fs::create_directories(dir);
   // Each waits for the other: only passes when both run at the same time.
-  const std::string wait_for = "i=0; while [ ! -e %s ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; [ -e %s ]";
+  const std::string wait_for =
+      "i=0; while [ ! -e %s ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; [ -e %s ]";
   auto cmd = [&](const std::string& mine, const std::string& other) {
     std::string w = wait_for;
     w.replace(w.find("%s"), 2, other);
@@ -69,8 +72,8 @@ TEST_CASE("steps: groups run in parallel up to -j", "[steps]") {
     return "touch " + mine + "; " + w;
   };
   Recorder rec;
-  const auto results =
-      gate::run_groups({{step("a", cmd("a.flag", "b.flag"), dir)}, {step("b", cmd("b.flag", "a.flag"), dir)}}, 2, rec);
+  const auto results = gate::run_groups(
+      {{step("a", cmd("a.flag", "b.flag"), dir)}, {step("b", cmd("b.flag", "a.flag"), dir)}}, 2, rec);
   CHECK(results[0][0].status == gate::StepStatus::pass);
   CHECK(results[1][0].status == gate::StepStatus::pass);
 }

@@ -83,7 +83,9 @@ public:
   const TempRepo& repo() const { return m_repo; }
   const std::string& base() const { return m_base; }
   fs::path wt(const std::string& agent) const { return m_repo.dir().string() + ".wt-" + agent; }
-  std::string in(const std::string& agent, const std::string& args) const { return test::sh(wt(agent), "git " + args); }
+  std::string in(const std::string& agent, const std::string& args) const {
+    return test::sh(wt(agent), "git " + args);
+  }
 
   void write(const std::string& agent, const std::string& path, const std::string& content) const {
     fs::create_directories((wt(agent) / path).parent_path());
@@ -218,7 +220,8 @@ TEST_CASE("wave_flow: a foreign file committed with --no-verify fails the gate",
   CHECK_FALSE(report.pass);
   REQUIRE(report.findings.size() == 1);
   CHECK(report.findings[0].agent == "a");
-  CHECK(report.findings[0].describe() == fmt::format("'b/stolen.txt' is owned by 'b' (commit {})", bad.substr(0, 7)));
+  CHECK(report.findings[0].describe() ==
+        fmt::format("'b/stolen.txt' is owned by 'b' (commit {})", bad.substr(0, 7)));
   CHECK(report.summary == "ownership audit failed");
   CHECK_FALSE(r.stored().state.waves.back().gate->extra["violations"].empty());
 }
@@ -249,7 +252,8 @@ TEST_CASE("wave_flow: a foreign uncommitted file refuses that agent and loses no
   CHECK(trim_nl(r.in("a", "rev-parse HEAD")) == r.base());
 }
 
-TEST_CASE("wave_flow: a conflicting pair fails with both names and the file, leaving no trace", "[wave_flow]") {
+TEST_CASE("wave_flow: a conflicting pair fails with both names and the file, leaving no trace",
+          "[wave_flow]") {
   Run r(two_agents);
   r.commit("a", "shared.txt", "from a\n");
   r.commit("b", "shared.txt", "from b\n");
@@ -321,7 +325,8 @@ TEST_CASE("wave_flow: squash lands one commit per agent with its task", "[wave_f
   r.commit("b", "b/1.txt", "1\n");
   REQUIRE(r.gate().pass);
   const auto out = r.merge();
-  CHECK(trim_nl(r.repo().git("log --format='%P|%s' " + r.base() + "..main")).find("|Task B") != std::string::npos);
+  CHECK(trim_nl(r.repo().git("log --format='%P|%s' " + r.base() + "..main")).find("|Task B") !=
+        std::string::npos);
   CHECK(trim_nl(r.repo().git("rev-list --count --merges " + r.base() + "..main")) == "0");
   CHECK(trim_nl(r.repo().git("rev-list --count " + r.base() + "..main")) == "2");
   // The agents' own commits stay reachable from the archive.
@@ -360,7 +365,8 @@ TEST_CASE("wave_flow: a merge killed after its claim is finished by running it a
     auto st = r.stored();
     auto& w = st.state.waves.back();
     w.status = run::WaveStatus::merged;
-    w.merged = run::MergeRecord{r.base(), git::oid_str(*report.candidate), run::now_text(), run::Json::object()};
+    w.merged =
+        run::MergeRecord{r.base(), git::oid_str(*report.candidate), run::now_text(), run::Json::object()};
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
     w.merged->extra["landing"] = {{"pid", 999999999}, {"host", host}, {"keep", false}};
