@@ -10,6 +10,10 @@ int owner(const cli::Args& args);
 int start(const cli::Args& args);
 int status(const cli::Args& args);
 int prompt(const cli::Args& args);
+int commit(const cli::Args& args);
+int gate(const cli::Args& args);
+int merge(const cli::Args& args);
+int abort(const cli::Args& args);
 int hook(const cli::Args& args);
 int hooks(const cli::Args& args);
 
