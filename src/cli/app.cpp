@@ -21,6 +21,11 @@ constexpr std::array table{
     Command{"init", "Write a starter plan (wave.toml) and install the pre-commit hook", &cmd::init},
     Command{"plan", "Validate a plan and show its waves, critical path and overlaps", &cmd::plan},
     Command{"owner", "Show which agent owns each path", &cmd::owner},
+    Command{"start", "Start the next wave: a branch and a worktree per agent", &cmd::start},
+    Command{"status", "Show the run: waves, agents, commits, changes, violations, gate", &cmd::status},
+    Command{"prompt", "Print an agent's brief: task, files it owns, files it must not touch", &cmd::prompt},
+    Command{"hook", "Run a git hook's check (pre-commit: reject commits of files not owned)", &cmd::hook},
+    Command{"hooks", "Install or remove git wave's pre-commit hook", &cmd::hooks},
 };
 
 void print_main_help(std::FILE* out) {

@@ -8,5 +8,10 @@ namespace wave::cmd {
 int init(const cli::Args& args);
 int plan(const cli::Args& args);
 int owner(const cli::Args& args);
+int start(const cli::Args& args);
+int status(const cli::Args& args);
+int prompt(const cli::Args& args);
+int hook(const cli::Args& args);
+int hooks(const cli::Args& args);
 
 } // namespace wave::cmd

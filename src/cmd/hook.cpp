@@ -1,0 +1,140 @@
+#include "cmd/commands.hpp"
+
+#include "cli/term.hpp"
+#include "core/error.hpp"
+#include "git/check.hpp"
+#include "git/repo.hpp"
+#include "git/staged.hpp"
+#include "plan/ownership.hpp"
+#include "plan/parse.hpp"
+#include "run/branch.hpp"
+#include "run/store.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace wave::cmd {
+
+namespace {
+
+// Opens the repository the way git's hooks expect: GIT_DIR, GIT_INDEX_FILE
+// (set by `git commit` to the index being committed) and the rest honoured.
+git::Repo open_from_env() {
+  git_repository* raw = nullptr;
+  const int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+  if (rc == GIT_ENOTFOUND) {
+    throw Error("not a git repository (or any of the parent directories)");
+  }
+  git::check(rc, "cannot open repository");
+  return git::Repo(raw);
+}
+
+std::string owners_text(const plan::Plan& plan, const plan::Violation& v) {
+  if (v.is_protected) {
+    return "protected: nobody may change it";
+  }
+  if (v.owners.empty()) {
+    return "owned by no agent";
+  }
+  std::vector<std::string> names;
+  for (const auto i : v.owners) {
+    names.push_back(plan.agents[i].name);
+  }
+  return fmt::format("owned by {}", util::join(names, ", "));
+}
+
+int pre_commit() {
+  const git::Repo repo = open_from_env();
+  const auto branch = git::current_branch(repo.get());
+  if (!branch) {
+    return exit_code::ok;
+  }
+  const auto agent_branch = run::parse_agent_branch(*branch);
+  if (!agent_branch) {
+    return exit_code::ok;
+  }
+  const auto stored = run::load(repo.get(), agent_branch->run);
+  if (!stored) {
+    return exit_code::ok; // named like an agent branch, but there is no such run
+  }
+  const std::string shown = fmt::format("plan of run '{}'", agent_branch->run);
+  auto parsed = plan::parse(stored->plan_text, shown);
+  if (!parsed.plan) {
+    throw Error(fmt::format("the plan recorded for run '{}' is not valid", agent_branch->run), exit_code::fatal,
+                {fmt::format("see it with 'git show {}:plan.toml'", run::state_ref(agent_branch->run))});
+  }
+  const plan::Plan& plan = *parsed.plan;
+  const cli::Painter paint = cli::painter_for_stderr();
+  const auto agent = plan.find(agent_branch->agent);
+  if (!agent) {
+    fmt::print(stderr, "{} branch '{}' names agent '{}', which run '{}' does not have\n",
+               paint(cli::Color::red, "error:"), *branch, agent_branch->agent, agent_branch->run);
+    fmt::print(stderr, "{} branches wave/{}/<agent> are for the run's agents; commit on another branch\n",
+               paint(cli::Color::yellow, "hint:"), agent_branch->run);
+    return exit_code::not_satisfied;
+  }
+
+  const auto changes = git::staged_changes(repo.get());
+  std::vector<std::string> paths;
+  paths.reserve(changes.size());
+  for (const auto& c : changes) {
+    paths.push_back(c.path);
+  }
+  const plan::Ownership ownership(plan);
+  const auto violations = ownership.violations(*agent, paths);
+  if (violations.empty()) {
+    return exit_code::ok;
+  }
+
+  std::size_t width = 0;
+  for (const auto& v : violations) {
+    width = std::max(width, v.path.size());
+  }
+  fmt::print(stderr, "{} agent '{}' of run '{}' may not commit {}:\n", paint(cli::Color::red, "error:"),
+             agent_branch->agent, agent_branch->run,
+             violations.size() == 1 ? "this path" : fmt::format("these {} paths", violations.size()));
+  std::size_t next = 0;
+  for (const auto& v : violations) {
+    char status = 'M';
+    for (; next < changes.size(); ++next) {
+      if (changes[next].path == v.path) {
+        status = changes[next].status;
+        break;
+      }
+    }
+    fmt::print(stderr, "  {} {:<{}}  {}\n", status, v.path, width, owners_text(plan, v));
+  }
+  const auto& owns = plan.agents[*agent].owns;
+  std::vector<std::string> patterns;
+  for (const auto& p : owns) {
+    patterns.push_back(p.value);
+  }
+  fmt::print(stderr, "{} '{}' owns {}\n", paint(cli::Color::yellow, "hint:"), agent_branch->agent,
+             patterns.empty() ? std::string("nothing: it is read-only") : util::join(patterns, ", "));
+  fmt::print(stderr, "{} unstage them with 'git restore --staged <path>...' and leave them to their owners; "
+                     "nothing was committed, the index is as it was\n",
+             paint(cli::Color::yellow, "hint:"));
+  fmt::print(stderr, "{} ownership comes from the plan recorded when the run started ('git wave prompt {}')\n",
+             paint(cli::Color::yellow, "hint:"), agent_branch->agent);
+  return exit_code::not_satisfied;
+}
+
+} // namespace
+
+int hook(const cli::Args& args) {
+  std::string name;
+  std::vector<std::string> hook_args;
+  auto app = cli::make_app("hook", "git wave hook pre-commit",
+                           "Run git wave's check for a git hook. pre-commit: on an agent branch "
+                           "wave/<run>/<agent>, reject a commit whose staged changes touch a path the agent does "
+                           "not own, by the plan recorded for the run. Other branches pass.");
+  app->add_option("hook", name, "the hook: pre-commit")->required()->option_text("pre-commit");
+  app->add_option("args", hook_args, "what git passed to the hook (ignored)");
+  cli::parse(*app, args);
+  if (name != "pre-commit") {
+    throw UsageError(fmt::format("unknown hook '{}'", name), {"git wave has a pre-commit hook: git wave hook pre-commit"});
+  }
+  return pre_commit();
+}
+
+} // namespace wave::cmd

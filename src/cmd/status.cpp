@@ -1,0 +1,312 @@
+// git wave status: where a run is -- its waves, and per agent of the current
+// wave its branch, worktree, commits, uncommitted changes, ownership
+// violations, gate and elapsed time.
+#include "cmd/commands.hpp"
+
+#include "cli/run_select.hpp"
+#include "cli/term.hpp"
+#include "core/error.hpp"
+#include "git/repo.hpp"
+#include "plan/ownership.hpp"
+#include "plan/parse.hpp"
+#include "plan/schedule.hpp"
+#include "run/inspect.hpp"
+#include "run/store.hpp"
+#include "util/duration.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+
+namespace wave::cmd {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+struct Row {
+  const run::AgentRun* record = nullptr;
+  run::AgentView view;
+};
+
+std::optional<std::int64_t> seconds_since(const std::string& when) {
+  const auto t = run::parse_time(when);
+  if (!t) {
+    return std::nullopt;
+  }
+  const auto d = std::chrono::system_clock::now() - *t;
+  return std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(d).count());
+}
+
+Json gate_json(const run::WaveRun& w) {
+  if (!w.gate) {
+    return nullptr;
+  }
+  Json g = Json::object();
+  g["result"] = w.gate->result;
+  g["base"] = w.gate->base;
+  g["candidate"] = w.gate->candidate;
+  g["finished_at"] = w.gate->finished_at;
+  g["culprits"] = w.gate->culprits;
+  return g;
+}
+
+// The gate as it concerns one agent: what was tested of its branch.
+Json agent_gate_json(const run::WaveRun& w, const Row& row) {
+  if (!w.gate) {
+    return nullptr;
+  }
+  Json g = Json::object();
+  g["result"] = w.gate->result;
+  std::string tested;
+  for (const auto& [agent, oid] : w.gate->tips) {
+    if (agent == row.record->name) {
+      tested = oid;
+    }
+  }
+  g["tested_tip"] = tested.empty() ? Json(nullptr) : Json(tested);
+  g["current"] = !tested.empty() && row.view.tip && *row.view.tip == tested;
+  g["culprit"] = std::find(w.gate->culprits.begin(), w.gate->culprits.end(), row.record->name) !=
+                 w.gate->culprits.end();
+  return g;
+}
+
+Json changes_json(const std::vector<run::PathChange>& changes) {
+  Json out = Json::array();
+  for (const auto& c : changes) {
+    out.push_back({{"status", std::string(1, c.status)}, {"path", c.path}});
+  }
+  return out;
+}
+
+std::string gate_text(const run::WaveRun& w, const Row& row) {
+  if (!w.gate) {
+    return "-";
+  }
+  for (const auto& [agent, oid] : w.gate->tips) {
+    if (agent == row.record->name) {
+      if (!row.view.tip || *row.view.tip != oid) {
+        return w.gate->result + " (moved)";
+      }
+      return w.gate->result;
+    }
+  }
+  return w.gate->result;
+}
+
+std::string relative_to_cwd(const std::string& path) {
+  std::error_code ec;
+  const auto cwd = fs::current_path(ec);
+  if (ec) {
+    return path;
+  }
+  const std::string rel = fs::path(path).lexically_relative(cwd).string();
+  return !rel.empty() && rel.size() < path.size() ? rel : path;
+}
+
+} // namespace
+
+int status(const cli::Args& args) {
+  std::string run_option;
+  bool json = false;
+  std::string color_name;
+  auto app = cli::make_app("status", "git wave status [--run <name>] [--json] [--color=<when>]",
+                           "Show where a run is: its waves and, per agent of the current wave, branch, worktree, "
+                           "commits ahead of the base, uncommitted changes, ownership violations, gate and time "
+                           "since the wave started.");
+  app->add_option("--run", run_option, "the run to show (default: the current branch's, the only one, or the "
+                                       "plan's)")
+      ->option_text("<name>");
+  app->add_flag("--json", json, "print one JSON object (see git-wave-status(1))");
+  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
+      ->option_text("<when>");
+  cli::parse(*app, args);
+  std::optional<cli::ColorWhen> color_flag;
+  if (app->count("--color") > 0) {
+    color_flag = cli::parse_color_when(color_name);
+    if (!color_flag) {
+      throw UsageError(fmt::format("invalid --color value '{}'", color_name),
+                       {"use --color=always, --color=never or --color=auto"});
+    }
+  }
+
+  const git::Repo repo = git::open();
+  const std::string run_name = cli::select_run(repo.get(), run_option);
+  const auto stored = run::load(repo.get(), run_name);
+  if (!stored) {
+    throw Error(fmt::format("there is no run '{}'", run_name));
+  }
+  const run::State& state = stored->state;
+  auto parsed = plan::parse(stored->plan_text, fmt::format("plan of run '{}'", run_name));
+  if (!parsed.plan) {
+    throw Error(fmt::format("the plan recorded for run '{}' is not valid", run_name), exit_code::fatal,
+                {fmt::format("see it with 'git show {}:plan.toml'", run::state_ref(run_name))});
+  }
+  const plan::Plan& plan = *parsed.plan;
+  plan::Diagnostics ignored;
+  const plan::Schedule schedule = plan::schedule(plan, false, ignored);
+  const plan::Ownership ownership(plan);
+
+  const run::WaveRun* current = state.current();
+  std::vector<Row> rows;
+  if (current != nullptr) {
+    for (const auto& a : current->agents) {
+      Row row;
+      row.record = &a;
+      if (const auto index = plan.find(a.name)) {
+        row.view = run::inspect_agent(repo.get(), plan, ownership, *index, a);
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  std::optional<std::string> next_wave;
+  {
+    std::size_t next = 0;
+    for (const auto& w : state.waves) {
+      if (w.status == run::WaveStatus::merged) {
+        if (const auto i = schedule.find_wave(w.label)) {
+          next = std::max(next, *i + 1);
+        }
+      }
+    }
+    if (current != nullptr && current->status != run::WaveStatus::merged) {
+      if (const auto i = schedule.find_wave(current->label)) {
+        next = *i + 1;
+      }
+    }
+    if (next < schedule.waves.size()) {
+      next_wave = schedule.waves[next].label;
+    }
+  }
+
+  if (json) {
+    Json out = Json::object();
+    out["run"] = state.run;
+    out["integration"] = state.integration;
+    out["plan_commit"] = state.plan_commit;
+    out["created_at"] = state.created_at;
+    out["current_wave"] = current != nullptr ? Json(current->label) : Json(nullptr);
+    out["next_wave"] = next_wave ? Json(*next_wave) : Json(nullptr);
+    Json waves = Json::array();
+    for (const auto& w : state.waves) {
+      Json jw = Json::object();
+      jw["label"] = w.label;
+      jw["status"] = run::to_string(w.status);
+      jw["base"] = w.base;
+      jw["started_at"] = w.started_at;
+      Json names = Json::array();
+      for (const auto& a : w.agents) {
+        names.push_back(a.name);
+      }
+      jw["agents"] = std::move(names);
+      jw["gate"] = gate_json(w);
+      waves.push_back(std::move(jw));
+    }
+    out["waves"] = std::move(waves);
+    Json agents = Json::array();
+    for (const auto& row : rows) {
+      const auto& a = *row.record;
+      Json ja = Json::object();
+      ja["name"] = a.name;
+      ja["wave"] = current->label;
+      ja["branch"] = a.branch;
+      ja["worktree"] = a.worktree;
+      ja["worktree_present"] = row.view.worktree_present;
+      ja["base"] = a.base;
+      ja["tip"] = row.view.tip ? Json(*row.view.tip) : Json(nullptr);
+      ja["ahead"] = row.view.ahead;
+      ja["setup"] = run::to_string(a.setup);
+      ja["setup_log"] = a.setup_log;
+      ja["committed"] = changes_json(row.view.committed);
+      ja["uncommitted"] = changes_json(row.view.uncommitted);
+      Json violations = Json::array();
+      for (const auto& v : row.view.violations) {
+        violations.push_back({{"path", v.path},
+                              {"committed", v.committed},
+                              {"owners", v.owners},
+                              {"protected", v.is_protected}});
+      }
+      ja["violations"] = std::move(violations);
+      ja["gate"] = agent_gate_json(*current, row);
+      const auto elapsed = seconds_since(current->started_at);
+      ja["elapsed_seconds"] = elapsed ? Json(*elapsed) : Json(nullptr);
+      agents.push_back(std::move(ja));
+    }
+    out["agents"] = std::move(agents);
+    fmt::print("{}\n", out.dump(2));
+    return exit_code::ok;
+  }
+
+  const cli::Painter paint = cli::painter_for_stdout(color_flag, git::config_string(repo.get(), "color.wave"),
+                                                     git::config_string(repo.get(), "color.ui"));
+  fmt::print("{} {} into {}\n", paint(cli::Color::bold, "run"), paint(cli::Color::bold, state.run),
+             state.integration);
+  std::vector<std::string> waves;
+  for (const auto& w : state.waves) {
+    waves.push_back(fmt::format("{} {}", w.label, run::to_string(w.status)));
+  }
+  fmt::print("waves: {}{}\n", waves.empty() ? std::string("none started") : util::join(waves, ", "),
+             next_wave ? fmt::format("; next: {}", *next_wave) : std::string("; no wave left"));
+  if (current == nullptr) {
+    fmt::print("no wave in progress: start one with 'git wave start'\n");
+    return exit_code::ok;
+  }
+  const auto elapsed = seconds_since(current->started_at);
+  fmt::print("wave {}: {}, started {} ago from {} at {}\n", current->label, run::to_string(current->status),
+             elapsed ? util::format_duration(std::chrono::seconds(*elapsed)) : std::string("?"), state.integration,
+             current->base.substr(0, 7));
+  if (current->gate) {
+    const auto color = current->gate->result == "pass" ? cli::Color::green : cli::Color::red;
+    fmt::print("gate: {}{}\n", paint(color, current->gate->result),
+               current->gate->culprits.empty()
+                   ? std::string()
+                   : fmt::format(" (culprits: {})", util::join(current->gate->culprits, ", ")));
+  } else {
+    fmt::print("gate: not run yet\n");
+  }
+
+  std::size_t name_w = 5;
+  for (const auto& row : rows) {
+    name_w = std::max(name_w, row.record->name.size());
+  }
+  fmt::print("\n  {:<{}}  {:>5}  {:>11}  {:>10}  {:<7}  {:<7}  {}\n", "AGENT", name_w, "AHEAD", "UNCOMMITTED",
+             "VIOLATIONS", "SETUP", "GATE", "WORKTREE");
+  for (const auto& row : rows) {
+    const auto& a = *row.record;
+    const std::string setup(run::to_string(a.setup));
+    const std::string violations = std::to_string(row.view.violations.size());
+    const std::string worktree = row.view.worktree_present ? relative_to_cwd(a.worktree)
+                                                            : relative_to_cwd(a.worktree) + " (missing)";
+    fmt::print("  {:<{}}  {:>5}  {:>11}  {}  {}  {:<7}  {}\n", a.name, name_w,
+               row.view.tip ? std::to_string(row.view.ahead) : std::string("gone"), row.view.uncommitted.size(),
+               paint(row.view.violations.empty() ? cli::Color::none : cli::Color::red,
+                     fmt::format("{:>10}", violations)),
+               paint(a.setup == run::Setup::ok ? cli::Color::none : cli::Color::red, fmt::format("{:<7}", setup)),
+               gate_text(*current, row), worktree);
+  }
+  bool any = false;
+  for (const auto& row : rows) {
+    for (const auto& v : row.view.violations) {
+      if (!any) {
+        fmt::print("\n{}\n", paint(cli::Color::red, "ownership violations:"));
+        any = true;
+      }
+      std::string who = v.is_protected ? std::string("protected")
+                                       : v.owners.empty() ? std::string("owned by no agent")
+                                                          : "owned by " + util::join(v.owners, ", ");
+      fmt::print("  {}: {} ({}, {})\n", row.record->name, v.path, v.committed ? "committed" : "uncommitted", who);
+    }
+  }
+  for (const auto& row : rows) {
+    if (row.record->setup == run::Setup::failed) {
+      fmt::print("\nsetup of '{}' failed: see {}\n", row.record->name, row.record->setup_log);
+    }
+  }
+  return exit_code::ok;
+}
+
+} // namespace wave::cmd

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# git wave start: setup commands and copied files in the new worktrees;
+# a failing setup marks its agent failed with its log, and a rerun retries it.
+. "$(dirname "$0")/lib.sh"
+. "$SOURCE_DIR/tests/integration/lib_run.sh"
+
+mkdir w
+two_wave_repo w/repo
+cd w/repo
+cat >>wave.toml <<'TOML'
+TOML
+# Plan-level setup and copy, then each agent's own.
+sed -i '1a setup = ["echo \\"plan setup for $WAVE_AGENT in $WAVE_RUN/$WAVE_WAVE on $WAVE_BRANCH\\" > setup.txt", "pwd > where.txt"]\ncopy = [".env", "config/local"]' wave.toml
+sed -i '/^name = "beta"/a setup = ["test -e \\"$HOME/beta-may-start\\" || { echo beta cannot start >&2; exit 3; }", "echo beta ready >> setup.txt"]\ncopy = ["secret.key"]' wave.toml
+echo ".env" >.gitignore
+echo "config/" >>.gitignore
+echo "secret.key" >>.gitignore
+git add wave.toml .gitignore
+git commit -q -m "setup"
+echo "TOKEN=1" >.env
+mkdir -p config/local/deep
+echo "x" >config/local/deep/file
+echo "key" >secret.key
+
+test_case "setup runs in each new worktree, plan-level first, with the run in the environment"
+run git wave start
+expect_rc 1
+wt=$TEST_DIR/w/repo.wave/demo
+expect_eq "$(head -1 "$wt/alpha/setup.txt")" "plan setup for alpha in demo/1 on wave/demo/alpha"
+expect_eq "$(cat "$wt/alpha/where.txt")" "$wt/alpha"
+
+test_case "files listed in copy are copied from the main worktree"
+expect_eq "$(cat "$wt/alpha/.env")" "TOKEN=1"
+expect_eq "$(cat "$wt/alpha/config/local/deep/file")" "x"
+expect_eq "$(cat "$wt/beta/secret.key")" "key"
+[ -e "$wt/alpha/secret.key" ] && fail "alpha got beta's copy"
+true
+
+test_case "a failing setup marks its agent failed with its log, and start exits 1"
+expect_out "ok     alpha"
+expect_out "failed beta"
+expect_out "setup command"
+expect_err "1 of 2 agents of wave 1 failed to set up"
+log=$(git rev-parse --git-common-dir)/wave/demo/logs/1/beta-setup.log
+expect_out "log: $TEST_DIR/w/repo/$log"
+grep -qF "beta cannot start" "$log" || fail "the log lacks the command's output: $(cat "$log")"
+state_json . >"$TEST_DIR/state"
+grep -A6 '"name": "beta"' "$TEST_DIR/state" | grep -qF '"setup": "failed"' || fail "beta not recorded as failed"
+grep -A6 '"name": "alpha"' "$TEST_DIR/state" | grep -qF '"setup": "ok"' || fail "alpha not recorded as ok"
+grep -qF "\"setup_log\": \"$TEST_DIR/w/repo/$log\"" "$TEST_DIR/state" || fail "log path not recorded"
+
+test_case "status shows the failed setup"
+run git wave status
+expect_rc 0
+expect_out "setup of 'beta' failed"
+
+test_case "a rerun retries only the failed setup"
+touch "$HOME/beta-may-start"
+echo "changed" >"$wt/alpha/setup.txt"
+run git wave start
+expect_rc 0
+expect_out "completing wave 1"
+expect_out "ok     beta"
+expect_no_out "alpha"
+expect_eq "$(cat "$wt/alpha/setup.txt")" "changed" "alpha's setup did not run again"
+expect_eq "$(tail -1 "$wt/beta/setup.txt")" "beta ready"
+state_json . | grep -A6 '"name": "beta"' | grep -qF '"setup": "ok"' || fail "beta not recorded as ok"
+run git log --format=%s refs/wave/demo/state
+expect_out "set up wave 1: beta ok"
+
+test_case "a copy entry missing from the main worktree fails that agent's setup"
+cd "$TEST_DIR"
+mkdir w2
+two_wave_repo w2/repo
+cd w2/repo
+sed -i '/^name = "alpha"/a copy = ["missing.env"]' wave.toml
+git commit -q -am "copy a missing file"
+run git wave start
+expect_rc 1
+expect_out "cannot copy 'missing.env': it is not in the main worktree"
+expect_out "ok     beta"
+
+test_case "a setup command running past --setup-timeout is killed"
+cd "$TEST_DIR"
+mkdir w3
+two_wave_repo w3/repo
+cd w3/repo
+sed -i '1a setup = ["sleep 30"]' wave.toml
+git commit -q -am "slow setup"
+start=$(date +%s)
+run git wave start --setup-timeout 1s
+expect_rc 1
+expect_out "timed out"
+[ $(($(date +%s) - start)) -lt 25 ] || fail "the setup was not killed at its timeout"
+
+test_case "an invalid --setup-timeout is a usage error"
+run git wave start --setup-timeout soon
+expect_rc 129
+expect_err "invalid duration 'soon'"
