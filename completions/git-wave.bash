@@ -16,7 +16,7 @@
 __git_wave_list ()
 {
 	local plan=() i
-	for ((i = __git_cmd_idx + 1; i < cword; i++)); do
+	for ((i = ${__git_cmd_idx:-0} + 1; i < cword; i++)); do
 		case "${words[i]}" in
 		--plan=?*)
 			plan=("${words[i]}")
@@ -88,9 +88,16 @@ __git_wave_complete_value ()
 
 _git_wave ()
 {
-	local subcommands subcommand_idx subcommand
+	local subcommands subcommand_idx subcommand="" i
 	subcommands="$(__git wave --list-cmds)"
-	read -r subcommand_idx subcommand <<<"$(__git_find_on_cmdline --show-idx "$subcommands")"
+	# The first command name after `git wave` (or `git-wave`).
+	for ((i = ${__git_cmd_idx:-0} + 1; i < cword; i++)); do
+		if [[ -n ${words[i]} && $'\n'$subcommands$'\n' == *$'\n'"${words[i]}"$'\n'* ]]; then
+			subcommand_idx=$i
+			subcommand=${words[i]}
+			break
+		fi
+	done
 	if [ -z "$subcommand" ]; then
 		case "$cur" in
 		-*)

@@ -226,10 +226,6 @@ expect_completion "git wave prompt review "
 expect_completion "git wave prompt --plan ../linear.toml " "a " "b "
 expect_completion "git wave prompt --plan=../linear.toml " "a " "b "
 
-test_case "bash: git wave commit <TAB> offers the agents not named yet"
-expect_completion "git wave commit " "config-schema " "event-hooks " "review "
-expect_completion "git wave commit review " "config-schema " "event-hooks "
-
 test_case "bash: --wave= offers the wave labels, --agent= the agents"
 expect_completion "git wave start --wave=" "1 " "2a " "2b "
 expect_completion "git wave start --wave=2" "2a " "2b "
@@ -301,3 +297,7 @@ if command -v fish >/dev/null; then
 else
   echo "# fish is not installed: skipped"
 fi
+
+test_case "bash: git wave commit <TAB> offers the agents not named yet"
+expect_completion "git wave commit " "config-schema " "event-hooks " "review "
+expect_completion "git wave commit review " "config-schema " "event-hooks "
