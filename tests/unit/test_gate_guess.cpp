@@ -18,7 +18,8 @@ std::vector<std::string> guess(const std::map<std::string, std::string>& files) 
     present.insert(name);
   }
   std::vector<std::string> commands;
-  for (const auto& c : guess_gate(present, [&](std::string_view name) { return files.at(std::string(name)); })) {
+  for (const auto& c :
+       guess_gate(present, [&](std::string_view name) { return files.at(std::string(name)); })) {
     commands.push_back(c.command);
   }
   return commands;
@@ -71,10 +72,12 @@ TEST_CASE("gate_guess: package.json scripts with the lock file's tool", "[gate_g
         List{"yarn install --frozen-lockfile", "yarn build", "yarn test"});
   CHECK(guess({{"package.json", scripts}, {"pnpm-lock.yaml", ""}}) ==
         List{"pnpm install --frozen-lockfile", "pnpm run build", "pnpm test"});
-  CHECK(guess({{"package.json", R"({"scripts": {"lint": "eslint ."}})"}}) == List{"npm install", "npm run lint"});
+  CHECK(guess({{"package.json", R"({"scripts": {"lint": "eslint ."}})"}}) ==
+        List{"npm install", "npm run lint"});
   // npm init's placeholder test fails on purpose; a broken package.json still installs.
-  CHECK(guess({{"package.json", R"({"scripts": {"test": "echo \"Error: no test specified\" && exit 1"}})"}}) ==
-        List{"npm install"});
+  CHECK(
+      guess({{"package.json", R"({"scripts": {"test": "echo \"Error: no test specified\" && exit 1"}})"}}) ==
+      List{"npm install"});
   CHECK(guess({{"package.json", "{not json"}}) == List{"npm install"});
 }
 
