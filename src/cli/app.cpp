@@ -18,6 +18,7 @@ namespace wave::cli {
 namespace {
 
 constexpr std::array table{
+    Command{"init", "Write a starter plan (wave.toml) and install the pre-commit hook", &cmd::init},
     Command{"plan", "Validate a plan and show its waves, critical path and overlaps", &cmd::plan},
     Command{"owner", "Show which agent owns each path", &cmd::owner},
     Command{"start", "Start the next wave: a branch and a worktree per agent", &cmd::start},
