@@ -28,8 +28,7 @@ constexpr std::array table{
     Command{"gate", "Check a wave: ownership audit, agents' gates, the plan's gate on the merged candidate", &cmd::gate},
     Command{"merge", "Land a gated wave on the integration branch, one merge per agent in plan order", &cmd::merge},
     Command{"abort", "Throw a wave away, keeping every agent commit under an archive ref", &cmd::abort},
-    Command{"hook", "Run a git hook's check (pre-commit: reject commits of files not owned)", &cmd::hook},
-    Command{"hooks", "Install or remove git wave's pre-commit hook", &cmd::hooks},
+    Command{"hook", "The pre-commit ownership check, and installing or removing it", &cmd::hook},
 };
 
 void print_main_help(std::FILE* out) {

@@ -16,6 +16,5 @@ int gate(const cli::Args& args);
 int merge(const cli::Args& args);
 int abort(const cli::Args& args);
 int hook(const cli::Args& args);
-int hooks(const cli::Args& args);
 
 } // namespace wave::cmd

@@ -45,19 +45,6 @@ Options parse_options(const cli::Args& args) {
   return o;
 }
 
-// The repository around the current directory, found the way git finds it
-// (GIT_DIR, GIT_WORK_TREE and GIT_CEILING_DIRECTORIES included).
-git::Repo find_repo() {
-  git_repository* raw = nullptr;
-  const int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
-  if (rc == GIT_ENOTFOUND) {
-    throw Error("not a git repository (or any of the parent directories)", exit_code::fatal,
-                {"run 'git init' first, or run git wave init inside a repository"});
-  }
-  git::check(rc, "cannot open repository");
-  return git::Repo(raw);
-}
-
 // HEAD's tree, or nullopt when HEAD has no commit yet.
 std::optional<git::Tree> head_tree(git_repository* repo) {
   const auto head = git::resolve_commit(repo, "HEAD");
@@ -191,7 +178,7 @@ std::string shell_word(std::string_view s) {
 
 int init(const cli::Args& args) {
   const Options options = parse_options(args);
-  const git::Repo repo = find_repo();
+  const git::Repo repo = git::open();
   const fs::path root = git::workdir(repo.get());
   const cli::PlanPath where = cli::resolve_plan_path(repo.get(), options.plan);
   std::error_code ec;

@@ -17,7 +17,6 @@ namespace wave::cmd {
 
 namespace {
 
-
 enum class Format { text, json, dot, mermaid };
 
 enum class List { agents, waves };
@@ -28,7 +27,7 @@ enum class List { agents, waves };
 int list(const std::string& plan_option, bool split, List what) {
   std::optional<plan::ParseResult> result;
   try {
-    const auto repo = find_repo();
+    const auto repo = git::discover();
     const auto where = cli::resolve_plan_path(repo ? repo->get() : nullptr, plan_option);
     result = plan::parse(cli::read_plan_file(where), where.shown);
   } catch (const Error&) {
