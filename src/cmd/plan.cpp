@@ -1,5 +1,6 @@
 #include "cmd/commands.hpp"
 
+#include "cli/color.hpp"
 #include "cli/plan_loader.hpp"
 #include "cli/plan_output.hpp"
 #include "cli/term.hpp"
@@ -65,7 +66,7 @@ int plan(const cli::Args& args) {
   bool json = false;
   std::string format_name = "text";
   bool split = false;
-  std::string color_name;
+  std::optional<cli::ColorWhen> color_flag;
   std::string list_name;
   cli::add_plan_option(*app, plan_option);
   app->add_flag("--json", json, "print the plan and its schedule as JSON (same as --format=json)");
@@ -73,8 +74,7 @@ int plan(const cli::Args& args) {
       ->option_text("<format>")
       ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}));
   app->add_flag("--split", split, "run overlapping agents of a wave as sequential sub-waves instead of failing");
-  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
-      ->option_text("<when>");
+  cli::add_color_option(*app, color_flag);
   app->add_option("--list", list_name, "plumbing: print the agent names or the wave labels, one per line")
       ->option_text("(agents | waves)")
       ->check(CLI::IsMember({"agents", "waves"}));
@@ -100,14 +100,6 @@ int plan(const cli::Args& args) {
                        {"see 'git wave plan -h'"});
     }
     format = Format::json;
-  }
-  std::optional<cli::ColorWhen> color_flag;
-  if (app->count("--color") > 0) {
-    color_flag = cli::parse_color_when(color_name);
-    if (!color_flag) {
-      throw UsageError(fmt::format("invalid --color value '{}'", color_name),
-                       {"use --color=always, --color=never or --color=auto"});
-    }
   }
 
   const auto repo = git::discover();
@@ -147,13 +139,7 @@ int plan(const cli::Args& args) {
     break;
   case Format::text:
   case Format::json: {
-    std::optional<std::string> color_wave;
-    std::optional<std::string> color_ui;
-    if (r != nullptr) {
-      color_wave = git::config_string(r, "color.wave");
-      color_ui = git::config_string(r, "color.ui");
-    }
-    const auto paint = cli::painter_for_stdout(color_flag, color_wave, color_ui);
+    const auto paint = cli::stdout_painter(color_flag, r);
     fmt::print("{}", cli::plan_text(*result.plan, *schedule, result.diagnostics, effective_split, paint));
     break;
   }
