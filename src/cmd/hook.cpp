@@ -1,8 +1,10 @@
 #include "cmd/commands.hpp"
 
 #include "cli/term.hpp"
+#include "cli/hook_install.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
+#include "git/hooks.hpp"
 #include "git/repo.hpp"
 #include "git/staged.hpp"
 #include "plan/ownership.hpp"
@@ -130,24 +132,62 @@ int pre_commit() {
   return exit_code::not_satisfied;
 }
 
+// `git wave hook install|uninstall`: the pre-commit shim in the hooks
+// directory git uses, chaining (and on removal restoring) a hook already there.
+int install_or_uninstall(const std::string& action) {
+  const git::Repo repo = git::open();
+  if (action == "install") {
+    const auto result = cli::install_pre_commit(repo.get());
+    fmt::print("{}\n", cli::describe(result));
+    return exit_code::ok;
+  }
+  const git::HooksDir dir = git::hooks_dir(repo.get());
+  const std::string hook = (dir.path / "pre-commit").string();
+  switch (git::uninstall_hook(dir.path, "pre-commit", cli::pre_commit_marker())) {
+  case git::HookRemoval::removed:
+    fmt::print("removed the pre-commit hook '{}'\n", hook);
+    break;
+  case git::HookRemoval::restored:
+    fmt::print("removed git wave's pre-commit hook; '{}' is the hook that was there before\n", hook);
+    break;
+  case git::HookRemoval::absent:
+    fmt::print("there is no pre-commit hook in '{}'\n", dir.path.string());
+    break;
+  case git::HookRemoval::foreign:
+    throw Error(
+        fmt::format("the pre-commit hook '{}' is not git wave's: left alone", hook), exit_code::fatal,
+        {"if a hook manager runs 'git wave hook pre-commit', remove that step from its configuration"});
+  }
+  return exit_code::ok;
+}
+
 } // namespace
 
 int hook(const cli::Args& args) {
   std::string name;
   std::vector<std::string> hook_args;
-  auto app =
-      cli::make_app("hook", "git wave hook pre-commit",
-                    "Run git wave's check for a git hook. pre-commit: on an agent branch "
-                    "wave/<run>/<agent>, reject a commit whose staged changes touch a path the agent does "
-                    "not own, by the plan recorded for the run. Other branches pass.");
-  app->add_option("hook", name, "the hook: pre-commit")->required()->option_text("pre-commit");
+  auto app = cli::make_app(
+      "hook", "git wave hook (pre-commit | install | uninstall)",
+      "pre-commit: the check git runs before each commit; on an agent branch wave/<run>/<agent> it "
+      "rejects a commit whose staged changes touch a path the agent does not own, by the plan recorded "
+      "for the run; other branches pass. install: add that pre-commit hook, chaining one already there. "
+      "uninstall: remove it, putting a chained hook back.");
+  app->add_option("action", name, "pre-commit, install or uninstall")
+      ->required()
+      ->option_text("(pre-commit | install | uninstall)");
   app->add_option("args", hook_args, "what git passed to the hook (ignored)");
   cli::parse(*app, args);
-  if (name != "pre-commit") {
-    throw UsageError(fmt::format("unknown hook '{}'", name),
-                     {"git wave has a pre-commit hook: git wave hook pre-commit"});
+  if (name == "pre-commit") {
+    return pre_commit();
   }
-  return pre_commit();
+  if (name == "install" || name == "uninstall") {
+    if (!hook_args.empty()) {
+      throw UsageError(fmt::format("'{}' takes no arguments", name), {fmt::format("git wave hook {}", name)});
+    }
+    return install_or_uninstall(name);
+  }
+  throw UsageError(fmt::format("unknown hook '{}'", name),
+                   {"use 'git wave hook pre-commit', 'git wave hook install' or 'git wave hook uninstall'"});
 }
 
 } // namespace wave::cmd

@@ -1,5 +1,6 @@
 #include "cmd/commands.hpp"
 
+#include "cli/color.hpp"
 #include "cli/plan_loader.hpp"
 #include "cli/plan_output.hpp"
 #include "cli/term.hpp"
@@ -17,40 +18,73 @@ namespace wave::cmd {
 
 namespace {
 
-// The repository around the current directory, or nullopt outside one.
-// Found the way git finds it, GIT_DIR and GIT_CEILING_DIRECTORIES included.
-std::optional<git::Repo> find_repo() {
-  git_repository* raw = nullptr;
-  const int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
-  if (rc == GIT_ENOTFOUND) {
-    return std::nullopt;
-  }
-  git::check(rc, "cannot open repository");
-  return git::Repo(raw);
-}
-
 enum class Format { text, json, dot, mermaid };
+
+enum class List { agents, waves };
+
+// `git wave plan --list=...`, the plumbing the completion scripts call: one
+// name per line; nothing at all, on either stream, and 128 when the plan
+// cannot be found, read or scheduled.
+int list(const std::string& plan_option, bool split, List what) {
+  std::optional<plan::ParseResult> result;
+  try {
+    const auto repo = git::discover();
+    const auto where = cli::resolve_plan_path(repo ? repo->get() : nullptr, plan_option);
+    result = plan::parse(cli::read_plan_file(where), where.shown);
+  } catch (const Error&) {
+    return exit_code::fatal;
+  }
+  if (!result->plan) {
+    return exit_code::fatal;
+  }
+  const auto schedule = plan::schedule(*result->plan, split, result->diagnostics);
+  if (result->diagnostics.has_errors()) {
+    return exit_code::fatal;
+  }
+  std::string out;
+  if (what == List::agents) {
+    for (const auto& agent : result->plan->agents) {
+      out += agent.name + '\n';
+    }
+  } else {
+    for (const auto& wave : schedule.waves) {
+      out += wave.label + '\n';
+    }
+  }
+  fmt::print("{}", out);
+  return exit_code::ok;
+}
 
 } // namespace
 
 int plan(const cli::Args& args) {
   auto app = cli::make_app("plan",
-                           "git wave plan [--plan <path>] [--json | --format=<format>] [--split] [--color=<when>]",
+                           "git wave plan [--plan <path>] [--json | --format=<format>] [--split] [--color=<when>]\n"
+                           "   or: git wave plan [--plan <path>] [--split] --list=(agents | waves)",
                            "Validate a plan and show its waves, critical path, speedup and warnings.");
   std::string plan_option;
   bool json = false;
   std::string format_name = "text";
   bool split = false;
-  std::string color_name;
+  std::optional<cli::ColorWhen> color_flag;
+  std::string list_name;
   cli::add_plan_option(*app, plan_option);
   app->add_flag("--json", json, "print the plan and its schedule as JSON (same as --format=json)");
   app->add_option("--format", format_name, "output format: text (default), json, dot or mermaid")
       ->option_text("<format>")
       ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}));
   app->add_flag("--split", split, "run overlapping agents of a wave as sequential sub-waves instead of failing");
-  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
-      ->option_text("<when>");
+  cli::add_color_option(*app, color_flag);
+  app->add_option("--list", list_name, "plumbing: print the agent names or the wave labels, one per line")
+      ->option_text("(agents | waves)")
+      ->check(CLI::IsMember({"agents", "waves"}));
   cli::parse(*app, args);
+  if (app->count("--list") > 0) {
+    if (json || app->count("--format") > 0) {
+      throw UsageError("--list cannot be combined with --json or --format", {"see 'git wave plan -h'"});
+    }
+    return list(plan_option, split, list_name == "agents" ? List::agents : List::waves);
+  }
 
   Format format = Format::text;
   if (format_name == "json") {
@@ -67,16 +101,8 @@ int plan(const cli::Args& args) {
     }
     format = Format::json;
   }
-  std::optional<cli::ColorWhen> color_flag;
-  if (app->count("--color") > 0) {
-    color_flag = cli::parse_color_when(color_name);
-    if (!color_flag) {
-      throw UsageError(fmt::format("invalid --color value '{}'", color_name),
-                       {"use --color=always, --color=never or --color=auto"});
-    }
-  }
 
-  const auto repo = find_repo();
+  const auto repo = git::discover();
   git_repository* r = repo ? repo->get() : nullptr;
   const auto where = cli::resolve_plan_path(r, plan_option);
   const auto text = cli::read_plan_file(where);
@@ -113,13 +139,7 @@ int plan(const cli::Args& args) {
     break;
   case Format::text:
   case Format::json: {
-    std::optional<std::string> color_wave;
-    std::optional<std::string> color_ui;
-    if (r != nullptr) {
-      color_wave = git::config_string(r, "color.wave");
-      color_ui = git::config_string(r, "color.ui");
-    }
-    const auto paint = cli::painter_for_stdout(color_flag, color_wave, color_ui);
+    const auto paint = cli::stdout_painter(color_flag, r);
     fmt::print("{}", cli::plan_text(*result.plan, *schedule, result.diagnostics, effective_split, paint));
     break;
   }

@@ -7,7 +7,7 @@
 #include "cli/run_select.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
-#include "git/discover.hpp"
+#include "git/repo.hpp"
 #include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
@@ -83,7 +83,7 @@ int prompt(const cli::Args& args) {
       ->description("before any run has started: brief from this plan instead of wave.toml");
   cli::parse(*app, args);
 
-  const git::Repo repo = git::discover();
+  const git::Repo repo = git::open();
   std::optional<run::Stored> stored;
   plan::Plan plan;
   if (run::list_runs(repo.get()).empty() && run_option.empty()) {

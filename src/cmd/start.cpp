@@ -5,7 +5,7 @@
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
-#include "git/discover.hpp"
+#include "git/repo.hpp"
 #include "git/repo.hpp"
 #include "plan/schedule.hpp"
 #include "run/branch.hpp"
@@ -135,7 +135,7 @@ int start(const cli::Args& args) {
                      {"every agent needs its own worktree, e.g. --worktrees '../wt/{run}/{agent}'"});
   }
 
-  const git::Repo repo = git::discover();
+  const git::Repo repo = git::open();
   if (git_repository_is_bare(repo.get()) != 0) {
     throw Error("cannot start a wave in a bare repository", exit_code::fatal,
                 {"agents need worktrees: clone it (git clone <repository> <folder>) and run git wave there"});

@@ -6,7 +6,7 @@
 #include "cli/run_select.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
-#include "git/discover.hpp"
+#include "git/repo.hpp"
 #include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
@@ -136,7 +136,7 @@ int status(const cli::Args& args) {
     }
   }
 
-  const git::Repo repo = git::discover();
+  const git::Repo repo = git::open();
   const std::string run_name = cli::select_run(repo.get(), run_option);
   const auto stored = run::load(repo.get(), run_name);
   if (!stored) {

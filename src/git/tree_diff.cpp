@@ -11,7 +11,9 @@ namespace wave::git {
 
 namespace {
 
-bool is_tree(const git_tree_entry* e) { return git_tree_entry_filemode(e) == GIT_FILEMODE_TREE; }
+bool is_tree(const git_tree_entry* e) {
+  return git_tree_entry_filemode(e) == GIT_FILEMODE_TREE;
+}
 
 // git's tree order (base_name_compare): a directory sorts as if its name
 // ended in '/'. Equal only for the same name and the same tree-ness.
@@ -30,7 +32,9 @@ int entry_compare(const git_tree_entry* a, const git_tree_entry* b) {
   return ca < cb ? -1 : (ca > cb ? 1 : 0);
 }
 
-unsigned file_type(git_filemode_t mode) { return static_cast<unsigned>(mode) & 0170000U; }
+unsigned file_type(git_filemode_t mode) {
+  return static_cast<unsigned>(mode) & 0170000U;
+}
 
 class Walker {
 public:
@@ -120,7 +124,8 @@ private:
   }
 
   // Reuses one TreeChange so its path keeps its capacity across calls.
-  void emit(TreeChange::Kind kind, const std::string& prefix, const git_tree_entry* a, const git_tree_entry* b) {
+  void emit(TreeChange::Kind kind, const std::string& prefix, const git_tree_entry* a,
+            const git_tree_entry* b) {
     m_change.kind = kind;
     m_change.path.assign(prefix).append(git_tree_entry_name(a != nullptr ? a : b));
     m_change.old_mode = a != nullptr ? git_tree_entry_filemode(a) : GIT_FILEMODE_UNREADABLE;
@@ -173,7 +178,8 @@ std::vector<TreeChange> diff_trees(git_repository* repo, git_tree* old_tree, git
   return out;
 }
 
-std::vector<TreeChange> diff_commits(git_repository* repo, const git_oid& old_commit, const git_oid& new_commit) {
+std::vector<TreeChange> diff_commits(git_repository* repo, const git_oid& old_commit,
+                                     const git_oid& new_commit) {
   const Commit a = lookup_commit(repo, old_commit);
   const Commit b = lookup_commit(repo, new_commit);
   const Tree ta = commit_tree(a.get());

@@ -19,11 +19,11 @@ struct TreeChange {
   enum class Kind { added, deleted, modified };
 
   Kind kind = Kind::modified;
-  std::string path;                          // full path from the root; same before and after
+  std::string path;                                  // full path from the root; same before and after
   git_filemode_t old_mode = GIT_FILEMODE_UNREADABLE; // 0 when added
   git_filemode_t new_mode = GIT_FILEMODE_UNREADABLE; // 0 when deleted
-  git_oid old_oid{};                         // zero when added
-  git_oid new_oid{};                         // zero when deleted
+  git_oid old_oid{};                                 // zero when added
+  git_oid new_oid{};                                 // zero when deleted
 
   // git's status letter: 'A', 'D', 'M', or 'T' when the kind of entry changed
   // (regular file, symlink, submodule).
@@ -40,6 +40,7 @@ void diff_trees(git_repository* repo, git_tree* old_tree, git_tree* new_tree, co
 std::vector<TreeChange> diff_trees(git_repository* repo, git_tree* old_tree, git_tree* new_tree);
 
 // The same between two commits' trees.
-std::vector<TreeChange> diff_commits(git_repository* repo, const git_oid& old_commit, const git_oid& new_commit);
+std::vector<TreeChange> diff_commits(git_repository* repo, const git_oid& old_commit,
+                                     const git_oid& new_commit);
 
 } // namespace wave::git

@@ -136,8 +136,9 @@ TEST_CASE("tree_diff: identical subtrees are skipped without being read", "[tree
   const auto blob = test::trim_nl(r.git("hash-object -w --stdin </dev/null"));
   auto mktree = [&](const std::string& file_blob) {
     return test::trim_nl(test::sh(
-        r.dir(), fmt::format("set -e; printf '040000 tree {}\\tbig\\n100644 blob {}\\tfile\\n' | git mktree --missing",
-                             missing, file_blob)));
+        r.dir(),
+        fmt::format("set -e; printf '040000 tree {}\\tbig\\n100644 blob {}\\tfile\\n' | git mktree --missing",
+                    missing, file_blob)));
   };
   const auto t1 = mktree(blob);
   const auto blob2 = test::trim_nl(test::sh(r.dir(), "echo changed | git hash-object -w --stdin"));

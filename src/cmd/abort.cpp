@@ -1,0 +1,71 @@
+#include "cmd/commands.hpp"
+
+#include "cli/term.hpp"
+#include "cli/wave_context.hpp"
+#include "core/error.hpp"
+#include "gate/abort.hpp"
+#include "git/check.hpp"
+#include "git/repo.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace wave::cmd {
+
+int abort(const cli::Args& args) {
+  auto app =
+      cli::make_app("abort", "git wave abort [--wave <label>] [--json] [--run <name>]",
+                    "Throw a wave away: its worktrees are removed and its branches deleted, every agent "
+                    "commit (and uncommitted work) kept under an archive ref, so the wave can start again "
+                    "clean.");
+  std::string wave;
+  std::string run;
+  bool json = false;
+  app->add_option("--wave", wave, "abort this wave (its label) rather than the current one")
+      ->option_text("<label>");
+  app->add_flag("--json", json, "print the result as JSON");
+  cli::add_run_option(*app, run);
+  cli::parse(*app, args);
+
+  cli::WaveContext ctx = cli::load_wave(run, wave);
+  const run::WaveRun& w = ctx.wave_run();
+  const auto out = gate::abort_wave(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w));
+
+  if (json) {
+    nlohmann::ordered_json kept = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < out.archive.kept.size(); ++i) {
+      kept.push_back({{"agent", out.archive.kept[i].agent},
+                      {"commit", git::oid_str(out.archive.kept[i].commit)},
+                      {"rev", fmt::format("{}^{}", out.archive.ref, i + 1)}});
+    }
+    nlohmann::ordered_json j = {{"run", ctx.run_name()}, {"wave", w.label},    {"archive", out.archive.ref},
+                                {"commits", kept},       {"saved", out.saved}, {"done", out.done},
+                                {"kept", out.kept}};
+    fmt::print("{}\n", j.dump(2));
+    return exit_code::ok;
+  }
+  fmt::print("aborted wave {} of run '{}'\n", w.label, ctx.run_name());
+  if (out.archive.ref.empty()) {
+    fmt::print("no agent had commits to keep\n");
+  } else {
+    fmt::print("agents' work kept under '{}':\n", out.archive.ref);
+    for (std::size_t i = 0; i < out.archive.kept.size(); ++i) {
+      const auto& k = out.archive.kept[i];
+      fmt::print("  {:<16} {}  ({}^{}){}\n", k.agent, git::oid_str(k.commit).substr(0, 7), out.archive.ref,
+                 i + 1,
+                 std::find(out.saved.begin(), out.saved.end(), k.agent) != out.saved.end()
+                     ? " with its uncommitted work"
+                     : "");
+    }
+  }
+  for (const auto& line : out.done) {
+    fmt::print("{}\n", line);
+  }
+  for (const auto& line : out.kept) {
+    fmt::print("kept {}\n", line);
+  }
+  fmt::print("start the wave again with 'git wave start'\n");
+  return exit_code::ok;
+}
+
+} // namespace wave::cmd

@@ -1,0 +1,111 @@
+#include "cmd/commands.hpp"
+
+#include "cli/term.hpp"
+#include "cli/wave_context.hpp"
+#include "core/error.hpp"
+#include "gate/gate.hpp"
+#include "git/check.hpp"
+#include "git/repo.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace wave::cmd {
+
+int commit(const cli::Args& args) {
+  auto app =
+      cli::make_app("commit", "git wave commit [<agent>...] [--wave <label>] [--json] [--run <name>]",
+                    "Lead-commits mode: commit each agent's uncommitted work (modified, deleted and new "
+                    "files not ignored) on its branch as one commit with its task as message, after the "
+                    "ownership check. An agent with a file it does not own is refused and keeps its work.");
+  std::vector<std::string> agents;
+  std::string wave;
+  std::string run;
+  bool json = false;
+  app->add_option("agent", agents, "the agents to commit for (default: every agent of the wave)");
+  app->add_option("--wave", wave, "the wave (its label) rather than the current one")->option_text("<label>");
+  app->add_flag("--json", json, "print the result as JSON");
+  cli::add_run_option(*app, run);
+  cli::parse(*app, args);
+
+  cli::WaveContext ctx = cli::load_wave(run, wave);
+  const run::WaveRun& w = ctx.wave_run();
+  if (w.status == run::WaveStatus::merged) {
+    throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()));
+  }
+  const plan::Ownership ownership(ctx.plan);
+  const gate::GateInput in = gate::gate_input(ctx.repo.get(), ctx.plan, ownership, ctx.stored.state, w);
+  std::vector<std::size_t> which;
+  if (agents.empty()) {
+    for (std::size_t i = 0; i < in.agents.size(); ++i) {
+      which.push_back(i);
+    }
+  } else {
+    std::vector<std::string> names;
+    for (const auto& a : in.agents) {
+      names.push_back(a.name);
+    }
+    for (const auto& name : agents) {
+      const auto it = std::find(names.begin(), names.end(), name);
+      if (it == names.end()) {
+        std::vector<std::string> hints;
+        if (auto best = util::nearest(name, names)) {
+          hints.push_back(fmt::format("did you mean '{}'?", *best));
+        }
+        hints.push_back(fmt::format("agents of wave {}: {}", w.label, util::join(names, ", ")));
+        throw UsageError(fmt::format("'{}' is not an agent of wave {}", name, w.label), std::move(hints));
+      }
+      which.push_back(static_cast<std::size_t>(it - names.begin()));
+    }
+  }
+  const auto results = gate::commit_agents(in, which);
+  bool ok = true;
+  for (const auto& r : results) {
+    ok = ok && r.ok();
+  }
+  if (json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& r : results) {
+      nlohmann::ordered_json refused = nlohmann::ordered_json::array();
+      for (const auto& f : r.refused) {
+        refused.push_back({{"path", f.path}, {"owners", f.owners}, {"protected", f.is_protected}});
+      }
+      out.push_back({{"agent", r.agent},
+                     {"status", !r.error.empty()     ? "error"
+                                : !r.refused.empty() ? "refused"
+                                : r.commit           ? "committed"
+                                                     : "clean"},
+                     {"commit", r.commit ? git::oid_str(*r.commit) : ""},
+                     {"files", r.files},
+                     {"refused", refused},
+                     {"error", r.error}});
+    }
+    fmt::print("{}\n", out.dump(2));
+    return ok ? exit_code::ok : exit_code::not_satisfied;
+  }
+  const cli::Painter paint =
+      cli::painter_for_stdout(std::nullopt, git::config_string(ctx.repo.get(), "color.wave"),
+                              git::config_string(ctx.repo.get(), "color.ui"));
+  for (const auto& r : results) {
+    if (!r.error.empty()) {
+      fmt::print("{}{}: {}\n", paint(cli::Color::red, fmt::format("{:<10}", "error")), r.agent, r.error);
+    } else if (!r.refused.empty()) {
+      fmt::print(
+          "{}{}: {} of {} changed files are not its to touch; nothing committed, its work is left as it "
+          "was\n",
+          paint(cli::Color::red, fmt::format("{:<10}", "refused")), r.agent, r.refused.size(), r.files);
+      for (const auto& f : r.refused) {
+        fmt::print("            {}\n", f.describe());
+      }
+    } else if (r.commit) {
+      fmt::print("{}{}: {} file{} as {}\n", paint(cli::Color::green, fmt::format("{:<10}", "committed")),
+                 r.agent, r.files, r.files == 1 ? "" : "s", git::oid_str(*r.commit).substr(0, 7));
+    } else {
+      fmt::print("{:<10}{}: nothing to commit\n", "clean", r.agent);
+    }
+  }
+  return ok ? exit_code::ok : exit_code::not_satisfied;
+}
+
+} // namespace wave::cmd

@@ -1,0 +1,220 @@
+#include "cmd/commands.hpp"
+
+#include "cli/progress.hpp"
+#include "cli/term.hpp"
+#include "cli/wave_context.hpp"
+#include "core/error.hpp"
+#include "gate/gate.hpp"
+#include "gate/record.hpp"
+#include "git/check.hpp"
+#include "git/repo.hpp"
+#include "util/duration.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <thread>
+#include <unistd.h>
+
+namespace wave::cmd {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string short_oid(const git_oid& id) {
+  return git::oid_str(id).substr(0, 7);
+}
+
+Json finding_json(const gate::Finding& f) {
+  return {{"agent", f.agent},
+          {"path", f.path},
+          {"owners", f.owners},
+          {"protected", f.is_protected},
+          {"commit", git_oid_is_zero(&f.commit) != 0 ? "" : git::oid_str(f.commit)}};
+}
+
+Json report_json(const cli::WaveContext& ctx, const gate::GateReport& r, const std::filesystem::path& logs) {
+  Json tips = Json::object();
+  for (const auto& [agent, tip] : r.tips) {
+    tips[agent] = git::oid_str(tip);
+  }
+  Json commits = Json::array();
+  for (const auto& c : r.commits) {
+    Json refused = Json::array();
+    for (const auto& f : c.refused) {
+      refused.push_back(finding_json(f));
+    }
+    commits.push_back({{"agent", c.agent},
+                       {"commit", c.commit ? git::oid_str(*c.commit) : ""},
+                       {"files", c.files},
+                       {"refused", refused},
+                       {"error", c.error}});
+  }
+  Json violations = Json::array();
+  for (const auto& f : r.findings) {
+    violations.push_back(finding_json(f));
+  }
+  Json steps = Json::array();
+  for (const auto& s : r.steps) {
+    steps.push_back({{"name", s.step.name},
+                     {"agent", s.step.agent},
+                     {"command", s.step.command},
+                     {"status", gate::to_string(s.result.status)},
+                     {"duration_ms", s.result.duration.count()},
+                     {"log", s.step.log.string()},
+                     {"detail", s.result.detail}});
+  }
+  Json out = {{"run", ctx.run_name()},
+              {"wave", ctx.wave_run().label},
+              {"result", r.pass ? "pass" : "fail"},
+              {"summary", r.summary},
+              {"base", git::oid_str(r.base)},
+              {"candidate", r.candidate ? git::oid_str(*r.candidate) : ""},
+              {"tips", tips},
+              {"commits", commits},
+              {"violations", violations},
+              {"conflict", nullptr},
+              {"steps", steps},
+              {"bisect", nullptr},
+              {"culprits", r.culprits},
+              {"logs", logs.string()}};
+  if (r.conflict) {
+    out["conflict"] = {
+        {"agent", r.conflict->agent}, {"with", r.conflict->with}, {"paths", r.conflict->paths}};
+  }
+  if (r.bisected) {
+    out["bisect"] = {{"runs", r.bisect_runs}, {"base_fails", r.base_fails}, {"stopped", r.bisect_untestable}};
+  }
+  return out;
+}
+
+void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const gate::GateReport& r,
+                const std::filesystem::path& logs) {
+  bool tails = false;
+  for (const auto& s : r.steps) {
+    if (s.result.status != gate::StepStatus::fail && s.result.status != gate::StepStatus::timeout) {
+      continue;
+    }
+    const std::string tail = util::tail_lines(s.step.log, 15);
+    fmt::print("\n{} {} ({})\n", paint(cli::Color::red, "failed:"), cli::ProgressReporter::label(s.step),
+               s.result.detail);
+    const std::string text(util::trim(tail));
+    if (text.empty()) {
+      fmt::print("  (no output)\n");
+    }
+    for (const auto& line : text.empty() ? std::vector<std::string>{} : util::split(text, '\n')) {
+      fmt::print("  | {}\n", line);
+    }
+    fmt::print("  log: {}\n", s.step.log.string());
+    tails = true;
+  }
+  if (tails) {
+    fmt::print("\n");
+  }
+  if (!r.culprits.empty()) {
+    for (const auto& c : r.culprits) {
+      fmt::print("{} '{}' breaks the gate: the candidate passes without its branch\n",
+                 paint(cli::Color::red, "culprit:"), c);
+    }
+  }
+  if (r.bisected) {
+    fmt::print("bisect: {} gate run{}\n", r.bisect_runs, r.bisect_runs == 1 ? "" : "s");
+  }
+  fmt::print("logs: {}\n", logs.string());
+  const std::string label = ctx.wave_run().label;
+  if (r.pass) {
+    std::size_t merged = 0;
+    for (const auto& a : r.applied) {
+      merged += a.how != gate::Applied::How::skipped ? 1 : 0;
+    }
+    fmt::print("gate wave {}: {} candidate {} ({} branch{} onto {}); land it with 'git wave merge'\n", label,
+               paint(cli::Color::green, "pass"), short_oid(*r.candidate), merged, merged == 1 ? "" : "es",
+               ctx.stored.state.integration);
+  } else {
+    fmt::print("gate wave {}: {} {}\n", label, paint(cli::Color::red, "FAIL"), r.summary);
+  }
+}
+
+} // namespace
+
+int gate(const cli::Args& args) {
+  auto app = cli::make_app("gate",
+                           "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] "
+                           "[--run <name>] [--color=<when>]",
+                           "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
+                           "mode), audit ownership of every "
+                           "branch, run each agent's gate, build the candidate (the branches merged in plan "
+                           "order onto the integration "
+                           "tip) and run the plan's gate on it; find the culprit when it fails. The result "
+                           "is recorded in the run.");
+  std::string wave;
+  std::string run;
+  unsigned jobs = std::max(1U, std::thread::hardware_concurrency());
+  bool no_bisect = false;
+  bool no_commit = false;
+  bool json = false;
+  std::string color_name;
+  app->add_option("--wave", wave, "gate this wave (its label) rather than the current one")
+      ->option_text("<label>");
+  app->add_option("-j,--jobs", jobs, "run this many agents' gates at once (default: the CPU count)")
+      ->check(CLI::Range(1U, 256U))
+      ->option_text("<n>");
+  app->add_flag("--no-bisect", no_bisect, "when the combined gate fails, do not search for the culprit");
+  app->add_flag("--no-commit", no_commit,
+                "leave agents' uncommitted work alone; gate the branches as they are");
+  app->add_flag("--json", json, "print the result as JSON on stdout (progress goes to stderr)");
+  cli::add_run_option(*app, run);
+  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
+      ->option_text("<when>");
+  cli::parse(*app, args);
+  std::optional<cli::ColorWhen> color_flag;
+  if (app->count("--color") > 0) {
+    color_flag = cli::parse_color_when(color_name);
+    if (!color_flag) {
+      throw UsageError(fmt::format("invalid --color value '{}'", color_name), {"use always, never or auto"});
+    }
+  }
+
+  cli::WaveContext ctx = cli::load_wave(run, wave);
+  const run::WaveRun& w = ctx.wave_run();
+  if (w.status == run::WaveStatus::merged) {
+    throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()),
+                exit_code::fatal, {"start the next wave with 'git wave start'"});
+  }
+  const plan::Ownership ownership(ctx.plan);
+  gate::GateInput in = gate::gate_input(ctx.repo.get(), ctx.plan, ownership, ctx.stored.state, w);
+  in.jobs = jobs;
+  in.bisect = !no_bisect;
+  in.lead_commits = !no_commit;
+
+  const auto color_wave = git::config_string(ctx.repo.get(), "color.wave");
+  const auto color_ui = git::config_string(ctx.repo.get(), "color.ui");
+  const cli::Painter paint = cli::painter_for_stdout(color_flag, color_wave, color_ui);
+  std::FILE* progress_out = json ? stderr : stdout;
+  const cli::Painter progress_paint = json ? cli::painter_for_stderr() : paint;
+  if (!json) {
+    const auto onto = git::resolve_commit(ctx.repo.get(), in.integration);
+    fmt::print("gate wave {} of run '{}': {} agent{} onto {}{}\n", w.label, ctx.run_name(), in.agents.size(),
+               in.agents.size() == 1 ? "" : "s", ctx.stored.state.integration,
+               onto ? fmt::format(" ({})", short_oid(*onto)) : std::string());
+    std::fflush(stdout);
+  }
+  gate::GateReport report;
+  {
+    cli::ProgressReporter progress(progress_out, cli::live_terminal(::fileno(progress_out)), progress_paint);
+    report = gate::run_gate(in, progress);
+  }
+  gate::record_gate(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w), report);
+
+  if (json) {
+    fmt::print("{}\n", report_json(ctx, report, in.log_dir).dump(2));
+  } else {
+    print_text(paint, ctx, report, in.log_dir);
+  }
+  return report.pass ? exit_code::ok : exit_code::not_satisfied;
+}
+
+} // namespace wave::cmd

@@ -1,0 +1,89 @@
+#include "cmd/commands.hpp"
+
+#include "cli/term.hpp"
+#include "cli/wave_context.hpp"
+#include "core/error.hpp"
+#include "gate/merge.hpp"
+#include "git/check.hpp"
+#include "git/repo.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace wave::cmd {
+
+int merge(const cli::Args& args) {
+  auto app = cli::make_app(
+      "merge", "git wave merge [--wave <label>] [--keep] [--json] [--run <name>] [--color=<when>]",
+      "Land a gated wave: move the integration branch to the candidate its gate passed on, "
+      "only if neither the branch nor any agent's tip moved since; then remove the wave's "
+      "worktrees and branches.");
+  std::string wave;
+  std::string run;
+  bool keep = false;
+  bool json = false;
+  std::string color_name;
+  app->add_option("--wave", wave, "merge this wave (its label) rather than the current one")
+      ->option_text("<label>");
+  app->add_flag("--keep", keep, "keep the wave's worktrees and branches");
+  app->add_flag("--json", json, "print the result as JSON");
+  cli::add_run_option(*app, run);
+  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
+      ->option_text("<when>");
+  cli::parse(*app, args);
+  std::optional<cli::ColorWhen> color_flag;
+  if (app->count("--color") > 0) {
+    color_flag = cli::parse_color_when(color_name);
+    if (!color_flag) {
+      throw UsageError(fmt::format("invalid --color value '{}'", color_name), {"use always, never or auto"});
+    }
+  }
+
+  cli::WaveContext ctx = cli::load_wave(run, wave);
+  const run::WaveRun& w = ctx.wave_run();
+  const auto outcome = gate::merge_wave(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w),
+                                        gate::MergeOptions{keep});
+  const std::string& integration = ctx.stored.state.integration;
+
+  if (json) {
+    nlohmann::ordered_json out = {{"run", ctx.run_name()},
+                                  {"wave", w.label},
+                                  {"integration", integration},
+                                  {"from", git::oid_str(outcome.from)},
+                                  {"to", git::oid_str(outcome.to)},
+                                  {"resumed", outcome.resumed},
+                                  {"worktree", outcome.worktree ? outcome.worktree->string() : ""},
+                                  {"worktree_problem", outcome.worktree_problem},
+                                  {"done", outcome.done},
+                                  {"kept", outcome.kept},
+                                  {"archive", outcome.archive}};
+    fmt::print("{}\n", out.dump(2));
+    return outcome.worktree_problem.empty() ? exit_code::ok : exit_code::fatal;
+  }
+  const cli::Painter paint =
+      cli::painter_for_stdout(color_flag, git::config_string(ctx.repo.get(), "color.wave"),
+                              git::config_string(ctx.repo.get(), "color.ui"));
+  fmt::print("{} wave {} of run '{}' into '{}': {}..{}{}\n", paint(cli::Color::green, "merged"), w.label,
+             ctx.run_name(), integration, git::oid_str(outcome.from).substr(0, 7),
+             git::oid_str(outcome.to).substr(0, 7),
+             outcome.resumed ? " (finishing an interrupted merge)" : "");
+  if (outcome.worktree) {
+    fmt::print("updated the worktree '{}'\n", outcome.worktree->string());
+  }
+  for (const auto& line : outcome.done) {
+    fmt::print("{}\n", line);
+  }
+  for (const auto& line : outcome.kept) {
+    fmt::print("kept {}\n", line);
+  }
+  if (!outcome.worktree_problem.empty()) {
+    const cli::Painter err = cli::painter_for_stderr();
+    fmt::print(stderr, "{} {}\n", err(cli::Color::red, "error:"), outcome.worktree_problem);
+    fmt::print(stderr, "{} bring it along with 'git -C <worktree> read-tree -m -u {} {}' once it is clean\n",
+               err(cli::Color::yellow, "hint:"), git::oid_str(outcome.from), git::oid_str(outcome.to));
+    return exit_code::fatal;
+  }
+  return exit_code::ok;
+}
+
+} // namespace wave::cmd

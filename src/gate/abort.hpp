@@ -1,0 +1,31 @@
+#pragma once
+
+#include "gate/archive.hpp"
+#include "gate/wave_id.hpp"
+
+#include <git2.h>
+
+#include <string>
+#include <vector>
+
+// `git wave abort`: throw a wave away so a re-briefed wave can start clean
+// (seed 002: roll back, don't paper over), losing nothing: every agent's
+// commits, and any uncommitted work in its worktree (committed on top, as
+// `git stash` does), stay reachable from an archive ref.
+namespace wave::gate {
+
+struct AbortOutcome {
+  Archive archive;
+  std::vector<std::string> saved; // agents whose uncommitted work went into the archive
+  std::vector<std::string> done;  // "removed worktree ...", "deleted branch ..."
+  std::vector<std::string> kept;  // what stayed and why
+};
+
+// Aborts the wave attempt `wave` of `run`: the
+// archive first, then worktrees and branches, then the state (status
+// aborted, the archive ref). Refuses (Error, nothing changed) a merged wave
+// and a worktree whose work cannot be saved (unresolved conflicts, another
+// branch checked out).
+AbortOutcome abort_wave(git_repository* repo, const std::string& run, const WaveId& wave);
+
+} // namespace wave::gate

@@ -1,0 +1,123 @@
+#include "gate/audit.hpp"
+
+#include "git/check.hpp"
+#include "git/repo.hpp"
+#include "git/tree_diff.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+namespace wave::gate {
+
+namespace {
+
+std::set<std::string> changed_paths(git_repository* repo, git_tree* from, git_tree* to) {
+  std::set<std::string> out;
+  git::diff_trees(repo, from, to, [&out](const git::TreeChange& c) { out.insert(c.path); });
+  return out;
+}
+
+} // namespace
+
+std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip,
+                                      const std::vector<git_oid>& hide) {
+  git_revwalk* raw = nullptr;
+  git::check(git_revwalk_new(&raw, repo), "cannot walk history");
+  const git::RevWalk walk(raw);
+  git::check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE), "cannot walk history");
+  git::check(git_revwalk_push(walk.get(), &tip), fmt::format("cannot walk from {}", git::oid_str(tip)));
+  for (const auto& h : hide) {
+    git::check(git_revwalk_hide(walk.get(), &h), fmt::format("cannot walk from {}", git::oid_str(h)));
+  }
+  std::map<std::string, git_oid> first;
+  git_oid id;
+  while (true) {
+    const int rc = git_revwalk_next(&id, walk.get());
+    if (rc == GIT_ITEROVER) {
+      break;
+    }
+    git::check(rc, "cannot walk history");
+    const git::Commit commit = git::lookup_commit(repo, id);
+    const git::Tree tree = git::commit_tree(commit.get());
+    const unsigned parents = git_commit_parentcount(commit.get());
+    std::set<std::string> paths;
+    if (parents == 0) {
+      paths = changed_paths(repo, nullptr, tree.get());
+    }
+    for (unsigned p = 0; p < parents; ++p) {
+      const git::Commit parent = git::lookup_commit(repo, *git_commit_parent_id(commit.get(), p));
+      const git::Tree parent_tree = git::commit_tree(parent.get());
+      auto from_parent = changed_paths(repo, parent_tree.get(), tree.get());
+      if (p == 0) {
+        paths = std::move(from_parent);
+      } else {
+        std::set<std::string> both;
+        for (const auto& path : paths) {
+          if (from_parent.count(path) != 0) {
+            both.insert(path);
+          }
+        }
+        paths = std::move(both);
+      }
+    }
+    for (const auto& path : paths) {
+      first.emplace(path, id);
+    }
+  }
+  std::vector<TouchedPath> out;
+  out.reserve(first.size());
+  for (const auto& [path, commit] : first) {
+    out.push_back({path, commit});
+  }
+  return out;
+}
+
+std::string Finding::describe() const {
+  std::string what;
+  if (is_protected) {
+    what = fmt::format("{} is protected", util::quote(path));
+  } else if (owners.empty()) {
+    what = fmt::format("{} is owned by no agent", util::quote(path));
+  } else {
+    std::vector<std::string> quoted;
+    for (const auto& o : owners) {
+      quoted.push_back(util::quote(o));
+    }
+    what = fmt::format("{} is owned by {}", util::quote(path), util::join(quoted, ", "));
+  }
+  if (!git_oid_is_zero(&commit)) {
+    what += fmt::format(" (commit {})", git::oid_str(commit).substr(0, 7));
+  }
+  return what;
+}
+
+std::vector<Finding> audit(const plan::Plan& plan, const plan::Ownership& ownership, std::size_t agent_index,
+                           const std::vector<TouchedPath>& paths) {
+  std::vector<std::string> names;
+  names.reserve(paths.size());
+  for (const auto& p : paths) {
+    names.push_back(p.path);
+  }
+  std::map<std::string, git_oid> commit_of;
+  for (const auto& p : paths) {
+    commit_of.emplace(p.path, p.commit);
+  }
+  std::vector<Finding> out;
+  for (const auto& v : ownership.violations(agent_index, names)) {
+    Finding f;
+    f.agent = plan.agents[agent_index].name;
+    f.path = v.path;
+    f.commit = commit_of[v.path];
+    f.is_protected = v.is_protected;
+    for (const auto o : v.owners) {
+      f.owners.push_back(plan.agents[o].name);
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+} // namespace wave::gate

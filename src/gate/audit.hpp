@@ -1,0 +1,45 @@
+#pragma once
+
+#include "git/handle.hpp"
+#include "plan/model.hpp"
+#include "plan/ownership.hpp"
+
+#include <string>
+#include <vector>
+
+// The ownership audit: the real guarantee behind the pre-commit hook, which
+// `--no-verify` bypasses. Every path an agent's own commits touch is checked
+// against the recorded plan's ownership: renames (delete + add), deletions,
+// mode changes, symlinks and submodules included, and a foreign file added
+// then reverted counts too, since both commits would land.
+namespace wave::gate {
+
+struct TouchedPath {
+  std::string path;
+  git_oid commit{}; // the first commit touching it; zero for uncommitted work
+};
+
+// The paths touched by the commits reachable from `tip` and from none of
+// `hide` (the agent's base and the integration tip): a commit with one
+// parent by its diff from it, a merge by the paths that differ from every
+// parent (what the merge itself introduced). Sorted by path, each once.
+std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip,
+                                      const std::vector<git_oid>& hide);
+
+struct Finding {
+  std::string agent;
+  std::string path;
+  git_oid commit{};                // zero for uncommitted work
+  std::vector<std::string> owners; // who owns the path instead
+  bool is_protected = false;
+
+  // "'src/x.cpp' is owned by 'b'", "'wave.toml' is protected",
+  // "'tmp/x' is owned by no agent", then " (commit 1a2b3c4)" when known.
+  std::string describe() const;
+};
+
+// The findings for agent `agent_index` of `plan` touching `paths`.
+std::vector<Finding> audit(const plan::Plan& plan, const plan::Ownership& ownership, std::size_t agent_index,
+                           const std::vector<TouchedPath>& paths);
+
+} // namespace wave::gate

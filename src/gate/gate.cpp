@@ -1,0 +1,535 @@
+#include "gate/gate.hpp"
+
+#include "core/error.hpp"
+#include "gate/bisect.hpp"
+#include "gate/git_cli.hpp"
+#include "gate/lead_commit.hpp"
+#include "gate/worktrees.hpp"
+#include "git/check.hpp"
+#include "git/repo.hpp"
+#include "run/branch.hpp"
+#include "run/state.hpp"
+#include "run/store.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <fstream>
+
+namespace wave::gate {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using Env = std::vector<std::pair<std::string, std::string>>;
+
+namespace {
+
+std::string slug(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    out += (std::isalnum(u) != 0 || c == '.' || c == '_') ? c : '-';
+  }
+  return out;
+}
+
+std::string short_branch(const std::string& ref) {
+  constexpr std::string_view prefix = "refs/heads/";
+  return ref.rfind(prefix, 0) == 0 ? ref.substr(prefix.size()) : ref;
+}
+
+// Numbered log files in the gate's folder, in the order steps are planned.
+class LogNames {
+public:
+  explicit LogNames(fs::path dir) : m_dir(std::move(dir)) {}
+  fs::path next(std::string_view what, std::string_view agent = {}) {
+    return m_dir / fmt::format("{:02}-{}{}{}.log", ++m_n, slug(what), agent.empty() ? "" : "-", slug(agent));
+  }
+
+private:
+  fs::path m_dir;
+  int m_n = 0;
+};
+
+void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::binary | std::ios::app);
+  out << text;
+}
+
+// A step done here rather than by a command (commit, audit, candidate):
+// timed, reported like the others, what it found written to its log.
+template <class Fn> StepRecord internal_step(Step step, Reporter& reporter, Fn fn) {
+  reporter.step_started(step);
+  const auto start = Clock::now();
+  std::string text;
+  std::string detail;
+  const bool ok = fn(text, detail);
+  write_text(step.log, text);
+  StepResult r;
+  r.status = ok ? StepStatus::pass : StepStatus::fail;
+  r.detail = ok ? std::string() : detail;
+  r.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  reporter.step_finished(step, r);
+  return {std::move(step), r};
+}
+
+Env environment(const GateInput& in, std::string_view agent, const git_oid& base,
+                const std::string& candidate, const std::vector<std::string>& agents) {
+  return {{"WAVE_RUN", in.run},
+          {"WAVE_WAVE", in.wave},
+          {"WAVE_AGENT", std::string(agent)},
+          {"WAVE_BASE", git::oid_str(base)},
+          {"WAVE_CANDIDATE", candidate},
+          {"WAVE_AGENTS", util::join(agents, " ")}};
+}
+
+std::string how_text(Applied::How how) {
+  switch (how) {
+  case Applied::How::fast:
+    return "applied (its base is the tip, its files untouched by earlier branches)";
+  case Applied::How::merged:
+    return "merged (3-way)";
+  case Applied::How::skipped:
+    break;
+  }
+  return "skipped (nothing to merge)";
+}
+
+std::string conflict_text(const Conflict& c) {
+  std::vector<std::string> with;
+  for (const auto& w : c.with) {
+    with.push_back(w == "the integration branch" ? w : util::quote(w));
+  }
+  std::vector<std::string> paths;
+  for (const auto& p : c.paths) {
+    paths.push_back(util::quote(p));
+  }
+  return fmt::format("merge conflict: {} conflicts with {} in {}", util::quote(c.agent),
+                     util::join(with, " and "), util::join(paths, ", "));
+}
+
+class Gate {
+public:
+  Gate(const GateInput& in, Reporter& reporter) : m_in(in), m_reporter(reporter), m_logs(in.log_dir) {}
+
+  GateReport run() {
+    m_rep.started_at = run::now_text();
+    std::error_code ec;
+    fs::create_directories(m_in.log_dir, ec);
+    if (ec) {
+      throw Error(fmt::format("cannot create '{}': {}", m_in.log_dir.string(), ec.message()));
+    }
+    run_all();
+    m_rep.finished_at = run::now_text();
+    return std::move(m_rep);
+  }
+
+private:
+  void fail(const std::string& summary) {
+    m_rep.pass = false;
+    m_rep.summary += (m_rep.summary.empty() ? "" : "; ") + summary;
+  }
+
+  void run_all() {
+    // What is cheap and needs no command first, all of it, so that one gate
+    // run reports every problem of this kind: then the commands.
+    const bool committed = !m_in.lead_commits || lead_commits();
+    read_tips();
+    const bool audited = audit_all();
+    const bool merged = candidate();
+    if (!committed) {
+      fail("uncommitted work could not be committed");
+    }
+    if (!audited) {
+      fail("ownership audit failed");
+    }
+    if (!committed || !audited || !merged) {
+      return;
+    }
+    if (!agent_gates()) {
+      return;
+    }
+    if (m_in.plan->gate.commands.empty()) {
+      m_rep.pass = true;
+      return;
+    }
+    const auto all = names_of(m_applied_indices);
+    if (plan_gate(*m_rep.candidate, "gate", all)) {
+      m_rep.pass = true;
+      return;
+    }
+    fail("the gate failed on the candidate");
+    if (m_in.bisect && !m_applied_indices.empty()) {
+      find_culprits();
+    }
+  }
+
+  bool lead_commits() {
+    bool ok = true;
+    for (const auto& a : m_in.agents) {
+      auto lc = commit_one(a);
+      if (lc.clean()) {
+        continue;
+      }
+      Step step{"commit", a.name, "", a.worktree, m_logs.next("commit", a.name), {}, std::nullopt};
+      m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
+        if (!lc.error.empty()) {
+          text = lc.error + "\n";
+          detail = lc.error;
+          return false;
+        }
+        if (!lc.refused.empty()) {
+          text = fmt::format("not committed: {} of {} changed files are not {}'s to touch\n",
+                             lc.refused.size(), lc.files, a.name);
+          for (const auto& f : lc.refused) {
+            text += "  " + f.describe() + "\n";
+          }
+          detail = fmt::format("{} foreign file{}", lc.refused.size(), lc.refused.size() == 1 ? "" : "s");
+          return false;
+        }
+        text = fmt::format("committed {} changed file{} as {}\n", lc.files, lc.files == 1 ? "" : "s",
+                           git::oid_str(*lc.commit));
+        return true;
+      }));
+      ok = ok && lc.ok();
+      m_rep.commits.push_back(std::move(lc));
+    }
+    return ok;
+  }
+
+  LeadCommit commit_one(const AgentInput& a) { return commit_agent(m_in, a); }
+
+public:
+  static LeadCommit commit_agent(const GateInput& in, const AgentInput& a) {
+    LeadCommit lc;
+    lc.agent = a.name;
+    std::optional<WorktreeSnapshot> snap;
+    try {
+      snap = WorktreeSnapshot::take(a.worktree, a.branch);
+    } catch (const Error& e) {
+      lc.error = e.what();
+      return lc;
+    }
+    if (!snap) {
+      return lc;
+    }
+    lc.files = snap->changes().size();
+    std::vector<TouchedPath> touched;
+    touched.reserve(snap->changes().size());
+    for (const auto& c : snap->changes()) {
+      touched.push_back({c.path, git_oid{}});
+    }
+    lc.refused = audit(*in.plan, *in.ownership, a.plan_index, touched);
+    if (!lc.refused.empty()) {
+      return lc; // the snapshot is dropped: the worktree is as the agent left it
+    }
+    try {
+      lc.commit = snap->commit(a.task.empty() ? a.name : a.task);
+    } catch (const Error& e) {
+      lc.error = e.what();
+    }
+    return lc;
+  }
+
+private:
+  void read_tips() {
+    const auto onto = git::resolve_commit(m_in.repo, m_in.integration);
+    if (!onto) {
+      throw Error(fmt::format("the integration branch '{}' does not exist", short_branch(m_in.integration)));
+    }
+    m_rep.base = *onto;
+    m_rep.tips.clear();
+    for (const auto& a : m_in.agents) {
+      const auto tip = git::resolve_commit(m_in.repo, a.branch);
+      if (!tip) {
+        throw Error(fmt::format("branch '{}' of agent '{}' does not exist", short_branch(a.branch), a.name),
+                    exit_code::fatal, {"abort the wave with 'git wave abort' and start it again"});
+      }
+      m_rep.tips.emplace_back(a.name, *tip);
+    }
+  }
+
+  bool audit_all() {
+    bool ok = true;
+    for (std::size_t i = 0; i < m_in.agents.size(); ++i) {
+      const auto& a = m_in.agents[i];
+      const auto& tip = m_rep.tips[i].second;
+      Step step{"audit", a.name, "", {}, m_logs.next("audit", a.name), {}, std::nullopt};
+      m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
+        const auto touched = branch_paths(m_in.repo, tip, {a.base, m_rep.base});
+        const auto found = audit(*m_in.plan, *m_in.ownership, a.plan_index, touched);
+        text =
+            fmt::format("{} commits touch {} path{} from {} to {}\n", short_branch(a.branch), touched.size(),
+                        touched.size() == 1 ? "" : "s", git::oid_str(a.base), git::oid_str(tip));
+        for (const auto& f : found) {
+          text += "  " + f.describe() + "\n";
+        }
+        m_rep.findings.insert(m_rep.findings.end(), found.begin(), found.end());
+        detail =
+            fmt::format("{} path{} not {}'s to touch", found.size(), found.size() == 1 ? "" : "s", a.name);
+        return found.empty();
+      }));
+      ok = ok && m_rep.steps.back().result.status == StepStatus::pass;
+    }
+    return ok;
+  }
+
+  bool agent_gates() {
+    std::vector<std::vector<Step>> groups;
+    for (std::size_t i = 0; i < m_in.agents.size(); ++i) {
+      const auto& a = m_in.agents[i];
+      if (a.gate.empty()) {
+        continue;
+      }
+      std::vector<Step> group;
+      for (const auto& command : a.gate) {
+        group.push_back(Step{"agent gate", a.name, command, a.worktree, m_logs.next("agent-gate", a.name),
+                             environment(m_in, a.name, a.base, "", {a.name}), m_in.plan->gate.timeout});
+      }
+      groups.push_back(std::move(group));
+    }
+    if (groups.empty()) {
+      return true;
+    }
+    const auto results = run_groups(groups, m_in.jobs, m_reporter);
+    std::vector<std::string> failed;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      bool group_ok = true;
+      for (std::size_t s = 0; s < groups[g].size(); ++s) {
+        group_ok = group_ok && results[g][s].status == StepStatus::pass;
+        m_rep.steps.push_back({groups[g][s], results[g][s]});
+      }
+      if (!group_ok) {
+        failed.push_back(util::quote(groups[g].front().agent));
+      }
+    }
+    if (!failed.empty()) {
+      fail(fmt::format("the own gate of {} failed", util::join(failed, ", ")));
+      return false;
+    }
+    return true;
+  }
+
+  CandidateSpec spec_for(const std::vector<std::size_t>& agent_indices) const {
+    CandidateSpec spec;
+    spec.run = m_in.run;
+    spec.wave = m_in.wave;
+    spec.onto = m_rep.base;
+    spec.style = m_in.plan->merge;
+    for (const auto i : agent_indices) {
+      const auto& a = m_in.agents[i];
+      spec.branches.push_back({a.name, a.task, short_branch(a.branch), a.base, m_rep.tips[i].second});
+    }
+    return spec;
+  }
+
+  bool candidate() {
+    std::vector<std::size_t> all(m_in.agents.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      all[i] = i;
+    }
+    Step step{"candidate", "", "", {}, m_logs.next("candidate"), {}, std::nullopt};
+    m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
+      const auto cand = build_candidate(m_in.repo, spec_for(all));
+      text = fmt::format("onto {} ({})\n", short_branch(m_in.integration), git::oid_str(m_rep.base));
+      for (const auto& a : cand.applied) {
+        text += fmt::format("  {}: {}\n", a.agent, how_text(a.how));
+      }
+      if (cand.conflict) {
+        m_rep.conflict = cand.conflict;
+        detail = conflict_text(*cand.conflict);
+        text += detail + "\n";
+        return false;
+      }
+      m_rep.candidate = cand.commit;
+      m_rep.applied = cand.applied;
+      for (std::size_t i = 0; i < cand.applied.size(); ++i) {
+        if (cand.applied[i].how != Applied::How::skipped) {
+          m_applied_indices.push_back(i);
+        }
+      }
+      text += fmt::format("candidate {}\n", git::oid_str(cand.commit));
+      return true;
+    }));
+    if (m_rep.conflict) {
+      fail(conflict_text(*m_rep.conflict));
+      return false;
+    }
+    return true;
+  }
+
+  std::vector<std::string> names_of(const std::vector<std::size_t>& indices) const {
+    std::vector<std::string> out;
+    for (const auto i : indices) {
+      out.push_back(m_in.agents[i].name);
+    }
+    return out;
+  }
+
+  // Checks `commit` out in the scratch worktree and runs the plan's gate
+  // there; every step is recorded. `label` names the steps.
+  bool plan_gate(const git_oid& commit, const std::string& label, const std::vector<std::string>& agents) {
+    const fs::path scratch = scratch_dir(m_in.repo, m_in.run);
+    const std::string oid = git::oid_str(commit);
+    const bool exists = fs::exists(scratch / ".git");
+    const std::vector<std::string> checkout_args{"-C",      scratch.string(), "checkout", "-q",
+                                                 "--force", "--detach",       oid};
+    const std::vector<std::string> clean_args{"-C", scratch.string(), "clean", "-q", "-f", "-d"};
+    const std::vector<std::string> add_args{"worktree",       "add", "-q", "--force", "--detach",
+                                            scratch.string(), oid};
+    const std::string name = label == "gate" ? "checkout" : label + " checkout";
+    Step checkout{
+        name, "",          git_command(exists ? checkout_args : add_args), scratch, m_logs.next(name),
+        {},   std::nullopt};
+    m_rep.steps.push_back(internal_step(checkout, m_reporter, [&](std::string& text, std::string& detail) {
+      auto git = [&](const fs::path& cwd, const std::vector<std::string>& args) {
+        auto r = run_git(cwd, args);
+        text += "$ " + git_command(args) + "\n" + r.output + (r.output.empty() ? "" : "\n");
+        detail = fmt::format("git {}: {}", args[args[0] == "-C" ? 2 : 0], r.process.describe());
+        return r.ok();
+      };
+      // Untracked files go; ignored ones (build output) stay for incremental builds.
+      if (exists && git(scratch, checkout_args) && git(scratch, clean_args)) {
+        return true;
+      }
+      // Missing or unusable: register it afresh.
+      prune_worktree(m_in.repo, scratch);
+      fs::create_directories(scratch.parent_path());
+      return git(git::common_dir(m_in.repo), add_args);
+    }));
+    if (m_rep.steps.back().result.status != StepStatus::pass) {
+      return false;
+    }
+    std::vector<Step> group;
+    for (const auto& command : m_in.plan->gate.commands) {
+      group.push_back(Step{label, "", command, scratch, m_logs.next(label),
+                           environment(m_in, "", m_rep.base, oid, agents), m_in.plan->gate.timeout});
+    }
+    const auto results = run_groups({group}, 1, m_reporter);
+    bool ok = true;
+    for (std::size_t s = 0; s < group.size(); ++s) {
+      ok = ok && results[0][s].status == StepStatus::pass;
+      m_rep.steps.push_back({group[s], results[0][s]});
+    }
+    return ok;
+  }
+
+  void find_culprits() {
+    m_rep.bisected = true;
+    m_reporter.note(fmt::format("bisecting {} branches to find the culprit", m_applied_indices.size()));
+    int round = 0;
+    const auto result = bisect(m_applied_indices.size(), [&](const std::vector<std::size_t>& subset) {
+      ++round;
+      std::vector<std::size_t> agents;
+      for (const auto k : subset) {
+        agents.push_back(m_applied_indices[k]);
+      }
+      const auto names = names_of(agents);
+      const auto cand = build_candidate(m_in.repo, spec_for(agents));
+      if (cand.conflict) {
+        m_reporter.note(fmt::format("bisect {}: {}", round, conflict_text(*cand.conflict)));
+        return Outcome::untestable;
+      }
+      const std::string label = fmt::format(
+          "bisect {} ({})", round, names.empty() ? std::string("integration tip") : util::join(names, ", "));
+      return plan_gate(cand.commit, label, names) ? Outcome::pass : Outcome::fail;
+    });
+    m_rep.bisect_runs = result.runs;
+    m_rep.base_fails = result.base_fails;
+    m_rep.bisect_untestable = result.untestable;
+    for (const auto k : result.culprits) {
+      m_rep.culprits.push_back(m_in.agents[m_applied_indices[k]].name);
+    }
+    const std::string runs = fmt::format("{} gate run{}", result.runs, result.runs == 1 ? "" : "s");
+    if (result.base_fails) {
+      m_rep.summary =
+          fmt::format("the gate fails on the integration tip itself ({}); no agent to blame", runs);
+    } else if (result.untestable) {
+      m_rep.summary =
+          fmt::format("the gate failed on the candidate; bisecting stopped: a subset could not be tested "
+                      "({})",
+                      runs);
+    } else if (!m_rep.culprits.empty()) {
+      std::vector<std::string> quoted;
+      for (const auto& c : m_rep.culprits) {
+        quoted.push_back(util::quote(c));
+      }
+      m_rep.summary =
+          fmt::format("the gate failed on the candidate; {} {} it (bisect: {})", util::join(quoted, ", "),
+                      m_rep.culprits.size() == 1 ? "breaks" : "break", runs);
+    }
+  }
+
+  const GateInput& m_in;
+  Reporter& m_reporter;
+  LogNames m_logs;
+  GateReport m_rep;
+  std::vector<std::size_t> m_applied_indices; // agents whose branch changed the candidate
+};
+
+} // namespace
+
+GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::Ownership& ownership,
+                     const run::State& state, const run::WaveRun& wave) {
+  GateInput in;
+  in.repo = repo;
+  in.plan = &plan;
+  in.ownership = &ownership;
+  in.run = state.run;
+  in.wave = wave.label;
+  in.integration = "refs/heads/" + state.integration;
+  in.log_dir = new_log_dir(run::logs_dir(repo, state.run), wave.label);
+  for (const auto& a : wave.agents) {
+    const auto index = plan.find(a.name);
+    if (!index) {
+      throw Error(fmt::format("agent '{}' of wave {} is not in the run's recorded plan", a.name, wave.label),
+                  exit_code::fatal,
+                  {fmt::format("inspect the run with 'git log -p {}'", run::state_ref(state.run))});
+    }
+    const auto& p = plan.agents[*index];
+    AgentInput ai;
+    ai.plan_index = *index;
+    ai.name = a.name;
+    ai.task = p.task;
+    ai.branch = "refs/heads/" + (a.branch.empty() ? run::agent_branch(state.run, a.name) : a.branch);
+    ai.worktree = a.worktree;
+    ai.base = git::oid_from(a.base.empty() ? wave.base : a.base);
+    ai.gate = p.gate;
+    in.agents.push_back(std::move(ai));
+  }
+  std::sort(in.agents.begin(), in.agents.end(),
+            [](const AgentInput& x, const AgentInput& y) { return x.plan_index < y.plan_index; });
+  return in;
+}
+
+GateReport run_gate(const GateInput& in, Reporter& reporter) {
+  return Gate(in, reporter).run();
+}
+
+std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std::size_t>& which) {
+  std::vector<LeadCommit> out;
+  for (const auto i : which) {
+    out.push_back(Gate::commit_agent(in, in.agents.at(i)));
+  }
+  return out;
+}
+
+fs::path new_log_dir(const fs::path& logs, const std::string& wave) {
+  std::string stamp = run::now_text(); // 2024-05-01T12:00:00Z
+  std::string compact;
+  for (const char c : stamp) {
+    if (c != '-' && c != ':') {
+      compact += c;
+    }
+  }
+  fs::path dir = logs / fmt::format("gate-{}-{}", slug(wave), compact);
+  for (int n = 2; fs::exists(dir); ++n) {
+    dir = logs / fmt::format("gate-{}-{}-{}", slug(wave), compact, n);
+  }
+  return dir;
+}
+
+} // namespace wave::gate

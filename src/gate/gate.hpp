@@ -1,0 +1,101 @@
+#pragma once
+
+#include "gate/audit.hpp"
+#include "gate/candidate.hpp"
+#include "gate/steps.hpp"
+#include "plan/model.hpp"
+#include "plan/ownership.hpp"
+#include "run/state.hpp"
+
+#include <git2.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+// `git wave gate`: lead commits, ownership audit, each agent's own gate, the
+// candidate, the plan's gate on it in a scratch worktree, and the culprit
+// when that fails. Reports progress through a Reporter and returns what it
+// found; recording it in the run state is record_gate()'s job.
+namespace wave::gate {
+
+struct AgentInput {
+  std::size_t plan_index = 0;
+  std::string name;
+  std::string task;
+  std::string branch; // full ref: refs/heads/wave/<run>/<agent>
+  std::filesystem::path worktree;
+  git_oid base{};
+  std::vector<std::string> gate; // its own gate commands
+};
+
+struct GateInput {
+  git_repository* repo = nullptr;
+  const plan::Plan* plan = nullptr; // the recorded snapshot
+  const plan::Ownership* ownership = nullptr;
+  std::string run;
+  std::string wave;               // label
+  std::string integration;        // full ref of the integration branch
+  std::vector<AgentInput> agents; // in plan order
+  std::filesystem::path log_dir;  // this gate's own folder of logs
+  unsigned jobs = 1;              // agents' gates at once
+  bool lead_commits = true;       // commit agents' uncommitted work first
+  bool bisect = true;             // find the culprit when the combined gate fails
+};
+
+// One line of the record: a step and how it went.
+struct StepRecord {
+  Step step;
+  StepResult result;
+};
+
+struct LeadCommit {
+  std::string agent;
+  std::optional<git_oid> commit; // made
+  std::size_t files = 0;         // changed files found in the worktree
+  std::vector<Finding> refused;  // why it was not made: foreign files
+  std::string error;             // why it could not be tried (worktree missing, conflicts)
+
+  bool clean() const noexcept { return !commit && files == 0 && refused.empty() && error.empty(); }
+  bool ok() const noexcept { return refused.empty() && error.empty(); }
+};
+
+struct GateReport {
+  bool pass = false;
+  std::string summary;                               // why it failed, one line; empty on pass
+  git_oid base{};                                    // integration tip tested
+  std::vector<std::pair<std::string, git_oid>> tips; // agent -> tip tested, plan order
+  std::optional<git_oid> candidate;
+  std::vector<Applied> applied; // how each branch went into the candidate
+  std::vector<StepRecord> steps;
+  std::vector<LeadCommit> commits;
+  std::vector<Finding> findings; // ownership audit
+  std::optional<Conflict> conflict;
+  bool bisected = false;
+  int bisect_runs = 0;
+  bool base_fails = false; // the integration tip alone fails the gate
+  bool bisect_untestable = false;
+  std::vector<std::string> culprits;
+  std::string started_at;
+  std::string finished_at;
+};
+
+// The input for wave `wave` of `state`: its agents in plan order with their
+// tasks and gates from `plan` (the recorded snapshot). Throws Error when the
+// state names an agent the plan does not have. Options keep their defaults.
+GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::Ownership& ownership,
+                     const run::State& state, const run::WaveRun& wave);
+
+GateReport run_gate(const GateInput& in, Reporter& reporter);
+
+// The lead-commits step alone (`git wave commit`): each agent's uncommitted
+// work is committed on its branch after the ownership check, one commit with
+// the task as message; an agent with foreign files is refused and keeps its
+// work as it was.
+std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std::size_t>& which);
+
+// "<logs dir>/gate-<label>-<UTC time>": a new folder for one gate run.
+std::filesystem::path new_log_dir(const std::filesystem::path& logs, const std::string& wave);
+
+} // namespace wave::gate

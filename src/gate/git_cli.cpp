@@ -1,0 +1,60 @@
+#include "gate/git_cli.hpp"
+
+#include "core/error.hpp"
+#include "git/worktree.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <unistd.h>
+
+namespace wave::gate {
+
+std::string git_command(const std::vector<std::string>& args) {
+  std::string out = "git";
+  for (const auto& a : args) {
+    out += ' ';
+    out += git::shell_quote(a);
+  }
+  return out;
+}
+
+GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                  const std::vector<std::pair<std::string, std::string>>& env) {
+  const auto tmp = std::filesystem::temp_directory_path() / "git-wave-XXXXXX";
+  std::string name = tmp.string();
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) {
+    throw Error(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
+  }
+  ::close(fd);
+  util::ProcessOptions o;
+  // An outer git (a hook) may have set these: they must not redirect us.
+  o.command = "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_COMMON_DIR; ";
+  for (const auto& [key, value] : env) {
+    o.command += "export " + key + "=" + git::shell_quote(value) + "; ";
+  }
+  o.command += "exec " + git_command(args);
+  o.cwd = cwd;
+  o.log = name;
+  GitResult r;
+  try {
+    r.process = util::run_process(o);
+  } catch (...) {
+    std::filesystem::remove(name);
+    throw;
+  }
+  std::ifstream in(name, std::ios::binary);
+  r.output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  in.close();
+  std::filesystem::remove(name);
+  while (!r.output.empty() && r.output.back() == '\n') {
+    r.output.pop_back();
+  }
+  return r;
+}
+
+} // namespace wave::gate

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "util/process.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+// Running the git command itself, for what git does best and users expect it
+// to do (checking out and removing worktrees): same rules, same messages.
+namespace wave::gate {
+
+// "git 'arg' ...", quoted for /bin/sh (shown in logs and step records).
+std::string git_command(const std::vector<std::string>& args);
+
+struct GitResult {
+  util::ProcessResult process;
+  std::string output; // stdout and stderr together
+
+  bool ok() const noexcept { return process.ok(); }
+};
+
+// Runs `git ARGS...` in `cwd` (with GIT_DIR and friends unset, then `env`
+// set) and collects its output.
+GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                  const std::vector<std::pair<std::string, std::string>>& env = {});
+
+} // namespace wave::gate

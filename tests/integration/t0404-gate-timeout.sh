@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# A gate command that hangs is killed at the plan's timeout, with everything
+# it started.
+. "$(dirname "$0")/lib.sh"
+. "$SOURCE_DIR/tests/integration/gate_lib.sh"
+
+PLAN='name = "demo"
+[gate]
+commands = ["sh gate.sh"]
+timeout = "2s"
+
+[[agent]]
+name = "alpha"
+owns = ["alpha/**"]'
+
+GATE='sleep 300 &
+echo $! >"$HOME/child.pid"
+echo $$ >"$HOME/gate.pid"
+echo "hanging"
+wait'
+
+test_case "a gate that hangs is killed at its timeout with its children"
+make_repo hang "$PLAN" "$GATE"
+start_wave
+work alpha alpha/a.txt "1"
+rm -f "$HOME/child.pid" "$HOME/gate.pid"
+run git -C "$REPO" wave gate --no-bisect
+expect_rc 1
+expect_out "timeout gate: sh gate.sh"
+expect_out "timed out after"
+expect_out "hanging"
+child=$(cat "$HOME/child.pid")
+gate=$(cat "$HOME/gate.pid")
+# Gone, or a zombie waiting for init to reap it (killed all the same).
+alive() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  case $state in Z*) return 1 ;; esac
+  return 0
+}
+! alive "$child" || fail "the gate's child $child still runs"
+! alive "$gate" || fail "the gate $gate still runs"
+expect_eq "$(git -C "$REPO" show refs/wave/demo/state:state.json | grep -c '"status": "timeout"')" "1"

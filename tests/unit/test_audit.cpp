@@ -1,0 +1,111 @@
+#include <catch.hpp>
+
+#include "gate/audit.hpp"
+#include "gate_support.hpp"
+
+#include <fmt/format.h>
+
+using namespace wave;
+using test::TempRepo;
+using test::trim_nl;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> paths_of(const std::vector<gate::TouchedPath>& t) {
+  std::vector<std::string> out;
+  for (const auto& p : t) {
+    out.push_back(p.path);
+  }
+  return out;
+}
+
+plan::Plan two_agents() {
+  plan::Plan p;
+  p.name = "r";
+  plan::Agent a;
+  a.name = "a";
+  a.owns = {{"src/a/**", {}}};
+  plan::Agent b;
+  b.name = "b";
+  b.owns = {{"src/b", {}}};
+  plan::Agent reviewer;
+  reviewer.name = "reviewer";
+  p.agents = {a, b, reviewer};
+  p.protected_paths = {{"wave.toml", {}}};
+  return p;
+}
+
+} // namespace
+
+TEST_CASE("audit: every path the agent's own commits touch, reverted ones included", "[audit]") {
+  TempRepo r("audit-paths");
+  r.write("src/a/x.txt", "x\n");
+  r.write("src/b/y.txt", "y\n");
+  r.write("old.txt", "old\n");
+  const auto base = r.commit_all("base");
+  r.git("checkout -q -b agent");
+  r.write("src/a/x.txt", "x2\n");
+  r.commit_all("own work");
+  r.write("src/b/y.txt", "sneaky\n");
+  const auto sneaky = r.commit_all("foreign change");
+  r.write("src/b/y.txt", "y\n");
+  r.commit_all("revert it");
+  fs::create_directories(r.dir() / "src/a");
+  r.git("mv old.txt src/a/old.txt");
+  const auto tip = r.commit_all("rename into my folder");
+
+  const git::Repo repo = r.open();
+  const auto touched = gate::branch_paths(repo.get(), git::oid_from(tip), {git::oid_from(base)});
+  CHECK(paths_of(touched) ==
+        std::vector<std::string>{"old.txt", "src/a/old.txt", "src/a/x.txt", "src/b/y.txt"});
+  CHECK(git::oid_str(touched[3].commit) == sneaky);
+}
+
+TEST_CASE("audit: merging the integration branch in does not count its changes", "[audit]") {
+  TempRepo r("audit-merge");
+  r.write("src/a/x.txt", "x\n");
+  r.write("lead.txt", "1\n");
+  const auto base = r.commit_all("base");
+  r.git("checkout -q -b agent");
+  r.write("src/a/x.txt", "mine\n");
+  r.commit_all("own work");
+  r.git("checkout -q main");
+  r.write("lead.txt", "2\n");
+  const auto moved = r.commit_all("lead moves main");
+  r.git("checkout -q agent");
+  r.git("merge -q --no-edit main");
+  const auto clean_tip = trim_nl(r.git("rev-parse HEAD"));
+  const git::Repo repo = r.open();
+  CHECK(paths_of(gate::branch_paths(repo.get(), git::oid_from(clean_tip),
+                                    {git::oid_from(base), git::oid_from(moved)})) ==
+        std::vector<std::string>{"src/a/x.txt"});
+
+  // An "evil" merge that slips in a change of its own is caught.
+  r.git("reset -q --hard HEAD^");
+  r.git("merge -q --no-commit main");
+  r.write("lead.txt", "evil\n");
+  const auto evil = r.commit_all("evil merge");
+  const auto t =
+      gate::branch_paths(repo.get(), git::oid_from(evil), {git::oid_from(base), git::oid_from(moved)});
+  CHECK(paths_of(t) == std::vector<std::string>{"lead.txt", "src/a/x.txt"});
+}
+
+TEST_CASE("audit: findings name the path, who owns it, and the commit", "[audit]") {
+  const auto p = two_agents();
+  const plan::Ownership own(p);
+  git_oid c;
+  git_oid_fromstr(&c, "1234567890123456789012345678901234567890");
+  const git_oid zero{};
+  const std::vector<gate::TouchedPath> touched = {
+      {"src/a/ok.txt", zero}, {"src/b/x.txt", c}, {"wave.toml", zero}, {"stray.txt", zero}};
+  const auto f = gate::audit(p, own, 0, touched);
+  REQUIRE(f.size() == 3);
+  CHECK(f[0].describe() == "'src/b/x.txt' is owned by 'b' (commit 1234567)");
+  CHECK(f[1].describe() == "'wave.toml' is protected");
+  CHECK(f[2].describe() == "'stray.txt' is owned by no agent");
+  CHECK(f[0].agent == "a");
+  // A read-only agent may touch nothing.
+  CHECK(gate::audit(p, own, 2, {{"src/a/ok.txt", zero}}).size() == 1);
+  CHECK(gate::audit(p, own, 1, {{"src/b/deep/file", zero}}).empty());
+}
