@@ -5,6 +5,7 @@
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "gate/gate.hpp"
+#include "gate/lock.hpp"
 #include "gate/record.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -184,6 +185,8 @@ int gate(const cli::Args& args) {
     throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()),
                 exit_code::fatal, {"start the next wave with 'git wave start'"});
   }
+  // Two gates of one run would share the scratch worktree.
+  const gate::RunLock lock(ctx.repo.get(), ctx.run_name(), "gate", "gate");
   const plan::Ownership ownership(ctx.plan);
   gate::GateInput in = gate::gate_input(ctx.repo.get(), ctx.plan, ownership, ctx.stored.state, w);
   in.jobs = jobs;
