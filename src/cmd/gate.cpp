@@ -1,5 +1,6 @@
 #include "cmd/commands.hpp"
 
+#include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
 #include "cli/term.hpp"
 #include "cli/wave_context.hpp"
@@ -207,6 +208,7 @@ int gate(const cli::Args& args) {
   }
   gate::GateReport report;
   {
+    const cli::KillChildrenOnSignal interrupt;
     cli::ProgressReporter progress(progress_out, cli::live_terminal(::fileno(progress_out)), progress_paint);
     report = gate::run_gate(in, progress);
   }
