@@ -18,6 +18,7 @@ namespace wave::cli {
 namespace {
 
 constexpr std::array table{
+    Command{"init", "Write a starter plan (wave.toml) and install the pre-commit hook", &cmd::init},
     Command{"plan", "Validate a plan and show its waves, critical path and overlaps", &cmd::plan},
     Command{"owner", "Show which agent owns each path", &cmd::owner},
     Command{"start", "Start the next wave: a branch and a worktree per agent", &cmd::start},
@@ -27,8 +28,7 @@ constexpr std::array table{
     Command{"gate", "Check a wave: ownership audit, agents' gates, the plan's gate on the merged candidate", &cmd::gate},
     Command{"merge", "Land a gated wave on the integration branch, one merge per agent in plan order", &cmd::merge},
     Command{"abort", "Throw a wave away, keeping every agent commit under an archive ref", &cmd::abort},
-    Command{"hook", "Run a git hook's check (pre-commit: reject commits of files not owned)", &cmd::hook},
-    Command{"hooks", "Install or remove git wave's pre-commit hook", &cmd::hooks},
+    Command{"hook", "The pre-commit ownership check, and installing or removing it", &cmd::hook},
 };
 
 void print_main_help(std::FILE* out) {

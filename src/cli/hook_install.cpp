@@ -42,12 +42,13 @@ std::string pre_commit_marker() {
 git::HookInstall install_pre_commit(git_repository* repo) {
   const git::HooksDir dir = git::hooks_dir(repo);
   if (dir.per_worktree) {
-    throw Error(fmt::format("cannot install the pre-commit hook: core.hooksPath is '{}', a path relative to each "
-                            "worktree",
-                            dir.configured.value_or("")),
-                exit_code::fatal,
-                {"a hook manager (husky, lefthook, pre-commit) owns the hooks; add a pre-commit step running "
-                 "'git wave hook pre-commit' to its configuration (see git-wave-hook(1))"});
+    throw Error(
+        fmt::format("cannot install the pre-commit hook: core.hooksPath is '{}', a path relative to each "
+                    "worktree",
+                    dir.configured.value_or("")),
+        exit_code::fatal,
+        {"a hook manager (husky, lefthook, pre-commit) owns the hooks; add a pre-commit step running "
+         "'git wave hook pre-commit' to its configuration (see git-wave-hook(1))"});
   }
   return git::install_hook(dir.path, "pre-commit", pre_commit_shim(), pre_commit_marker());
 }
@@ -58,8 +59,8 @@ std::string describe(const git::HookInstall& install) {
   case git::HookStatus::installed:
     return fmt::format("installed the pre-commit hook '{}'", hook);
   case git::HookStatus::chained:
-    return fmt::format("installed the pre-commit hook '{}'; the hook that was there runs first, from '{}'", hook,
-                       install.chained ? install.chained->string() : std::string());
+    return fmt::format("installed the pre-commit hook '{}'; the hook that was there runs first, from '{}'",
+                       hook, install.chained ? install.chained->string() : std::string());
   case git::HookStatus::updated:
     return fmt::format("updated the pre-commit hook '{}'", hook);
   case git::HookStatus::unchanged:

@@ -7,7 +7,7 @@
 #include <string>
 
 // Installing git wave's pre-commit shim (hooks/pre-commit) into a
-// repository, shared by `git wave hooks install` and `git wave start`.
+// repository, shared by `git wave hook install` and `git wave start`.
 namespace wave::cli {
 
 // The shim with the absolute path of the running git-wave binary filled in.

@@ -5,6 +5,7 @@
 // One entry function per subcommand, each in src/cmd/<name>.cpp.
 namespace wave::cmd {
 
+int init(const cli::Args& args);
 int plan(const cli::Args& args);
 int owner(const cli::Args& args);
 int start(const cli::Args& args);
@@ -15,6 +16,5 @@ int gate(const cli::Args& args);
 int merge(const cli::Args& args);
 int abort(const cli::Args& args);
 int hook(const cli::Args& args);
-int hooks(const cli::Args& args);
 
 } // namespace wave::cmd

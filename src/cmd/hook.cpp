@@ -1,8 +1,10 @@
 #include "cmd/commands.hpp"
 
 #include "cli/term.hpp"
+#include "cli/hook_install.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
+#include "git/hooks.hpp"
 #include "git/repo.hpp"
 #include "git/staged.hpp"
 #include "plan/ownership.hpp"
@@ -13,15 +15,23 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace wave::cmd {
 
 namespace {
 
-// Opens the repository the way git's hooks expect: GIT_DIR, GIT_INDEX_FILE
-// (set by `git commit` to the index being committed) and the rest honoured.
-git::Repo open_from_env() {
+// Opens the repository git runs the hook for: $GIT_DIR when git set it,
+// else the one around the current directory. Not with libgit2's
+// GIT_REPOSITORY_OPEN_FROM_ENV: given GIT_INDEX_FILE (which `git commit`
+// sets for its hooks) it loads the whole index up front, the very cost the
+// hook avoids; git::staged_changes() reads GIT_INDEX_FILE itself.
+git::Repo open_for_hook() {
   git_repository* raw = nullptr;
-  const int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+  const char* git_dir = std::getenv("GIT_DIR");
+  const int rc = git_dir != nullptr && *git_dir != '\0'
+                     ? git_repository_open_ext(&raw, git_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr)
+                     : git_repository_open_ext(&raw, ".", 0, nullptr);
   if (rc == GIT_ENOTFOUND) {
     throw Error("not a git repository (or any of the parent directories)");
   }
@@ -44,7 +54,7 @@ std::string owners_text(const plan::Plan& plan, const plan::Violation& v) {
 }
 
 int pre_commit() {
-  const git::Repo repo = open_from_env();
+  const git::Repo repo = open_for_hook();
   const auto branch = git::current_branch(repo.get());
   if (!branch) {
     return exit_code::ok;
@@ -60,7 +70,8 @@ int pre_commit() {
   const std::string shown = fmt::format("plan of run '{}'", agent_branch->run);
   auto parsed = plan::parse(stored->plan_text, shown);
   if (!parsed.plan) {
-    throw Error(fmt::format("the plan recorded for run '{}' is not valid", agent_branch->run), exit_code::fatal,
+    throw Error(fmt::format("the plan recorded for run '{}' is not valid", agent_branch->run),
+                exit_code::fatal,
                 {fmt::format("see it with 'git show {}:plan.toml'", run::state_ref(agent_branch->run))});
   }
   const plan::Plan& plan = *parsed.plan;
@@ -111,12 +122,43 @@ int pre_commit() {
   }
   fmt::print(stderr, "{} '{}' owns {}\n", paint(cli::Color::yellow, "hint:"), agent_branch->agent,
              patterns.empty() ? std::string("nothing: it is read-only") : util::join(patterns, ", "));
-  fmt::print(stderr, "{} unstage them with 'git restore --staged <path>...' and leave them to their owners; "
-                     "nothing was committed, the index is as it was\n",
+  fmt::print(stderr,
+             "{} unstage them with 'git restore --staged <path>...' and leave them to their owners; "
+             "nothing was committed, the index is as it was\n",
              paint(cli::Color::yellow, "hint:"));
-  fmt::print(stderr, "{} ownership comes from the plan recorded when the run started ('git wave prompt {}')\n",
+  fmt::print(stderr,
+             "{} ownership comes from the plan recorded when the run started ('git wave prompt {}')\n",
              paint(cli::Color::yellow, "hint:"), agent_branch->agent);
   return exit_code::not_satisfied;
+}
+
+// `git wave hook install|uninstall`: the pre-commit shim in the hooks
+// directory git uses, chaining (and on removal restoring) a hook already there.
+int install_or_uninstall(const std::string& action) {
+  const git::Repo repo = git::open();
+  if (action == "install") {
+    const auto result = cli::install_pre_commit(repo.get());
+    fmt::print("{}\n", cli::describe(result));
+    return exit_code::ok;
+  }
+  const git::HooksDir dir = git::hooks_dir(repo.get());
+  const std::string hook = (dir.path / "pre-commit").string();
+  switch (git::uninstall_hook(dir.path, "pre-commit", cli::pre_commit_marker())) {
+  case git::HookRemoval::removed:
+    fmt::print("removed the pre-commit hook '{}'\n", hook);
+    break;
+  case git::HookRemoval::restored:
+    fmt::print("removed git wave's pre-commit hook; '{}' is the hook that was there before\n", hook);
+    break;
+  case git::HookRemoval::absent:
+    fmt::print("there is no pre-commit hook in '{}'\n", dir.path.string());
+    break;
+  case git::HookRemoval::foreign:
+    throw Error(
+        fmt::format("the pre-commit hook '{}' is not git wave's: left alone", hook), exit_code::fatal,
+        {"if a hook manager runs 'git wave hook pre-commit', remove that step from its configuration"});
+  }
+  return exit_code::ok;
 }
 
 } // namespace
@@ -124,17 +166,28 @@ int pre_commit() {
 int hook(const cli::Args& args) {
   std::string name;
   std::vector<std::string> hook_args;
-  auto app = cli::make_app("hook", "git wave hook pre-commit",
-                           "Run git wave's check for a git hook. pre-commit: on an agent branch "
-                           "wave/<run>/<agent>, reject a commit whose staged changes touch a path the agent does "
-                           "not own, by the plan recorded for the run. Other branches pass.");
-  app->add_option("hook", name, "the hook: pre-commit")->required()->option_text("pre-commit");
+  auto app = cli::make_app(
+      "hook", "git wave hook (pre-commit | install | uninstall)",
+      "pre-commit: the check git runs before each commit; on an agent branch wave/<run>/<agent> it "
+      "rejects a commit whose staged changes touch a path the agent does not own, by the plan recorded "
+      "for the run; other branches pass. install: add that pre-commit hook, chaining one already there. "
+      "uninstall: remove it, putting a chained hook back.");
+  app->add_option("action", name, "pre-commit, install or uninstall")
+      ->required()
+      ->option_text("(pre-commit | install | uninstall)");
   app->add_option("args", hook_args, "what git passed to the hook (ignored)");
   cli::parse(*app, args);
-  if (name != "pre-commit") {
-    throw UsageError(fmt::format("unknown hook '{}'", name), {"git wave has a pre-commit hook: git wave hook pre-commit"});
+  if (name == "pre-commit") {
+    return pre_commit();
   }
-  return pre_commit();
+  if (name == "install" || name == "uninstall") {
+    if (!hook_args.empty()) {
+      throw UsageError(fmt::format("'{}' takes no arguments", name), {fmt::format("git wave hook {}", name)});
+    }
+    return install_or_uninstall(name);
+  }
+  throw UsageError(fmt::format("unknown hook '{}'", name),
+                   {"use 'git wave hook pre-commit', 'git wave hook install' or 'git wave hook uninstall'"});
 }
 
 } // namespace wave::cmd

@@ -31,7 +31,9 @@ struct Options {
 };
 
 Options parse_options(const cli::Args& args) {
-  auto app = cli::make_app("owner", "git wave owner [--plan <path>] [--json] [--stdin] [-z] [--] <path>...",
+  auto app = cli::make_app("owner",
+                           "git wave owner [--plan <path>] [--json] [-z] [--] <path>...\n"
+                           "   or: git wave owner [--plan <path>] [--json] [-z] --stdin",
                            "Show which agent owns each path, and whether it is protected.");
   Options o;
   cli::add_plan_option(*app, o.plan);
@@ -49,17 +51,6 @@ Options parse_options(const cli::Args& args) {
   return o;
 }
 
-// The repository around the current directory, found the way git finds it
-// (GIT_DIR, GIT_WORK_TREE and GIT_CEILING_DIRECTORIES included).
-git::Repo find_repo() {
-  git_repository* raw = nullptr;
-  const int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
-  if (rc == GIT_ENOTFOUND) {
-    throw Error("not a git repository (or any of the parent directories)");
-  }
-  git::check(rc, "cannot open repository");
-  return git::Repo(raw);
-}
 
 bool config_bool(git_repository* repo, const char* key, bool fallback) {
   const auto value = git::config_string(repo, key);
@@ -193,7 +184,7 @@ template <class Fn> void each_stdin_path(bool nul, Fn fn) {
 
 int owner(const cli::Args& args) {
   const Options options = parse_options(args);
-  const git::Repo repo = find_repo();
+  const git::Repo repo = git::open();
   const cli::RepoPaths paths(git::workdir(repo.get()), std::filesystem::current_path());
   const auto loaded = cli::load_plan(repo.get(), options.plan);
   const plan::Ownership ownership(loaded.plan);

@@ -17,31 +17,56 @@ namespace wave::cmd {
 
 namespace {
 
-// The repository around the current directory, or nullopt outside one.
-// Found the way git finds it, GIT_DIR and GIT_CEILING_DIRECTORIES included.
-std::optional<git::Repo> find_repo() {
-  git_repository* raw = nullptr;
-  const int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
-  if (rc == GIT_ENOTFOUND) {
-    return std::nullopt;
-  }
-  git::check(rc, "cannot open repository");
-  return git::Repo(raw);
-}
-
 enum class Format { text, json, dot, mermaid };
+
+enum class List { agents, waves };
+
+// `git wave plan --list=...`, the plumbing the completion scripts call: one
+// name per line; nothing at all, on either stream, and 128 when the plan
+// cannot be found, read or scheduled.
+int list(const std::string& plan_option, bool split, List what) {
+  std::optional<plan::ParseResult> result;
+  try {
+    const auto repo = git::discover();
+    const auto where = cli::resolve_plan_path(repo ? repo->get() : nullptr, plan_option);
+    result = plan::parse(cli::read_plan_file(where), where.shown);
+  } catch (const Error&) {
+    return exit_code::fatal;
+  }
+  if (!result->plan) {
+    return exit_code::fatal;
+  }
+  const auto schedule = plan::schedule(*result->plan, split, result->diagnostics);
+  if (result->diagnostics.has_errors()) {
+    return exit_code::fatal;
+  }
+  std::string out;
+  if (what == List::agents) {
+    for (const auto& agent : result->plan->agents) {
+      out += agent.name + '\n';
+    }
+  } else {
+    for (const auto& wave : schedule.waves) {
+      out += wave.label + '\n';
+    }
+  }
+  fmt::print("{}", out);
+  return exit_code::ok;
+}
 
 } // namespace
 
 int plan(const cli::Args& args) {
   auto app = cli::make_app("plan",
-                           "git wave plan [--plan <path>] [--json | --format=<format>] [--split] [--color=<when>]",
+                           "git wave plan [--plan <path>] [--json | --format=<format>] [--split] [--color=<when>]\n"
+                           "   or: git wave plan [--plan <path>] [--split] --list=(agents | waves)",
                            "Validate a plan and show its waves, critical path, speedup and warnings.");
   std::string plan_option;
   bool json = false;
   std::string format_name = "text";
   bool split = false;
   std::string color_name;
+  std::string list_name;
   cli::add_plan_option(*app, plan_option);
   app->add_flag("--json", json, "print the plan and its schedule as JSON (same as --format=json)");
   app->add_option("--format", format_name, "output format: text (default), json, dot or mermaid")
@@ -50,7 +75,16 @@ int plan(const cli::Args& args) {
   app->add_flag("--split", split, "run overlapping agents of a wave as sequential sub-waves instead of failing");
   app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
       ->option_text("<when>");
+  app->add_option("--list", list_name, "plumbing: print the agent names or the wave labels, one per line")
+      ->option_text("(agents | waves)")
+      ->check(CLI::IsMember({"agents", "waves"}));
   cli::parse(*app, args);
+  if (app->count("--list") > 0) {
+    if (json || app->count("--format") > 0) {
+      throw UsageError("--list cannot be combined with --json or --format", {"see 'git wave plan -h'"});
+    }
+    return list(plan_option, split, list_name == "agents" ? List::agents : List::waves);
+  }
 
   Format format = Format::text;
   if (format_name == "json") {
@@ -76,7 +110,7 @@ int plan(const cli::Args& args) {
     }
   }
 
-  const auto repo = find_repo();
+  const auto repo = git::discover();
   git_repository* r = repo ? repo->get() : nullptr;
   const auto where = cli::resolve_plan_path(r, plan_option);
   const auto text = cli::read_plan_file(where);

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
@@ -70,15 +71,16 @@ int prompt(const cli::Args& args) {
   std::string agent_name;
   std::string run_option;
   std::string plan_option;
-  auto app = cli::make_app("prompt", "git wave prompt [--run <name>] [--plan <path>] <agent>",
-                           "Print the brief for an agent: its task, the files it alone may change, the files it "
-                           "must not touch, the state of its base, how to verify and how to commit, and the work "
-                           "already in its worktree.");
+  auto app =
+      cli::make_app("prompt", "git wave prompt [--run <name>] [--plan <path>] <agent>",
+                    "Print the brief for an agent: its task, the files it alone may change, the files it "
+                    "must not touch, the state of its base, how to verify and how to commit, and the work "
+                    "already in its worktree.");
   app->add_option("agent", agent_name, "the agent")->required()->option_text("<agent>");
   app->add_option("--run", run_option, "the run (default: the current branch's, the only one, or the plan's)")
       ->option_text("<name>");
-  cli::add_plan_option(*app, plan_option)->description(
-      "before any run has started: brief from this plan instead of wave.toml");
+  cli::add_plan_option(*app, plan_option)
+      ->description("before any run has started: brief from this plan instead of wave.toml");
   cli::parse(*app, args);
 
   const git::Repo repo = git::open();
@@ -129,7 +131,8 @@ int prompt(const cli::Args& args) {
     }
   }
   const std::string integration =
-      stored ? stored->state.integration : (plan.base.empty() ? git::current_branch(repo.get()).value_or("HEAD") : plan.base);
+      stored ? stored->state.integration
+             : (plan.base.empty() ? git::current_branch(repo.get()).value_or("HEAD") : plan.base);
   std::string base;
   if (record != nullptr) {
     base = record->base;
@@ -138,8 +141,10 @@ int prompt(const cli::Args& args) {
   }
 
   // Header and task.
-  fmt::print("# Brief for agent '{}' (run '{}', wave {})\n\n", a.name, plan.name, wave != nullptr ? wave->label : "?");
-  fmt::print("## Task\n\n{}\n\n", a.task.empty() ? std::string("(the plan gives no task: ask the lead)") : a.task);
+  fmt::print("# Brief for agent '{}' (run '{}', wave {})\n\n", a.name, plan.name,
+             wave != nullptr ? wave->label : "?");
+  fmt::print("## Task\n\n{}\n\n",
+             a.task.empty() ? std::string("(the plan gives no task: ask the lead)") : a.task);
 
   fmt::print("## Where you work\n\n");
   const std::string branch = run::agent_branch(plan.name, a.name);
@@ -150,17 +155,20 @@ int prompt(const cli::Args& args) {
                wave != nullptr ? wave->label : "?");
   }
   if (!base.empty()) {
-    fmt::print("- Based on {} at {} (\"{}\")\n", integration, base.substr(0, 7), commit_subject(repo.get(), base));
+    fmt::print("- Based on {} at {} (\"{}\")\n", integration, base.substr(0, 7),
+               commit_subject(repo.get(), base));
   }
   fmt::print("\n");
 
   // What it owns.
   fmt::print("## ONLY modify these\n\n");
   if (a.read_only()) {
-    fmt::print("Nothing: you are a read-only agent (a reviewer). Do not change or commit any file; report your "
-               "findings to the lead.\n\n");
+    fmt::print(
+        "Nothing: you are a read-only agent (a reviewer). Do not change or commit any file; report your "
+        "findings to the lead.\n\n");
   } else {
-    fmt::print("Patterns (git glob pathspecs from the repository root; files you create must match them too):\n");
+    fmt::print(
+        "Patterns (git glob pathspecs from the repository root; files you create must match them too):\n");
     std::vector<std::string> owns;
     for (const auto& p : a.owns) {
       owns.push_back(p.value);
@@ -179,7 +187,8 @@ int prompt(const cli::Args& args) {
         fmt::print("\nFiles that exist now and are yours ({}):\n", files.total);
         bullet_list(files.files);
         if (files.total > files.files.size()) {
-          fmt::print("- ... and {} more ('git wave owner' tells who owns a path)\n", files.total - files.files.size());
+          fmt::print("- ... and {} more ('git wave owner' tells who owns a path)\n",
+                     files.total - files.files.size());
         }
       }
     }
@@ -198,17 +207,19 @@ int prompt(const cli::Args& args) {
       for (const auto& p : plan.agents[i].owns) {
         patterns.push_back(p.value);
       }
-      others.push_back(fmt::format("{} (owned by agent '{}', working at the same time)",
-                                   patterns.empty() ? std::string("nothing: read-only") : util::join(patterns, ", "),
-                                   plan.agents[i].name));
+      others.push_back(
+          fmt::format("{} (owned by agent '{}', working at the same time)",
+                      patterns.empty() ? std::string("nothing: read-only") : util::join(patterns, ", "),
+                      plan.agents[i].name));
     }
   }
   for (const auto& p : plan.protected_paths) {
     others.push_back(fmt::format("{} (protected: nobody may change it)", p.value));
   }
   bullet_list(others);
-  fmt::print("- Anything else outside your patterns. The pre-commit hook rejects a commit that touches such a file, "
-             "and the gate re-checks your whole branch.\n\n");
+  fmt::print(
+      "- Anything else outside your patterns. The pre-commit hook rejects a commit that touches such a file, "
+      "and the gate re-checks your whole branch.\n\n");
 
   // The state of its base.
   fmt::print("## State of the base\n\n");
@@ -235,7 +246,8 @@ int prompt(const cli::Args& args) {
   }
   if (last_pass != nullptr) {
     const auto& commands = plan.gate.commands;
-    fmt::print("- The last gate that passed: wave {}, at {}{}.\n", last_pass->label, last_pass->gate->finished_at,
+    fmt::print("- The last gate that passed: wave {}, at {}{}.\n", last_pass->label,
+               last_pass->gate->finished_at,
                commands.empty() ? std::string() : fmt::format(" ({})", util::join(commands, "; ")));
   } else {
     fmt::print("- No gate of this run has passed yet.\n");
@@ -278,14 +290,16 @@ int prompt(const cli::Args& args) {
     bullet_list(a.gate);
   }
   if (!plan.gate.commands.empty()) {
-    fmt::print("{}The lead then runs the wave's gate on everyone's work combined:\n", a.gate.empty() ? "" : "\n");
+    fmt::print("{}The lead then runs the wave's gate on everyone's work combined:\n",
+               a.gate.empty() ? "" : "\n");
     bullet_list(plan.gate.commands);
     if (a.gate.empty()) {
       fmt::print("Run them in your worktree before you report.\n");
     }
   }
   if (a.gate.empty() && plan.gate.commands.empty()) {
-    fmt::print("The plan sets no checks: build and run the tests the way the project does before you report.\n");
+    fmt::print(
+        "The plan sets no checks: build and run the tests the way the project does before you report.\n");
   }
   fmt::print("\n");
 
@@ -296,9 +310,10 @@ int prompt(const cli::Args& args) {
   } else {
     fmt::print("Commit in your worktree, on branch {}, in small commits that each do one thing:\n\n", branch);
     fmt::print("    git add <your files> && git commit -m \"<what and why>\"\n\n");
-    fmt::print("Never bypass the pre-commit hook (--no-verify): the gate checks every commit of the branch and "
-               "would fail the whole wave. If the lead asked you to leave your work uncommitted, stop after "
-               "verifying. When done, report to the lead: a summary of the change and the results of the checks.\n");
+    fmt::print(
+        "Never bypass the pre-commit hook (--no-verify): the gate checks every commit of the branch and "
+        "would fail the whole wave. If the lead asked you to leave your work uncommitted, stop after "
+        "verifying. When done, report to the lead: a summary of the change and the results of the checks.\n");
   }
   return exit_code::ok;
 }

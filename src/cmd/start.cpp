@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "git/repo.hpp"
 #include "plan/schedule.hpp"
 #include "run/branch.hpp"
 #include "run/start.hpp"
@@ -73,7 +74,9 @@ CommittedPlan committed_plan(git_repository* repo, const std::string& branch, co
   return out;
 }
 
-std::string short_id(const std::string& oid) { return oid.substr(0, 7); }
+std::string short_id(const std::string& oid) {
+  return oid.substr(0, 7);
+}
 
 std::string display_path(const std::string& path) {
   std::error_code ec;
@@ -100,19 +103,23 @@ int start(const cli::Args& args) {
   bool no_hooks = false;
   auto app = cli::make_app(
       "start",
-      "git wave start [--wave <label>] [--worktrees <template>] [-j <n>] [--setup-timeout <duration>] [--no-hooks] "
+      "git wave start [--wave <label>] [--worktrees <template>] [-j <n>] [--setup-timeout <duration>] "
+      "[--no-hooks] "
       "[--plan <path>]",
       "Start the next wave of the plan's run: for each agent a branch wave/<run>/<agent> at the integration "
       "branch's tip and a worktree, set up. Run again to complete a start that was interrupted.");
   app->add_option("--wave", wave, "start this wave (its label, e.g. 2 or 2b) rather than the next one")
       ->option_text("<label>");
-  app->add_option("--worktrees", worktrees,
-                  "where the worktrees go, like the plan's 'worktrees': a template with {repo}, {run} and {agent}")
+  app->add_option(
+         "--worktrees", worktrees,
+         "where the worktrees go, like the plan's 'worktrees': a template with {repo}, {run} and {agent}")
       ->option_text("<template>");
-  app->add_option("-j,--jobs", jobs, "check out and set up this many worktrees at once (default: the CPU count)")
+  app->add_option("-j,--jobs", jobs,
+                  "check out and set up this many worktrees at once (default: the CPU count)")
       ->check(CLI::Range(1U, 256U))
       ->option_text("<n>");
-  app->add_option("--setup-timeout", timeout_text, "kill a setup command running longer than this (default 20m)")
+  app->add_option("--setup-timeout", timeout_text,
+                  "kill a setup command running longer than this (default 20m)")
       ->option_text("<duration>");
   app->add_flag("--no-hooks", no_hooks, "do not install the pre-commit hook");
   cli::add_plan_option(*app, plan_option);
@@ -140,15 +147,17 @@ int start(const cli::Args& args) {
                 {"switch to it first, e.g. git switch main"});
   }
   if (const auto agent = run::parse_agent_branch(*current)) {
-    throw Error(fmt::format("'{}' is the branch of agent '{}' of run '{}'", *current, agent->agent, agent->run),
-                exit_code::fatal, {"start waves from the integration branch, in the main worktree"});
+    throw Error(
+        fmt::format("'{}' is the branch of agent '{}' of run '{}'", *current, agent->agent, agent->run),
+        exit_code::fatal, {"start waves from the integration branch, in the main worktree"});
   }
 
   const cli::PlanPath where = cli::resolve_plan_path(repo.get(), plan_option);
   const fs::path rel_path = where.path.lexically_relative(root);
   if (rel_path.empty() || *rel_path.begin() == "..") {
-    throw Error(fmt::format("the plan '{}' is outside the repository", where.shown), exit_code::fatal,
-                {"git wave start reads the plan committed on the integration branch; commit it in the repository"});
+    throw Error(
+        fmt::format("the plan '{}' is outside the repository", where.shown), exit_code::fatal,
+        {"git wave start reads the plan committed on the integration branch; commit it in the repository"});
   }
   const std::string rel = rel_path.generic_string();
 
@@ -156,7 +165,8 @@ int start(const cli::Args& args) {
   CommittedPlan committed = committed_plan(repo.get(), integration, rel, where.shown);
   if (!committed.plan.base.empty() && committed.plan.base != integration) {
     integration = committed.plan.base;
-    committed = committed_plan(repo.get(), integration, rel, fmt::format("{} (on {})", where.shown, integration));
+    committed =
+        committed_plan(repo.get(), integration, rel, fmt::format("{} (on {})", where.shown, integration));
     if (!committed.plan.base.empty() && committed.plan.base != integration) {
       throw Error(fmt::format("the plan on '{}' names base '{}'", integration, committed.plan.base),
                   exit_code::fatal, {"set base in wave.toml to the branch the plan is committed on"});
@@ -169,15 +179,17 @@ int start(const cli::Args& args) {
                                                "uncommitted edit",
                                                integration)};
     if (integration == *current) {
-      hints.push_back(fmt::format("commit it: git add {} && git commit -m 'Update the wave plan'", where.shown));
+      hints.push_back(
+          fmt::format("commit it: git add {} && git commit -m 'Update the wave plan'", where.shown));
       hints.push_back(fmt::format("or drop the edit: git restore {}", where.shown));
     } else {
       hints.push_back(fmt::format("commit the plan on '{}', or restore yours to match it", integration));
     }
-    throw Error(fmt::format("'{}' {} the one committed on '{}'", where.shown,
-                            working ? "in the working tree differs from" : "is missing from the working tree, unlike",
-                            integration),
-                exit_code::fatal, std::move(hints));
+    throw Error(
+        fmt::format("'{}' {} the one committed on '{}'", where.shown,
+                    working ? "in the working tree differs from" : "is missing from the working tree, unlike",
+                    integration),
+        exit_code::fatal, std::move(hints));
   }
 
   const std::string run_name = committed.plan.name;
@@ -188,16 +200,20 @@ int start(const cli::Args& args) {
     if (stored->state.integration != integration) {
       throw Error(fmt::format("run '{}' integrates into '{}', not '{}'", run_name, stored->state.integration,
                               integration),
-                  exit_code::fatal, {fmt::format("switch to '{}' to go on with the run", stored->state.integration)});
+                  exit_code::fatal,
+                  {fmt::format("switch to '{}' to go on with the run", stored->state.integration)});
     }
     snapshot = stored->plan_text;
     if (snapshot != committed.text) {
       const cli::Painter paint = cli::painter_for_stderr();
-      fmt::print(stderr, "{} the plan committed on '{}' differs from the one run '{}' started with; the run goes on "
-                         "with its recorded plan\n",
+      fmt::print(stderr,
+                 "{} the plan committed on '{}' differs from the one run '{}' started with; the run goes on "
+                 "with its recorded plan\n",
                  paint(cli::Color::yellow, "warning:"), integration, run_name);
-      fmt::print(stderr, "{} a changed plan is a new run: give it another name\n", paint(cli::Color::yellow, "hint:"));
-      run_plan = cli::load_plan_text(snapshot, fmt::format("{} (recorded for run {})", where.shown, run_name));
+      fmt::print(stderr, "{} a changed plan is a new run: give it another name\n",
+                 paint(cli::Color::yellow, "hint:"));
+      run_plan =
+          cli::load_plan_text(snapshot, fmt::format("{} (recorded for run {})", where.shown, run_name));
     }
   }
 
@@ -230,8 +246,8 @@ int start(const cli::Args& args) {
   in.worktrees = worktrees;
 
   run::Decision decision = run::decide(in);
-  const cli::Painter paint = cli::painter_for_stdout(std::nullopt, git::config_string(repo.get(), "color.wave"),
-                                                     git::config_string(repo.get(), "color.ui"));
+  const cli::Painter paint = cli::painter_for_stdout(
+      std::nullopt, git::config_string(repo.get(), "color.wave"), git::config_string(repo.get(), "color.ui"));
   if (decision.kind == run::Decision::Kind::complete) {
     fmt::print("run '{}' is complete: every wave is merged\n", run_name);
     return exit_code::ok;
@@ -291,15 +307,16 @@ int start(const cli::Args& args) {
   }
   if (failed > 0) {
     const cli::Painter err = cli::painter_for_stderr();
-    fmt::print(stderr, "{} {} of {} agents of wave {} failed to set up\n", err(cli::Color::red, "error:"), failed,
-               decision.agents.size(), decision.label);
+    fmt::print(stderr, "{} {} of {} agents of wave {} failed to set up\n", err(cli::Color::red, "error:"),
+               failed, decision.agents.size(), decision.label);
     fmt::print(stderr, "{} fix the cause (see the logs), then run 'git wave start' again to retry them\n",
                err(cli::Color::yellow, "hint:"));
     return exit_code::not_satisfied;
   }
-  fmt::print("wave {} of run '{}' is ready: brief an agent with 'git wave prompt <agent>', follow with 'git wave "
-             "status'\n",
-             decision.label, run_name);
+  fmt::print(
+      "wave {} of run '{}' is ready: brief an agent with 'git wave prompt <agent>', follow with 'git wave "
+      "status'\n",
+      decision.label, run_name);
   return exit_code::ok;
 }
 

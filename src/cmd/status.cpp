@@ -7,6 +7,7 @@
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/repo.hpp"
+#include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
@@ -70,8 +71,8 @@ Json agent_gate_json(const run::WaveRun& w, const Row& row) {
   }
   g["tested_tip"] = tested.empty() ? Json(nullptr) : Json(tested);
   g["current"] = !tested.empty() && row.view.tip && *row.view.tip == tested;
-  g["culprit"] = std::find(w.gate->culprits.begin(), w.gate->culprits.end(), row.record->name) !=
-                 w.gate->culprits.end();
+  g["culprit"] =
+      std::find(w.gate->culprits.begin(), w.gate->culprits.end(), row.record->name) != w.gate->culprits.end();
   return g;
 }
 
@@ -114,12 +115,13 @@ int status(const cli::Args& args) {
   std::string run_option;
   bool json = false;
   std::string color_name;
-  auto app = cli::make_app("status", "git wave status [--run <name>] [--json] [--color=<when>]",
-                           "Show where a run is: its waves and, per agent of the current wave, branch, worktree, "
-                           "commits ahead of the base, uncommitted changes, ownership violations, gate and time "
-                           "since the wave started.");
-  app->add_option("--run", run_option, "the run to show (default: the current branch's, the only one, or the "
-                                       "plan's)")
+  auto app =
+      cli::make_app("status", "git wave status [--run <name>] [--json] [--color=<when>]",
+                    "Show where a run is: its waves and, per agent of the current wave, branch, worktree, "
+                    "commits ahead of the base, uncommitted changes, ownership violations, gate and time "
+                    "since the wave started.");
+  app->add_option("--run", run_option,
+                  "the run to show (default: the current branch's, the only one, or the plan's)")
       ->option_text("<name>");
   app->add_flag("--json", json, "print one JSON object (see git-wave-status(1))");
   app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
@@ -257,8 +259,8 @@ int status(const cli::Args& args) {
   }
   const auto elapsed = seconds_since(current->started_at);
   fmt::print("wave {}: {}, started {} ago from {} at {}\n", current->label, run::to_string(current->status),
-             elapsed ? util::format_duration(std::chrono::seconds(*elapsed)) : std::string("?"), state.integration,
-             current->base.substr(0, 7));
+             elapsed ? util::format_duration(std::chrono::seconds(*elapsed)) : std::string("?"),
+             state.integration, current->base.substr(0, 7));
   if (current->gate) {
     const auto color = current->gate->result == "pass" ? cli::Color::green : cli::Color::red;
     fmt::print("gate: {}{}\n", paint(color, current->gate->result),
@@ -279,14 +281,15 @@ int status(const cli::Args& args) {
     const auto& a = *row.record;
     const std::string setup(run::to_string(a.setup));
     const std::string violations = std::to_string(row.view.violations.size());
-    const std::string worktree = row.view.worktree_present ? relative_to_cwd(a.worktree)
-                                                            : relative_to_cwd(a.worktree) + " (missing)";
-    fmt::print("  {:<{}}  {:>5}  {:>11}  {}  {}  {:<7}  {}\n", a.name, name_w,
-               row.view.tip ? std::to_string(row.view.ahead) : std::string("gone"), row.view.uncommitted.size(),
-               paint(row.view.violations.empty() ? cli::Color::none : cli::Color::red,
-                     fmt::format("{:>10}", violations)),
-               paint(a.setup == run::Setup::ok ? cli::Color::none : cli::Color::red, fmt::format("{:<7}", setup)),
-               gate_text(*current, row), worktree);
+    const std::string worktree =
+        row.view.worktree_present ? relative_to_cwd(a.worktree) : relative_to_cwd(a.worktree) + " (missing)";
+    fmt::print(
+        "  {:<{}}  {:>5}  {:>11}  {}  {}  {:<7}  {}\n", a.name, name_w,
+        row.view.tip ? std::to_string(row.view.ahead) : std::string("gone"), row.view.uncommitted.size(),
+        paint(row.view.violations.empty() ? cli::Color::none : cli::Color::red,
+              fmt::format("{:>10}", violations)),
+        paint(a.setup == run::Setup::ok ? cli::Color::none : cli::Color::red, fmt::format("{:<7}", setup)),
+        gate_text(*current, row), worktree);
   }
   bool any = false;
   for (const auto& row : rows) {
@@ -295,10 +298,11 @@ int status(const cli::Args& args) {
         fmt::print("\n{}\n", paint(cli::Color::red, "ownership violations:"));
         any = true;
       }
-      std::string who = v.is_protected ? std::string("protected")
-                                       : v.owners.empty() ? std::string("owned by no agent")
-                                                          : "owned by " + util::join(v.owners, ", ");
-      fmt::print("  {}: {} ({}, {})\n", row.record->name, v.path, v.committed ? "committed" : "uncommitted", who);
+      std::string who = v.is_protected     ? std::string("protected")
+                        : v.owners.empty() ? std::string("owned by no agent")
+                                           : "owned by " + util::join(v.owners, ", ");
+      fmt::print("  {}: {} ({}, {})\n", row.record->name, v.path, v.committed ? "committed" : "uncommitted",
+                 who);
     }
   }
   for (const auto& row : rows) {

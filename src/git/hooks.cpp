@@ -142,14 +142,15 @@ HookInstall install_hook(const fs::path& dir, std::string_view name, std::string
       return result;
     }
     if (result.chained) {
-      throw Error(fmt::format("cannot install the {} hook: both '{}' and '{}' exist", name, result.hook.string(),
-                              kept.string()),
-                  exit_code::fatal,
-                  {fmt::format("'{}' was kept from an earlier install; another tool has since replaced git wave's "
-                               "hook with its own",
-                               kept.filename().string()),
-                   fmt::format("merge the two by hand, or add 'git wave hook {}' to '{}'", name,
-                               result.hook.filename().string())});
+      throw Error(
+          fmt::format("cannot install the {} hook: both '{}' and '{}' exist", name, result.hook.string(),
+                      kept.string()),
+          exit_code::fatal,
+          {fmt::format("'{}' was kept from an earlier install; another tool has since replaced git wave's "
+                       "hook with its own",
+                       kept.filename().string()),
+           fmt::format("merge the two by hand, or add 'git wave hook {}' to '{}'", name,
+                       result.hook.filename().string())});
     }
     fs::rename(result.hook, kept, ec);
     if (ec) {

@@ -6,6 +6,25 @@
 
 namespace wave::git {
 
+std::optional<Repo> discover() {
+  git_repository* raw = nullptr;
+  const int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+  if (rc == GIT_ENOTFOUND) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  check(rc, "cannot open repository");
+  return Repo(raw);
+}
+
+Repo open() {
+  auto repo = discover();
+  if (!repo) {
+    throw Error("not a git repository (or any of the parent directories)");
+  }
+  return std::move(*repo);
+}
+
 Repo open(const std::filesystem::path& dir) {
   git_repository* raw = nullptr;
   const int rc = git_repository_open_ext(&raw, dir.c_str(), 0, nullptr);

@@ -10,9 +10,16 @@
 // Small helpers over libgit2 used by many commands.
 namespace wave::git {
 
-// Opens the repository containing `dir` (like git's discovery). Throws Error
-// "not a git repository (or any of the parent directories): <dir>" otherwise.
-Repo open(const std::filesystem::path& dir = std::filesystem::current_path());
+// The repository around the current directory, found the way git finds it
+// (GIT_DIR, GIT_WORK_TREE and GIT_CEILING_DIRECTORIES included), or nullopt
+// outside one.
+std::optional<Repo> discover();
+
+// discover(), or Error "not a git repository (or any of the parent directories)".
+Repo open();
+
+// Opens the repository containing `dir` (searching upwards from it), or Error.
+Repo open(const std::filesystem::path& dir);
 
 // Working tree root of `repo` (with trailing slash removed); throws for a bare repository.
 std::filesystem::path workdir(git_repository* repo);

@@ -3,10 +3,13 @@
 #include "git/check.hpp"
 #include "git/tree_diff.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,29 +36,39 @@ std::uint32_t be32(const unsigned char* p) {
   return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | p[3];
 }
 
-// Reads a whole file; empty on any error.
-std::string slurp(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return {};
-  }
-  std::string data;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
-    data.resize(static_cast<std::size_t>(st.st_size));
-    std::size_t got = 0;
-    while (got < data.size()) {
-      const auto n = ::read(fd, data.data() + got, data.size() - got);
-      if (n <= 0) {
-        data.clear();
-        break;
+// A file mapped read-only (and read ahead in one go): the index is read
+// once, front to back, and most of it only to step over entries.
+class MappedFile {
+public:
+  explicit MappedFile(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+      void* p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (p != MAP_FAILED) {
+        m_data = static_cast<const unsigned char*>(p);
+        m_size = static_cast<std::size_t>(st.st_size);
       }
-      got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (m_data != nullptr) {
+      ::munmap(const_cast<unsigned char*>(m_data), m_size);
     }
   }
-  ::close(fd);
-  return data;
-}
+  const unsigned char* data() const { return m_data; }
+  std::size_t size() const { return m_size; }
+
+private:
+  const unsigned char* m_data = nullptr;
+  std::size_t m_size = 0;
+};
 
 // The root entry of a TREE extension: "" NUL "<entries> <subtrees>\n" <oid>.
 std::optional<git_oid> root_of_tree_extension(const unsigned char* p, std::size_t size) {
@@ -127,9 +140,9 @@ std::filesystem::path index_file(git_repository* repo) {
 }
 
 std::optional<git_oid> index_file_tree(const std::filesystem::path& index) {
-  const std::string data = slurp(index);
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  const std::size_t size = data.size();
+  const MappedFile file(index);
+  const unsigned char* p = file.data();
+  const std::size_t size = file.size();
   constexpr std::size_t header = 12;
   constexpr std::size_t trailer = GIT_OID_RAWSZ;
   if (size < header + trailer || std::memcmp(p, "DIRC", 4) != 0) {
@@ -202,15 +215,19 @@ std::vector<StagedChange> staged_changes(git_repository* repo) {
     git_tree* raw = nullptr;
     if (git_tree_lookup(&raw, repo, &*cached) == 0) {
       const Tree tree(raw);
-      diff_trees(repo, head.get(), tree.get(),
-                 [&out](const TreeChange& c) { out.push_back({c.status(), c.path}); });
+      diff_trees(repo, head.get(), tree.get(), [&out](const TreeChange& c) {
+        out.push_back({c.status(), c.path});
+      });
       return out; // diff_trees reports in git's tree order, which is path order for files
     }
     git_error_clear();
   }
 
+  // The index git named, not necessarily the repository's own: `git commit
+  // <path>` runs the hook on a temporary one.
+  const auto path = index_file(repo);
   git_index* index_raw = nullptr;
-  check(git_repository_index(&index_raw, repo), "cannot read the index");
+  check(git_index_open(&index_raw, path.c_str()), fmt::format("cannot read the index '{}'", path.string()));
   const Index index(index_raw);
   git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
   opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;

@@ -27,7 +27,7 @@ std::filesystem::path index_file(git_repository* repo);
 // entries' lengths and the extension are read: no allocation per entry.
 std::optional<git_oid> index_file_tree(const std::filesystem::path& index);
 
-// The staged changes of `repo` against HEAD (the empty tree when HEAD is
+// The staged changes of the index file index_file(repo) against HEAD (the empty tree when HEAD is
 // unborn), in path order.
 //
 // Cost: when the index's cache tree is valid -- always the case while git

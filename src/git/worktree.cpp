@@ -99,7 +99,8 @@ std::vector<LinkedWorktree> linked_worktrees(git_repository* repo) {
   return out;
 }
 
-std::optional<LinkedWorktree> find_worktree(const std::vector<LinkedWorktree>& worktrees, const fs::path& path) {
+std::optional<LinkedWorktree> find_worktree(const std::vector<LinkedWorktree>& worktrees,
+                                            const fs::path& path) {
   const fs::path want = resolved(path);
   for (const auto& w : worktrees) {
     if (resolved(w.path) == want) {

@@ -116,6 +116,12 @@ std::optional<CharSet> named_class(std::string_view name) {
 }
 
 std::optional<unsigned char> pick_readable(const CharSet& set) {
+  if (set.empty()) {
+    return std::nullopt;
+  }
+  if (const auto only = set.single()) {
+    return only;
+  }
   static const std::vector<unsigned char> order = readable_order();
   for (const unsigned char c : order) {
     if (set.has(c)) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -45,6 +46,21 @@ public:
   }
   bool has(unsigned char c) const { return (m_bits[c >> 6] & bit(c)) != 0; }
   bool empty() const { return (m_bits[0] | m_bits[1] | m_bits[2] | m_bits[3]) == 0; }
+  // The byte when the set holds exactly one.
+  std::optional<unsigned char> single() const {
+    std::optional<unsigned char> found;
+    for (std::size_t i = 0; i < m_bits.size(); ++i) {
+      const std::uint64_t w = m_bits[i];
+      if (w == 0) {
+        continue;
+      }
+      if (found || (w & (w - 1)) != 0) {
+        return std::nullopt;
+      }
+      found = static_cast<unsigned char>(i * 64 + static_cast<std::size_t>(std::countr_zero(w)));
+    }
+    return found;
+  }
 
   CharSet operator&(const CharSet& other) const {
     CharSet s;

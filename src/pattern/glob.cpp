@@ -48,6 +48,20 @@ void add_literal_rule(Nfa& nfa, Nfa::StateId from, std::string_view rest_of_text
   nfa.set_accepting(nfa.add_loop(slash, CharSet::any()));
 }
 
+// The literal bytes the tokens end with ("md" for "**/*.md"): a quick
+// test that rejects most paths before the automaton runs.
+std::string literal_tail(const std::vector<Token>& tokens) {
+  std::string tail;
+  for (auto it = tokens.rbegin(); it != tokens.rend() && it->kind == Token::Kind::one; ++it) {
+    const auto c = it->chars.single();
+    if (!c) {
+      break;
+    }
+    tail.insert(tail.begin(), static_cast<char>(*c));
+  }
+  return tail;
+}
+
 } // namespace
 
 std::variant<Glob, PatternError> Glob::compile(std::string_view text) {
@@ -62,6 +76,7 @@ std::variant<Glob, PatternError> Glob::compile(std::string_view text) {
   const std::size_t slash = text.substr(0, syntax.literal_len).rfind('/');
   glob.m_fixed_dir_len = slash == std::string_view::npos ? 0 : slash;
   glob.m_has_wild = !syntax.wild.empty();
+  glob.m_wild_tail = literal_tail(syntax.wild);
 
   const Nfa::StateId head = glob.m_all.add_literal(0, text.substr(0, syntax.literal_len));
   // The wildcard part first: its edges are tried first when overlap() picks
@@ -92,7 +107,7 @@ bool Glob::matches(std::string_view path) const {
   if (literal_match(path)) {
     return true;
   }
-  return m_has_wild && m_wild.matches(path.substr(m_literal_len));
+  return m_has_wild && path.ends_with(m_wild_tail) && m_wild.matches(path.substr(m_literal_len));
 }
 
 std::string_view Glob::fixed_dir() const {

@@ -50,8 +50,9 @@ private:
   std::size_t m_literal_len = 0;
   std::size_t m_fixed_dir_len = 0;
   bool m_has_wild = false;
-  Program m_wild; // the wildcard part, run on what follows the literal head
-  Nfa m_all;      // both rules, from the start of the path
+  std::string m_wild_tail; // literal bytes every wildcard match ends with
+  Program m_wild;          // the wildcard part, run on what follows the literal head
+  Nfa m_all;               // both rules, from the start of the path
 };
 
 struct OverlapOptions {

@@ -5,6 +5,7 @@
 #include "pattern/glob.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -67,7 +68,8 @@ template <class Fn> void each_distinct_byte(const CharSet& set, Fn fn) {
   if (const auto c = pick_readable(set & ordinary_bytes())) {
     fn(*c);
   }
-  for (const std::string_view group : {"gG", "iI", "tT", ".", "/"}) {
+  static constexpr std::array<std::string_view, 5> groups{"gG", "iI", "tT", ".", "/"};
+  for (const std::string_view group : groups) {
     for (const char c : group) {
       if (set.has(static_cast<unsigned char>(c))) {
         fn(static_cast<unsigned char>(c));

@@ -65,7 +65,8 @@ std::vector<PathChange> worktree_changes(const std::string& worktree) {
   return out;
 }
 
-std::vector<PathChange> branch_changes(git_repository* repo, const std::string& base, const std::string& tip) {
+std::vector<PathChange> branch_changes(git_repository* repo, const std::string& base,
+                                       const std::string& tip) {
   std::vector<PathChange> out;
   for (const auto& c : git::diff_commits(repo, git::oid_from(base), git::oid_from(tip))) {
     out.push_back({c.status(), c.path});
@@ -74,7 +75,8 @@ std::vector<PathChange> branch_changes(git_repository* repo, const std::string& 
 }
 
 void add_violations(const plan::Plan& plan, const plan::Ownership& ownership, std::size_t agent,
-                    const std::vector<PathChange>& changes, bool committed, std::vector<AgentViolation>& out) {
+                    const std::vector<PathChange>& changes, bool committed,
+                    std::vector<AgentViolation>& out) {
   std::vector<std::string> paths;
   for (const auto& c : changes) {
     paths.push_back(c.path);
@@ -121,7 +123,9 @@ AgentView inspect_agent(git_repository* repo, const plan::Plan& plan, const plan
 std::string resolve_run(git_repository* repo, const std::string& explicit_run,
                         const std::optional<std::string>& plan_name) {
   const auto runs = list_runs(repo);
-  auto exists = [&](const std::string& name) { return std::find(runs.begin(), runs.end(), name) != runs.end(); };
+  auto exists = [&](const std::string& name) {
+    return std::find(runs.begin(), runs.end(), name) != runs.end();
+  };
   if (!explicit_run.empty()) {
     if (!exists(explicit_run)) {
       std::vector<std::string> hints;

@@ -27,9 +27,9 @@ struct AgentViolation {
 };
 
 struct AgentView {
-  std::optional<std::string> tip;      // the branch's tip; nullopt when the branch is gone
-  std::size_t ahead = 0;               // commits on the branch since its base
-  std::vector<PathChange> committed;   // paths changed on the branch since its base
+  std::optional<std::string> tip;    // the branch's tip; nullopt when the branch is gone
+  std::size_t ahead = 0;             // commits on the branch since its base
+  std::vector<PathChange> committed; // paths changed on the branch since its base
   bool worktree_present = false;
   std::vector<PathChange> uncommitted; // staged, unstaged and untracked (not ignored) changes
   std::vector<AgentViolation> violations;

@@ -28,7 +28,9 @@ std::string copy_entry(const std::string& entry, const SetupContext& c) {
     return fmt::format("cannot copy '{}': {}", entry, ec.message());
   }
   if (fs::is_directory(st)) {
-    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing | fs::copy_options::copy_symlinks,
+    fs::copy(from, to,
+             fs::copy_options::recursive | fs::copy_options::overwrite_existing |
+                 fs::copy_options::copy_symlinks,
              ec);
   } else if (fs::is_symlink(st)) {
     fs::remove(to, ec);
@@ -71,7 +73,7 @@ SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const S
     o.cwd = c.worktree;
     o.log = c.log;
     o.timeout = c.timeout;
-    o.env = {{"WAVE_RUN", c.run},       {"WAVE_WAVE", c.wave},   {"WAVE_AGENT", agent.name},
+    o.env = {{"WAVE_RUN", c.run},       {"WAVE_WAVE", c.wave}, {"WAVE_AGENT", agent.name},
              {"WAVE_BRANCH", c.branch}, {"WAVE_BASE", c.base}, {"WAVE_WORKTREE", c.worktree.string()}};
     const auto result = util::run_process(o);
     if (!result.ok()) {

@@ -13,8 +13,8 @@ namespace wave::run {
 
 struct SetupContext {
   std::string run;
-  std::string wave;                  // label
-  std::string base;                  // commit the agent branched from
+  std::string wave; // label
+  std::string base; // commit the agent branched from
   std::string branch;
   std::filesystem::path worktree;
   std::filesystem::path main_root;   // where `copy` entries are taken from

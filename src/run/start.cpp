@@ -66,7 +66,9 @@ std::string worktree_for(const StartInput& in, const std::string& agent) {
   return plan::worktree_path(templ, in.main_root.string(), agent);
 }
 
-std::string head_of(const std::string& branch) { return "refs/heads/" + branch; }
+std::string head_of(const std::string& branch) {
+  return "refs/heads/" + branch;
+}
 
 std::string describe_worktree_owner(const git::LinkedWorktree& w) {
   if (util::starts_with(w.head, "refs/heads/")) {
@@ -90,7 +92,8 @@ void plan_existing(const StartInput& in, const std::vector<git::LinkedWorktree>&
   }
   if (here) {
     if (here->head != head_of(r.branch)) {
-      problems.push_back(fmt::format("worktree path '{}' is taken: {}", r.worktree, describe_worktree_owner(*here)));
+      problems.push_back(
+          fmt::format("worktree path '{}' is taken: {}", r.worktree, describe_worktree_owner(*here)));
       return;
     }
     if (!here->present) {
@@ -116,7 +119,8 @@ void plan_new(const StartInput& in, const std::vector<git::LinkedWorktree>& work
     problems.push_back(fmt::format("branch '{}' already exists", r.branch));
   }
   if (const auto w = git::find_worktree(worktrees, r.worktree)) {
-    problems.push_back(fmt::format("worktree path '{}' is taken: {}", r.worktree, describe_worktree_owner(*w)));
+    problems.push_back(
+        fmt::format("worktree path '{}' is taken: {}", r.worktree, describe_worktree_owner(*w)));
   } else if (!git::path_is_free(r.worktree)) {
     problems.push_back(fmt::format("worktree path '{}' is taken: it exists and is not empty", r.worktree));
   }
@@ -133,8 +137,9 @@ void plan_new(const StartInput& in, const std::vector<git::LinkedWorktree>& work
   }
   hints.push_back("nothing was changed");
   if (new_wave) {
-    hints.push_back("remove what is left over from an earlier run (git worktree remove <path>; git branch -d "
-                    "<branch>), choose other paths with --worktrees, or give the run another name in the plan");
+    hints.push_back(
+        "remove what is left over from an earlier run (git worktree remove <path>; git branch -d "
+        "<branch>), choose other paths with --worktrees, or give the run another name in the plan");
   } else {
     hints.push_back("the run recorded these; put them back, or move what is in the way");
   }
@@ -179,13 +184,15 @@ Decision decide(const StartInput& in) {
     const std::size_t at = schedule_index(schedule, current->label);
     if (asked && *asked != at) {
       if (*asked < at) {
-        throw Error(fmt::format("wave {} of run '{}' is already merged", in.wave, plan.name), exit_code::fatal,
-                    {fmt::format("wave {} is the current one ({})", current->label, to_string(current->status))});
+        throw Error(
+            fmt::format("wave {} of run '{}' is already merged", in.wave, plan.name), exit_code::fatal,
+            {fmt::format("wave {} is the current one ({})", current->label, to_string(current->status))});
       }
-      throw Error(fmt::format("wave {} cannot start before wave {} is merged", in.wave, current->label),
-                  exit_code::fatal,
-                  {fmt::format("wave {} of run '{}' is {}; gate and merge it first (git wave gate, git wave merge)",
-                               current->label, plan.name, to_string(current->status))});
+      throw Error(
+          fmt::format("wave {} cannot start before wave {} is merged", in.wave, current->label),
+          exit_code::fatal,
+          {fmt::format("wave {} of run '{}' is {}; gate and merge it first (git wave gate, git wave merge)",
+                       current->label, plan.name, to_string(current->status))});
     }
     d.kind = Decision::Kind::resume;
     d.wave_index = at;
@@ -197,7 +204,8 @@ Decision decide(const StartInput& in) {
       AgentStep step;
       const auto index = plan.find(r.name);
       if (!index) {
-        throw Error(fmt::format("the run state names agent '{}', which the run's plan does not have", r.name));
+        throw Error(
+            fmt::format("the run state names agent '{}', which the run's plan does not have", r.name));
       }
       step.agent = *index;
       step.record = r;
@@ -229,10 +237,11 @@ Decision decide(const StartInput& in) {
     return d;
   }
   if (asked && *asked > next) {
-    throw Error(fmt::format("wave {} cannot start before wave {} is merged", in.wave, schedule.waves[next].label),
-                exit_code::fatal,
-                {fmt::format("start wave {} first: git wave start --wave {}", schedule.waves[next].label,
-                             schedule.waves[next].label)});
+    throw Error(
+        fmt::format("wave {} cannot start before wave {} is merged", in.wave, schedule.waves[next].label),
+        exit_code::fatal,
+        {fmt::format("start wave {} first: git wave start --wave {}", schedule.waves[next].label,
+                     schedule.waves[next].label)});
   }
   d.kind = Decision::Kind::start;
   d.wave_index = next;
@@ -255,8 +264,9 @@ Decision decide(const StartInput& in) {
   for (std::size_t i = 0; i < d.agents.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (d.agents[i].record.worktree == d.agents[j].record.worktree) {
-        problems.push_back(fmt::format("agents '{}' and '{}' would share the worktree '{}'", d.agents[j].record.name,
-                                       d.agents[i].record.name, d.agents[i].record.worktree));
+        problems.push_back(fmt::format("agents '{}' and '{}' would share the worktree '{}'",
+                                       d.agents[j].record.name, d.agents[i].record.name,
+                                       d.agents[i].record.worktree));
       }
     }
   }
@@ -301,8 +311,8 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
       names.push_back(step.record.name);
     }
     state.waves.push_back(std::move(w));
-    head = save(in.repo, run, state, in.plan_text, fmt::format("start wave {}: {}", d.label, util::join(names, ", ")),
-                head);
+    head = save(in.repo, run, state, in.plan_text,
+                fmt::format("start wave {}: {}", d.label, util::join(names, ", ")), head);
     result.recorded = true;
   }
 
@@ -317,8 +327,8 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
       continue;
     }
     const fs::path log = step.record.setup_log;
-    log_line(log, fmt::format("# git wave start: agent '{}', wave {} of run '{}', at {}", step.record.name, d.label,
-                              run, now_text()));
+    log_line(log, fmt::format("# git wave start: agent '{}', wave {} of run '{}', at {}", step.record.name,
+                              d.label, run, now_text()));
     try {
       if (step.create_branch) {
         create_branch(in.repo, step.record.branch, step.record.base);
@@ -376,7 +386,8 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
       }
     }
   };
-  const unsigned jobs = std::max(1U, std::min<unsigned>(options.jobs, static_cast<unsigned>(parallel.size())));
+  const unsigned jobs =
+      std::max(1U, std::min<unsigned>(options.jobs, static_cast<unsigned>(parallel.size())));
   if (jobs <= 1) {
     worker();
   } else {
@@ -412,8 +423,8 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
     summary.push_back(fmt::format("{} {}", step.record.name, now == Setup::ok ? "ok" : "failed"));
   }
   if (changed) {
-    save(in.repo, run, state, in.plan_text, fmt::format("set up wave {}: {}", d.label, util::join(summary, ", ")),
-         head);
+    save(in.repo, run, state, in.plan_text,
+         fmt::format("set up wave {}: {}", d.label, util::join(summary, ", ")), head);
     result.recorded = true;
   }
   return result;

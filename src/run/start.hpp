@@ -25,23 +25,23 @@ namespace wave::run {
 
 struct StartInput {
   git_repository* repo = nullptr;
-  std::filesystem::path main_root;      // the main worktree: {repo} and `copy` sources
-  const plan::Plan* plan = nullptr;     // the run's plan (the recorded snapshot once there is one)
+  std::filesystem::path main_root;  // the main worktree: {repo} and `copy` sources
+  const plan::Plan* plan = nullptr; // the run's plan (the recorded snapshot once there is one)
   const plan::Schedule* schedule = nullptr;
-  std::string plan_text;                // the snapshot to record
-  std::string plan_commit;              // where the snapshot was read from (a new run)
-  std::string integration;              // branch name
-  std::string integration_tip;          // its tip, 40-hex
-  const Stored* stored = nullptr;       // the run's state, if it exists
-  std::string wave;                     // --wave, or empty for the next one
-  std::string worktrees;                // --worktrees template, or empty for the plan's
+  std::string plan_text;          // the snapshot to record
+  std::string plan_commit;        // where the snapshot was read from (a new run)
+  std::string integration;        // branch name
+  std::string integration_tip;    // its tip, 40-hex
+  const Stored* stored = nullptr; // the run's state, if it exists
+  std::string wave;               // --wave, or empty for the next one
+  std::string worktrees;          // --worktrees template, or empty for the plan's
 };
 
 enum class WorktreeAction {
-  ready,      // registered, checked out
-  add,        // register and check out
-  re_add,     // registered but its folder is gone: register again, check out
-  checkout,   // registered, never checked out (a start was killed)
+  ready,    // registered, checked out
+  add,      // register and check out
+  re_add,   // registered but its folder is gone: register again, check out
+  checkout, // registered, never checked out (a start was killed)
 };
 
 struct AgentStep {
@@ -63,7 +63,7 @@ struct Decision {
   Kind kind = Kind::start;
   std::size_t wave_index = 0; // in schedule->waves
   std::string label;
-  std::string base;           // the agents' base commit
+  std::string base; // the agents' base commit
   std::vector<AgentStep> agents;
 
   bool nothing_to_do() const;
@@ -75,13 +75,13 @@ struct Decision {
 Decision decide(const StartInput& in);
 
 struct AgentOutcome {
-  std::size_t step = 0;  // index in decision.agents
+  std::size_t step = 0; // index in decision.agents
   bool ok = true;
-  std::string error;     // when not ok
+  std::string error; // when not ok
 };
 
 struct ExecuteOptions {
-  unsigned jobs = 2;                       // checkouts and setups at once
+  unsigned jobs = 2; // checkouts and setups at once
   std::chrono::milliseconds setup_timeout{std::chrono::minutes(20)};
   // Called (serialised) as each agent is done.
   std::function<void(const AgentStep&, const AgentOutcome&)> on_agent;

@@ -112,7 +112,9 @@ private:
   std::vector<std::string> m_used;
 };
 
-std::string item(std::string_view where, std::size_t i) { return fmt::format("{}[{}]", where, i); }
+std::string item(std::string_view where, std::size_t i) {
+  return fmt::format("{}[{}]", where, i);
+}
 
 void add_extra(Json& out, const Json& extra) {
   for (const auto& [key, value] : extra.items()) {
@@ -305,8 +307,12 @@ std::optional<std::size_t> index_of(const std::array<const char*, N>& names, std
 
 } // namespace
 
-std::string_view to_string(WaveStatus s) noexcept { return wave_status_names[static_cast<std::size_t>(s)]; }
-std::string_view to_string(Setup s) noexcept { return setup_names[static_cast<std::size_t>(s)]; }
+std::string_view to_string(WaveStatus s) noexcept {
+  return wave_status_names[static_cast<std::size_t>(s)];
+}
+std::string_view to_string(Setup s) noexcept {
+  return setup_names[static_cast<std::size_t>(s)];
+}
 
 std::optional<WaveStatus> parse_wave_status(std::string_view s) noexcept {
   const auto i = index_of(wave_status_names, s);
@@ -340,7 +346,9 @@ const WaveRun* State::current() const {
   return nullptr;
 }
 
-WaveRun* State::current() { return const_cast<WaveRun*>(static_cast<const State*>(this)->current()); }
+WaveRun* State::current() {
+  return const_cast<WaveRun*>(static_cast<const State*>(this)->current());
+}
 
 const WaveRun* State::find_wave(std::string_view label) const {
   for (auto it = waves.rbegin(); it != waves.rend(); ++it) {
@@ -441,7 +449,8 @@ std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view
   if (!year || !month || !day || !hour || !minute || !second) {
     return std::nullopt;
   }
-  const std::chrono::year_month_day ymd{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
+  const std::chrono::year_month_day ymd{std::chrono::year(*year),
+                                        std::chrono::month(static_cast<unsigned>(*month)),
                                         std::chrono::day(static_cast<unsigned>(*day))};
   if (!ymd.ok() || *hour > 23 || *minute > 59 || *second > 60) {
     return std::nullopt;
@@ -450,6 +459,8 @@ std::optional<std::chrono::system_clock::time_point> parse_time(std::string_view
          std::chrono::seconds(*second);
 }
 
-std::string now_text() { return format_time(std::chrono::system_clock::now()); }
+std::string now_text() {
+  return format_time(std::chrono::system_clock::now());
+}
 
 } // namespace wave::run

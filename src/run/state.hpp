@@ -32,9 +32,9 @@ std::optional<Setup> parse_setup(std::string_view s) noexcept;
 
 struct AgentRun {
   std::string name;
-  std::string branch;    // wave/<run>/<agent>
-  std::string worktree;  // absolute path
-  std::string base;      // commit the branch was created at
+  std::string branch;   // wave/<run>/<agent>
+  std::string worktree; // absolute path
+  std::string base;     // commit the branch was created at
   Setup setup = Setup::pending;
   std::string setup_log; // absolute path, or empty
   Json extra = Json::object();
@@ -42,19 +42,19 @@ struct AgentRun {
 
 struct GateStep {
   std::string name;
-  std::string agent;     // empty for the plan's gate
+  std::string agent; // empty for the plan's gate
   std::string command;
-  std::string status;    // pass | fail | timeout | skipped
+  std::string status; // pass | fail | timeout | skipped
   std::int64_t duration_ms = 0;
   std::string log;
   Json extra = Json::object();
 };
 
 struct GateRecord {
-  std::string result;    // pass | fail
-  std::string base;      // integration tip tested
+  std::string result;                                    // pass | fail
+  std::string base;                                      // integration tip tested
   std::vector<std::pair<std::string, std::string>> tips; // agent -> oid, in plan order
-  std::string candidate; // oid or empty
+  std::string candidate;                                 // oid or empty
   std::string started_at;
   std::string finished_at;
   std::vector<GateStep> steps;
@@ -70,9 +70,9 @@ struct MergeRecord {
 };
 
 struct WaveRun {
-  std::string label;     // "1", "2a", ...
+  std::string label; // "1", "2a", ...
   WaveStatus status = WaveStatus::started;
-  std::string base;      // integration tip the agents branched from
+  std::string base; // integration tip the agents branched from
   std::string started_at;
   std::vector<AgentRun> agents;
   std::optional<GateRecord> gate;

@@ -52,7 +52,9 @@ Conflict::Conflict(std::string_view run)
     : Error(fmt::format("the run '{}' changed underneath; re-run", run), exit_code::fatal,
             {"another git wave command updated the run at the same time; nothing was written"}) {}
 
-std::string state_ref(std::string_view run) { return fmt::format("refs/wave/{}/state", run); }
+std::string state_ref(std::string_view run) {
+  return fmt::format("refs/wave/{}/state", run);
+}
 
 std::optional<Stored> load(git_repository* repo, std::string_view run) {
   const std::string ref = state_ref(run);
@@ -67,8 +69,9 @@ std::optional<Stored> load(git_repository* repo, std::string_view run) {
   auto state_text = git::read_file(repo, tree.get(), state_entry);
   auto plan_text = git::read_file(repo, tree.get(), plan_entry);
   if (!state_text || !plan_text) {
-    throw Error(fmt::format("'{}' does not hold a run state (no {})", ref, !state_text ? state_entry : plan_entry),
-                exit_code::fatal, {fmt::format("inspect it with 'git show {}'", ref)});
+    throw Error(
+        fmt::format("'{}' does not hold a run state (no {})", ref, !state_text ? state_entry : plan_entry),
+        exit_code::fatal, {fmt::format("inspect it with 'git show {}'", ref)});
   }
   Stored out{from_json_text(*state_text), std::move(*plan_text), id};
   if (out.state.run != run) {
@@ -97,7 +100,8 @@ git_oid save(git_repository* repo, std::string_view run, const State& state, std
   git_treebuilder* tb_raw = nullptr;
   git::check(git_treebuilder_new(&tb_raw, repo, nullptr), "cannot build tree");
   const git::TreeBuilder tb(tb_raw);
-  git::check(git_treebuilder_insert(nullptr, tb.get(), plan_entry, &plan_blob, GIT_FILEMODE_BLOB), "cannot build tree");
+  git::check(git_treebuilder_insert(nullptr, tb.get(), plan_entry, &plan_blob, GIT_FILEMODE_BLOB),
+             "cannot build tree");
   git::check(git_treebuilder_insert(nullptr, tb.get(), state_entry, &state_blob, GIT_FILEMODE_BLOB),
              "cannot build tree");
   git_oid tree_id;
@@ -115,15 +119,16 @@ git_oid save(git_repository* repo, std::string_view run, const State& state, std
   const git::Signature sig = signature(repo);
   const std::string msg = std::string(message) + "\n";
   git_oid commit_id;
-  git::check(git_commit_create(&commit_id, repo, nullptr, sig.get(), sig.get(), "UTF-8", msg.c_str(), tree.get(),
-                               parents.size(), parents.data()),
+  git::check(git_commit_create(&commit_id, repo, nullptr, sig.get(), sig.get(), "UTF-8", msg.c_str(),
+                               tree.get(), parents.size(), parents.data()),
              "cannot write the run state");
 
   git_reference* out = nullptr;
   const std::string log = fmt::format("git wave: {}", message);
   int update = 0;
   if (expected_old) {
-    update = git_reference_create_matching(&out, repo, ref.c_str(), &commit_id, 1, &*expected_old, log.c_str());
+    update =
+        git_reference_create_matching(&out, repo, ref.c_str(), &commit_id, 1, &*expected_old, log.c_str());
   } else {
     update = git_reference_create(&out, repo, ref.c_str(), &commit_id, 0, log.c_str());
   }

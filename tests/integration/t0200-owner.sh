@@ -168,4 +168,5 @@ expect_err "not a git repository"
 test_case "-h shows the synopsis of the man page"
 run git wave owner -h
 expect_rc 0
-expect_out "usage: git wave owner [--plan <path>] [--json] [--stdin] [-z] [--] <path>..."
+expect_out "usage: git wave owner [--plan <path>] [--json] [-z] [--] <path>..."
+expect_out "   or: git wave owner [--plan <path>] [--json] [-z] --stdin"

@@ -14,7 +14,7 @@ fresh() {
 test_case "outside a repository"
 mkdir nowhere
 cd nowhere
-run git wave start
+GIT_CEILING_DIRECTORIES=$TEST_DIR run git wave start
 expect_rc 128
 expect_err "error: not a git repository"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# git wave hooks install: never clobbers, chains what was there, finds the
+# git wave hook install: never clobbers, chains what was there, finds the
 # hooks directory the way git does.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/lib_run.sh"
@@ -15,7 +15,7 @@ echo "user hook ran on $(git rev-parse --abbrev-ref HEAD)" >>"$HOME/user-hook.lo
 [ ! -e "$HOME/user-hook-fails" ] || { echo "user hook says no" >&2; exit 7; }
 SH
 chmod +x .git/hooks/pre-commit
-run git wave hooks install
+run git wave hook install
 expect_rc 0
 expect_out "the hook that was there runs first"
 [ -x .git/hooks/pre-commit.wave-chained ] || fail "the user's hook was not kept"
@@ -49,7 +49,7 @@ cd "$TEST_DIR/w/repo"
 
 test_case "install is idempotent: a second install changes nothing"
 before=$(ls -la .git/hooks; cat .git/hooks/pre-commit .git/hooks/pre-commit.wave-chained)
-run git wave hooks install
+run git wave hook install
 expect_rc 0
 expect_out "is installed already"
 expect_eq "$(ls -la .git/hooks; cat .git/hooks/pre-commit .git/hooks/pre-commit.wave-chained)" "$before"
@@ -64,12 +64,12 @@ sed "s|^wave=.*|wave='@GIT_WAVE@'|" .git/hooks/pre-commit >"$TEST_DIR/shim"
 cmp -s "$TEST_DIR/shim" "$SOURCE_DIR/hooks/pre-commit" || fail "installed shim differs from hooks/pre-commit"
 
 test_case "uninstall puts the user's hook back"
-run git wave hooks uninstall
+run git wave hook uninstall
 expect_rc 0
 expect_out "is the hook that was there before"
 grep -qF "user hook ran" .git/hooks/pre-commit || fail "the user's hook is not back"
 [ -e .git/hooks/pre-commit.wave-chained ] && fail "the kept copy is still there"
-run git wave hooks uninstall
+run git wave hook uninstall
 expect_rc 128
 expect_err "is not git wave's: left alone"
 grep -qF "user hook ran" .git/hooks/pre-commit || fail "uninstall touched the user's hook"
@@ -81,7 +81,7 @@ two_wave_repo w2/repo
 cd w2/repo
 mkdir "$TEST_DIR/shared-hooks"
 git config core.hooksPath "$TEST_DIR/shared-hooks"
-run git wave hooks install
+run git wave hook install
 expect_rc 0
 [ -x "$TEST_DIR/shared-hooks/pre-commit" ] || fail "not installed in core.hooksPath"
 [ -e .git/hooks/pre-commit ] && fail "installed in .git/hooks despite core.hooksPath"
@@ -96,13 +96,13 @@ cd "$TEST_DIR/w2/repo"
 
 test_case "core.hooksPath with ~/ is expanded like git does"
 git config core.hooksPath "~/my-hooks"
-run git wave hooks install
+run git wave hook install
 expect_rc 0
 [ -x "$HOME/my-hooks/pre-commit" ] || fail "not installed in ~/my-hooks"
 
 test_case "a relative core.hooksPath (a hook manager's) is refused with what to do"
 git config core.hooksPath .husky/_
-run git wave hooks install
+run git wave hook install
 expect_rc 128
 expect_err "core.hooksPath is '.husky/_', a path relative to each worktree"
 expect_err "add a pre-commit step running 'git wave hook pre-commit'"
@@ -110,7 +110,7 @@ expect_err "add a pre-commit step running 'git wave hook pre-commit'"
 
 test_case "start warns about such hooks but still starts"
 git config --unset core.hooksPath
-git wave hooks uninstall >/dev/null
+git wave hook uninstall >/dev/null
 git config core.hooksPath .husky/_
 cd "$TEST_DIR"
 mkdir w3
@@ -129,7 +129,7 @@ two_wave_repo w4/repo
 cd w4/repo
 printf '#!/bin/sh\nnpx lint-staged\ngit wave hook pre-commit\n' >.git/hooks/pre-commit
 chmod +x .git/hooks/pre-commit
-run git wave hooks install
+run git wave hook install
 expect_rc 0
 expect_out "already runs 'git wave hook pre-commit'"
 [ -e .git/hooks/pre-commit.wave-chained ] && fail "it was chained"
@@ -142,7 +142,7 @@ two_wave_repo w5/repo
 cd w5/repo
 git worktree add -q ../side
 cd ../side
-run git wave hooks install
+run git wave hook install
 expect_rc 0
 [ -x "$TEST_DIR/w5/repo/.git/hooks/pre-commit" ] || fail "not installed in the common dir"
 
@@ -154,8 +154,8 @@ PATH=/usr/bin:/bin run git commit -qam "no binary"
 expect_rc 0
 expect_err "warning: git-wave not found"
 
-test_case "hooks needs install or uninstall"
-run git wave hooks
+test_case "hook needs pre-commit, install or uninstall"
+run git wave hook
 expect_rc 129
-run git wave hooks frob
+run git wave hook frob
 expect_rc 129

@@ -7,6 +7,14 @@ mkdir w
 two_wave_repo w/repo
 cd w/repo
 
+test_case "status outside a repository"
+mkdir "$TEST_DIR/norepo"
+cd "$TEST_DIR/norepo"
+GIT_CEILING_DIRECTORIES=$TEST_DIR run git wave status
+cd "$TEST_DIR/w/repo"
+expect_rc 128
+expect_err "not a git repository"
+
 test_case "status before any run says how to start one"
 run git wave status
 expect_rc 128

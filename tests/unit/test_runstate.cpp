@@ -85,7 +85,8 @@ TEST_CASE("runstate: a state survives a JSON round trip", "[runstate]") {
   g.culprits = {"loro"};
   s.waves[0].gate = g;
   s.waves[0].status = run::WaveStatus::merged;
-  s.waves[0].merged = run::MergeRecord{std::string(40, 'c'), std::string(40, 'f'), "2024-05-01T13:06:00Z", {}};
+  s.waves[0].merged =
+      run::MergeRecord{std::string(40, 'c'), std::string(40, 'f'), "2024-05-01T13:06:00Z", {}};
   s.waves[0].archive = "refs/wave/sync/archive/1";
 
   const std::string text = run::to_json_text(s);
@@ -195,7 +196,8 @@ TEST_CASE("runstate: save and load through the state ref", "[runstate]") {
   const TempRepo repo;
   CHECK_FALSE(run::load(repo.get(), "sync"));
   const run::State s = sample_state();
-  const git_oid first = run::save(repo.get(), "sync", s, "name = \"sync\"\n", "start wave 1: schema, loro", std::nullopt);
+  const git_oid first =
+      run::save(repo.get(), "sync", s, "name = \"sync\"\n", "start wave 1: schema, loro", std::nullopt);
   const auto loaded = run::load(repo.get(), "sync");
   REQUIRE(loaded);
   CHECK(git_oid_equal(&loaded->commit, &first));

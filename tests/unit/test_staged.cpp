@@ -78,8 +78,8 @@ public:
       parents.push_back(parent.get());
     }
     git_oid id;
-    git::check(git_commit_create(&id, repo(), "HEAD", s.get(), s.get(), nullptr, message, t.get(), parents.size(),
-                                 parents.data()),
+    git::check(git_commit_create(&id, repo(), "HEAD", s.get(), s.get(), nullptr, message, t.get(),
+                                 parents.size(), parents.data()),
                "commit");
     return id;
   }

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+// Creating a file that must not exist yet, all or nothing.
+namespace wave::util {
+
+// Writes `content` to `path` only if nothing is there: the content goes to a
+// temporary file beside it, which is then linked into place (link(2) never
+// replaces a file), so `path` is either absent or complete, even after a
+// crash. Mode 0666 less the umask. Returns false, writing nothing, when
+// `path` exists (a dangling symlink included); throws Error when the file
+// cannot be written.
+bool write_new_file(const std::filesystem::path& path, std::string_view content);
+
+} // namespace wave::util
