@@ -1,10 +1,12 @@
 #include "cmd/commands.hpp"
 
+#include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
 #include "cli/term.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "gate/gate.hpp"
+#include "gate/lock.hpp"
 #include "gate/record.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -184,6 +186,8 @@ int gate(const cli::Args& args) {
     throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()),
                 exit_code::fatal, {"start the next wave with 'git wave start'"});
   }
+  // Two gates of one run would share the scratch worktree.
+  const gate::RunLock lock(ctx.repo.get(), ctx.run_name(), "gate", "gate");
   const plan::Ownership ownership(ctx.plan);
   gate::GateInput in = gate::gate_input(ctx.repo.get(), ctx.plan, ownership, ctx.stored.state, w);
   in.jobs = jobs;
@@ -204,6 +208,7 @@ int gate(const cli::Args& args) {
   }
   gate::GateReport report;
   {
+    const cli::KillChildrenOnSignal interrupt;
     cli::ProgressReporter progress(progress_out, cli::live_terminal(::fileno(progress_out)), progress_paint);
     report = gate::run_gate(in, progress);
   }

@@ -111,6 +111,38 @@ std::string conflict_text(const Conflict& c) {
                      util::join(with, " and "), util::join(paths, ", "));
 }
 
+// The lead commit of one agent: its worktree snapshot, checked, committed.
+LeadCommit commit_agent(const GateInput& in, const AgentInput& a) {
+  LeadCommit lc;
+  lc.agent = a.name;
+  std::optional<WorktreeSnapshot> snap;
+  try {
+    snap = WorktreeSnapshot::take(a.worktree, a.branch);
+  } catch (const Error& e) {
+    lc.error = e.what();
+    return lc;
+  }
+  if (!snap) {
+    return lc;
+  }
+  lc.files = snap->changes().size();
+  std::vector<TouchedPath> touched;
+  touched.reserve(snap->changes().size());
+  for (const auto& c : snap->changes()) {
+    touched.push_back({c.path, git_oid{}});
+  }
+  lc.refused = audit(*in.plan, *in.ownership, a.plan_index, touched);
+  if (!lc.refused.empty()) {
+    return lc; // the snapshot is dropped: the worktree is as the agent left it
+  }
+  try {
+    lc.commit = snap->commit(a.task.empty() ? a.name : a.task);
+  } catch (const Error& e) {
+    lc.error = e.what();
+  }
+  return lc;
+}
+
 class Gate {
 public:
   Gate(const GateInput& in, Reporter& reporter) : m_in(in), m_reporter(reporter), m_logs(in.log_dir) {}
@@ -170,7 +202,7 @@ private:
   bool lead_commits() {
     bool ok = true;
     for (const auto& a : m_in.agents) {
-      auto lc = commit_one(a);
+      auto lc = commit_agent(m_in, a);
       if (lc.clean()) {
         continue;
       }
@@ -200,41 +232,6 @@ private:
     return ok;
   }
 
-  LeadCommit commit_one(const AgentInput& a) { return commit_agent(m_in, a); }
-
-public:
-  static LeadCommit commit_agent(const GateInput& in, const AgentInput& a) {
-    LeadCommit lc;
-    lc.agent = a.name;
-    std::optional<WorktreeSnapshot> snap;
-    try {
-      snap = WorktreeSnapshot::take(a.worktree, a.branch);
-    } catch (const Error& e) {
-      lc.error = e.what();
-      return lc;
-    }
-    if (!snap) {
-      return lc;
-    }
-    lc.files = snap->changes().size();
-    std::vector<TouchedPath> touched;
-    touched.reserve(snap->changes().size());
-    for (const auto& c : snap->changes()) {
-      touched.push_back({c.path, git_oid{}});
-    }
-    lc.refused = audit(*in.plan, *in.ownership, a.plan_index, touched);
-    if (!lc.refused.empty()) {
-      return lc; // the snapshot is dropped: the worktree is as the agent left it
-    }
-    try {
-      lc.commit = snap->commit(a.task.empty() ? a.name : a.task);
-    } catch (const Error& e) {
-      lc.error = e.what();
-    }
-    return lc;
-  }
-
-private:
   void read_tips() {
     const auto onto = git::resolve_commit(m_in.repo, m_in.integration);
     if (!onto) {
@@ -512,7 +509,7 @@ GateReport run_gate(const GateInput& in, Reporter& reporter) {
 std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std::size_t>& which) {
   std::vector<LeadCommit> out;
   for (const auto i : which) {
-    out.push_back(Gate::commit_agent(in, in.agents.at(i)));
+    out.push_back(commit_agent(in, in.agents.at(i)));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "gate/archive.hpp"
 #include "gate/git_cli.hpp"
+#include "gate/lock.hpp"
 #include "gate/record.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
@@ -13,9 +14,7 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <thread>
 #include <unistd.h>
 
@@ -34,25 +33,13 @@ std::string short_oid(const std::string& hex) {
   return hex.substr(0, 7);
 }
 
-std::string host_name() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0) {
-    return "";
-  }
-  return buf;
-}
-
 // Is the process that claimed a landing still running? Unknown (another
 // host) counts as running.
 bool landing_alive(const run::Json& landing) {
   if (!landing.is_object() || !landing.contains("pid") || !landing["pid"].is_number_integer()) {
     return false;
   }
-  if (landing.value("host", std::string()) != host_name()) {
-    return true;
-  }
-  const auto pid = static_cast<pid_t>(landing["pid"].get<long long>());
-  return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+  return process_alive(landing["pid"].get<long long>(), landing.value("host", std::string()));
 }
 
 run::Stored load_run(git_repository* repo, const std::string& run) {

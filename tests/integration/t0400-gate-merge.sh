@@ -116,3 +116,20 @@ expect_out '"result": "pass"'
 run git -C "$REPO" wave merge
 expect_rc 0
 expect_eq "$(git -C "$REPO" show main:lead.txt)" "the lead commits on main"
+
+test_case "merge --keep keeps the worktrees and branches; --json says what it did"
+make_repo keep "$PLAN" "$GATE"
+start_wave
+work alpha alpha/a.txt "alpha work"
+run git -C "$REPO" wave gate
+expect_rc 0
+run git -C "$REPO" wave merge --keep --json
+expect_rc 0
+expect_out '"wave": "1"'
+expect_out "\"to\": \"$(tip main)\""
+expect_out '"done": []'
+[ -d "$(wt alpha)" ] || fail "alpha's worktree was removed"
+expect_eq "$(tip wave/demo/alpha)" "$(tip 'main^2')"
+run git -C "$REPO" wave gate
+expect_rc 128
+expect_err "wave 1 of run 'demo' is already merged"

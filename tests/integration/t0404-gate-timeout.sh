@@ -41,3 +41,26 @@ alive() {
 ! alive "$child" || fail "the gate's child $child still runs"
 ! alive "$gate" || fail "the gate $gate still runs"
 expect_eq "$(git -C "$REPO" show refs/wave/demo/state:state.json | grep -c '"status": "timeout"')" "1"
+
+test_case "a gate interrupted by a signal takes its commands down with it"
+make_repo interrupted "${PLAN/2s/30s}" "$GATE"
+start_wave
+work alpha alpha/a.txt "1"
+rm -f "$HOME/child.pid" "$HOME/gate.pid"
+git -C "$REPO" wave gate --no-bisect >"$TEST_DIR/out" 2>"$TEST_DIR/err" &
+wave_pid=$!
+for _ in $(seq 200); do
+  [ -s "$HOME/child.pid" ] && [ -s "$HOME/gate.pid" ] && break
+  sleep 0.05
+done
+[ -s "$HOME/gate.pid" ] || fail "the gate did not start"
+kill -TERM "$wave_pid"
+set +e
+wait "$wave_pid"
+RC=$?
+set -e
+expect_rc 143
+child=$(cat "$HOME/child.pid")
+gate=$(cat "$HOME/gate.pid")
+! alive "$child" || fail "the gate's child $child still runs"
+! alive "$gate" || fail "the gate $gate still runs"

@@ -48,3 +48,13 @@ expect_rc 0
 expect_eq "$(git -C "$REPO" show main:alpha/again.txt)" "re-briefed"
 run git -C "$REPO" wave abort --wave 1
 expect_rc 128
+
+test_case "abort --json names the archive and each agent's commit"
+make_repo json "$PLAN"
+start_wave
+work beta beta/x.txt "x"
+run git -C "$REPO" wave abort --json
+expect_rc 0
+expect_out '"archive": "refs/wave/demo/archive/1-1"'
+expect_out '"rev": "refs/wave/demo/archive/1-1^1"'
+expect_out '"agent": "beta"'
