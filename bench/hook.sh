@@ -89,3 +89,22 @@ printf '  %-52s %6s   (added %s)\n' "git commit with an 'exit 0' shell hook" "$s
 printf '  %-52s %6s   (added %s)\n' "git commit with git wave's hook" "$wi" "$((wi - wo))"
 printf '  %-52s %6s\n' "git wave hook pre-commit alone" "$al"
 awk -v a="$((wi - wo))" -v f="$f" 'BEGIN { printf "  added / floor: %.2f (goal <= 1.50)\n", a / f }'
+
+# Wall times swing with the machine's load; instruction counts do not.
+if command -v valgrind >/dev/null; then
+  instructions() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+      sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+  }
+  git init -q "$work/tiny"
+  fi_=$(instructions git diff --cached --name-only)
+  hi=$(instructions "$build/git-wave" hook pre-commit)
+  # The same binary on a branch that is not an agent's: starting the process
+  # and libgit2 (whose global init parses the system's CA certificates).
+  si=$(cd "$work/tiny" && instructions "$build/git-wave" hook pre-commit)
+  echo "instructions (valgrind, independent of load):"
+  printf '  %-52s %12s\n' "floor: git diff --cached --name-only" "$fi_" "git wave hook pre-commit" "$hi" \
+    "  of which starting git-wave and libgit2" "$si"
+  awk -v h="$hi" -v s="$si" -v f="$fi_" 'BEGIN {
+    printf "  hook / floor: %.2f; the hook'"'"'s own work (hook - start) / floor: %.2f\n", h / f, (h - s) / f }'
+fi

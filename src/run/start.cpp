@@ -10,7 +10,9 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -330,50 +332,34 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
     result.recorded = true;
   }
 
-  // Branches and worktree registrations, one at a time.
+  // Branches and worktree registrations happen one at a time on this thread
+  // (concurrent `git worktree add` race on git's metadata); each registered
+  // worktree is handed at once to the workers, which check out and set up
+  // up to `jobs` worktrees at a time while the next ones are registered.
   result.outcomes.resize(d.agents.size());
-  std::vector<std::size_t> parallel;
-  for (std::size_t i = 0; i < d.agents.size(); ++i) {
-    AgentStep& step = d.agents[i];
-    AgentOutcome& outcome = result.outcomes[i];
-    outcome.step = i;
-    if (step.idle()) {
-      continue;
-    }
-    const fs::path log = step.record.setup_log;
-    log_line(log, fmt::format("# git wave start: agent '{}', wave {} of run '{}', at {}", step.record.name,
-                              d.label, run, now_text()));
-    try {
-      if (step.create_branch) {
-        create_branch(in.repo, step.record.branch, step.record.base);
-      }
-      if (step.worktree == WorktreeAction::redo) {
-        git::discard_half_made_worktree(step.record.worktree, step.half_made);
-      }
-      if (step.worktree == WorktreeAction::add || step.worktree == WorktreeAction::re_add ||
-          step.worktree == WorktreeAction::redo) {
-        std::error_code ec;
-        fs::create_directories(fs::path(step.record.worktree).parent_path(), ec);
-        git::add_worktree(in.main_root, step.record.worktree, step.record.branch,
-                          step.worktree == WorktreeAction::re_add, log);
-      }
-      parallel.push_back(i);
-    } catch (const Error& e) {
-      outcome.ok = false;
-      outcome.error = e.what();
-      log_line(log, outcome.error);
-      if (options.on_agent) {
-        options.on_agent(step, outcome);
-      }
-    }
-  }
-
-  // Checkouts and setup, in parallel.
   std::mutex report;
-  std::atomic<std::size_t> next{0};
+  auto tell = [&](const AgentStep& step, const AgentOutcome& outcome) {
+    if (options.on_agent) {
+      const std::lock_guard lock(report);
+      options.on_agent(step, outcome);
+    }
+  };
+  std::mutex queue_mutex;
+  std::condition_variable queue_ready;
+  std::deque<std::size_t> queue;
+  bool closed = false;
   auto worker = [&]() {
-    for (std::size_t k = next++; k < parallel.size(); k = next++) {
-      const std::size_t i = parallel[k];
+    while (true) {
+      std::size_t i = 0;
+      {
+        std::unique_lock lock(queue_mutex);
+        queue_ready.wait(lock, [&] { return !queue.empty() || closed; });
+        if (queue.empty()) {
+          return;
+        }
+        i = queue.front();
+        queue.pop_front();
+      }
       AgentStep& step = d.agents[i];
       AgentOutcome& outcome = result.outcomes[i];
       try {
@@ -398,25 +384,72 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
         outcome.error = e.what();
         log_line(step.record.setup_log, outcome.error);
       }
-      if (options.on_agent) {
-        const std::lock_guard lock(report);
-        options.on_agent(step, outcome);
+      tell(step, outcome);
+    }
+  };
+  std::size_t busy = 0;
+  for (const auto& step : d.agents) {
+    busy += step.idle() ? 0 : 1;
+  }
+  std::vector<std::thread> threads;
+  auto finish = [&]() {
+    {
+      const std::lock_guard lock(queue_mutex);
+      closed = true;
+    }
+    queue_ready.notify_all();
+    for (auto& t : threads) {
+      if (t.joinable()) {
+        t.join();
       }
     }
   };
-  const unsigned jobs =
-      std::max(1U, std::min<unsigned>(options.jobs, static_cast<unsigned>(parallel.size())));
-  if (jobs <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < jobs; ++t) {
-      threads.emplace_back(worker);
+  // Whatever happens below, the workers finish what they were given.
+  struct Finally {
+    std::function<void()> fn;
+    ~Finally() { fn(); }
+  } const join_workers{finish};
+  const unsigned jobs = std::max(1U, std::min<unsigned>(options.jobs, static_cast<unsigned>(busy)));
+  for (unsigned t = 0; t < jobs && busy > 0; ++t) {
+    threads.emplace_back(worker);
+  }
+  for (std::size_t i = 0; i < d.agents.size(); ++i) {
+    AgentStep& step = d.agents[i];
+    AgentOutcome& outcome = result.outcomes[i];
+    outcome.step = i;
+    if (step.idle()) {
+      continue;
     }
-    for (auto& t : threads) {
-      t.join();
+    const fs::path log = step.record.setup_log;
+    log_line(log, fmt::format("# git wave start: agent '{}', wave {} of run '{}', at {}", step.record.name,
+                              d.label, run, now_text()));
+    try {
+      if (step.create_branch) {
+        create_branch(in.repo, step.record.branch, step.record.base);
+      }
+      if (step.worktree == WorktreeAction::redo) {
+        git::discard_half_made_worktree(step.record.worktree, step.half_made);
+      }
+      if (step.worktree == WorktreeAction::add || step.worktree == WorktreeAction::re_add ||
+          step.worktree == WorktreeAction::redo) {
+        std::error_code ec;
+        fs::create_directories(fs::path(step.record.worktree).parent_path(), ec);
+        git::add_worktree(in.main_root, step.record.worktree, step.record.branch,
+                          step.worktree == WorktreeAction::re_add, log);
+      }
+      {
+        const std::lock_guard lock(queue_mutex);
+        queue.push_back(i);
+      }
+      queue_ready.notify_one();
+    } catch (const std::exception& e) {
+      outcome.ok = false;
+      outcome.error = e.what();
+      log_line(log, outcome.error);
+      tell(step, outcome);
     }
   }
+  finish();
 
   // Record every outcome at once.
   WaveRun* wave = state.current();
