@@ -133,3 +133,28 @@ expect_eq "$(tip wave/demo/alpha)" "$(tip 'main^2')"
 run git -C "$REPO" wave gate
 expect_rc 128
 expect_err "wave 1 of run 'demo' is already merged"
+
+test_case "gate --json of a failing gate has the shape git-wave-gate(1) documents"
+make_repo jsonshape "$PLAN" "$GATE"
+start_wave
+work alpha alpha/a.txt "alpha work"
+work beta beta/broken "oops"
+run git -C "$REPO" wave gate --json --no-bisect
+expect_rc 1
+python3 - "$TEST_DIR/out" fail <<'PY' || fail "gate --json does not match git-wave-gate(1); output in $TEST_DIR/out"
+import json, sys
+g = json.load(open(sys.argv[1]))
+top = {"run", "wave", "result", "summary", "base", "candidate", "tips", "commits", "violations",
+       "conflict", "steps", "bisect", "culprits", "logs"}
+assert set(g) == top, sorted(set(g) ^ top)
+assert g["result"] == sys.argv[2], g["result"]
+assert isinstance(g["tips"], dict) and set(g["tips"]) == {"alpha", "beta"}
+assert all(len(t) == 40 for t in g["tips"].values())
+assert isinstance(g["steps"], list) and g["steps"]
+for s in g["steps"]:
+    assert set(s) == {"name", "agent", "command", "status", "duration_ms", "log", "detail"}, sorted(s)
+    assert s["status"] in ("pass", "fail", "timeout", "skipped")
+    assert isinstance(s["duration_ms"], int)
+assert any(s["status"] == "fail" for s in g["steps"])
+assert g["conflict"] is None and isinstance(g["violations"], list) and isinstance(g["culprits"], list)
+PY
