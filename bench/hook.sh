@@ -16,8 +16,6 @@ export PATH="$build:$PATH"
 FILES=${FILES:-100000}
 STAGED=${STAGED:-200}
 ROUNDS=${ROUNDS:-15}
-work=$(mktemp -d "${TMPDIR:-/tmp}/wave-bench-hook.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 repo=$work/repo
 
 make_big_repo "$repo" "$FILES"

@@ -3,8 +3,12 @@
 
 set -euo pipefail
 
+# Everything a benchmark makes lives under $work, removed on exit.
+work=$(mktemp -d "${TMPDIR:-/tmp}/wave-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
 export GIT_CONFIG_NOSYSTEM=1
-export HOME=${BENCH_HOME:-$(mktemp -d)}
+export HOME=$work/home
+mkdir -p "$HOME"
 export GIT_AUTHOR_NAME="A U Thor" GIT_AUTHOR_EMAIL="author@example.com"
 export GIT_COMMITTER_NAME="C O Mitter" GIT_COMMITTER_EMAIL="committer@example.com"
 export LANG=C LC_ALL=C TZ=UTC

@@ -14,8 +14,6 @@ export PATH="$build:$PATH"
 FILES=${FILES:-10000}
 AGENTS=${AGENTS:-8}
 ROUNDS=${ROUNDS:-3}
-work=$(mktemp -d "${TMPDIR:-/tmp}/wave-bench-start.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 repo=$work/repo
 
 make_big_repo "$repo" "$FILES"
