@@ -130,8 +130,11 @@ ProcessResult run_process(const ProcessOptions& o) {
     ::dup2(pipefd[1], 1);
     ::dup2(pipefd[1], 2);
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
-      const auto msg = fmt::format("cannot change to '{}': {}\n", cwd, std::strerror(errno));
-      write_all(2, msg.data(), msg.size());
+      // Only async-signal-safe calls after fork(): no allocation here.
+      constexpr char msg[] = "git-wave: cannot change to the step's directory: ";
+      write_all(2, msg, sizeof msg - 1);
+      write_all(2, cwd.c_str(), cwd.size());
+      write_all(2, "\n", 1);
       ::_exit(127);
     }
     const char* argv[] = {"/bin/sh", "-c", o.command.c_str(), nullptr};
