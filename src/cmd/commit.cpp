@@ -1,6 +1,6 @@
 #include "cmd/commands.hpp"
 
-#include "cli/term.hpp"
+#include "cli/color.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "gate/gate.hpp"
@@ -84,9 +84,7 @@ int commit(const cli::Args& args) {
     fmt::print("{}\n", out.dump(2));
     return ok ? exit_code::ok : exit_code::not_satisfied;
   }
-  const cli::Painter paint =
-      cli::painter_for_stdout(std::nullopt, git::config_string(ctx.repo.get(), "color.wave"),
-                              git::config_string(ctx.repo.get(), "color.ui"));
+  const cli::Painter paint = cli::stdout_painter(std::nullopt, ctx.repo.get());
   for (const auto& r : results) {
     if (!r.error.empty()) {
       fmt::print("{}{}: {}\n", paint(cli::Color::red, fmt::format("{:<10}", "error")), r.agent, r.error);

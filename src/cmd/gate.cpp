@@ -1,8 +1,8 @@
 #include "cmd/commands.hpp"
 
+#include "cli/color.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
-#include "cli/term.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "gate/gate.hpp"
@@ -158,7 +158,7 @@ int gate(const cli::Args& args) {
   bool no_bisect = false;
   bool no_commit = false;
   bool json = false;
-  std::string color_name;
+  std::optional<cli::ColorWhen> color_flag;
   app->add_option("--wave", wave, "gate this wave (its label) rather than the current one")
       ->option_text("<label>");
   app->add_option("-j,--jobs", jobs, "run this many agents' gates at once (default: the CPU count)")
@@ -169,16 +169,8 @@ int gate(const cli::Args& args) {
                 "leave agents' uncommitted work alone; gate the branches as they are");
   app->add_flag("--json", json, "print the result as JSON on stdout (progress goes to stderr)");
   cli::add_run_option(*app, run);
-  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
-      ->option_text("<when>");
+  cli::add_color_option(*app, color_flag);
   cli::parse(*app, args);
-  std::optional<cli::ColorWhen> color_flag;
-  if (app->count("--color") > 0) {
-    color_flag = cli::parse_color_when(color_name);
-    if (!color_flag) {
-      throw UsageError(fmt::format("invalid --color value '{}'", color_name), {"use always, never or auto"});
-    }
-  }
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();
@@ -194,9 +186,7 @@ int gate(const cli::Args& args) {
   in.bisect = !no_bisect;
   in.lead_commits = !no_commit;
 
-  const auto color_wave = git::config_string(ctx.repo.get(), "color.wave");
-  const auto color_ui = git::config_string(ctx.repo.get(), "color.ui");
-  const cli::Painter paint = cli::painter_for_stdout(color_flag, color_wave, color_ui);
+  const cli::Painter paint = cli::stdout_painter(color_flag, ctx.repo.get());
   std::FILE* progress_out = json ? stderr : stdout;
   const cli::Painter progress_paint = json ? cli::painter_for_stderr() : paint;
   if (!json) {

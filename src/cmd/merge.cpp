@@ -1,6 +1,6 @@
 #include "cmd/commands.hpp"
 
-#include "cli/term.hpp"
+#include "cli/color.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "gate/merge.hpp"
@@ -22,22 +22,14 @@ int merge(const cli::Args& args) {
   std::string run;
   bool keep = false;
   bool json = false;
-  std::string color_name;
+  std::optional<cli::ColorWhen> color_flag;
   app->add_option("--wave", wave, "merge this wave (its label) rather than the current one")
       ->option_text("<label>");
   app->add_flag("--keep", keep, "keep the wave's worktrees and branches");
   app->add_flag("--json", json, "print the result as JSON");
   cli::add_run_option(*app, run);
-  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
-      ->option_text("<when>");
+  cli::add_color_option(*app, color_flag);
   cli::parse(*app, args);
-  std::optional<cli::ColorWhen> color_flag;
-  if (app->count("--color") > 0) {
-    color_flag = cli::parse_color_when(color_name);
-    if (!color_flag) {
-      throw UsageError(fmt::format("invalid --color value '{}'", color_name), {"use always, never or auto"});
-    }
-  }
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();
@@ -60,9 +52,7 @@ int merge(const cli::Args& args) {
     fmt::print("{}\n", out.dump(2));
     return outcome.worktree_problem.empty() ? exit_code::ok : exit_code::fatal;
   }
-  const cli::Painter paint =
-      cli::painter_for_stdout(color_flag, git::config_string(ctx.repo.get(), "color.wave"),
-                              git::config_string(ctx.repo.get(), "color.ui"));
+  const cli::Painter paint = cli::stdout_painter(color_flag, ctx.repo.get());
   fmt::print("{} wave {} of run '{}' into '{}': {}..{}{}\n", paint(cli::Color::green, "merged"), w.label,
              ctx.run_name(), integration, git::oid_str(outcome.from).substr(0, 7),
              git::oid_str(outcome.to).substr(0, 7),

@@ -1,11 +1,10 @@
 #include "cmd/commands.hpp"
 
+#include "cli/color.hpp"
 #include "cli/hook_install.hpp"
 #include "cli/plan_loader.hpp"
-#include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
-#include "git/repo.hpp"
 #include "git/repo.hpp"
 #include "plan/schedule.hpp"
 #include "run/branch.hpp"
@@ -246,8 +245,7 @@ int start(const cli::Args& args) {
   in.worktrees = worktrees;
 
   run::Decision decision = run::decide(in);
-  const cli::Painter paint = cli::painter_for_stdout(
-      std::nullopt, git::config_string(repo.get(), "color.wave"), git::config_string(repo.get(), "color.ui"));
+  const cli::Painter paint = cli::stdout_painter(std::nullopt, repo.get());
   if (decision.kind == run::Decision::Kind::complete) {
     fmt::print("run '{}' is complete: every wave is merged\n", run_name);
     return exit_code::ok;

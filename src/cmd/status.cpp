@@ -3,10 +3,9 @@
 // violations, gate and elapsed time.
 #include "cmd/commands.hpp"
 
+#include "cli/color.hpp"
 #include "cli/run_select.hpp"
-#include "cli/term.hpp"
 #include "core/error.hpp"
-#include "git/repo.hpp"
 #include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
@@ -114,7 +113,7 @@ std::string relative_to_cwd(const std::string& path) {
 int status(const cli::Args& args) {
   std::string run_option;
   bool json = false;
-  std::string color_name;
+  std::optional<cli::ColorWhen> color_flag;
   auto app =
       cli::make_app("status", "git wave status [--run <name>] [--json] [--color=<when>]",
                     "Show where a run is: its waves and, per agent of the current wave, branch, worktree, "
@@ -124,17 +123,8 @@ int status(const cli::Args& args) {
                   "the run to show (default: the current branch's, the only one, or the plan's)")
       ->option_text("<name>");
   app->add_flag("--json", json, "print one JSON object (see git-wave-status(1))");
-  app->add_option("--color", color_name, "colour the output: always, never or auto (default)")
-      ->option_text("<when>");
+  cli::add_color_option(*app, color_flag);
   cli::parse(*app, args);
-  std::optional<cli::ColorWhen> color_flag;
-  if (app->count("--color") > 0) {
-    color_flag = cli::parse_color_when(color_name);
-    if (!color_flag) {
-      throw UsageError(fmt::format("invalid --color value '{}'", color_name),
-                       {"use --color=always, --color=never or --color=auto"});
-    }
-  }
 
   const git::Repo repo = git::open();
   const std::string run_name = cli::select_run(repo.get(), run_option);
@@ -243,8 +233,7 @@ int status(const cli::Args& args) {
     return exit_code::ok;
   }
 
-  const cli::Painter paint = cli::painter_for_stdout(color_flag, git::config_string(repo.get(), "color.wave"),
-                                                     git::config_string(repo.get(), "color.ui"));
+  const cli::Painter paint = cli::stdout_painter(color_flag, repo.get());
   fmt::print("{} {} into {}\n", paint(cli::Color::bold, "run"), paint(cli::Color::bold, state.run),
              state.integration);
   std::vector<std::string> waves;
