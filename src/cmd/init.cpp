@@ -11,7 +11,7 @@
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
 #include "plan/starter.hpp"
-#include "util/new_file.hpp"
+#include "util/file.hpp"
 
 #include <fmt/format.h>
 

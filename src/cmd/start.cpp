@@ -11,12 +11,11 @@
 #include "run/start.hpp"
 #include "run/store.hpp"
 #include "util/duration.hpp"
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 namespace wave::cmd {
@@ -32,16 +31,6 @@ fs::path main_root(git_repository* repo) {
   }
   const git::Repo main = git::open(git::common_dir(repo));
   return git::workdir(main.get());
-}
-
-std::optional<std::string> read_working_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 struct CommittedPlan {
@@ -172,7 +161,7 @@ int start(const cli::Args& args) {
     }
   }
 
-  const auto working = read_working_file(where.path);
+  const auto working = util::read_file(where.path);
   if (!working || *working != committed.text) {
     std::vector<std::string> hints{fmt::format("git wave start takes the plan committed on '{}', never an "
                                                "uncommitted edit",

@@ -3,29 +3,19 @@
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "util/file.hpp"
 
 #include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace wave::git {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 bool exists_no_follow(const fs::path& path) {
   std::error_code ec;
@@ -124,7 +114,7 @@ HookInstall install_hook(const fs::path& dir, std::string_view name, std::string
   }
 
   if (exists_no_follow(result.hook)) {
-    const auto current = read_text(result.hook);
+    const auto current = util::read_file(result.hook);
     if (!current) {
       throw Error(fmt::format("cannot read hook '{}'", result.hook.string()));
     }
@@ -178,7 +168,7 @@ HookRemoval uninstall_hook(const fs::path& dir, std::string_view name, std::stri
   if (!exists_no_follow(hook)) {
     return HookRemoval::absent;
   }
-  const auto current = read_text(hook);
+  const auto current = util::read_file(hook);
   if (!current || !has_line(*current, marker)) {
     return HookRemoval::foreign;
   }

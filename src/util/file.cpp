@@ -1,4 +1,4 @@
-#include "util/new_file.hpp"
+#include "util/file.hpp"
 
 #include "core/error.hpp"
 
@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -55,6 +57,14 @@ mode_t current_umask() {
 }
 
 } // namespace
+
+std::optional<std::string> read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::nullopt;
+  }
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 bool write_new_file(const fs::path& path, std::string_view content) {
   std::error_code ec;

@@ -1,10 +1,15 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
 
-// Creating a file that must not exist yet, all or nothing.
+// Reading a whole file, and creating one that must not exist yet, all or nothing.
 namespace wave::util {
+
+// The bytes of the file at `path`, or nothing when it cannot be opened.
+std::optional<std::string> read_file(const std::filesystem::path& path);
 
 // Writes `content` to `path` only if nothing is there: the content goes to a
 // temporary file beside it, which is then linked into place (link(2) never
