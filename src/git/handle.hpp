@@ -50,13 +50,14 @@ private:
   git_buf m_buf = GIT_BUF_INIT;
 };
 
-// Initialises libgit2 for the lifetime of the object. One, in main() and in tests.
+// Initialises libgit2 for the lifetime of the object. One, in main() and in
+// tests. See library.cpp for what that start-up leaves out.
 class Library {
 public:
-  Library() { git_libgit2_init(); }
+  Library();
   Library(const Library&) = delete;
   Library& operator=(const Library&) = delete;
-  ~Library() { git_libgit2_shutdown(); }
+  ~Library();
 };
 
 } // namespace wave::git
