@@ -24,9 +24,12 @@ constexpr std::array table{
     Command{"start", "Start the next wave: a branch and a worktree per agent", &cmd::start},
     Command{"status", "Show the run: waves, agents, commits, changes, violations, gate", &cmd::status},
     Command{"prompt", "Print an agent's brief: task, files it owns, files it must not touch", &cmd::prompt},
-    Command{"commit", "Commit agents' uncommitted work on their branches after an ownership check", &cmd::commit},
-    Command{"gate", "Check a wave: ownership audit, agents' gates, the plan's gate on the merged candidate", &cmd::gate},
-    Command{"merge", "Land a gated wave on the integration branch, one merge per agent in plan order", &cmd::merge},
+    Command{"commit", "Commit agents' uncommitted work on their branches after an ownership check",
+            &cmd::commit},
+    Command{"gate", "Check a wave: ownership audit, agents' gates, the plan's gate on the merged candidate",
+            &cmd::gate},
+    Command{"merge", "Land a gated wave on the integration branch, one merge per agent in plan order",
+            &cmd::merge},
     Command{"abort", "Throw a wave away, keeping every agent commit under an archive ref", &cmd::abort},
     Command{"hook", "The pre-commit ownership check, and installing or removing it", &cmd::hook},
 };
@@ -91,7 +94,9 @@ int run(int argc, char** argv) {
 
 } // namespace
 
-std::span<const Command> commands() { return table; }
+std::span<const Command> commands() {
+  return table;
+}
 
 int main(int argc, char** argv) {
   try {
@@ -104,41 +109,6 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     print_error(Error(e.what()));
     return exit_code::fatal;
-  }
-}
-
-std::unique_ptr<CLI::App> make_app(std::string_view name, std::string_view synopsis,
-                                   std::string_view description) {
-  auto app = std::make_unique<CLI::App>(std::string(description), fmt::format("git wave {}", name));
-  app->footer(fmt::format("usage: {}", synopsis));
-  app->get_formatter()->column_width(28);
-  return app;
-}
-
-void parse(CLI::App& app, const Args& args) {
-  // Like git's: the completion scripts ask the command for its options.
-  if (args.size() == 1 && args[0] == "--git-completion-helper") {
-    std::vector<std::string> names;
-    for (const CLI::Option* opt : app.get_options()) {
-      for (const auto& l : opt->get_lnames()) {
-        names.push_back("--" + l + (opt->get_items_expected_min() > 0 ? "=" : ""));
-      }
-    }
-    fmt::print("{}\n", util::join(names, " "));
-    throw Exit(exit_code::ok);
-  }
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
-  try {
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    fmt::print("{}", app.help());
-    throw Exit(exit_code::ok);
-  } catch (const CLI::ParseError& e) {
-    std::string what = e.what();
-    if (!what.empty()) {
-      what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
-    }
-    throw UsageError(what, {fmt::format("see '{} -h'", app.get_name())});
   }
 }
 

@@ -15,11 +15,6 @@ namespace wave::cli {
 
 namespace fs = std::filesystem;
 
-CLI::Option* add_plan_option(CLI::App& app, std::string& path) {
-  return app.add_option("--plan", path, "read the plan from <path> instead of wave.toml (or git config wave.plan)")
-      ->option_text("<path>");
-}
-
 namespace {
 
 // `path` as seen from the current directory, like git shows paths.

@@ -5,7 +5,6 @@
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
 
-#include <CLI/CLI.hpp>
 #include <git2.h>
 
 #include <filesystem>
@@ -14,9 +13,6 @@
 
 // Finding, reading and reporting the plan for a command.
 namespace wave::cli {
-
-// Adds `--plan <path>` to `app`, stored into `path` (empty when not given).
-CLI::Option* add_plan_option(CLI::App& app, std::string& path);
 
 struct PlanPath {
   std::filesystem::path path; // the file to read

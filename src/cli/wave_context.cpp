@@ -12,11 +12,6 @@
 
 namespace wave::cli {
 
-CLI::Option* add_run_option(CLI::App& app, std::string& run) {
-  return app.add_option("--run", run, "the run to work on, when the repository has several")
-      ->option_text("<name>");
-}
-
 namespace {
 
 std::size_t find_wave(const run::State& state, const std::string& option) {

@@ -4,17 +4,12 @@
 #include "plan/model.hpp"
 #include "run/store.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include <cstddef>
 #include <string>
 
 // The run and wave a gate, merge, abort or commit command works on, read
 // from the run state and its recorded plan (never the working tree's plan).
 namespace wave::cli {
-
-// Adds `--run <name>` to `app`.
-CLI::Option* add_run_option(CLI::App& app, std::string& run);
 
 struct WaveContext {
   git::Repo repo;

@@ -13,19 +13,17 @@
 namespace wave::cmd {
 
 int abort(const cli::Args& args) {
-  auto app =
-      cli::make_app("abort", "git wave abort [--wave <label>] [--json] [--run <name>]",
-                    "Throw a wave away: its worktrees are removed and its branches deleted, every agent "
-                    "commit (and uncommitted work) kept under an archive ref, so the wave can start again "
-                    "clean.");
+  cli::Parser parser("abort", "git wave abort [--wave <label>] [--json] [--run <name>]",
+                     "Throw a wave away: its worktrees are removed and its branches deleted, every agent "
+                     "commit (and uncommitted work) kept under an archive ref, so the wave can start again "
+                     "clean.");
   std::string wave;
   std::string run;
   bool json = false;
-  app->add_option("--wave", wave, "abort this wave (its label) rather than the current one")
-      ->option_text("<label>");
-  app->add_flag("--json", json, "print the result as JSON");
-  cli::add_run_option(*app, run);
-  cli::parse(*app, args);
+  parser.option("--wave", wave, "abort this wave (its label) rather than the current one", "<label>");
+  parser.flag("--json", json, "print the result as JSON");
+  parser.run(run);
+  parser.parse(args);
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();

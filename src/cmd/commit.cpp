@@ -14,20 +14,19 @@
 namespace wave::cmd {
 
 int commit(const cli::Args& args) {
-  auto app =
-      cli::make_app("commit", "git wave commit [<agent>...] [--wave <label>] [--json] [--run <name>]",
-                    "Lead-commits mode: commit each agent's uncommitted work (modified, deleted and new "
-                    "files not ignored) on its branch as one commit with its task as message, after the "
-                    "ownership check. An agent with a file it does not own is refused and keeps its work.");
+  cli::Parser parser("commit", "git wave commit [<agent>...] [--wave <label>] [--json] [--run <name>]",
+                     "Lead-commits mode: commit each agent's uncommitted work (modified, deleted and new "
+                     "files not ignored) on its branch as one commit with its task as message, after the "
+                     "ownership check. An agent with a file it does not own is refused and keeps its work.");
   std::vector<std::string> agents;
   std::string wave;
   std::string run;
   bool json = false;
-  app->add_option("agent", agents, "the agents to commit for (default: every agent of the wave)");
-  app->add_option("--wave", wave, "the wave (its label) rather than the current one")->option_text("<label>");
-  app->add_flag("--json", json, "print the result as JSON");
-  cli::add_run_option(*app, run);
-  cli::parse(*app, args);
+  parser.positionals("agent", agents, "the agents to commit for (default: every agent of the wave)");
+  parser.option("--wave", wave, "the wave (its label) rather than the current one", "<label>");
+  parser.flag("--json", json, "print the result as JSON");
+  parser.run(run);
+  parser.parse(args);
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();

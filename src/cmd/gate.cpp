@@ -143,15 +143,15 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
 } // namespace
 
 int gate(const cli::Args& args) {
-  auto app = cli::make_app("gate",
-                           "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] "
-                           "[--run <name>] [--color=<when>]",
-                           "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
-                           "mode), audit ownership of every "
-                           "branch, run each agent's gate, build the candidate (the branches merged in plan "
-                           "order onto the integration "
-                           "tip) and run the plan's gate on it; find the culprit when it fails. The result "
-                           "is recorded in the run.");
+  cli::Parser parser("gate",
+                     "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] "
+                     "[--run <name>] [--color=<when>]",
+                     "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
+                     "mode), audit ownership of every "
+                     "branch, run each agent's gate, build the candidate (the branches merged in plan "
+                     "order onto the integration "
+                     "tip) and run the plan's gate on it; find the culprit when it fails. The result "
+                     "is recorded in the run.");
   std::string wave;
   std::string run;
   unsigned jobs = std::max(1U, std::thread::hardware_concurrency());
@@ -159,18 +159,16 @@ int gate(const cli::Args& args) {
   bool no_commit = false;
   bool json = false;
   std::optional<cli::ColorWhen> color_flag;
-  app->add_option("--wave", wave, "gate this wave (its label) rather than the current one")
-      ->option_text("<label>");
-  app->add_option("-j,--jobs", jobs, "run this many agents' gates at once (default: the CPU count)")
-      ->check(CLI::Range(1U, 256U))
-      ->option_text("<n>");
-  app->add_flag("--no-bisect", no_bisect, "when the combined gate fails, do not search for the culprit");
-  app->add_flag("--no-commit", no_commit,
-                "leave agents' uncommitted work alone; gate the branches as they are");
-  app->add_flag("--json", json, "print the result as JSON on stdout (progress goes to stderr)");
-  cli::add_run_option(*app, run);
-  cli::add_color_option(*app, color_flag);
-  cli::parse(*app, args);
+  parser.option("--wave", wave, "gate this wave (its label) rather than the current one", "<label>");
+  parser.option("-j,--jobs", jobs, "run this many agents' gates at once (default: the CPU count)", "<n>", 1,
+                256);
+  parser.flag("--no-bisect", no_bisect, "when the combined gate fails, do not search for the culprit");
+  parser.flag("--no-commit", no_commit,
+              "leave agents' uncommitted work alone; gate the branches as they are");
+  parser.flag("--json", json, "print the result as JSON on stdout (progress goes to stderr)");
+  parser.run(run);
+  parser.color(color_flag);
+  parser.parse(args);
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();

@@ -1,7 +1,7 @@
 #include "cmd/commands.hpp"
 
-#include "cli/term.hpp"
 #include "cli/hook_install.hpp"
+#include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/hooks.hpp"
@@ -172,17 +172,16 @@ int install_or_uninstall(const std::string& action) {
 int hook(const cli::Args& args) {
   std::string name;
   std::vector<std::string> hook_args;
-  auto app = cli::make_app(
+  cli::Parser parser(
       "hook", "git wave hook (pre-commit | install | uninstall)",
       "pre-commit: the check git runs before each commit; on an agent branch wave/<run>/<agent> it "
       "rejects a commit whose staged changes touch a path the agent does not own, by the plan recorded "
       "for the run; other branches pass. install: add that pre-commit hook, chaining one already there. "
       "uninstall: remove it, putting a chained hook back.");
-  app->add_option("action", name, "pre-commit, install or uninstall")
-      ->required()
-      ->option_text("(pre-commit | install | uninstall)");
-  app->add_option("args", hook_args, "what git passed to the hook (ignored)");
-  cli::parse(*app, args);
+  parser.positional("action", name, "pre-commit, install or uninstall", "(pre-commit | install | uninstall)",
+                    true);
+  parser.positionals("args", hook_args, "what git passed to the hook (ignored)");
+  parser.parse(args);
   if (name == "pre-commit") {
     return pre_commit();
   }

@@ -33,15 +33,14 @@ struct Options {
 };
 
 Options parse_options(const cli::Args& args) {
-  auto app = cli::make_app("init", "git wave init [--from-tree] [--no-hooks] [--plan <path>]",
-                           "Write a commented starter plan (wave.toml) and install the pre-commit hook.");
+  cli::Parser parser("init", "git wave init [--from-tree] [--no-hooks] [--plan <path>]",
+                     "Write a commented starter plan (wave.toml) and install the pre-commit hook.");
   Options o;
-  app->add_flag("--from-tree", o.from_tree,
-                "one agent per folder at the top of HEAD's tree, owning that folder");
-  app->add_flag("--no-hooks", o.no_hooks, "do not install the pre-commit hook");
-  app->add_option("--plan", o.plan, "write the plan to <path> instead of wave.toml (or git config wave.plan)")
-      ->option_text("<path>");
-  cli::parse(*app, args);
+  parser.flag("--from-tree", o.from_tree,
+              "one agent per folder at the top of HEAD's tree, owning that folder");
+  parser.flag("--no-hooks", o.no_hooks, "do not install the pre-commit hook");
+  parser.plan(o.plan, "write the plan to <path> instead of wave.toml (or git config wave.plan)");
+  parser.parse(args);
   return o;
 }
 

@@ -13,23 +13,22 @@
 namespace wave::cmd {
 
 int merge(const cli::Args& args) {
-  auto app = cli::make_app(
-      "merge", "git wave merge [--wave <label>] [--keep] [--json] [--run <name>] [--color=<when>]",
-      "Land a gated wave: move the integration branch to the candidate its gate passed on, "
-      "only if neither the branch nor any agent's tip moved since; then remove the wave's "
-      "worktrees and branches.");
+  cli::Parser parser("merge",
+                     "git wave merge [--wave <label>] [--keep] [--json] [--run <name>] [--color=<when>]",
+                     "Land a gated wave: move the integration branch to the candidate its gate passed on, "
+                     "only if neither the branch nor any agent's tip moved since; then remove the wave's "
+                     "worktrees and branches.");
   std::string wave;
   std::string run;
   bool keep = false;
   bool json = false;
   std::optional<cli::ColorWhen> color_flag;
-  app->add_option("--wave", wave, "merge this wave (its label) rather than the current one")
-      ->option_text("<label>");
-  app->add_flag("--keep", keep, "keep the wave's worktrees and branches");
-  app->add_flag("--json", json, "print the result as JSON");
-  cli::add_run_option(*app, run);
-  cli::add_color_option(*app, color_flag);
-  cli::parse(*app, args);
+  parser.option("--wave", wave, "merge this wave (its label) rather than the current one", "<label>");
+  parser.flag("--keep", keep, "keep the wave's worktrees and branches");
+  parser.flag("--json", json, "print the result as JSON");
+  parser.run(run);
+  parser.color(color_flag);
+  parser.parse(args);
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();

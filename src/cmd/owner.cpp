@@ -31,17 +31,17 @@ struct Options {
 };
 
 Options parse_options(const cli::Args& args) {
-  auto app = cli::make_app("owner",
-                           "git wave owner [--plan <path>] [--json] [-z] [--] <path>...\n"
-                           "   or: git wave owner [--plan <path>] [--json] [-z] --stdin",
-                           "Show which agent owns each path, and whether it is protected.");
+  cli::Parser parser("owner",
+                     "git wave owner [--plan <path>] [--json] [-z] [--] <path>...\n"
+                     "   or: git wave owner [--plan <path>] [--json] [-z] --stdin",
+                     "Show which agent owns each path, and whether it is protected.");
   Options o;
-  cli::add_plan_option(*app, o.plan);
-  app->add_flag("--json", o.json, "print an array of {\"path\", \"owners\", \"protected\"} objects");
-  app->add_flag("--stdin", o.from_stdin, "read the paths from standard input, one per line");
-  app->add_flag("-z", o.nul, "paths on standard input and output lines end with NUL, not newline");
-  app->add_option("path", o.paths, "paths, relative to the current directory")->option_text("<path>...");
-  cli::parse(*app, args);
+  parser.plan(o.plan);
+  parser.flag("--json", o.json, "print an array of {\"path\", \"owners\", \"protected\"} objects");
+  parser.flag("--stdin", o.from_stdin, "read the paths from standard input, one per line");
+  parser.flag("-z", o.nul, "paths on standard input and output lines end with NUL, not newline");
+  parser.positionals("path", o.paths, "paths, relative to the current directory", "<path>...");
+  parser.parse(args);
   if (o.from_stdin && !o.paths.empty()) {
     throw UsageError("cannot specify paths with --stdin", {"see 'git wave owner -h'"});
   }
@@ -50,7 +50,6 @@ Options parse_options(const cli::Args& args) {
   }
   return o;
 }
-
 
 bool config_bool(git_repository* repo, const char* key, bool fallback) {
   const auto value = git::config_string(repo, key);

@@ -58,29 +58,28 @@ int list(const std::string& plan_option, bool split, List what) {
 } // namespace
 
 int plan(const cli::Args& args) {
-  auto app = cli::make_app("plan",
-                           "git wave plan [--plan <path>] [--json | --format=<format>] [--split] [--color=<when>]\n"
-                           "   or: git wave plan [--plan <path>] [--split] --list=(agents | waves)",
-                           "Validate a plan and show its waves, critical path, speedup and warnings.");
+  cli::Parser parser("plan",
+                     "git wave plan [--plan <path>] [--json | --format=<format>] [--split] [--color=<when>]\n"
+                     "   or: git wave plan [--plan <path>] [--split] --list=(agents | waves)",
+                     "Validate a plan and show its waves, critical path, speedup and warnings.");
   std::string plan_option;
   bool json = false;
   std::string format_name = "text";
   bool split = false;
   std::optional<cli::ColorWhen> color_flag;
   std::string list_name;
-  cli::add_plan_option(*app, plan_option);
-  app->add_flag("--json", json, "print the plan and its schedule as JSON (same as --format=json)");
-  app->add_option("--format", format_name, "output format: text (default), json, dot or mermaid")
-      ->option_text("<format>")
-      ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}));
-  app->add_flag("--split", split, "run overlapping agents of a wave as sequential sub-waves instead of failing");
-  cli::add_color_option(*app, color_flag);
-  app->add_option("--list", list_name, "plumbing: print the agent names or the wave labels, one per line")
-      ->option_text("(agents | waves)")
-      ->check(CLI::IsMember({"agents", "waves"}));
-  cli::parse(*app, args);
-  if (app->count("--list") > 0) {
-    if (json || app->count("--format") > 0) {
+  parser.plan(plan_option);
+  parser.flag("--json", json, "print the plan and its schedule as JSON (same as --format=json)");
+  parser.choice("--format", format_name, {"text", "json", "dot", "mermaid"},
+                "output format: text (default), json, dot or mermaid", "<format>");
+  parser.flag("--split", split,
+              "run overlapping agents of a wave as sequential sub-waves instead of failing");
+  parser.color(color_flag);
+  parser.choice("--list", list_name, {"agents", "waves"},
+                "plumbing: print the agent names or the wave labels, one per line", "(agents | waves)");
+  parser.parse(args);
+  if (parser.given("--list")) {
+    if (json || parser.given("--format")) {
       throw UsageError("--list cannot be combined with --json or --format", {"see 'git wave plan -h'"});
     }
     return list(plan_option, split, list_name == "agents" ? List::agents : List::waves);

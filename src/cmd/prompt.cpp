@@ -8,7 +8,6 @@
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
-#include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
@@ -71,17 +70,14 @@ int prompt(const cli::Args& args) {
   std::string agent_name;
   std::string run_option;
   std::string plan_option;
-  auto app =
-      cli::make_app("prompt", "git wave prompt [--run <name>] [--plan <path>] <agent>",
-                    "Print the brief for an agent: its task, the files it alone may change, the files it "
-                    "must not touch, the state of its base, how to verify and how to commit, and the work "
-                    "already in its worktree.");
-  app->add_option("agent", agent_name, "the agent")->required()->option_text("<agent>");
-  app->add_option("--run", run_option, "the run (default: the current branch's, the only one, or the plan's)")
-      ->option_text("<name>");
-  cli::add_plan_option(*app, plan_option)
-      ->description("before any run has started: brief from this plan instead of wave.toml");
-  cli::parse(*app, args);
+  cli::Parser parser("prompt", "git wave prompt [--run <name>] [--plan <path>] <agent>",
+                     "Print the brief for an agent: its task, the files it alone may change, the files it "
+                     "must not touch, the state of its base, how to verify and how to commit, and the work "
+                     "already in its worktree.");
+  parser.positional("agent", agent_name, "the agent", "<agent>", true);
+  parser.run(run_option, "the run (default: the current branch's, the only one, or the plan's)");
+  parser.plan(plan_option, "before any run has started: brief from this plan instead of wave.toml");
+  parser.parse(args);
 
   const git::Repo repo = git::open();
   std::optional<run::Stored> stored;

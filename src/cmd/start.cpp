@@ -89,29 +89,26 @@ int start(const cli::Args& args) {
   unsigned jobs = std::max(1U, std::thread::hardware_concurrency());
   std::string timeout_text = "20m";
   bool no_hooks = false;
-  auto app = cli::make_app(
+  cli::Parser parser(
       "start",
       "git wave start [--wave <label>] [--worktrees <template>] [-j <n>] [--setup-timeout <duration>] "
       "[--no-hooks] "
       "[--plan <path>]",
       "Start the next wave of the plan's run: for each agent a branch wave/<run>/<agent> at the integration "
       "branch's tip and a worktree, set up. Run again to complete a start that was interrupted.");
-  app->add_option("--wave", wave, "start this wave (its label, e.g. 2 or 2b) rather than the next one")
-      ->option_text("<label>");
-  app->add_option(
-         "--worktrees", worktrees,
-         "where the worktrees go, like the plan's 'worktrees': a template with {repo}, {run} and {agent}")
-      ->option_text("<template>");
-  app->add_option("-j,--jobs", jobs,
-                  "check out and set up this many worktrees at once (default: the CPU count)")
-      ->check(CLI::Range(1U, 256U))
-      ->option_text("<n>");
-  app->add_option("--setup-timeout", timeout_text,
-                  "kill a setup command running longer than this (default 20m)")
-      ->option_text("<duration>");
-  app->add_flag("--no-hooks", no_hooks, "do not install the pre-commit hook");
-  cli::add_plan_option(*app, plan_option);
-  cli::parse(*app, args);
+  parser.option("--wave", wave, "start this wave (its label, e.g. 2 or 2b) rather than the next one",
+                "<label>");
+  parser.option(
+      "--worktrees", worktrees,
+      "where the worktrees go, like the plan's 'worktrees': a template with {repo}, {run} and {agent}",
+      "<template>");
+  parser.option("-j,--jobs", jobs,
+                "check out and set up this many worktrees at once (default: the CPU count)", "<n>", 1, 256);
+  parser.option("--setup-timeout", timeout_text,
+                "kill a setup command running longer than this (default 20m)", "<duration>");
+  parser.flag("--no-hooks", no_hooks, "do not install the pre-commit hook");
+  parser.plan(plan_option);
+  parser.parse(args);
 
   const auto timeout = util::parse_duration(timeout_text);
   if (!timeout) {

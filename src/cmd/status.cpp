@@ -114,17 +114,14 @@ int status(const cli::Args& args) {
   std::string run_option;
   bool json = false;
   std::optional<cli::ColorWhen> color_flag;
-  auto app =
-      cli::make_app("status", "git wave status [--run <name>] [--json] [--color=<when>]",
-                    "Show where a run is: its waves and, per agent of the current wave, branch, worktree, "
-                    "commits ahead of the base, uncommitted changes, ownership violations, gate and time "
-                    "since the wave started.");
-  app->add_option("--run", run_option,
-                  "the run to show (default: the current branch's, the only one, or the plan's)")
-      ->option_text("<name>");
-  app->add_flag("--json", json, "print one JSON object (see git-wave-status(1))");
-  cli::add_color_option(*app, color_flag);
-  cli::parse(*app, args);
+  cli::Parser parser("status", "git wave status [--run <name>] [--json] [--color=<when>]",
+                     "Show where a run is: its waves and, per agent of the current wave, branch, worktree, "
+                     "commits ahead of the base, uncommitted changes, ownership violations, gate and time "
+                     "since the wave started.");
+  parser.run(run_option, "the run to show (default: the current branch's, the only one, or the plan's)");
+  parser.flag("--json", json, "print one JSON object (see git-wave-status(1))");
+  parser.color(color_flag);
+  parser.parse(args);
 
   const git::Repo repo = git::open();
   const std::string run_name = cli::select_run(repo.get(), run_option);
