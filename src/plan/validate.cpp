@@ -1,6 +1,6 @@
 #include "plan/validate.hpp"
 
-#include "pattern/glob.hpp"
+#include "pattern/syntax.hpp"
 #include "plan/graph.hpp"
 #include "plan/source.hpp"
 #include "util/strings.hpp"
@@ -160,8 +160,9 @@ void check_worktrees(const Plan& plan, std::string_view text, Diagnostics& diagn
 void check_patterns(const std::vector<Located>& patterns, std::string_view key, std::string_view text,
                     Diagnostics& diagnostics) {
   for (const auto& p : patterns) {
-    const auto compiled = pattern::Glob::compile(p.value);
-    if (const auto* error = std::get_if<pattern::PatternError>(&compiled)) {
+    // Every error is the syntax's: no need to build the automaton here.
+    const auto parsed = pattern::parse(p.value);
+    if (const auto* error = std::get_if<pattern::PatternError>(&parsed)) {
       diagnostics.error(string_offset(text, p.where, error->offset),
                         fmt::format("invalid pattern '{}' in '{}': {}", p.value, key, error->message),
                         "patterns are git glob pathspecs relative to the repository root, e.g. \"src/config/**\"");
