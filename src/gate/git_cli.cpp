@@ -31,14 +31,8 @@ GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::strin
     throw Error(fmt::format("cannot create a temporary file: {}", std::strerror(errno)));
   }
   ::close(fd);
-  util::ProcessOptions o;
-  // An outer git (a hook) may have set these: they must not redirect us.
-  o.command = "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_COMMON_DIR; ";
-  for (const auto& [key, value] : env) {
-    o.command += "export " + key + "=" + git::shell_quote(value) + "; ";
-  }
-  o.command += "exec " + git_command(args);
-  o.cwd = cwd;
+  util::ProcessOptions o = git::git_process(args, cwd);
+  o.env = env;
   o.log = name;
   GitResult r;
   try {

@@ -31,12 +31,10 @@ fs::path resolved(const fs::path& p) {
   return ec ? p.lexically_normal() : r;
 }
 
-// Runs a git command line; the environment a hook or an outer git may have
-// set must not redirect it to another repository or index.
-void run_git(const std::string& args, const fs::path& cwd, const fs::path& log, std::string_view what) {
-  util::ProcessOptions o;
-  o.command = "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_COMMON_DIR; exec git " + args;
-  o.cwd = cwd;
+// Runs git, its output appended to `log`; throws when it fails.
+void run_git(const std::vector<std::string>& args, const fs::path& cwd, const fs::path& log,
+             std::string_view what) {
+  util::ProcessOptions o = git_process(args, cwd);
   o.log = log;
   const auto result = util::run_process(o);
   if (!result.ok()) {
@@ -60,6 +58,16 @@ std::string shell_quote(std::string_view s) {
   }
   out += '\'';
   return out;
+}
+
+util::ProcessOptions git_process(const std::vector<std::string>& args, const fs::path& cwd) {
+  util::ProcessOptions o;
+  o.argv.reserve(args.size() + 1);
+  o.argv.emplace_back("git");
+  o.argv.insert(o.argv.end(), args.begin(), args.end());
+  o.unset = {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR"};
+  o.cwd = cwd;
+  return o;
 }
 
 std::vector<LinkedWorktree> linked_worktrees(git_repository* repo) {
@@ -163,13 +171,17 @@ void discard_half_made_worktree(const fs::path& path, const fs::path& admin_dir)
 
 void add_worktree(const fs::path& repo_root, const fs::path& path, std::string_view branch, bool force,
                   const fs::path& log) {
-  run_git(fmt::format("worktree add --no-checkout{} {} {}", force ? " -f" : "", shell_quote(path.string()),
-                      shell_quote(branch)),
-          repo_root, log, fmt::format("git worktree add '{}'", path.string()));
+  std::vector<std::string> args{"worktree", "add", "--no-checkout"};
+  if (force) {
+    args.emplace_back("-f");
+  }
+  args.push_back(path.string());
+  args.emplace_back(branch);
+  run_git(args, repo_root, log, fmt::format("git worktree add '{}'", path.string()));
 }
 
 void checkout_worktree(const fs::path& path, const fs::path& log) {
-  run_git("reset --hard --no-recurse-submodules --quiet", path, log,
+  run_git({"reset", "--hard", "--no-recurse-submodules", "--quiet"}, path, log,
           fmt::format("checking out '{}'", path.string()));
 }
 

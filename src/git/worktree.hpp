@@ -1,6 +1,7 @@
 #pragma once
 
 #include "git/handle.hpp"
+#include "util/process.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -60,5 +61,10 @@ void checkout_worktree(const std::filesystem::path& path, const std::filesystem:
 
 // Quotes `s` for /bin/sh.
 std::string shell_quote(std::string_view s);
+
+// How to run `git ARGS...` in `cwd`: the git program itself, no shell, with
+// the variables an outer git (running a hook) may have set (GIT_DIR and
+// friends) removed so they cannot redirect it to another repository.
+util::ProcessOptions git_process(const std::vector<std::string>& args, const std::filesystem::path& cwd);
 
 } // namespace wave::git

@@ -5,8 +5,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -46,7 +48,7 @@ std::vector<std::string> build_env(const ProcessOptions& o) {
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string_view entry(*e);
     const auto key = entry.substr(0, entry.find('='));
-    bool replaced = false;
+    bool replaced = std::find(o.unset.begin(), o.unset.end(), key) != o.unset.end();
     for (const auto& [k, v] : o.env) {
       if (k == key) {
         replaced = true;
@@ -61,6 +63,29 @@ std::vector<std::string> build_env(const ProcessOptions& o) {
     out.push_back(k + "=" + v);
   }
   return out;
+}
+
+// The file execvp() would run for `name`: found in PATH unless it holds a '/'.
+// Looked up before fork(), where allocating is still allowed.
+std::string find_program(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    return name;
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (true) {
+    const auto colon = dirs.find(':');
+    const auto dir = dirs.substr(0, colon);
+    // Relative to our directory, as the caller's shell would read it, not the child's.
+    std::string candidate = std::filesystem::absolute(dir.empty() ? "." : dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+    if (colon == std::string_view::npos) {
+      return name; // execve fails and the child exits 127, like the shell's "not found"
+    }
+    dirs.remove_prefix(colon + 1);
+  }
 }
 
 void write_all(int fd, const char* data, std::size_t size) {
@@ -114,11 +139,23 @@ ProcessResult run_process(const ProcessOptions& o) {
   }
   envp.push_back(nullptr);
   const std::string cwd = o.cwd.string();
+  // A program run directly, or the command run by the shell.
+  const std::string program = o.argv.empty() ? std::string("/bin/sh") : find_program(o.argv.front());
+  std::vector<const char*> argv;
+  if (o.argv.empty()) {
+    argv = {"/bin/sh", "-c", o.command.c_str()};
+  } else {
+    for (const auto& a : o.argv) {
+      argv.push_back(a.c_str());
+    }
+  }
+  argv.push_back(nullptr);
 
   const auto start = Clock::now();
   const pid_t pid = ::fork();
   if (pid < 0) {
-    throw Error(fmt::format("cannot start '{}': {}", o.command, std::strerror(errno)));
+    throw Error(
+        fmt::format("cannot start '{}': {}", o.argv.empty() ? o.command : program, std::strerror(errno)));
   }
   if (pid == 0) {
     // Child: own process group so a timeout can kill everything it started.
@@ -137,8 +174,7 @@ ProcessResult run_process(const ProcessOptions& o) {
       write_all(2, "\n", 1);
       ::_exit(127);
     }
-    const char* argv[] = {"/bin/sh", "-c", o.command.c_str(), nullptr};
-    ::execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
+    ::execve(program.c_str(), const_cast<char* const*>(argv.data()), envp.data());
     ::_exit(127);
   }
   ::setpgid(pid, pid); // also in the parent, to close the race with kill()
@@ -165,7 +201,8 @@ ProcessResult run_process(const ProcessOptions& o) {
         ::kill(-pid, SIGKILL);
         break; // the group is gone; grandchildren holding the pipe are killed too
       }
-      wait_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+      wait_ms =
+          static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
     }
     pollfd p{read_end.fd, POLLIN, 0};
     const int rc = ::poll(&p, 1, wait_ms);

@@ -14,19 +14,21 @@
 namespace wave::util {
 
 struct ProcessOptions {
-  std::string command;                                    // run as /bin/sh -c COMMAND
-  std::filesystem::path cwd;                              // empty: inherit
-  std::vector<std::pair<std::string, std::string>> env;   // added to (or replacing in) the environment
-  std::filesystem::path log;                              // stdout+stderr appended here; empty: none
-  bool echo = false;                                      // also copy output to our stderr
-  std::optional<std::chrono::milliseconds> timeout;       // kill the whole group after this
-  std::chrono::milliseconds kill_grace{2000};             // SIGTERM, then SIGKILL after this
+  std::string command;                                  // run as /bin/sh -c COMMAND
+  std::vector<std::string> argv;                        // or, when set, this program (found in PATH)
+  std::filesystem::path cwd;                            // empty: inherit
+  std::vector<std::pair<std::string, std::string>> env; // added to (or replacing in) the environment
+  std::vector<std::string> unset;                       // removed from the environment
+  std::filesystem::path log;                            // stdout+stderr appended here; empty: none
+  bool echo = false;                                    // also copy output to our stderr
+  std::optional<std::chrono::milliseconds> timeout;     // kill the whole group after this
+  std::chrono::milliseconds kill_grace{2000};           // SIGTERM, then SIGKILL after this
 };
 
 struct ProcessResult {
-  int exit_code = -1;       // exit status when it exited normally, else -1
-  int signal = 0;           // terminating signal, if any
-  bool timed_out = false;   // killed because of the timeout
+  int exit_code = -1;     // exit status when it exited normally, else -1
+  int signal = 0;         // terminating signal, if any
+  bool timed_out = false; // killed because of the timeout
   std::chrono::milliseconds elapsed{0};
 
   bool ok() const noexcept { return exit_code == 0 && !timed_out; }

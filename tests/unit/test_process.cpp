@@ -12,7 +12,8 @@ using namespace std::chrono_literals;
 namespace {
 std::filesystem::path temp_dir() {
   const char* base = std::getenv("WAVE_TEST_TMP");
-  auto dir = std::filesystem::path(base != nullptr ? base : "/tmp") / ("process-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::path(base != nullptr ? base : "/tmp") / ("process-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir;
 }
@@ -37,6 +38,30 @@ TEST_CASE("process: exit code, output to the log, environment and cwd", "[proces
   const auto log = slurp(o.log);
   CHECK(log == "out\nerr\nhello\n" + std::filesystem::canonical(dir).string() + "\n");
   CHECK(util::tail_lines(o.log, 2) == "hello\n" + std::filesystem::canonical(dir).string() + "\n");
+}
+
+TEST_CASE("process: a program run directly gets its arguments verbatim, without the unset variables",
+          "[process]") {
+  const auto dir = temp_dir();
+  ::setenv("WAVE_GONE", "still here", 1);
+  util::ProcessOptions o;
+  o.argv = {"printf", "[%s]\\n", "two words", "'$HOME' \"*\"", "${WAVE_GONE-unset}"};
+  o.unset = {"WAVE_GONE"};
+  o.log = dir / "b.log";
+  std::filesystem::remove(o.log);
+  CHECK(util::run_process(o).ok());
+  CHECK(slurp(o.log) == "[two words]\n['$HOME' \"*\"]\n[${WAVE_GONE-unset}]\n");
+
+  o.argv = {"sh", "-c", "echo \"${WAVE_GONE-unset}\""};
+  std::filesystem::remove(o.log);
+  CHECK(util::run_process(o).ok());
+  CHECK(slurp(o.log) == "unset\n");
+  ::unsetenv("WAVE_GONE");
+
+  o.argv = {"git-wave-no-such-program"};
+  o.unset.clear();
+  const auto missing = util::run_process(o);
+  CHECK(missing.exit_code == 127);
 }
 
 TEST_CASE("process: a timeout kills the whole process group", "[process]") {
