@@ -49,8 +49,7 @@ int abort(const cli::Args& args) {
     fmt::print("agents' work kept under '{}':\n", out.archive.ref);
     for (std::size_t i = 0; i < out.archive.kept.size(); ++i) {
       const auto& k = out.archive.kept[i];
-      fmt::print("  {:<16} {}  ({}^{}){}\n", k.agent, git::oid_str(k.commit).substr(0, 7), out.archive.ref,
-                 i + 1,
+      fmt::print("  {:<16} {}  ({}^{}){}\n", k.agent, git::short_oid(k.commit), out.archive.ref, i + 1,
                  std::find(out.saved.begin(), out.saved.end(), k.agent) != out.saved.end()
                      ? " with its uncommitted work"
                      : "");

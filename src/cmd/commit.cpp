@@ -97,7 +97,7 @@ int commit(const cli::Args& args) {
       }
     } else if (r.commit) {
       fmt::print("{}{}: {} file{} as {}\n", paint(cli::Color::green, fmt::format("{:<10}", "committed")),
-                 r.agent, r.files, r.files == 1 ? "" : "s", git::oid_str(*r.commit).substr(0, 7));
+                 r.agent, r.files, r.files == 1 ? "" : "s", git::short_oid(*r.commit));
     } else {
       fmt::print("{:<10}{}: nothing to commit\n", "clean", r.agent);
     }

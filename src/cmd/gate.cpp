@@ -26,10 +26,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string short_oid(const git_oid& id) {
-  return git::oid_str(id).substr(0, 7);
-}
-
 Json finding_json(const gate::Finding& f) {
   return {{"agent", f.agent},
           {"path", f.path},
@@ -133,8 +129,8 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
       merged += a.how != gate::Applied::How::skipped ? 1 : 0;
     }
     fmt::print("gate wave {}: {} candidate {} ({} branch{} onto {}); land it with 'git wave merge'\n", label,
-               paint(cli::Color::green, "pass"), short_oid(*r.candidate), merged, merged == 1 ? "" : "es",
-               ctx.stored.state.integration);
+               paint(cli::Color::green, "pass"), git::short_oid(*r.candidate), merged,
+               merged == 1 ? "" : "es", ctx.stored.state.integration);
   } else {
     fmt::print("gate wave {}: {} {}\n", label, paint(cli::Color::red, "FAIL"), r.summary);
   }
@@ -191,7 +187,7 @@ int gate(const cli::Args& args) {
     const auto onto = git::resolve_commit(ctx.repo.get(), in.integration);
     fmt::print("gate wave {} of run '{}': {} agent{} onto {}{}\n", w.label, ctx.run_name(), in.agents.size(),
                in.agents.size() == 1 ? "" : "s", ctx.stored.state.integration,
-               onto ? fmt::format(" ({})", short_oid(*onto)) : std::string());
+               onto ? fmt::format(" ({})", git::short_oid(*onto)) : std::string());
     std::fflush(stdout);
   }
   gate::GateReport report;

@@ -53,8 +53,7 @@ int merge(const cli::Args& args) {
   }
   const cli::Painter paint = cli::stdout_painter(color_flag, ctx.repo.get());
   fmt::print("{} wave {} of run '{}' into '{}': {}..{}{}\n", paint(cli::Color::green, "merged"), w.label,
-             ctx.run_name(), integration, git::oid_str(outcome.from).substr(0, 7),
-             git::oid_str(outcome.to).substr(0, 7),
+             ctx.run_name(), integration, git::short_oid(outcome.from), git::short_oid(outcome.to),
              outcome.resumed ? " (finishing an interrupted merge)" : "");
   if (outcome.worktree) {
     fmt::print("updated the worktree '{}'\n", outcome.worktree->string());

@@ -151,7 +151,7 @@ int prompt(const cli::Args& args) {
                wave != nullptr ? wave->label : "?");
   }
   if (!base.empty()) {
-    fmt::print("- Based on {} at {} (\"{}\")\n", integration, base.substr(0, 7),
+    fmt::print("- Based on {} at {} (\"{}\")\n", integration, git::short_oid(base),
                commit_subject(repo.get(), base));
   }
   fmt::print("\n");

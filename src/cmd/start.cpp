@@ -62,10 +62,6 @@ CommittedPlan committed_plan(git_repository* repo, const std::string& branch, co
   return out;
 }
 
-std::string short_id(const std::string& oid) {
-  return oid.substr(0, 7);
-}
-
 std::string display_path(const std::string& path) {
   std::error_code ec;
   const auto cwd = fs::current_path(ec);
@@ -263,7 +259,7 @@ int start(const cli::Args& args) {
   }
   if (decision.kind == run::Decision::Kind::start) {
     fmt::print("starting wave {} of run '{}' from {} at {}: {}\n", decision.label, run_name, integration,
-               short_id(decision.base), util::join(names, ", "));
+               git::short_oid(decision.base), util::join(names, ", "));
   } else {
     fmt::print("completing wave {} of run '{}', started before\n", decision.label, run_name);
   }

@@ -6,6 +6,7 @@
 #include "cli/color.hpp"
 #include "cli/run_select.hpp"
 #include "core/error.hpp"
+#include "git/check.hpp"
 #include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
@@ -246,7 +247,7 @@ int status(const cli::Args& args) {
   const auto elapsed = seconds_since(current->started_at);
   fmt::print("wave {}: {}, started {} ago from {} at {}\n", current->label, run::to_string(current->status),
              elapsed ? util::format_duration(std::chrono::seconds(*elapsed)) : std::string("?"),
-             state.integration, current->base.substr(0, 7));
+             state.integration, git::short_oid(current->base));
   if (current->gate) {
     const auto color = current->gate->result == "pass" ? cli::Color::green : cli::Color::red;
     fmt::print("gate: {}{}\n", paint(color, current->gate->result),

@@ -95,8 +95,8 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const Wave
     if (now == nullptr || git_oid_equal(now, &*tips[i]) == 0) {
       out.kept.push_back(fmt::format("branch '{}': it moved during the abort", branch_of(run, a)));
     } else if (git_reference_delete(ref.get()) == 0) {
-      out.done.push_back(fmt::format("deleted branch '{}' (was {})", branch_of(run, a),
-                                     git::oid_str(*tips[i]).substr(0, 7)));
+      out.done.push_back(
+          fmt::format("deleted branch '{}' (was {})", branch_of(run, a), git::short_oid(*tips[i])));
     } else {
       out.kept.push_back(
           fmt::format("branch '{}': {}", branch_of(run, a),

@@ -89,7 +89,7 @@ std::string Finding::describe() const {
     what = fmt::format("{} is owned by {}", util::quote(path), util::join(quoted, ", "));
   }
   if (!git_oid_is_zero(&commit)) {
-    what += fmt::format(" (commit {})", git::oid_str(commit).substr(0, 7));
+    what += fmt::format(" (commit {})", git::short_oid(commit));
   }
   return what;
 }

@@ -36,11 +36,6 @@ std::string slug(std::string_view s) {
   return out;
 }
 
-std::string short_branch(const std::string& ref) {
-  constexpr std::string_view prefix = "refs/heads/";
-  return ref.rfind(prefix, 0) == 0 ? ref.substr(prefix.size()) : ref;
-}
-
 // Numbered log files in the gate's folder, in the order steps are planned.
 class LogNames {
 public:
@@ -235,15 +230,17 @@ private:
   void read_tips() {
     const auto onto = git::resolve_commit(m_in.repo, m_in.integration);
     if (!onto) {
-      throw Error(fmt::format("the integration branch '{}' does not exist", short_branch(m_in.integration)));
+      throw Error(
+          fmt::format("the integration branch '{}' does not exist", git::branch_name(m_in.integration)));
     }
     m_rep.base = *onto;
     m_rep.tips.clear();
     for (const auto& a : m_in.agents) {
       const auto tip = git::resolve_commit(m_in.repo, a.branch);
       if (!tip) {
-        throw Error(fmt::format("branch '{}' of agent '{}' does not exist", short_branch(a.branch), a.name),
-                    exit_code::fatal, {"abort the wave with 'git wave abort' and start it again"});
+        throw Error(
+            fmt::format("branch '{}' of agent '{}' does not exist", git::branch_name(a.branch), a.name),
+            exit_code::fatal, {"abort the wave with 'git wave abort' and start it again"});
       }
       m_rep.tips.emplace_back(a.name, *tip);
     }
@@ -258,9 +255,9 @@ private:
       m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
         const auto touched = branch_paths(m_in.repo, tip, {a.base, m_rep.base});
         const auto found = audit(*m_in.plan, *m_in.ownership, a.plan_index, touched);
-        text =
-            fmt::format("{} commits touch {} path{} from {} to {}\n", short_branch(a.branch), touched.size(),
-                        touched.size() == 1 ? "" : "s", git::oid_str(a.base), git::oid_str(tip));
+        text = fmt::format("{} commits touch {} path{} from {} to {}\n", git::branch_name(a.branch),
+                           touched.size(), touched.size() == 1 ? "" : "s", git::oid_str(a.base),
+                           git::oid_str(tip));
         for (const auto& f : found) {
           text += "  " + f.describe() + "\n";
         }
@@ -318,7 +315,8 @@ private:
     spec.style = m_in.plan->merge;
     for (const auto i : agent_indices) {
       const auto& a = m_in.agents[i];
-      spec.branches.push_back({a.name, a.task, short_branch(a.branch), a.base, m_rep.tips[i].second});
+      spec.branches.push_back(
+          {a.name, a.task, std::string(git::branch_name(a.branch)), a.base, m_rep.tips[i].second});
     }
     return spec;
   }
@@ -331,7 +329,7 @@ private:
     Step step{"candidate", "", "", {}, m_logs.next("candidate"), {}, std::nullopt};
     m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
       const auto cand = build_candidate(m_in.repo, spec_for(all));
-      text = fmt::format("onto {} ({})\n", short_branch(m_in.integration), git::oid_str(m_rep.base));
+      text = fmt::format("onto {} ({})\n", git::branch_name(m_in.integration), git::oid_str(m_rep.base));
       for (const auto& a : cand.applied) {
         text += fmt::format("  {}: {}\n", a.agent, how_text(a.how));
       }

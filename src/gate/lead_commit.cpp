@@ -8,15 +8,6 @@
 
 namespace wave::gate {
 
-namespace {
-
-std::string short_branch(const std::string& ref) {
-  constexpr std::string_view prefix = "refs/heads/";
-  return ref.rfind(prefix, 0) == 0 ? ref.substr(prefix.size()) : ref;
-}
-
-} // namespace
-
 WorktreeSnapshot::~WorktreeSnapshot() = default;
 
 std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::path& worktree,
@@ -24,7 +15,7 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
   std::error_code ec;
   if (!std::filesystem::is_directory(worktree, ec)) {
     throw Error(
-        fmt::format("worktree '{}' of branch '{}' is missing", worktree.string(), short_branch(branch)),
+        fmt::format("worktree '{}' of branch '{}' is missing", worktree.string(), git::branch_name(branch)),
         exit_code::fatal, {"recreate it with 'git worktree add' or abort the wave"});
   }
   WorktreeSnapshot s;
@@ -40,14 +31,15 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
   const git::Reference head(raw_head);
   if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC ||
       branch != git_reference_symbolic_target(head.get())) {
-    throw Error(fmt::format("worktree '{}' does not have branch '{}' checked out", worktree.string(),
-                            short_branch(branch)),
-                exit_code::fatal,
-                {fmt::format("run 'git -C {} switch {}' first", worktree.string(), short_branch(branch))});
+    throw Error(
+        fmt::format("worktree '{}' does not have branch '{}' checked out", worktree.string(),
+                    git::branch_name(branch)),
+        exit_code::fatal,
+        {fmt::format("run 'git -C {} switch {}' first", worktree.string(), git::branch_name(branch))});
   }
   const auto tip = git::resolve_commit(s.m_repo.get(), branch);
   if (!tip) {
-    throw Error(fmt::format("branch '{}' does not exist", short_branch(branch)));
+    throw Error(fmt::format("branch '{}' does not exist", git::branch_name(branch)));
   }
   s.m_head = *tip;
 
@@ -85,7 +77,7 @@ git_oid WorktreeSnapshot::commit(const std::string& message) {
                                                   reflog.c_str());
   if (moved == GIT_EMODIFIED) {
     throw Error(
-        fmt::format("branch '{}' moved while its worktree was being committed", short_branch(m_branch)),
+        fmt::format("branch '{}' moved while its worktree was being committed", git::branch_name(m_branch)),
         exit_code::fatal, {"nothing was committed; run the command again"});
   }
   git::check(moved, fmt::format("cannot update '{}'", m_branch));

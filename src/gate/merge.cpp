@@ -26,13 +26,6 @@ namespace {
 
 constexpr int refused = exit_code::not_satisfied;
 
-std::string short_oid(const git_oid& id) {
-  return git::oid_str(id).substr(0, 7);
-}
-std::string short_oid(const std::string& hex) {
-  return hex.substr(0, 7);
-}
-
 // Is the process that claimed a landing still running? Unknown (another
 // host) counts as running.
 bool landing_alive(const run::Json& landing) {
@@ -87,7 +80,7 @@ void check_gated(git_repository* repo, const run::State& state, const run::WaveR
   std::vector<std::string> moved;
   if (git::oid_str(tip) != w.gate->base) {
     moved.push_back(fmt::format("the integration branch '{}' moved since the gate: it was {}, it is {}",
-                                state.integration, short_oid(w.gate->base), short_oid(tip)));
+                                state.integration, git::short_oid(w.gate->base), git::short_oid(tip)));
   }
   for (const auto& a : w.agents) {
     const std::string branch = a.branch.empty() ? run::agent_branch(state.run, a.name) : a.branch;
@@ -96,10 +89,10 @@ void check_gated(git_repository* repo, const run::State& state, const run::WaveR
     if (!gated) {
       moved.push_back(fmt::format("agent '{}' was not part of the gate", a.name));
     } else if (!now) {
-      moved.push_back(fmt::format("branch '{}' is gone (gated at {})", branch, short_oid(*gated)));
+      moved.push_back(fmt::format("branch '{}' is gone (gated at {})", branch, git::short_oid(*gated)));
     } else if (git::oid_str(*now) != *gated) {
       moved.push_back(fmt::format("branch '{}' moved since the gate: it was {}, it is {}", branch,
-                                  short_oid(*gated), short_oid(*now)));
+                                  git::short_oid(*gated), git::short_oid(*now)));
     }
   }
   if (w.gate->candidate.empty()) {
@@ -229,7 +222,7 @@ private:
     const run::Json landing = w.merged ? w.merged->extra.value("landing", run::Json()) : run::Json();
     if (!w.merged || landing.is_null()) {
       throw Error(fmt::format("nothing to merge: wave {} is already merged into '{}' ({})", m_label,
-                              m_integration, w.merged ? short_oid(w.merged->to) : std::string("?")),
+                              m_integration, w.merged ? git::short_oid(w.merged->to) : std::string("?")),
                   refused, {"start the next wave with 'git wave start'"});
     }
     if (landing_alive(landing)) {
@@ -243,8 +236,8 @@ private:
     m_options.keep = landing.value("keep", m_options.keep);
     if (git_oid_equal(&tip, &m_out.from) == 0 && git_oid_equal(&tip, &m_out.to) == 0) {
       throw Error(fmt::format("cannot finish the merge of wave {}: '{}' is at {}, neither at {} nor at {}",
-                              m_label, m_integration, short_oid(tip), short_oid(m_out.from),
-                              short_oid(m_out.to)),
+                              m_label, m_integration, git::short_oid(tip), git::short_oid(m_out.from),
+                              git::short_oid(m_out.to)),
                   exit_code::fatal, {"inspect the run with 'git log -p " + run::state_ref(m_run) + "'"});
     }
   }
@@ -303,8 +296,8 @@ private:
                 wave.merged.reset();
               });
     throw Error(fmt::format("'{}' moved underneath (it is {} now, the gate tested {}); nothing was merged",
-                            m_integration, now ? short_oid(*now) : std::string("gone"),
-                            short_oid(m_out.from)),
+                            m_integration, now ? git::short_oid(*now) : std::string("gone"),
+                            git::short_oid(m_out.from)),
                 refused, {"run 'git wave gate' again, then merge"});
   }
 
@@ -408,7 +401,7 @@ private:
       return;
     }
     if (git_reference_delete(ref.get()) == 0) {
-      m_out.done.push_back(fmt::format("deleted branch '{}' (was {})", branch, short_oid(expected)));
+      m_out.done.push_back(fmt::format("deleted branch '{}' (was {})", branch, git::short_oid(expected)));
     } else {
       m_out.kept.push_back(
           fmt::format("branch '{}': {}", branch, git_error_last() ? git_error_last()->message : "?"));

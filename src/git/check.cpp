@@ -16,6 +16,14 @@ std::string message(std::string_view what, int rc) {
 
 GitError::GitError(std::string_view what, int rc) : Error(message(what, rc)), m_rc(rc) {}
 
+std::string short_oid(const git_oid& oid) {
+  return oid_str(oid).substr(0, 7);
+}
+
+std::string short_oid(std::string_view hex) {
+  return std::string(hex.substr(0, 7));
+}
+
 std::string oid_str(const git_oid& oid) {
   char buf[GIT_OID_HEXSZ + 1];
   git_oid_tostr(buf, sizeof buf, &oid);

@@ -30,5 +30,8 @@ inline int check(int rc, std::string_view what) {
 
 std::string oid_str(const git_oid& oid);
 git_oid oid_from(std::string_view hex);
+// The 7-digit abbreviation shown to people ("3f2a9c1"), of an id or its hex.
+std::string short_oid(const git_oid& oid);
+std::string short_oid(std::string_view hex);
 
 } // namespace wave::git

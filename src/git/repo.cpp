@@ -38,8 +38,8 @@ Repo open(const std::filesystem::path& dir) {
 std::filesystem::path workdir(git_repository* repo) {
   const char* wd = git_repository_workdir(repo);
   if (wd == nullptr) {
-    throw Error("this operation must be run in a work tree",
-                exit_code::fatal, {"git wave needs a repository with a working tree, not a bare one"});
+    throw Error("this operation must be run in a work tree", exit_code::fatal,
+                {"git wave needs a repository with a working tree, not a bare one"});
   }
   std::string s = wd;
   while (s.size() > 1 && s.back() == '/') {
@@ -64,12 +64,12 @@ std::optional<std::string> current_branch(git_repository* repo) {
   if (git_reference_type(head.get()) != GIT_REFERENCE_SYMBOLIC) {
     return std::nullopt;
   }
-  std::string_view target = git_reference_symbolic_target(head.get());
-  constexpr std::string_view prefix = "refs/heads/";
-  if (target.substr(0, prefix.size()) == prefix) {
-    target.remove_prefix(prefix.size());
-  }
-  return std::string(target);
+  return std::string(branch_name(git_reference_symbolic_target(head.get())));
+}
+
+std::string_view branch_name(std::string_view ref) {
+  constexpr std::string_view heads = "refs/heads/";
+  return ref.starts_with(heads) ? ref.substr(heads.size()) : ref;
 }
 
 std::optional<git_oid> resolve_commit(git_repository* repo, std::string_view refname) {
@@ -114,7 +114,8 @@ std::optional<std::string> read_file(git_repository* repo, git_tree* tree, std::
     return std::nullopt;
   }
   git_blob* blob_raw = nullptr;
-  check(git_blob_lookup(&blob_raw, repo, git_tree_entry_id(entry.get())), fmt::format("cannot read '{}'", path));
+  check(git_blob_lookup(&blob_raw, repo, git_tree_entry_id(entry.get())),
+        fmt::format("cannot read '{}'", path));
   const Blob blob(blob_raw);
   const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
   return std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get())));

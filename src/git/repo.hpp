@@ -27,6 +27,10 @@ std::filesystem::path workdir(git_repository* repo);
 // The common git dir (shared by all worktrees), where refs and hooks live.
 std::filesystem::path common_dir(git_repository* repo);
 
+// The branch a full ref names: "main" for "refs/heads/main"; any other
+// name as it is.
+std::string_view branch_name(std::string_view ref);
+
 // Short name of the branch HEAD points at ("main"), or nullopt when HEAD is
 // detached. An unborn branch is reported by name.
 std::optional<std::string> current_branch(git_repository* repo);

@@ -1,5 +1,7 @@
 #include "run/branch.hpp"
 
+#include "git/repo.hpp"
+
 #include <fmt/format.h>
 
 namespace wave::run {
@@ -9,11 +11,8 @@ std::string agent_branch(std::string_view run, std::string_view agent) {
 }
 
 std::optional<AgentBranch> parse_agent_branch(std::string_view branch) {
-  constexpr std::string_view heads = "refs/heads/";
   constexpr std::string_view prefix = "wave/";
-  if (branch.substr(0, heads.size()) == heads) {
-    branch.remove_prefix(heads.size());
-  }
+  branch = git::branch_name(branch);
   if (branch.substr(0, prefix.size()) != prefix) {
     return std::nullopt;
   }

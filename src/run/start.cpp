@@ -76,7 +76,7 @@ std::string describe_worktree_owner(const git::LinkedWorktree& w) {
   if (util::starts_with(w.head, "refs/heads/")) {
     return fmt::format("it is the worktree of branch '{}'", w.head.substr(11));
   }
-  return fmt::format("it is a worktree (HEAD detached at {})", w.head.substr(0, 7));
+  return fmt::format("it is a worktree (HEAD detached at {})", git::short_oid(w.head));
 }
 
 // For an agent already recorded: what is missing on disk, or a problem.
