@@ -20,7 +20,8 @@ std::optional<Repo> discover() {
 Repo open() {
   auto repo = discover();
   if (!repo) {
-    throw Error("not a git repository (or any of the parent directories)");
+    throw Error("not a git repository (or any of the parent directories)", exit_code::fatal,
+                {"run git wave inside a repository; 'git init' makes one"});
   }
   return std::move(*repo);
 }

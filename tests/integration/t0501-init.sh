@@ -215,11 +215,12 @@ run git wave init --plan deep/er/wave.toml
 expect_rc 128
 no_file deep
 
-test_case "init outside a repository is an error"
+test_case "init outside a repository is an error that says how to make one"
 mkdir -p "$TEST_DIR/outside"
 run env GIT_CEILING_DIRECTORIES="$TEST_DIR" git -C "$TEST_DIR/outside" wave init
 expect_rc 128
 expect_err "not a git repository"
+expect_err "'git init' makes one"
 no_file "$TEST_DIR/outside/wave.toml"
 
 test_case "init -h shows the synopsis"
