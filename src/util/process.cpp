@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,24 +66,37 @@ std::vector<std::string> build_env(const ProcessOptions& o) {
   return out;
 }
 
-// The file execvp() would run for `name`: found in PATH unless it holds a '/'.
-// Looked up before fork(), where allocating is still allowed.
-std::string find_program(const std::string& name) {
+// The file execvp() in the child would run for `name`: `name` itself when it
+// holds a '/', else the first executable regular file of that name in the
+// child's PATH, a relative entry (or an empty one, ".") read from the child's
+// directory. Looked up before fork(), where allocating is still allowed;
+// throws when there is none, rather than let execve() take a bare name as a
+// file in the child's directory.
+std::string find_program(const ProcessOptions& o) {
+  const std::string& name = o.argv.front();
   if (name.find('/') != std::string::npos) {
     return name;
   }
-  const char* path = std::getenv("PATH");
-  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  const char* inherited = std::getenv("PATH");
+  std::string path = inherited != nullptr ? inherited : "/usr/local/bin:/usr/bin:/bin";
+  for (const auto& [key, value] : o.env) {
+    if (key == "PATH") {
+      path = value;
+    }
+  }
+  std::string_view dirs = path;
   while (true) {
     const auto colon = dirs.find(':');
-    const auto dir = dirs.substr(0, colon);
-    // Relative to our directory, as the caller's shell would read it, not the child's.
-    std::string candidate = std::filesystem::absolute(dir.empty() ? "." : dir) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
+    const std::filesystem::path dir(dirs.substr(0, colon).empty() ? "." : dirs.substr(0, colon));
+    std::error_code ec;
+    const auto candidate = std::filesystem::absolute(dir.is_relative() ? o.cwd / dir : dir, ec) / name;
+    struct stat st {};
+    if (!ec && ::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate.string();
     }
     if (colon == std::string_view::npos) {
-      return name; // execve fails and the child exits 127, like the shell's "not found"
+      throw Error(fmt::format("cannot run '{}': not found in PATH", name));
     }
     dirs.remove_prefix(colon + 1);
   }
@@ -140,7 +154,7 @@ ProcessResult run_process(const ProcessOptions& o) {
   envp.push_back(nullptr);
   const std::string cwd = o.cwd.string();
   // A program run directly, or the command run by the shell.
-  const std::string program = o.argv.empty() ? std::string("/bin/sh") : find_program(o.argv.front());
+  const std::string program = o.argv.empty() ? std::string("/bin/sh") : find_program(o);
   std::vector<const char*> argv;
   if (o.argv.empty()) {
     argv = {"/bin/sh", "-c", o.command.c_str()};

@@ -58,10 +58,42 @@ TEST_CASE("process: a program run directly gets its arguments verbatim, without 
   CHECK(slurp(o.log) == "unset\n");
   ::unsetenv("WAVE_GONE");
 
-  o.argv = {"git-wave-no-such-program"};
-  o.unset.clear();
-  const auto missing = util::run_process(o);
-  CHECK(missing.exit_code == 127);
+  // `env` wins over `unset` for one variable: removed, then set.
+  o.argv = {"sh", "-c", "echo \"$WAVE_GONE\""};
+  o.env = {{"WAVE_GONE", "set again"}};
+  std::filesystem::remove(o.log);
+  CHECK(util::run_process(o).ok());
+  CHECK(slurp(o.log) == "set again\n");
+}
+
+TEST_CASE("process: the program is looked up in PATH as execvp would, never in the child's directory",
+          "[process]") {
+  const auto dir = temp_dir() / "lookup";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "shadow" / "wave-tool"); // a directory of that name
+  std::filesystem::create_directories(dir / "bin");
+  std::filesystem::create_directories(dir / "work");
+  for (const auto& [file, text] : {std::pair{dir / "bin" / "wave-tool", "#!/bin/sh\necho from bin\n"},
+                                   std::pair{dir / "work" / "wave-tool", "#!/bin/sh\necho from cwd\n"}}) {
+    std::ofstream(file) << text;
+    std::filesystem::permissions(file, std::filesystem::perms::owner_all);
+  }
+  util::ProcessOptions o;
+  o.argv = {"wave-tool"};
+  o.cwd = dir / "work";
+  o.log = dir / "log";
+  // A directory earlier in PATH is passed over; the PATH given in `env` is the one searched.
+  o.env = {{"PATH", (dir / "shadow").string() + ":" + (dir / "bin").string()}};
+  CHECK(util::run_process(o).ok());
+  CHECK(slurp(o.log) == "from bin\n");
+  // Not in PATH: an error before anything runs, not ./wave-tool of the child's directory.
+  o.env = {{"PATH", (dir / "shadow").string()}};
+  CHECK_THROWS_WITH(util::run_process(o), Catch::Contains("not found in PATH"));
+  // A relative entry is read from the child's directory, as execvp in the child would.
+  o.env = {{"PATH", "."}};
+  std::filesystem::remove(o.log);
+  CHECK(util::run_process(o).ok());
+  CHECK(slurp(o.log) == "from cwd\n");
 }
 
 TEST_CASE("process: a timeout kills the whole process group", "[process]") {
