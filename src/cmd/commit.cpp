@@ -14,7 +14,8 @@
 namespace wave::cmd {
 
 int commit(const cli::Args& args) {
-  cli::Parser parser("commit", "git wave commit [<agent>...] [--wave <label>] [--json] [--run <name>]",
+  cli::Parser parser("commit",
+                     "git wave commit [<agent>...] [--wave <label>] [--json] [--run <name>] [--color=<when>]",
                      "Lead-commits mode: commit each agent's uncommitted work (modified, deleted and new "
                      "files not ignored) on its branch as one commit with its task as message, after the "
                      "ownership check. An agent with a file it does not own is refused and keeps its work.");
@@ -26,6 +27,8 @@ int commit(const cli::Args& args) {
   parser.option("--wave", wave, "the wave (its label) rather than the current one", "<label>");
   parser.flag("--json", json, "print the result as JSON");
   parser.run(run);
+  std::optional<cli::ColorWhen> color_flag;
+  parser.color(color_flag);
   parser.parse(args);
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
@@ -83,7 +86,7 @@ int commit(const cli::Args& args) {
     fmt::print("{}\n", out.dump(2));
     return ok ? exit_code::ok : exit_code::not_satisfied;
   }
-  const cli::Painter paint = cli::stdout_painter(std::nullopt, ctx.repo.get());
+  const cli::Painter paint = cli::stdout_painter(color_flag, ctx.repo.get());
   for (const auto& r : results) {
     if (!r.error.empty()) {
       fmt::print("{}{}: {}\n", paint(cli::Color::red, fmt::format("{:<10}", "error")), r.agent, r.error);

@@ -88,8 +88,7 @@ int start(const cli::Args& args) {
   cli::Parser parser(
       "start",
       "git wave start [--wave <label>] [--worktrees <template>] [-j <n>] [--setup-timeout <duration>] "
-      "[--no-hooks] "
-      "[--plan <path>]",
+      "[--no-hooks] [--plan <path>] [--color=<when>]",
       "Start the next wave of the plan's run: for each agent a branch wave/<run>/<agent> at the integration "
       "branch's tip and a worktree, set up. Run again to complete a start that was interrupted.");
   parser.option("--wave", wave, "start this wave (its label, e.g. 2 or 2b) rather than the next one",
@@ -104,6 +103,8 @@ int start(const cli::Args& args) {
                 "kill a setup command running longer than this (default 20m)", "<duration>");
   parser.flag("--no-hooks", no_hooks, "do not install the pre-commit hook");
   parser.plan(plan_option);
+  std::optional<cli::ColorWhen> color_flag;
+  parser.color(color_flag);
   parser.parse(args);
 
   const auto timeout = util::parse_duration(timeout_text);
@@ -227,7 +228,7 @@ int start(const cli::Args& args) {
   in.worktrees = worktrees;
 
   run::Decision decision = run::decide(in);
-  const cli::Painter paint = cli::stdout_painter(std::nullopt, repo.get());
+  const cli::Painter paint = cli::stdout_painter(color_flag, repo.get());
   if (decision.kind == run::Decision::Kind::complete) {
     fmt::print("run '{}' is complete: every wave is merged\n", run_name);
     return exit_code::ok;

@@ -102,17 +102,21 @@ mkdir w2
 two_wave_repo w2/repo
 cd w2/repo
 
-test_case "--worktrees puts the worktrees where the template says"
-run git wave start --worktrees "$TEST_DIR/w2/trees/{run}-{agent}"
+test_case "--worktrees puts the worktrees where the template says; --color=always colours"
+run git wave start --worktrees "$TEST_DIR/w2/trees/{run}-{agent}" --color=always
 expect_rc 0
+grep -q $'\033\[32mok' "$TEST_DIR/out" || fail "--color=always did not colour 'ok'"
 [ -f "$TEST_DIR/w2/trees/demo-alpha/src/a/one.c" ] || fail "alpha's worktree is not under --worktrees"
 [ -f "$TEST_DIR/w2/trees/demo-beta/src/b/two.c" ] || fail "beta's worktree is not under --worktrees"
 state_json . | grep -qF "\"worktree\": \"$TEST_DIR/w2/trees/demo-alpha\"" || fail "path not recorded"
 
-test_case "--worktrees without {agent} is a usage error"
+test_case "--worktrees without {agent} and a bad --color are usage errors"
 run git wave start --worktrees "$TEST_DIR/elsewhere"
 expect_rc 129
 expect_err "must contain {agent}"
+run git wave start --color=sometimes
+expect_rc 129
+expect_err "use always, never or auto"
 
 cd "$TEST_DIR"
 mkdir w3

@@ -102,3 +102,9 @@ expect_out "'alpha/y.txt' is owned by 'alpha'"
 run git -C "$REPO" wave commit gama
 expect_rc 129
 expect_err "'gama' is not an agent of wave 1"
+run git -C "$REPO" wave commit --color=always
+grep -q $'\033\[31mrefused' "$TEST_DIR/out" || fail "--color=always did not colour 'refused'"
+run git -C "$REPO" -c color.ui=always wave commit --color=never
+grep -q $'\033\[' "$TEST_DIR/out" && fail "--color=never coloured the output"
+run git -C "$REPO" wave commit --color=sometimes
+expect_rc 129
