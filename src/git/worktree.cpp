@@ -60,12 +60,18 @@ std::string shell_quote(std::string_view s) {
   return out;
 }
 
+const std::vector<std::string>& outer_git_variables() {
+  static const std::vector<std::string> names{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX",
+                                              "GIT_COMMON_DIR"};
+  return names;
+}
+
 util::ProcessOptions git_process(const std::vector<std::string>& args, const fs::path& cwd) {
   util::ProcessOptions o;
   o.argv.reserve(args.size() + 1);
   o.argv.emplace_back("git");
   o.argv.insert(o.argv.end(), args.begin(), args.end());
-  o.unset = {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR"};
+  o.unset = outer_git_variables();
   o.cwd = cwd;
   return o;
 }

@@ -62,9 +62,13 @@ void checkout_worktree(const std::filesystem::path& path, const std::filesystem:
 // Quotes `s` for /bin/sh.
 std::string shell_quote(std::string_view s);
 
-// How to run `git ARGS...` in `cwd`: the git program itself, no shell, with
-// the variables an outer git (running a hook) may have set (GIT_DIR and
-// friends) removed so they cannot redirect it to another repository.
+// The variables an outer git running us (a hook, an alias) may have set to
+// point at its own repository: GIT_DIR and friends. Removed from the
+// environment of every git and setup command we start.
+const std::vector<std::string>& outer_git_variables();
+
+// How to run `git ARGS...` in `cwd`: the git program itself, no shell, without
+// outer_git_variables(), so nothing redirects it to another repository.
 util::ProcessOptions git_process(const std::vector<std::string>& args, const std::filesystem::path& cwd);
 
 } // namespace wave::git

@@ -1,6 +1,7 @@
 #include "run/setup.hpp"
 
 #include "core/error.hpp"
+#include "git/worktree.hpp"
 #include "util/process.hpp"
 
 #include <fmt/format.h>
@@ -69,7 +70,8 @@ SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const S
   for (const auto& command : commands) {
     log_line(c.log, fmt::format("$ {}", command));
     util::ProcessOptions o;
-    o.command = "unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX GIT_COMMON_DIR\n" + command;
+    o.command = command;
+    o.unset = git::outer_git_variables();
     o.cwd = c.worktree;
     o.log = c.log;
     o.timeout = c.timeout;

@@ -10,7 +10,7 @@ cd w/repo
 cat >>wave.toml <<'TOML'
 TOML
 # Plan-level setup and copy, then each agent's own.
-sed -i '1a setup = ["echo \\"plan setup for $WAVE_AGENT in $WAVE_RUN/$WAVE_WAVE on $WAVE_BRANCH\\" > setup.txt", "pwd > where.txt"]\ncopy = [".env", "config/local"]' wave.toml
+sed -i '1a setup = ["echo \\"plan setup for $WAVE_AGENT in $WAVE_RUN/$WAVE_WAVE on $WAVE_BRANCH\\" > setup.txt", "pwd > where.txt", "echo ${GIT_DIR-unset} ${GIT_INDEX_FILE-unset} > gitenv.txt"]\ncopy = [".env", "config/local"]' wave.toml
 sed -i '/^name = "beta"/a setup = ["test -e \\"$HOME/beta-may-start\\" || { echo beta cannot start >&2; exit 3; }", "echo beta ready >> setup.txt"]\ncopy = ["secret.key"]' wave.toml
 echo ".env" >.gitignore
 echo "config/" >>.gitignore
@@ -23,11 +23,15 @@ echo "x" >config/local/deep/file
 echo "key" >secret.key
 
 test_case "setup runs in each new worktree, plan-level first, with the run in the environment"
-run git wave start
+# Started the way an alias or a hook would run it, with the main
+# repository's GIT_DIR and index exported: neither reaches the worktrees.
+run env GIT_DIR="$PWD/.git" GIT_INDEX_FILE="$PWD/.git/index" git wave start
 expect_rc 1
 wt=$TEST_DIR/w/repo.wave/demo
 expect_eq "$(head -1 "$wt/alpha/setup.txt")" "plan setup for alpha in demo/1 on wave/demo/alpha"
 expect_eq "$(cat "$wt/alpha/where.txt")" "$wt/alpha"
+expect_eq "$(cat "$wt/alpha/gitenv.txt")" "unset unset"
+[ -z "$(git -C "$wt/alpha" status --porcelain --untracked-files=no)" ] || fail "alpha's checkout is not clean"
 
 test_case "files listed in copy are copied from the main worktree"
 expect_eq "$(cat "$wt/alpha/.env")" "TOKEN=1"
