@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "gate/bisect.hpp"
 #include "gate/git_cli.hpp"
-#include "gate/lead_commit.hpp"
+#include "gate/logs.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -15,7 +15,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <fstream>
 
@@ -26,28 +25,6 @@ using Clock = std::chrono::steady_clock;
 using Env = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
-
-std::string slug(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    out += (std::isalnum(u) != 0 || c == '.' || c == '_') ? c : '-';
-  }
-  return out;
-}
-
-// Numbered log files in the gate's folder, in the order steps are planned.
-class LogNames {
-public:
-  explicit LogNames(fs::path dir) : m_dir(std::move(dir)) {}
-  fs::path next(std::string_view what, std::string_view agent = {}) {
-    return m_dir / fmt::format("{:02}-{}{}{}.log", ++m_n, slug(what), agent.empty() ? "" : "-", slug(agent));
-  }
-
-private:
-  fs::path m_dir;
-  int m_n = 0;
-};
 
 void write_text(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary | std::ios::app);
@@ -104,38 +81,6 @@ std::string conflict_text(const Conflict& c) {
   }
   return fmt::format("merge conflict: {} conflicts with {} in {}", util::quote(c.agent),
                      util::join(with, " and "), util::join(paths, ", "));
-}
-
-// The lead commit of one agent: its worktree snapshot, checked, committed.
-LeadCommit commit_agent(const GateInput& in, const AgentInput& a) {
-  LeadCommit lc;
-  lc.agent = a.name;
-  std::optional<WorktreeSnapshot> snap;
-  try {
-    snap = WorktreeSnapshot::take(a.worktree, a.branch);
-  } catch (const Error& e) {
-    lc.error = e.what();
-    return lc;
-  }
-  if (!snap) {
-    return lc;
-  }
-  lc.files = snap->changes().size();
-  std::vector<TouchedPath> touched;
-  touched.reserve(snap->changes().size());
-  for (const auto& c : snap->changes()) {
-    touched.push_back({c.path, git_oid{}});
-  }
-  lc.refused = audit(*in.plan, *in.ownership, a.plan_index, touched);
-  if (!lc.refused.empty()) {
-    return lc; // the snapshot is dropped: the worktree is as the agent left it
-  }
-  try {
-    lc.commit = snap->commit(a.task.empty() ? a.name : a.task);
-  } catch (const Error& e) {
-    lc.error = e.what();
-  }
-  return lc;
 }
 
 class Gate {
@@ -502,29 +447,6 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
 
 GateReport run_gate(const GateInput& in, Reporter& reporter) {
   return Gate(in, reporter).run();
-}
-
-std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std::size_t>& which) {
-  std::vector<LeadCommit> out;
-  for (const auto i : which) {
-    out.push_back(commit_agent(in, in.agents.at(i)));
-  }
-  return out;
-}
-
-fs::path new_log_dir(const fs::path& logs, const std::string& wave) {
-  std::string stamp = run::now_text(); // 2024-05-01T12:00:00Z
-  std::string compact;
-  for (const char c : stamp) {
-    if (c != '-' && c != ':') {
-      compact += c;
-    }
-  }
-  fs::path dir = logs / fmt::format("gate-{}-{}", slug(wave), compact);
-  for (int n = 2; fs::exists(dir); ++n) {
-    dir = logs / fmt::format("gate-{}-{}-{}", slug(wave), compact, n);
-  }
-  return dir;
 }
 
 } // namespace wave::gate

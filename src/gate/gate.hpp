@@ -89,13 +89,15 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
 
 GateReport run_gate(const GateInput& in, Reporter& reporter);
 
+// The lead commit of one agent: its worktree's uncommitted work, checked
+// against what it owns, committed on its branch with its task as message
+// (refused, and the worktree left as it was, when a file is not its own).
+LeadCommit commit_agent(const GateInput& in, const AgentInput& agent);
+
 // The lead-commits step alone (`git wave commit`): each agent's uncommitted
 // work is committed on its branch after the ownership check, one commit with
 // the task as message; an agent with foreign files is refused and keeps its
 // work as it was.
 std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std::size_t>& which);
-
-// "<logs dir>/gate-<label>-<UTC time>": a new folder for one gate run.
-std::filesystem::path new_log_dir(const std::filesystem::path& logs, const std::string& wave);
 
 } // namespace wave::gate

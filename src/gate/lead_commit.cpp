@@ -1,6 +1,7 @@
 #include "gate/lead_commit.hpp"
 
 #include "core/error.hpp"
+#include "gate/gate.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 
@@ -110,6 +111,45 @@ git_oid WorktreeSnapshot::write_commit(const std::string& message) {
                                tree.get(), 1, parents),
              "cannot write the commit");
   return id;
+}
+
+LeadCommit commit_agent(const GateInput& in, const AgentInput& a) {
+  LeadCommit lc;
+  lc.agent = a.name;
+  std::optional<WorktreeSnapshot> snap;
+  try {
+    snap = WorktreeSnapshot::take(a.worktree, a.branch);
+  } catch (const Error& e) {
+    lc.error = e.what();
+    return lc;
+  }
+  if (!snap) {
+    return lc;
+  }
+  lc.files = snap->changes().size();
+  std::vector<TouchedPath> touched;
+  touched.reserve(snap->changes().size());
+  for (const auto& c : snap->changes()) {
+    touched.push_back({c.path, git_oid{}});
+  }
+  lc.refused = audit(*in.plan, *in.ownership, a.plan_index, touched);
+  if (!lc.refused.empty()) {
+    return lc; // the snapshot is dropped: the worktree is as the agent left it
+  }
+  try {
+    lc.commit = snap->commit(a.task.empty() ? a.name : a.task);
+  } catch (const Error& e) {
+    lc.error = e.what();
+  }
+  return lc;
+}
+
+std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std::size_t>& which) {
+  std::vector<LeadCommit> out;
+  for (const auto i : which) {
+    out.push_back(commit_agent(in, in.agents.at(i)));
+  }
+  return out;
 }
 
 } // namespace wave::gate
