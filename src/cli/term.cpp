@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <unistd.h>
@@ -9,10 +10,10 @@
 namespace wave::cli {
 
 std::optional<ColorWhen> parse_color_when(std::string_view value) {
-  if (value == "always" || value == "true" || value == "yes" || value == "on") {
+  if (value == "always") {
     return ColorWhen::always;
   }
-  if (value == "never" || value == "false" || value == "no" || value == "off") {
+  if (value == "never") {
     return ColorWhen::never;
   }
   if (value == "auto") {
@@ -21,13 +22,30 @@ std::optional<ColorWhen> parse_color_when(std::string_view value) {
   return std::nullopt;
 }
 
+std::optional<ColorWhen> parse_color_config(std::string_view value) {
+  std::string lower(value);
+  for (char& c : lower) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (const auto when = parse_color_when(lower)) {
+    return when;
+  }
+  if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") {
+    return ColorWhen::auto_;
+  }
+  if (lower == "false" || lower == "no" || lower == "off" || lower == "0" || lower.empty()) {
+    return ColorWhen::never;
+  }
+  return std::nullopt;
+}
+
 bool decide_color(const ColorInputs& in) {
   std::optional<ColorWhen> when = in.flag;
   if (!when && in.color_wave) {
-    when = parse_color_when(*in.color_wave);
+    when = parse_color_config(*in.color_wave);
   }
   if (!when && in.color_ui) {
-    when = parse_color_when(*in.color_ui);
+    when = parse_color_config(*in.color_ui);
   }
   switch (when.value_or(ColorWhen::auto_)) {
   case ColorWhen::always:
@@ -97,6 +115,8 @@ Painter painter_for_stdout(std::optional<ColorWhen> flag, const std::optional<st
   return Painter(decide_color(in));
 }
 
-Painter painter_for_stderr() { return Painter(decide_color(env_inputs(2))); }
+Painter painter_for_stderr() {
+  return Painter(decide_color(env_inputs(2)));
+}
 
 } // namespace wave::cli

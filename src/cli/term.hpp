@@ -8,11 +8,16 @@ namespace wave::cli {
 
 enum class ColorWhen { auto_, always, never };
 
-// Parses --color / color.* values the way git does: always|true, never|false, auto.
+// Parses a --color value: always, never or auto, as git's --color takes.
 std::optional<ColorWhen> parse_color_when(std::string_view value);
 
+// Parses a color.wave / color.ui value as git does: always, never, auto, or a
+// boolean, where true (yes, on, 1) means auto and false (no, off, 0) never.
+// Nothing for a value git would not take either.
+std::optional<ColorWhen> parse_color_config(std::string_view value);
+
 struct ColorInputs {
-  std::optional<ColorWhen> flag;        // --color / --no-color
+  std::optional<ColorWhen> flag;         // --color / --no-color
   std::optional<std::string> color_wave; // git config color.wave
   std::optional<std::string> color_ui;   // git config color.ui
   bool no_color_env = false;             // NO_COLOR set and non-empty

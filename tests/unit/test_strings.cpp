@@ -48,3 +48,20 @@ TEST_CASE("strings: colour follows git's precedence and NO_COLOR", "[strings]") 
   in.term_dumb = true;
   CHECK_FALSE(cli::decide_color(in));
 }
+
+TEST_CASE("strings: a true color.ui means auto, as in git; --color takes only its three words", "[strings]") {
+  cli::ColorInputs in;
+  in.color_ui = "true";
+  CHECK_FALSE(cli::decide_color(in)); // not a terminal
+  in.is_tty = true;
+  CHECK(cli::decide_color(in));
+  in.no_color_env = true;
+  CHECK_FALSE(cli::decide_color(in));
+  CHECK(cli::parse_color_config("Yes") == cli::ColorWhen::auto_);
+  CHECK(cli::parse_color_config("off") == cli::ColorWhen::never);
+  CHECK(cli::parse_color_config("ALWAYS") == cli::ColorWhen::always);
+  CHECK_FALSE(cli::parse_color_config("sometimes").has_value());
+  CHECK(cli::parse_color_when("always") == cli::ColorWhen::always);
+  CHECK_FALSE(cli::parse_color_when("true").has_value());
+  CHECK_FALSE(cli::parse_color_when("yes").has_value());
+}
