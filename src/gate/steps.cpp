@@ -1,5 +1,6 @@
 #include "gate/steps.hpp"
 
+#include "git/worktree.hpp"
 #include "util/process.hpp"
 
 #include <algorithm>
@@ -29,6 +30,7 @@ StepResult run_step(const Step& step, Reporter& reporter) {
   o.command = step.command;
   o.cwd = step.cwd;
   o.env = step.env;
+  o.unset = git::outer_git_variables(); // as for setup: the step's own worktree, not an outer git's
   o.log = step.log;
   o.timeout = step.timeout;
   StepResult r;

@@ -64,3 +64,22 @@ child=$(cat "$HOME/child.pid")
 gate=$(cat "$HOME/gate.pid")
 ! alive "$child" || fail "the gate's child $child still runs"
 ! alive "$gate" || fail "the gate $gate still runs"
+
+test_case "gate commands do not see an outer git's GIT_DIR or index"
+make_repo outer 'name = "demo"
+[gate]
+commands = ["sh gate.sh"]
+
+[[agent]]
+name = "alpha"
+owns = ["alpha/**"]' 'echo "${GIT_DIR-unset} ${GIT_INDEX_FILE-unset} $(git rev-parse --show-toplevel)" >"$HOME/gate-env"'
+start_wave
+work alpha alpha/a.txt "1"
+rm -f "$HOME/gate-env"
+run env GIT_DIR="$REPO/.git" GIT_INDEX_FILE="$REPO/.git/index" git -C "$REPO" wave gate --no-bisect
+expect_rc 0
+case $(cat "$HOME/gate-env") in
+"unset unset $REPO") fail "the gate ran in the main worktree" ;;
+"unset unset $REPO/.git/wave/demo/scratch") ;; # its own scratch worktree
+*) fail "the gate command saw the outer git: $(cat "$HOME/gate-env")" ;;
+esac
