@@ -63,12 +63,12 @@ int pre_commit() {
   if (!agent_branch) {
     return exit_code::ok;
   }
-  const auto stored = run::load(repo.get(), agent_branch->run);
-  if (!stored) {
+  const auto plan_text = run::load_plan_text(repo.get(), agent_branch->run);
+  if (!plan_text) {
     return exit_code::ok; // named like an agent branch, but there is no such run
   }
   const std::string shown = fmt::format("plan of run '{}'", agent_branch->run);
-  auto parsed = plan::parse(stored->plan_text, shown);
+  auto parsed = plan::parse(*plan_text, shown);
   if (!parsed.plan) {
     throw Error(fmt::format("the plan recorded for run '{}' is not valid", agent_branch->run),
                 exit_code::fatal,

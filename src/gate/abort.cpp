@@ -117,7 +117,7 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const Wave
 
   for (int attempt = 0;; ++attempt) {
     auto now = run::load(repo, run);
-    run::WaveRun* target = id.find(now->state);
+    run::WaveRun* target = now ? id.find(now->state) : nullptr;
     if (target == nullptr) {
       throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", label, run));
     }

@@ -56,8 +56,10 @@ std::string state_ref(std::string_view run) {
   return fmt::format("refs/wave/{}/state", run);
 }
 
-std::optional<Stored> load(git_repository* repo, std::string_view run) {
-  const std::string ref = state_ref(run);
+namespace {
+
+// The state commit of `run` and its tree, or nothing when there is no run.
+std::optional<std::pair<git_oid, git::Tree>> state_tree(git_repository* repo, const std::string& ref) {
   git_oid id;
   const int rc = git_reference_name_to_id(&id, repo, ref.c_str());
   if (rc == GIT_ENOTFOUND) {
@@ -65,19 +67,43 @@ std::optional<Stored> load(git_repository* repo, std::string_view run) {
   }
   git::check(rc, fmt::format("cannot read '{}'", ref));
   const git::Commit commit = git::lookup_commit(repo, id);
-  const git::Tree tree = git::commit_tree(commit.get());
-  auto state_text = git::read_file(repo, tree.get(), state_entry);
-  auto plan_text = git::read_file(repo, tree.get(), plan_entry);
-  if (!state_text || !plan_text) {
-    throw Error(
-        fmt::format("'{}' does not hold a run state (no {})", ref, !state_text ? state_entry : plan_entry),
-        exit_code::fatal, {fmt::format("inspect it with 'git show {}'", ref)});
+  return std::pair{id, git::commit_tree(commit.get())};
+}
+
+// An entry of the state tree, which must be there.
+std::string state_file(git_repository* repo, const std::string& ref, git_tree* tree, const char* entry) {
+  auto text = git::read_file(repo, tree, entry);
+  if (!text) {
+    throw Error(fmt::format("'{}' does not hold a run state (no {})", ref, entry), exit_code::fatal,
+                {fmt::format("inspect it with 'git show {}'", ref)});
   }
-  Stored out{from_json_text(*state_text), std::move(*plan_text), id};
+  return std::move(*text);
+}
+
+} // namespace
+
+std::optional<Stored> load(git_repository* repo, std::string_view run) {
+  const std::string ref = state_ref(run);
+  const auto found = state_tree(repo, ref);
+  if (!found) {
+    return std::nullopt;
+  }
+  const auto& [id, tree] = *found;
+  Stored out{from_json_text(state_file(repo, ref, tree.get(), state_entry)),
+             state_file(repo, ref, tree.get(), plan_entry), id};
   if (out.state.run != run) {
     throw Error(fmt::format("'{}' holds the state of run '{}'", ref, out.state.run));
   }
   return out;
+}
+
+std::optional<std::string> load_plan_text(git_repository* repo, std::string_view run) {
+  const std::string ref = state_ref(run);
+  const auto found = state_tree(repo, ref);
+  if (!found) {
+    return std::nullopt;
+  }
+  return state_file(repo, ref, found->second.get(), plan_entry);
 }
 
 git_oid save(git_repository* repo, std::string_view run, const State& state, std::string_view plan_text,

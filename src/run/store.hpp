@@ -36,6 +36,10 @@ std::string state_ref(std::string_view run);
 // Throws Error when the ref exists but does not hold a readable state.
 std::optional<Stored> load(git_repository* repo, std::string_view run);
 
+// Only the plan snapshot of `run` (nothing when there is no such run), for
+// the pre-commit hook: the state is neither read nor parsed.
+std::optional<std::string> load_plan_text(git_repository* repo, std::string_view run);
+
 // Writes a new state commit and moves the ref to it, only if the ref still
 // points at `expected_old` (or, when nullopt, does not exist yet). Throws
 // Conflict otherwise; the ref is then untouched. Returns the new commit.
