@@ -21,24 +21,6 @@ namespace wave::cmd {
 
 namespace {
 
-// Opens the repository git runs the hook for: $GIT_DIR when git set it,
-// else the one around the current directory. Not with libgit2's
-// GIT_REPOSITORY_OPEN_FROM_ENV: given GIT_INDEX_FILE (which `git commit`
-// sets for its hooks) it loads the whole index up front, the very cost the
-// hook avoids; git::staged_changes() reads GIT_INDEX_FILE itself.
-git::Repo open_for_hook() {
-  git_repository* raw = nullptr;
-  const char* git_dir = std::getenv("GIT_DIR");
-  const int rc = git_dir != nullptr && *git_dir != '\0'
-                     ? git_repository_open_ext(&raw, git_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr)
-                     : git_repository_open_ext(&raw, ".", 0, nullptr);
-  if (rc == GIT_ENOTFOUND) {
-    throw Error("not a git repository (or any of the parent directories)");
-  }
-  git::check(rc, "cannot open repository");
-  return git::Repo(raw);
-}
-
 std::string owners_text(const plan::Plan& plan, const plan::Violation& v) {
   if (v.is_protected) {
     return "protected: nobody may change it";
@@ -54,7 +36,7 @@ std::string owners_text(const plan::Plan& plan, const plan::Violation& v) {
 }
 
 int pre_commit() {
-  const git::Repo repo = open_for_hook();
+  const git::Repo repo = git::open_for_hook();
   const auto branch = git::current_branch(repo.get());
   if (!branch) {
     return exit_code::ok;

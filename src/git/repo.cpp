@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace wave::git {
 
 std::optional<Repo> discover() {
@@ -17,13 +19,34 @@ std::optional<Repo> discover() {
   return Repo(raw);
 }
 
+namespace {
+
+[[noreturn]] void not_a_repository() {
+  throw Error("not a git repository (or any of the parent directories)", exit_code::fatal,
+              {"run git wave inside a repository; 'git init' makes one"});
+}
+
+} // namespace
+
 Repo open() {
   auto repo = discover();
   if (!repo) {
-    throw Error("not a git repository (or any of the parent directories)", exit_code::fatal,
-                {"run git wave inside a repository; 'git init' makes one"});
+    not_a_repository();
   }
   return std::move(*repo);
+}
+
+Repo open_for_hook() {
+  git_repository* raw = nullptr;
+  const char* git_dir = std::getenv("GIT_DIR");
+  const int rc = git_dir != nullptr && *git_dir != '\0'
+                     ? git_repository_open_ext(&raw, git_dir, GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr)
+                     : git_repository_open_ext(&raw, ".", 0, std::getenv("GIT_CEILING_DIRECTORIES"));
+  if (rc == GIT_ENOTFOUND) {
+    not_a_repository();
+  }
+  check(rc, "cannot open repository");
+  return Repo(raw);
 }
 
 Repo open(const std::filesystem::path& dir) {

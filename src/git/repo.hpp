@@ -18,6 +18,14 @@ std::optional<Repo> discover();
 // discover(), or Error "not a git repository (or any of the parent directories)".
 Repo open();
 
+// The repository git runs a hook for: $GIT_DIR when git set it, else the one
+// around the current directory (up to GIT_CEILING_DIRECTORIES); the same
+// Error as open() outside one. Not
+// with libgit2's GIT_REPOSITORY_OPEN_FROM_ENV: given GIT_INDEX_FILE (which
+// `git commit` sets for its hooks) that loads the whole index up front, the
+// very cost the hook avoids; staged_changes() reads GIT_INDEX_FILE itself.
+Repo open_for_hook();
+
 // Opens the repository containing `dir` (searching upwards from it), or Error.
 Repo open(const std::filesystem::path& dir);
 

@@ -192,3 +192,10 @@ test_case "an unknown hook is a usage error"
 run git wave hook post-merge
 expect_rc 129
 expect_err "unknown hook 'post-merge'"
+
+test_case "the hook outside a repository fails like every command, saying how to make one"
+mkdir -p "$TEST_DIR/nowhere"
+run env GIT_CEILING_DIRECTORIES="$TEST_DIR" sh -c "cd '$TEST_DIR/nowhere' && git-wave hook pre-commit"
+expect_rc 128
+expect_err "not a git repository"
+expect_err "'git init' makes one"
