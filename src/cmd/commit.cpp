@@ -58,7 +58,10 @@ int commit(const cli::Args& args) {
         hints.push_back(fmt::format("agents of wave {}: {}", w.label, util::join(names, ", ")));
         throw UsageError(fmt::format("'{}' is not an agent of wave {}", name, w.label), std::move(hints));
       }
-      which.push_back(static_cast<std::size_t>(it - names.begin()));
+      const auto index = static_cast<std::size_t>(it - names.begin());
+      if (std::find(which.begin(), which.end(), index) == which.end()) {
+        which.push_back(index); // an agent named twice is committed once
+      }
     }
   }
   const auto results = gate::commit_agents(in, which);

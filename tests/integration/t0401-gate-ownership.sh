@@ -99,6 +99,10 @@ expect_out "clean     alpha: nothing to commit"
 expect_out "refused   beta: 1 of 1 changed files are not its to touch"
 expect_out "'alpha/y.txt' is owned by 'alpha'"
 [ -e "$(wt beta)/alpha/y.txt" ] || fail "beta's file is gone"
+leave alpha alpha/z.txt "z"
+run git -C "$REPO" wave commit alpha alpha
+expect_rc 0
+expect_eq "$(grep -c 'alpha' "$TEST_DIR/out")" 1 "alpha named twice is committed and reported once"
 run git -C "$REPO" wave commit gama
 expect_rc 129
 expect_err "'gama' is not an agent of wave 1"
