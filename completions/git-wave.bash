@@ -148,6 +148,12 @@ _git_wave ()
 		fi
 		__gitcomp_nl "$agents"
 		;;
+	hook)
+		# git wave hook (pre-commit | install | uninstall)
+		if [ -z "$(__git_wave_positionals "$subcommand_idx" "$options")" ]; then
+			__gitcomp "pre-commit install uninstall"
+		fi
+		;;
 	owner)
 		# Paths: tracked and untracked files, a directory level at a time.
 		__git_complete_index_file "--cached --others --directory --no-empty-directory"

@@ -137,6 +137,8 @@ function __git_wave_complete
             for agent in (__git_wave_list agents)
                 contains -- $agent $positionals; or echo $agent
             end
+        case hook
+            test (count $positionals) -eq 0; and printf '%s\n' pre-commit install uninstall
         case owner
             __fish_complete_path $cur
     end

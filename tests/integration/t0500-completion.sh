@@ -226,6 +226,11 @@ expect_completion "git wave prompt review "
 expect_completion "git wave prompt --plan ../linear.toml " "a " "b "
 expect_completion "git wave prompt --plan=../linear.toml " "a " "b "
 
+test_case "bash: git wave hook <TAB> offers its actions, once"
+expect_completion "git wave hook " "install " "pre-commit " "uninstall "
+expect_completion "git wave hook un" "uninstall "
+expect_completion "git wave hook install "
+
 test_case "bash: --wave= offers the wave labels, --agent= the agents"
 expect_completion "git wave start --wave=" "1 " "2a " "2b "
 expect_completion "git wave start --wave=2" "2a " "2b "
@@ -294,6 +299,7 @@ if command -v fish >/dev/null; then
   expect_eq "$(fish_complete "git wave plan --color ")" "$(printf 'always\nauto\nnever')"
   expect_eq "$(fish_complete "git-wave owner sr")" "src/"
   expect_eq "$(fish_complete "git wave prompt ev")" "event-hooks"
+  expect_eq "$(fish_complete "git wave hook ")" "$(printf 'install\npre-commit\nuninstall')"
 else
   echo "# fish is not installed: skipped"
 fi
