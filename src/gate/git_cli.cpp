@@ -2,13 +2,13 @@
 
 #include "core/error.hpp"
 #include "git/worktree.hpp"
+#include "util/file.hpp"
 
 #include <fmt/format.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <unistd.h>
 
 namespace wave::gate {
@@ -41,9 +41,7 @@ GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::strin
     std::filesystem::remove(name);
     throw;
   }
-  std::ifstream in(name, std::ios::binary);
-  r.output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  in.close();
+  r.output = util::read_file(name).value_or(std::string());
   std::filesystem::remove(name);
   while (!r.output.empty() && r.output.back() == '\n') {
     r.output.pop_back();

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "util/duration.hpp"
+#include "util/file.hpp"
 
 #include <fmt/format.h>
 
@@ -11,7 +12,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -257,11 +257,7 @@ ProcessResult run_process(const ProcessOptions& o) {
 }
 
 std::string tail_lines(const std::filesystem::path& file, std::size_t lines) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return {};
-  }
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string content = read_file(file).value_or(std::string());
   std::size_t pos = content.size();
   if (pos > 0 && content[pos - 1] == '\n') {
     --pos;
