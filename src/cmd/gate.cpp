@@ -170,7 +170,7 @@ int gate(const cli::Args& args) {
   const run::WaveRun& w = ctx.wave_run();
   if (w.status == run::WaveStatus::merged) {
     throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()),
-                exit_code::fatal, {"start the next wave with 'git wave start'"});
+                exit_code::fatal, {"'git wave start' opens the next wave, or says the run is complete"});
   }
   // Two gates of one run would share the scratch worktree.
   const gate::RunLock lock(ctx.repo.get(), ctx.run_name(), "gate", "gate");

@@ -223,7 +223,7 @@ private:
     if (!w.merged || landing.is_null()) {
       throw Error(fmt::format("nothing to merge: wave {} is already merged into '{}' ({})", m_label,
                               m_integration, w.merged ? git::short_oid(w.merged->to) : std::string("?")),
-                  refused, {"start the next wave with 'git wave start'"});
+                  refused, {"'git wave start' opens the next wave, or says the run is complete"});
     }
     if (landing_alive(landing)) {
       throw Error(fmt::format("wave {} is being merged by another git wave merge (process {} on {})", m_label,
