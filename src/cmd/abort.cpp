@@ -3,7 +3,7 @@
 #include "cli/term.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
-#include "gate/abort.hpp"
+#include "flow/abort.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 
@@ -27,7 +27,7 @@ int abort(const cli::Args& args) {
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();
-  const auto out = gate::abort_wave(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w));
+  const auto out = flow::abort_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w));
 
   if (json) {
     nlohmann::ordered_json kept = nlohmann::ordered_json::array();

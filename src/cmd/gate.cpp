@@ -196,7 +196,7 @@ int gate(const cli::Args& args) {
     cli::ProgressReporter progress(progress_out, cli::live_terminal(::fileno(progress_out)), progress_paint);
     report = gate::run_gate(in, progress);
   }
-  gate::record_gate(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w), report);
+  gate::record_gate(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w), report);
 
   if (json) {
     fmt::print("{}\n", report_json(ctx, report, in.log_dir).dump(2));

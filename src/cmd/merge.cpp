@@ -3,7 +3,7 @@
 #include "cli/color.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
-#include "gate/merge.hpp"
+#include "flow/merge.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 
@@ -32,8 +32,8 @@ int merge(const cli::Args& args) {
 
   cli::WaveContext ctx = cli::load_wave(run, wave);
   const run::WaveRun& w = ctx.wave_run();
-  const auto outcome = gate::merge_wave(ctx.repo.get(), ctx.run_name(), gate::WaveId::of(ctx.stored.state, w),
-                                        gate::MergeOptions{keep});
+  const auto outcome = flow::merge_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w),
+                                        flow::MergeOptions{keep});
   const std::string& integration = ctx.stored.state.integration;
 
   if (json) {

@@ -8,7 +8,7 @@
 #include "git/repo.hpp"
 #include "plan/schedule.hpp"
 #include "run/branch.hpp"
-#include "run/start.hpp"
+#include "flow/start.hpp"
 #include "run/store.hpp"
 #include "util/duration.hpp"
 #include "util/file.hpp"
@@ -214,7 +214,7 @@ int start(const cli::Args& args) {
     throw Exit(exit_code::fatal);
   }
 
-  run::StartInput in;
+  flow::StartInput in;
   in.repo = repo.get();
   in.main_root = main_root(repo.get());
   in.plan = &run_plan;
@@ -227,9 +227,9 @@ int start(const cli::Args& args) {
   in.wave = wave;
   in.worktrees = worktrees;
 
-  run::Decision decision = run::decide(in);
+  flow::Decision decision = flow::decide(in);
   const cli::Painter paint = cli::stdout_painter(color_flag, repo.get());
-  if (decision.kind == run::Decision::Kind::complete) {
+  if (decision.kind == flow::Decision::Kind::complete) {
     fmt::print("run '{}' is complete: every wave is merged\n", run_name);
     return exit_code::ok;
   }
@@ -258,17 +258,17 @@ int start(const cli::Args& args) {
                util::join(names, ", "));
     return exit_code::ok;
   }
-  if (decision.kind == run::Decision::Kind::start) {
+  if (decision.kind == flow::Decision::Kind::start) {
     fmt::print("starting wave {} of run '{}' from {} at {}: {}\n", decision.label, run_name, integration,
                git::short_oid(decision.base), util::join(names, ", "));
   } else {
     fmt::print("completing wave {} of run '{}', started before\n", decision.label, run_name);
   }
 
-  run::ExecuteOptions options;
+  flow::ExecuteOptions options;
   options.jobs = jobs;
   options.setup_timeout = *timeout;
-  options.on_agent = [&](const run::AgentStep& step, const run::AgentOutcome& outcome) {
+  options.on_agent = [&](const flow::AgentStep& step, const flow::AgentOutcome& outcome) {
     if (outcome.ok) {
       fmt::print("  {} {:<16} {}\n", paint(cli::Color::green, "ok    "), step.record.name,
                  display_path(step.record.worktree));
@@ -278,7 +278,7 @@ int start(const cli::Args& args) {
     }
     std::fflush(stdout);
   };
-  const run::ExecuteResult result = run::execute(in, decision, options);
+  const flow::ExecuteResult result = flow::execute(in, decision, options);
 
   std::size_t failed = 0;
   for (const auto& o : result.outcomes) {

@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "gate/bisect.hpp"
-#include "gate/git_cli.hpp"
+#include "git/cli.hpp"
 #include "gate/logs.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
@@ -322,12 +322,12 @@ private:
                                             scratch.string(), oid};
     const std::string name = label == "gate" ? "checkout" : label + " checkout";
     Step checkout{
-        name, "",          git_command(exists ? checkout_args : add_args), scratch, m_logs.next(name),
+        name, "",          git::git_command(exists ? checkout_args : add_args), scratch, m_logs.next(name),
         {},   std::nullopt};
     m_rep.steps.push_back(internal_step(checkout, m_reporter, [&](std::string& text, std::string& detail) {
       auto git = [&](const fs::path& cwd, const std::vector<std::string>& args) {
-        auto r = run_git(cwd, args);
-        text += "$ " + git_command(args) + "\n" + r.output + (r.output.empty() ? "" : "\n");
+        auto r = git::run_git(cwd, args);
+        text += "$ " + git::git_command(args) + "\n" + r.output + (r.output.empty() ? "" : "\n");
         detail = fmt::format("git {}: {}", args[args[0] == "-C" ? 2 : 0], r.process.describe());
         return r.ok();
       };

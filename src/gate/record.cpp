@@ -61,7 +61,7 @@ run::GateRecord to_record(const GateReport& report) {
   return g;
 }
 
-void record_gate(git_repository* repo, const std::string& run, const WaveId& id, const GateReport& report) {
+void record_gate(git_repository* repo, const std::string& run, const run::WaveId& id, const GateReport& report) {
   const std::string& label = id.label;
   const run::GateRecord record = to_record(report);
   // First the ref, so the candidate is reachable once the state names it.

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "gate/gate.hpp"
-#include "gate/wave_id.hpp"
+#include "run/wave_id.hpp"
 #include "run/state.hpp"
 
 #include <git2.h>
@@ -25,6 +25,6 @@ run::GateRecord to_record(const GateReport& report);
 // reads the state again and retries, unless that wave itself changed
 // (merged, aborted or restarted): then throws wave::Error and records
 // nothing. Also points candidate_ref() at the candidate.
-void record_gate(git_repository* repo, const std::string& run, const WaveId& wave, const GateReport& report);
+void record_gate(git_repository* repo, const std::string& run, const run::WaveId& wave, const GateReport& report);
 
 } // namespace wave::gate

@@ -1,8 +1,8 @@
 #include <catch.hpp>
 
-#include "gate/abort.hpp"
+#include "flow/abort.hpp"
 #include "gate/gate.hpp"
-#include "gate/merge.hpp"
+#include "flow/merge.hpp"
 #include "gate/record.hpp"
 #include "gate_support.hpp"
 #include "plan/parse.hpp"
@@ -115,22 +115,22 @@ public:
     in.lead_commits = lead_commits;
     Silent silent;
     auto report = gate::run_gate(in, silent);
-    gate::record_gate(repo.get(), "r", gate::WaveId::of(st.state, w), report);
+    gate::record_gate(repo.get(), "r", run::WaveId::of(st.state, w), report);
     return report;
   }
 
-  gate::MergeOutcome merge(bool keep = false) const {
+  flow::MergeOutcome merge(bool keep = false) const {
     const git::Repo repo = m_repo.open();
     const auto st = stored();
     const auto& w = st.state.waves.back();
-    return gate::merge_wave(repo.get(), "r", gate::WaveId::of(st.state, w), gate::MergeOptions{keep});
+    return flow::merge_wave(repo.get(), "r", run::WaveId::of(st.state, w), flow::MergeOptions{keep});
   }
 
-  gate::AbortOutcome abort() const {
+  flow::AbortOutcome abort() const {
     const git::Repo repo = m_repo.open();
     const auto st = stored();
     const auto& w = st.state.waves.back();
-    return gate::abort_wave(repo.get(), "r", gate::WaveId::of(st.state, w));
+    return flow::abort_wave(repo.get(), "r", run::WaveId::of(st.state, w));
   }
 
 private:

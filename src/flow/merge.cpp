@@ -1,8 +1,8 @@
-#include "gate/merge.hpp"
+#include "flow/merge.hpp"
 
 #include "core/error.hpp"
-#include "gate/archive.hpp"
-#include "gate/git_cli.hpp"
+#include "flow/archive.hpp"
+#include "git/cli.hpp"
 #include "gate/lock.hpp"
 #include "gate/record.hpp"
 #include "gate/worktrees.hpp"
@@ -18,7 +18,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace wave::gate {
+namespace wave::flow {
 
 namespace fs = std::filesystem;
 
@@ -32,7 +32,7 @@ bool landing_alive(const run::Json& landing) {
   if (!landing.is_object() || !landing.contains("pid") || !landing["pid"].is_number_integer()) {
     return false;
   }
-  return process_alive(landing["pid"].get<long long>(), landing.value("host", std::string()));
+  return gate::process_alive(landing["pid"].get<long long>(), landing.value("host", std::string()));
 }
 
 run::Stored load_run(git_repository* repo, const std::string& run) {
@@ -43,7 +43,7 @@ run::Stored load_run(git_repository* repo, const std::string& run) {
   return std::move(*stored);
 }
 
-run::WaveRun& attempt_of(run::Stored& stored, const WaveId& id) {
+run::WaveRun& attempt_of(run::Stored& stored, const run::WaveId& id) {
   run::WaveRun* w = id.find(stored.state);
   if (w == nullptr || w->status == run::WaveStatus::aborted) {
     throw Error(
@@ -111,7 +111,7 @@ void check_gated(git_repository* repo, const run::State& state, const run::WaveR
 // Only reads: no index lock is taken (a concurrent merge may be bringing the
 // same worktree along), the dry run works on a copy of the index.
 void check_worktree(const fs::path& wt, const std::string& branch, const git_oid& from, const git_oid& to) {
-  const auto status = run_git(wt, {"--no-optional-locks", "status", "--porcelain", "--untracked-files=no"});
+  const auto status = git::run_git(wt, {"--no-optional-locks", "status", "--porcelain", "--untracked-files=no"});
   if (!status.ok()) {
     throw Error(fmt::format("cannot read the status of '{}': {}", wt.string(), status.output));
   }
@@ -120,14 +120,14 @@ void check_worktree(const fs::path& wt, const std::string& branch, const git_oid
                             wt.string(), branch),
                 exit_code::fatal, {"commit or stash them first; nothing was changed"});
   }
-  const auto index_path = run_git(wt, {"rev-parse", "--path-format=absolute", "--git-path", "index"});
+  const auto index_path = git::run_git(wt, {"rev-parse", "--path-format=absolute", "--git-path", "index"});
   if (!index_path.ok()) {
     throw Error(fmt::format("cannot find the index of '{}': {}", wt.string(), index_path.output));
   }
   const fs::path copy = fs::path(index_path.output).string() + fmt::format(".wave-merge-{}", ::getpid());
   std::error_code ec;
   fs::copy_file(index_path.output, copy, fs::copy_options::overwrite_existing, ec);
-  const auto dry = run_git(wt, {"read-tree", "-m", "-u", "-n", git::oid_str(from), git::oid_str(to)},
+  const auto dry = git::run_git(wt, {"read-tree", "-m", "-u", "-n", git::oid_str(from), git::oid_str(to)},
                            {{"GIT_INDEX_FILE", copy.string()}});
   fs::remove(copy, ec);
   fs::remove(copy.string() + ".lock", ec);
@@ -141,7 +141,7 @@ void check_worktree(const fs::path& wt, const std::string& branch, const git_oid
 // Saves the state, re-reading and re-applying `change` to this wave's entry
 // when another command wrote meanwhile.
 template <class Change>
-void save_wave(git_repository* repo, const std::string& run, const WaveId& id, const std::string& message,
+void save_wave(git_repository* repo, const std::string& run, const run::WaveId& id, const std::string& message,
                Change change) {
   for (int attempt = 0;; ++attempt) {
     run::Stored stored = load_run(repo, run);
@@ -163,7 +163,7 @@ void save_wave(git_repository* repo, const std::string& run, const WaveId& id, c
 
 class Lander {
 public:
-  Lander(git_repository* repo, const std::string& run, const WaveId& id, const MergeOptions& options)
+  Lander(git_repository* repo, const std::string& run, const run::WaveId& id, const MergeOptions& options)
       : m_repo(repo), m_run(run), m_id(id), m_label(id.label), m_options(options) {}
 
   MergeOutcome land() {
@@ -247,7 +247,7 @@ private:
     m_out.from = tip;
     m_out.to = git::oid_from(w.gate->candidate);
     git::lookup_commit(m_repo, m_out.to); // the candidate must still exist
-    m_worktree = worktree_of_branch(m_repo, m_ref);
+    m_worktree = gate::worktree_of_branch(m_repo, m_ref);
     if (m_worktree) {
       try {
         check_worktree(*m_worktree, m_integration, m_out.from, m_out.to);
@@ -265,7 +265,7 @@ private:
     w.merged = run::MergeRecord{git::oid_str(m_out.from), git::oid_str(m_out.to), run::now_text(),
                                 run::Json::object()};
     w.merged->extra["landing"] = {
-        {"pid", static_cast<long long>(::getpid())}, {"host", host_name()}, {"keep", m_options.keep}};
+        {"pid", static_cast<long long>(::getpid())}, {"host", gate::host_name()}, {"keep", m_options.keep}};
     run::save(m_repo, m_run, stored.state, stored.plan_text, fmt::format("merge wave {}: landing", m_label),
               stored.commit);
     m_claim = true;
@@ -303,7 +303,7 @@ private:
 
   void bring_worktree() {
     if (!m_claim) {
-      m_worktree = worktree_of_branch(m_repo, m_ref);
+      m_worktree = gate::worktree_of_branch(m_repo, m_ref);
     }
     if (!m_worktree) {
       return;
@@ -311,11 +311,11 @@ private:
     // Another git briefly holding the index lock (a status, a losing merge's
     // checks) is waited for.
     auto r =
-        run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
+        git::run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
     for (int attempt = 0; !r.ok() && r.output.find("index.lock") != std::string::npos && attempt < 50;
          ++attempt) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      r = run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
+      r = git::run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
     }
     if (r.ok()) {
       m_out.worktree = m_worktree;
@@ -333,13 +333,13 @@ private:
       const fs::path wt = a.worktree;
       bool wt_kept = false;
       if (!wt.empty() && fs::exists(wt)) {
-        const auto status = run_git(wt, {"status", "--porcelain"});
+        const auto status = git::run_git(wt, {"status", "--porcelain"});
         if (!status.ok() || !status.output.empty()) {
           m_out.kept.push_back(
               fmt::format("worktree '{}' of '{}': it has uncommitted changes", wt.string(), a.name));
           wt_kept = true;
         } else {
-          const auto rm = run_git(git::common_dir(m_repo), {"worktree", "remove", wt.string()});
+          const auto rm = git::run_git(git::common_dir(m_repo), {"worktree", "remove", wt.string()});
           if (rm.ok()) {
             m_out.done.push_back(fmt::format("removed worktree '{}'", wt.string()));
           } else {
@@ -377,8 +377,8 @@ private:
       const std::string branch = a->branch.empty() ? run::agent_branch(m_run, a->name) : a->branch;
       delete_branch(branch, tip);
     }
-    prune_worktree(m_repo, scratch_dir(m_repo, m_run));
-    const std::string cand = candidate_ref(m_run, m_label);
+    gate::prune_worktree(m_repo, gate::scratch_dir(m_repo, m_run));
+    const std::string cand = gate::candidate_ref(m_run, m_label);
     git_reference* raw = nullptr;
     if (git_reference_lookup(&raw, m_repo, cand.c_str()) == 0) {
       const git::Reference ref(raw);
@@ -411,7 +411,7 @@ private:
 
   git_repository* m_repo;
   std::string m_run;
-  WaveId m_id;
+  run::WaveId m_id;
   std::string m_label;
   MergeOptions m_options;
   std::string m_integration;
@@ -423,9 +423,9 @@ private:
 
 } // namespace
 
-MergeOutcome merge_wave(git_repository* repo, const std::string& run, const WaveId& wave,
+MergeOutcome merge_wave(git_repository* repo, const std::string& run, const run::WaveId& wave,
                         const MergeOptions& options) {
   return Lander(repo, run, wave, options).land();
 }
 
-} // namespace wave::gate
+} // namespace wave::flow

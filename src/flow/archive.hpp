@@ -11,7 +11,7 @@
 // refs/wave/<run>/archive/<label>-<n>, the way `git stash` keeps its
 // commits. `git log <ref>^2` shows the second agent's work, and
 // `git branch again <ref>^2` brings it back.
-namespace wave::gate {
+namespace wave::flow {
 
 struct ArchiveEntry {
   std::string agent;
@@ -30,4 +30,4 @@ struct Archive {
 Archive archive(git_repository* repo, const std::string& run, const std::string& label, const git_oid& base,
                 const std::vector<ArchiveEntry>& entries, const std::string& why);
 
-} // namespace wave::gate
+} // namespace wave::flow

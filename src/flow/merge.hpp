@@ -1,6 +1,6 @@
 #pragma once
 
-#include "gate/wave_id.hpp"
+#include "run/wave_id.hpp"
 
 #include <git2.h>
 
@@ -17,7 +17,7 @@
 // landing it) moves the branch; the other finds the wave merged or being
 // merged. A merge killed half way is finished by running it again: the state
 // names where the branch goes and the landing process is gone.
-namespace wave::gate {
+namespace wave::flow {
 
 struct MergeOptions {
   bool keep = false; // keep the wave's worktrees and branches
@@ -39,7 +39,7 @@ struct MergeOutcome {
 // there now (not gated, gate failed, something moved, already merged or
 // being merged), with what moved in the message; 128 when the integration
 // branch's worktree is dirty or git fails. Nothing is changed by a refusal.
-MergeOutcome merge_wave(git_repository* repo, const std::string& run, const WaveId& wave,
+MergeOutcome merge_wave(git_repository* repo, const std::string& run, const run::WaveId& wave,
                         const MergeOptions& options);
 
-} // namespace wave::gate
+} // namespace wave::flow

@@ -1,4 +1,4 @@
-#include "run/setup.hpp"
+#include "flow/setup.hpp"
 
 #include "core/error.hpp"
 #include "git/worktree.hpp"
@@ -8,7 +8,7 @@
 
 #include <fstream>
 
-namespace wave::run {
+namespace wave::flow {
 
 namespace fs = std::filesystem;
 
@@ -87,4 +87,4 @@ SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const S
   return {};
 }
 
-} // namespace wave::run
+} // namespace wave::flow

@@ -21,7 +21,7 @@
 // be done; execute() converges the repository to the decision, recording the
 // wave in the run state first so that a killed start is completed by the
 // next one.
-namespace wave::run {
+namespace wave::flow {
 
 struct StartInput {
   git_repository* repo = nullptr;
@@ -32,7 +32,7 @@ struct StartInput {
   std::string plan_commit;        // where the snapshot was read from (a new run)
   std::string integration;        // branch name
   std::string integration_tip;    // its tip, 40-hex
-  const Stored* stored = nullptr; // the run's state, if it exists
+  const run::Stored* stored = nullptr; // the run's state, if it exists
   std::string wave;               // --wave, or empty for the next one
   std::string worktrees;          // --worktrees template, or empty for the plan's
 };
@@ -47,7 +47,7 @@ enum class WorktreeAction {
 
 struct AgentStep {
   std::size_t agent = 0; // index in the plan
-  AgentRun record;       // as recorded once done
+  run::AgentRun record;       // as recorded once done
   std::string half_made; // WorktreeAction::redo: the admin folder to discard
   bool create_branch = false;
   WorktreeAction worktree = WorktreeAction::ready;
@@ -99,4 +99,4 @@ struct ExecuteResult {
 // end in one more state commit. A lost compare-and-swap throws Conflict.
 ExecuteResult execute(const StartInput& in, Decision& decision, const ExecuteOptions& options);
 
-} // namespace wave::run
+} // namespace wave::flow

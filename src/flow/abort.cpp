@@ -1,7 +1,7 @@
-#include "gate/abort.hpp"
+#include "flow/abort.hpp"
 
 #include "core/error.hpp"
-#include "gate/git_cli.hpp"
+#include "git/cli.hpp"
 #include "gate/lead_commit.hpp"
 #include "gate/record.hpp"
 #include "gate/worktrees.hpp"
@@ -16,7 +16,7 @@
 
 #include <optional>
 
-namespace wave::gate {
+namespace wave::flow {
 
 namespace fs = std::filesystem;
 
@@ -28,7 +28,7 @@ std::string branch_of(const std::string& run, const run::AgentRun& a) {
 
 } // namespace
 
-AbortOutcome abort_wave(git_repository* repo, const std::string& run, const WaveId& id) {
+AbortOutcome abort_wave(git_repository* repo, const std::string& run, const run::WaveId& id) {
   const std::string& label = id.label;
   auto stored = run::load(repo, run);
   if (!stored) {
@@ -55,7 +55,7 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const Wave
     tips.push_back(tip);
     std::optional<git_oid> keep = tip;
     if (tip && !a.worktree.empty() && fs::exists(a.worktree)) {
-      auto snap = WorktreeSnapshot::take(a.worktree, ref);
+      auto snap = gate::WorktreeSnapshot::take(a.worktree, ref);
       if (snap) {
         keep =
             snap->write_commit(fmt::format("uncommitted work of {} when wave {} was aborted", a.name, label));
@@ -74,7 +74,7 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const Wave
     const auto& a = w->agents[i];
     if (!a.worktree.empty() && git::find_worktree(registered, a.worktree)) {
       const auto rm =
-          run_git(git::common_dir(repo), {"worktree", "remove", "--force", "--force", a.worktree});
+          git::run_git(git::common_dir(repo), {"worktree", "remove", "--force", "--force", a.worktree});
       if (rm.ok()) {
         out.done.push_back(fmt::format("removed worktree '{}'", a.worktree));
       } else {
@@ -104,9 +104,9 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const Wave
       git_error_clear();
     }
   }
-  prune_worktree(repo, scratch_dir(repo, run));
+  gate::prune_worktree(repo, gate::scratch_dir(repo, run));
   {
-    const std::string cand = candidate_ref(run, label);
+    const std::string cand = gate::candidate_ref(run, label);
     git_reference* raw = nullptr;
     if (git_reference_lookup(&raw, repo, cand.c_str()) == 0) {
       const git::Reference ref(raw);
@@ -137,4 +137,4 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const Wave
   return out;
 }
 
-} // namespace wave::gate
+} // namespace wave::flow

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string>
 
-namespace wave::gate {
+namespace wave::run {
 
 // One attempt at a wave in the run state: its place in `waves` (entries are
 // only ever appended), its label and when it started. A wave started again
@@ -15,12 +15,12 @@ struct WaveId {
   std::string label;
   std::string started_at;
 
-  static WaveId of(const run::State& state, const run::WaveRun& wave);
+  static WaveId of(const State& state, const WaveRun& wave);
 
   // This attempt's entry in `state`, or null when the entry at its place is
   // not it any more.
-  run::WaveRun* find(run::State& state) const;
-  const run::WaveRun* find(const run::State& state) const;
+  WaveRun* find(State& state) const;
+  const WaveRun* find(const State& state) const;
 };
 
-} // namespace wave::gate
+} // namespace wave::run

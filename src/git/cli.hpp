@@ -8,7 +8,7 @@
 
 // Running the git command itself, for what git does best and users expect it
 // to do (checking out and removing worktrees): same rules, same messages.
-namespace wave::gate {
+namespace wave::git {
 
 // "git 'arg' ...", quoted for /bin/sh (shown in logs and step records).
 std::string git_command(const std::vector<std::string>& args);
@@ -25,4 +25,4 @@ struct GitResult {
 GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::string>& args,
                   const std::vector<std::pair<std::string, std::string>>& env = {});
 
-} // namespace wave::gate
+} // namespace wave::git

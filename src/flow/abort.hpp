@@ -1,7 +1,7 @@
 #pragma once
 
-#include "gate/archive.hpp"
-#include "gate/wave_id.hpp"
+#include "flow/archive.hpp"
+#include "run/wave_id.hpp"
 
 #include <git2.h>
 
@@ -12,7 +12,7 @@
 // (seed 002: roll back, don't paper over), losing nothing: every agent's
 // commits, and any uncommitted work in its worktree (committed on top, as
 // `git stash` does), stay reachable from an archive ref.
-namespace wave::gate {
+namespace wave::flow {
 
 struct AbortOutcome {
   Archive archive;
@@ -26,6 +26,6 @@ struct AbortOutcome {
 // aborted, the archive ref). Refuses (Error, nothing changed) a merged wave
 // and a worktree whose work cannot be saved (unresolved conflicts, another
 // branch checked out).
-AbortOutcome abort_wave(git_repository* repo, const std::string& run, const WaveId& wave);
+AbortOutcome abort_wave(git_repository* repo, const std::string& run, const run::WaveId& wave);
 
-} // namespace wave::gate
+} // namespace wave::flow

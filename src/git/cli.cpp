@@ -1,4 +1,4 @@
-#include "gate/git_cli.hpp"
+#include "git/cli.hpp"
 
 #include "core/error.hpp"
 #include "git/worktree.hpp"
@@ -11,7 +11,7 @@
 #include <cstring>
 #include <unistd.h>
 
-namespace wave::gate {
+namespace wave::git {
 
 std::string git_command(const std::vector<std::string>& args) {
   std::string out = "git";
@@ -49,4 +49,4 @@ GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::strin
   return r;
 }
 
-} // namespace wave::gate
+} // namespace wave::git

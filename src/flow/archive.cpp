@@ -1,4 +1,4 @@
-#include "gate/archive.hpp"
+#include "flow/archive.hpp"
 
 #include "git/check.hpp"
 #include "git/handle.hpp"
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace wave::gate {
+namespace wave::flow {
 
 Archive archive(git_repository* repo, const std::string& run, const std::string& label, const git_oid& base,
                 const std::vector<ArchiveEntry>& entries, const std::string& why) {
@@ -53,4 +53,4 @@ Archive archive(git_repository* repo, const std::string& run, const std::string&
   }
 }
 
-} // namespace wave::gate
+} // namespace wave::flow

@@ -1,11 +1,11 @@
-#include "run/start.hpp"
+#include "flow/start.hpp"
 
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "git/worktree.hpp"
 #include "run/branch.hpp"
-#include "run/setup.hpp"
+#include "flow/setup.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -16,7 +16,7 @@
 #include <mutex>
 #include <thread>
 
-namespace wave::run {
+namespace wave::flow {
 
 namespace fs = std::filesystem;
 
@@ -82,7 +82,7 @@ std::string describe_worktree_owner(const git::LinkedWorktree& w) {
 // For an agent already recorded: what is missing on disk, or a problem.
 void plan_existing(const StartInput& in, const std::vector<git::LinkedWorktree>& worktrees, AgentStep& step,
                    std::vector<std::string>& problems) {
-  const AgentRun& r = step.record;
+  const run::AgentRun& r = step.record;
   step.create_branch = !branch_exists(in.repo, r.branch);
   const auto here = git::find_worktree(worktrees, r.worktree);
   for (const auto& w : worktrees) {
@@ -124,13 +124,13 @@ void plan_existing(const StartInput& in, const std::vector<git::LinkedWorktree>&
                                    r.worktree, r.branch));
     return;
   }
-  step.run_setup = r.setup != Setup::ok || step.worktree != WorktreeAction::ready;
+  step.run_setup = r.setup != run::Setup::ok || step.worktree != WorktreeAction::ready;
 }
 
 // For an agent of a new wave: everything must be free.
 void plan_new(const StartInput& in, const std::vector<git::LinkedWorktree>& worktrees, AgentStep& step,
               std::vector<std::string>& problems) {
-  const AgentRun& r = step.record;
+  const run::AgentRun& r = step.record;
   if (branch_exists(in.repo, r.branch)) {
     problems.push_back(fmt::format("branch '{}' already exists", r.branch));
   }
@@ -183,7 +183,7 @@ bool Decision::nothing_to_do() const {
 Decision decide(const StartInput& in) {
   const plan::Plan& plan = *in.plan;
   const plan::Schedule& schedule = *in.schedule;
-  const State* state = in.stored != nullptr ? &in.stored->state : nullptr;
+  const run::State* state = in.stored != nullptr ? &in.stored->state : nullptr;
   Decision d;
 
   std::optional<std::size_t> asked;
@@ -195,8 +195,8 @@ Decision decide(const StartInput& in) {
     }
   }
 
-  const WaveRun* current = state != nullptr ? state->current() : nullptr;
-  if (current != nullptr && current->status != WaveStatus::merged) {
+  const run::WaveRun* current = state != nullptr ? state->current() : nullptr;
+  if (current != nullptr && current->status != run::WaveStatus::merged) {
     const std::size_t at = schedule_index(schedule, current->label);
     if (asked && *asked != at) {
       if (*asked < at) {
@@ -238,7 +238,7 @@ Decision decide(const StartInput& in) {
   std::size_t next = 0;
   if (state != nullptr) {
     for (const auto& w : state->waves) {
-      if (w.status == WaveStatus::merged) {
+      if (w.status == run::WaveStatus::merged) {
         next = std::max(next, schedule_index(schedule, w.label) + 1);
       }
     }
@@ -270,10 +270,10 @@ Decision decide(const StartInput& in) {
     step.agent = index;
     const auto& name = plan.agents[index].name;
     step.record.name = name;
-    step.record.branch = agent_branch(plan.name, name);
+    step.record.branch = run::agent_branch(plan.name, name);
     step.record.worktree = worktree_for(in, name);
     step.record.base = d.base;
-    step.record.setup = Setup::pending;
+    step.record.setup = run::Setup::pending;
     plan_new(in, worktrees, step, problems);
     d.agents.push_back(std::move(step));
   }
@@ -297,7 +297,7 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
   const plan::Plan& plan = *in.plan;
   const std::string& run = plan.name;
   std::optional<git_oid> head;
-  State state;
+  run::State state;
   if (in.stored != nullptr) {
     head = in.stored->commit;
     state = in.stored->state;
@@ -305,29 +305,29 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
     state.run = run;
     state.integration = in.integration;
     state.plan_commit = in.plan_commit;
-    state.created_at = now_text();
+    state.created_at = run::now_text();
   }
 
-  const fs::path logs = logs_dir(in.repo, run) / d.label;
+  const fs::path logs = run::logs_dir(in.repo, run) / d.label;
   for (auto& step : d.agents) {
     step.record.setup_log = (logs / (step.record.name + "-setup.log")).string();
   }
 
   if (d.kind == Decision::Kind::start) {
-    WaveRun w;
+    run::WaveRun w;
     w.label = d.label;
-    w.status = WaveStatus::started;
+    w.status = run::WaveStatus::started;
     w.base = d.base;
-    w.started_at = now_text();
+    w.started_at = run::now_text();
     std::vector<std::string> names;
     for (const auto& step : d.agents) {
-      AgentRun r = step.record;
-      r.setup = Setup::pending;
+      run::AgentRun r = step.record;
+      r.setup = run::Setup::pending;
       w.agents.push_back(std::move(r));
       names.push_back(step.record.name);
     }
     state.waves.push_back(std::move(w));
-    head = save(in.repo, run, state, in.plan_text,
+    head = run::save(in.repo, run, state, in.plan_text,
                 fmt::format("start wave {}: {}", d.label, util::join(names, ", ")), head);
     result.recorded = true;
   }
@@ -422,7 +422,7 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
     }
     const fs::path log = step.record.setup_log;
     log_line(log, fmt::format("# git wave start: agent '{}', wave {} of run '{}', at {}", step.record.name,
-                              d.label, run, now_text()));
+                              d.label, run, run::now_text()));
     try {
       if (step.create_branch) {
         create_branch(in.repo, step.record.branch, step.record.base);
@@ -452,7 +452,7 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
   finish();
 
   // Record every outcome at once.
-  WaveRun* wave = state.current();
+  run::WaveRun* wave = state.current();
   bool changed = false;
   std::vector<std::string> summary;
   for (std::size_t i = 0; i < d.agents.size(); ++i) {
@@ -460,8 +460,8 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
     if (step.idle()) {
       continue;
     }
-    const Setup now = result.outcomes[i].ok ? Setup::ok : Setup::failed;
-    AgentRun* r = wave != nullptr ? wave->find(step.record.name) : nullptr;
+    const run::Setup now = result.outcomes[i].ok ? run::Setup::ok : run::Setup::failed;
+    run::AgentRun* r = wave != nullptr ? wave->find(step.record.name) : nullptr;
     if (r == nullptr) {
       continue;
     }
@@ -471,14 +471,14 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
     r->setup = now;
     r->setup_log = step.record.setup_log;
     step.record = *r;
-    summary.push_back(fmt::format("{} {}", step.record.name, now == Setup::ok ? "ok" : "failed"));
+    summary.push_back(fmt::format("{} {}", step.record.name, now == run::Setup::ok ? "ok" : "failed"));
   }
   if (changed) {
-    save(in.repo, run, state, in.plan_text,
+    run::save(in.repo, run, state, in.plan_text,
          fmt::format("set up wave {}: {}", d.label, util::join(summary, ", ")), head);
     result.recorded = true;
   }
   return result;
 }
 
-} // namespace wave::run
+} // namespace wave::flow

@@ -9,7 +9,7 @@
 // Getting a new agent worktree ready to work in: the files listed in `copy`
 // (plan-level, then the agent's) copied from the main worktree, then the
 // `setup` commands (plan-level, then the agent's) run inside it.
-namespace wave::run {
+namespace wave::flow {
 
 struct SetupContext {
   std::string run;
@@ -36,4 +36,4 @@ SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const S
 // Appends a line to a log file (creating its folder).
 void log_line(const std::filesystem::path& log, std::string_view line);
 
-} // namespace wave::run
+} // namespace wave::flow
