@@ -1,16 +1,12 @@
 #include "cli/interrupt.hpp"
 
+#include "util/process.hpp"
+
 #include <array>
 #include <cerrno>
 #include <csignal>
-#include <cstdlib>
-#include <dirent.h>
 #include <fcntl.h>
-#include <fstream>
-#include <sstream>
-#include <string>
 #include <unistd.h>
-#include <vector>
 
 namespace wave::cli {
 
@@ -24,44 +20,6 @@ extern "C" void on_signal(int sig) {
   const auto byte = static_cast<unsigned char>(sig);
   (void)!::write(g_pipe[1], &byte, 1);
   errno = saved;
-}
-
-// Our direct children, from /proc/<pid>/stat.
-std::vector<pid_t> children() {
-  std::vector<pid_t> out;
-  DIR* proc = ::opendir("/proc");
-  if (proc == nullptr) {
-    return out;
-  }
-  const pid_t self = ::getpid();
-  while (const dirent* e = ::readdir(proc)) {
-    char* end = nullptr;
-    const long pid = std::strtol(e->d_name, &end, 10);
-    if (pid <= 0 || *end != '\0') {
-      continue;
-    }
-    std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) {
-      continue;
-    }
-    std::istringstream rest(stat.substr(close + 1));
-    char state = 0;
-    long ppid = 0;
-    rest >> state >> ppid;
-    if (ppid == self) {
-      out.push_back(static_cast<pid_t>(pid));
-    }
-  }
-  ::closedir(proc);
-  return out;
-}
-
-void signal_groups(const std::vector<pid_t>& pids, int sig) {
-  for (const pid_t pid : pids) {
-    ::kill(::getpgid(pid) == pid ? -pid : pid, sig);
-  }
 }
 
 } // namespace
@@ -88,10 +46,9 @@ KillChildrenOnSignal::KillChildrenOnSignal() {
     if (byte == 0) {
       return; // the guard is going away
     }
-    const auto pids = children();
-    signal_groups(pids, SIGTERM);
+    util::kill_process_groups(SIGTERM);
     ::usleep(500 * 1000);
-    signal_groups(pids, SIGKILL);
+    util::kill_process_groups(SIGKILL);
     const int sig = byte;
     ::signal(sig, SIG_DFL);
     ::raise(sig);

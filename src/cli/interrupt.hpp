@@ -5,7 +5,7 @@
 // Gate commands run in process groups of their own (so that a timeout kills
 // everything they started), which also keeps them out of the terminal's
 // Ctrl-C. While this guard lives, SIGINT, SIGTERM and SIGHUP make git wave
-// take its child process groups down with it: SIGTERM to each, SIGKILL to
+// take the process groups it runs (util::run_process) down with it: SIGTERM to each, SIGKILL to
 // what is left a moment later, then the signal's default action.
 namespace wave::cli {
 

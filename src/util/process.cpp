@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <mutex>
+#include <set>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -24,6 +26,24 @@ namespace wave::util {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The process groups being run, for kill_process_groups().
+std::mutex g_groups_mutex;
+std::set<pid_t> g_groups;
+
+struct Registered {
+  pid_t pgid;
+  explicit Registered(pid_t p) : pgid(p) {
+    const std::lock_guard lock(g_groups_mutex);
+    g_groups.insert(pgid);
+  }
+  Registered(const Registered&) = delete;
+  Registered& operator=(const Registered&) = delete;
+  ~Registered() {
+    const std::lock_guard lock(g_groups_mutex);
+    g_groups.erase(pgid);
+  }
+};
 
 struct Fd {
   int fd = -1;
@@ -192,6 +212,7 @@ ProcessResult run_process(const ProcessOptions& o) {
     ::_exit(127);
   }
   ::setpgid(pid, pid); // also in the parent, to close the race with kill()
+  const Registered registered(pid);
   write_end.reset();
 
   ProcessResult result;
@@ -240,13 +261,21 @@ ProcessResult run_process(const ProcessOptions& o) {
     if (o.echo) {
       write_all(2, buf, static_cast<std::size_t>(n));
     }
+    if (o.capture != nullptr) {
+      o.capture->append(buf, static_cast<std::size_t>(n));
+    }
   }
 
+  // The leader has exited (or is about to): wait for it without reaping, so
+  // that its pid, and so the group id, stay ours while whatever the command
+  // left running in its group is killed.
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+  }
+  ::kill(-pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  // Whatever the command left running in its group goes with it.
-  ::kill(-pid, SIGKILL);
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
@@ -254,6 +283,13 @@ ProcessResult run_process(const ProcessOptions& o) {
     result.signal = WTERMSIG(status);
   }
   return result;
+}
+
+void kill_process_groups(int sig) {
+  const std::lock_guard lock(g_groups_mutex);
+  for (const pid_t pgid : g_groups) {
+    ::kill(-pgid, sig);
+  }
 }
 
 std::string tail_lines(const std::filesystem::path& file, std::size_t lines) {

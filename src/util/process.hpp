@@ -20,6 +20,7 @@ struct ProcessOptions {
   std::vector<std::pair<std::string, std::string>> env; // added to (or replacing in) the environment
   std::vector<std::string> unset;                       // removed from the environment
   std::filesystem::path log;                            // stdout+stderr appended here; empty: none
+  std::string* capture = nullptr;                       // stdout+stderr also appended here
   bool echo = false;                                    // also copy output to our stderr
   std::optional<std::chrono::milliseconds> timeout;     // kill the whole group after this
   std::chrono::milliseconds kill_grace{2000};           // SIGTERM, then SIGKILL after this
@@ -36,8 +37,15 @@ struct ProcessResult {
 };
 
 // Runs one command to completion. Never throws for the command's failure;
-// throws wave::Error only when the process cannot be started at all.
+// throws wave::Error only when the process cannot be started at all. While
+// it runs, its process group is registered (see kill_process_groups); when
+// its leader exits, what is left of the group is killed before the leader is
+// reaped, so the group id cannot have been reused by then.
 ProcessResult run_process(const ProcessOptions& options);
+
+// Sends `sig` to every process group run_process() is running now, from any
+// thread (for the command's own SIGINT/SIGTERM handling).
+void kill_process_groups(int sig);
 
 // The last `lines` lines of a log file (for showing a failing step's tail).
 std::string tail_lines(const std::filesystem::path& file, std::size_t lines);
