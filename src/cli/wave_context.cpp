@@ -1,8 +1,10 @@
 #include "cli/wave_context.hpp"
 
+#include "cli/term.hpp"
 #include "cli/plan_loader.hpp"
 #include "cli/run_select.hpp"
 #include "core/error.hpp"
+#include "flow/recover.hpp"
 #include "git/repo.hpp"
 #include "util/strings.hpp"
 
@@ -43,10 +45,17 @@ std::size_t find_wave(const run::State& state, const std::string& option) {
 
 } // namespace
 
-WaveContext load_wave(const std::string& run_option, const std::string& wave_option) {
+namespace {
+
+WaveContext load(const std::string& run_option, const std::string& wave_option, std::string_view command) {
   WaveContext ctx;
   ctx.repo = git::open();
   const std::string name = select_run(ctx.repo.get(), run_option);
+  flow::Recovery recovery;
+  if (!command.empty()) {
+    ctx.interrupts = std::make_unique<KillChildrenOnSignal>();
+    ctx.lock = lock_run(ctx.repo.get(), name, command, &recovery);
+  }
   auto stored = run::load(ctx.repo.get(), name);
   if (!stored) {
     throw Error(fmt::format("no run named '{}'", name), exit_code::fatal,
@@ -54,8 +63,42 @@ WaveContext load_wave(const std::string& run_option, const std::string& wave_opt
   }
   ctx.stored = std::move(*stored);
   ctx.plan = load_plan_text(ctx.stored.plan_text, fmt::format("wave.toml (recorded for run {})", name));
+  if (recovery.finished && recovery.finished->second < ctx.stored.state.waves.size() &&
+      to_string(recovery.finished->first) == command &&
+      (wave_option.empty() || wave_option == ctx.stored.state.waves[recovery.finished->second].label)) {
+    ctx.wave = recovery.finished->second;
+    ctx.finished = true;
+    return ctx;
+  }
   ctx.wave = find_wave(ctx.stored.state, wave_option);
   return ctx;
+}
+
+} // namespace
+
+WaveContext load_wave(const std::string& run_option, const std::string& wave_option) {
+  return load(run_option, wave_option, {});
+}
+
+WaveContext lock_wave(const std::string& run_option, const std::string& wave_option, std::string_view command) {
+  return load(run_option, wave_option, command);
+}
+
+std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& run, std::string_view command,
+                                       flow::Recovery* recovery) {
+  auto lock = std::make_unique<run::RunLock>(repo, run, command);
+  auto recovered = flow::recover(repo, run);
+  const auto& notes = recovered.notes;
+  if (!notes.empty()) {
+    const Painter paint = painter_for_stderr();
+    for (const auto& note : notes) {
+      fmt::print(stderr, "{} {}\n", paint(Color::yellow, "note:"), note);
+    }
+  }
+  if (recovery != nullptr) {
+    *recovery = std::move(recovered);
+  }
+  return lock;
 }
 
 } // namespace wave::cli

@@ -25,9 +25,17 @@ int abort(const cli::Args& args) {
   parser.run(run);
   parser.parse(args);
 
-  cli::WaveContext ctx = cli::load_wave(run, wave);
+  cli::WaveContext ctx = cli::lock_wave(run, wave, "abort");
   const run::WaveRun& w = ctx.wave_run();
-  const auto out = flow::abort_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w));
+  flow::AbortOutcome out;
+  if (ctx.finished) {
+    // This very abort was killed half way; lock_wave has just finished it.
+    out.resumed = true;
+    out.archive.ref = w.archive.value_or("");
+  } else {
+    out = flow::abort_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w));
+  }
+  const int code = out.kept.empty() ? exit_code::ok : exit_code::fatal;
 
   if (json) {
     nlohmann::ordered_json kept = nlohmann::ordered_json::array();
@@ -38,11 +46,12 @@ int abort(const cli::Args& args) {
     }
     nlohmann::ordered_json j = {{"run", ctx.run_name()}, {"wave", w.label},    {"archive", out.archive.ref},
                                 {"commits", kept},       {"saved", out.saved}, {"done", out.done},
-                                {"kept", out.kept}};
+                                {"kept", out.kept},        {"resumed", out.resumed}};
     fmt::print("{}\n", j.dump(2));
-    return exit_code::ok;
+    return code;
   }
-  fmt::print("aborted wave {} of run '{}'\n", w.label, ctx.run_name());
+  fmt::print("aborted wave {} of run '{}'{}\n", w.label, ctx.run_name(),
+             out.resumed ? " (finishing an interrupted abort)" : "");
   if (out.archive.ref.empty()) {
     fmt::print("no agent had commits to keep\n");
   } else {
@@ -60,6 +69,15 @@ int abort(const cli::Args& args) {
   }
   for (const auto& line : out.kept) {
     fmt::print("kept {}\n", line);
+  }
+  if (code != exit_code::ok) {
+    const cli::Painter err = cli::painter_for_stderr();
+    fmt::print(stderr, "{} the wave is aborted, but not all of it could be removed (see 'kept' above)\n",
+               err(cli::Color::red, "error:"));
+    fmt::print(stderr, "{} remove what is left by hand (git worktree remove --force <path>; git branch -D "
+                       "<branch>) before starting the wave again\n",
+               err(cli::Color::yellow, "hint:"));
+    return code;
   }
   fmt::print("start the wave again with 'git wave start'\n");
   return exit_code::ok;

@@ -31,7 +31,7 @@ int commit(const cli::Args& args) {
   parser.color(color_flag);
   parser.parse(args);
 
-  cli::WaveContext ctx = cli::load_wave(run, wave);
+  cli::WaveContext ctx = cli::lock_wave(run, wave, "commit");
   const run::WaveRun& w = ctx.wave_run();
   if (w.status == run::WaveStatus::merged) {
     throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()));

@@ -6,7 +6,6 @@
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "gate/gate.hpp"
-#include "gate/lock.hpp"
 #include "gate/record.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -166,19 +165,18 @@ int gate(const cli::Args& args) {
   parser.color(color_flag);
   parser.parse(args);
 
-  cli::WaveContext ctx = cli::load_wave(run, wave);
+  cli::WaveContext ctx = cli::lock_wave(run, wave, "gate");
   const run::WaveRun& w = ctx.wave_run();
   if (w.status == run::WaveStatus::merged) {
     throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()),
                 exit_code::fatal, {"'git wave start' opens the next wave, or says the run is complete"});
   }
-  // Two gates of one run would share the scratch worktree.
-  const gate::RunLock lock(ctx.repo.get(), ctx.run_name(), "gate", "gate");
   const plan::Ownership ownership(ctx.plan);
   gate::GateInput in = gate::gate_input(ctx.repo.get(), ctx.plan, ownership, ctx.stored.state, w);
   in.jobs = jobs;
   in.bisect = !no_bisect;
   in.lead_commits = !no_commit;
+  in.command = "git wave gate";
 
   const cli::Painter paint = cli::stdout_painter(color_flag, ctx.repo.get());
   std::FILE* progress_out = json ? stderr : stdout;
@@ -192,7 +190,6 @@ int gate(const cli::Args& args) {
   }
   gate::GateReport report;
   {
-    const cli::KillChildrenOnSignal interrupt;
     cli::ProgressReporter progress(progress_out, cli::live_terminal(::fileno(progress_out)), progress_paint);
     report = gate::run_gate(in, progress);
   }

@@ -30,10 +30,19 @@ int merge(const cli::Args& args) {
   parser.color(color_flag);
   parser.parse(args);
 
-  cli::WaveContext ctx = cli::load_wave(run, wave);
+  cli::WaveContext ctx = cli::lock_wave(run, wave, "merge");
   const run::WaveRun& w = ctx.wave_run();
-  const auto outcome = flow::merge_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w),
-                                        flow::MergeOptions{keep});
+  flow::MergeOutcome outcome;
+  if (ctx.finished && w.merged) {
+    // This very merge was killed half way; lock_wave has just finished it.
+    outcome.resumed = true;
+    outcome.from = git::oid_from(w.merged->from);
+    outcome.to = git::oid_from(w.merged->to);
+    outcome.archive = w.merged->archive;
+  } else {
+    outcome = flow::merge_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w),
+                               flow::MergeOptions{keep});
+  }
   const std::string& integration = ctx.stored.state.integration;
 
   if (json) {

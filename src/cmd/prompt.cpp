@@ -230,7 +230,7 @@ int prompt(const cli::Args& args) {
         }
         merged.push_back(fmt::format("wave {} ({})", w.label, util::join(names, ", ")));
       }
-      if (w.gate && w.gate->result == "pass") {
+      if (w.gate && w.gate->passed()) {
         last_pass = &w;
       }
     }

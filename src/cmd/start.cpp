@@ -3,6 +3,7 @@
 #include "cli/color.hpp"
 #include "cli/hook_install.hpp"
 #include "cli/plan_loader.hpp"
+#include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -175,6 +176,10 @@ int start(const cli::Args& args) {
   }
 
   const std::string run_name = committed.plan.name;
+  // From here on this start is the only command changing the run; what a
+  // killed one left (a merge half done) is finished before deciding.
+  const cli::KillChildrenOnSignal interrupts;
+  const auto lock = cli::lock_run(repo.get(), run_name, "start");
   const auto stored = run::load(repo.get(), run_name);
   plan::Plan run_plan = committed.plan;
   std::string snapshot = committed.text;

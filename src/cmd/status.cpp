@@ -48,7 +48,7 @@ Json gate_json(const run::WaveRun& w) {
     return nullptr;
   }
   Json g = Json::object();
-  g["result"] = w.gate->result;
+  g["result"] = to_string(w.gate->result);
   g["base"] = w.gate->base;
   g["candidate"] = w.gate->candidate;
   g["finished_at"] = w.gate->finished_at;
@@ -62,7 +62,7 @@ Json agent_gate_json(const run::WaveRun& w, const Row& row) {
     return nullptr;
   }
   Json g = Json::object();
-  g["result"] = w.gate->result;
+  g["result"] = to_string(w.gate->result);
   std::string tested;
   for (const auto& [agent, oid] : w.gate->tips) {
     if (agent == row.record->name) {
@@ -91,12 +91,12 @@ std::string gate_text(const run::WaveRun& w, const Row& row) {
   for (const auto& [agent, oid] : w.gate->tips) {
     if (agent == row.record->name) {
       if (!row.view.tip || *row.view.tip != oid) {
-        return w.gate->result + " (moved)";
+        return std::string(to_string(w.gate->result)) + " (moved)";
       }
-      return w.gate->result;
+      return std::string(to_string(w.gate->result));
     }
   }
-  return w.gate->result;
+  return std::string(to_string(w.gate->result));
 }
 
 std::string relative_to_cwd(const std::string& path) {
@@ -249,8 +249,8 @@ int status(const cli::Args& args) {
              elapsed ? util::format_duration(std::chrono::seconds(*elapsed)) : std::string("?"),
              state.integration, git::short_oid(current->base));
   if (current->gate) {
-    const auto color = current->gate->result == "pass" ? cli::Color::green : cli::Color::red;
-    fmt::print("gate: {}{}\n", paint(color, current->gate->result),
+    const auto color = current->gate->passed() ? cli::Color::green : cli::Color::red;
+    fmt::print("gate: {}{}\n", paint(color, std::string(to_string(current->gate->result))),
                current->gate->culprits.empty()
                    ? std::string()
                    : fmt::format(" (culprits: {})", util::join(current->gate->culprits, ", ")));

@@ -1,14 +1,10 @@
 #include "flow/abort.hpp"
 
 #include "core/error.hpp"
-#include "git/cli.hpp"
+#include "flow/cleanup.hpp"
 #include "gate/lead_commit.hpp"
-#include "gate/record.hpp"
-#include "gate/worktrees.hpp"
 #include "git/check.hpp"
-#include "git/handle.hpp"
 #include "git/repo.hpp"
-#include "git/worktree.hpp"
 #include "run/branch.hpp"
 #include "run/store.hpp"
 
@@ -26,6 +22,71 @@ std::string branch_of(const std::string& run, const run::AgentRun& a) {
   return a.branch.empty() ? run::agent_branch(run, a.name) : a.branch;
 }
 
+const run::IntentAgent* intent_of(const run::Intent& intent, const std::string& agent) {
+  for (const auto& a : intent.agents) {
+    if (a.name == agent) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
+// What the abort keeps of each agent, read (uncommitted work committed
+// aside, objects only) before anything is removed; a worktree whose work
+// cannot be saved stops the abort here, with nothing changed.
+run::Intent plan_abort(git_repository* repo, const std::string& run, const run::WaveRun& w,
+                       std::vector<std::string>& saved) {
+  run::Intent intent;
+  intent.kind = run::IntentKind::abort;
+  intent.started_at = run::now_text();
+  intent.command = "git wave abort";
+  intent.archive = next_archive_ref(repo, run, w.label);
+  for (const auto& a : w.agents) {
+    const std::string ref = "refs/heads/" + branch_of(run, a);
+    const auto tip = git::resolve_commit(repo, ref);
+    run::IntentAgent entry{a.name, tip ? git::oid_str(*tip) : std::string(), "", ""};
+    std::error_code ec;
+    if (tip && !a.worktree.empty() && fs::exists(fs::path(a.worktree) / ".git", ec)) {
+      if (auto snap = gate::WorktreeSnapshot::take(a.worktree, ref)) {
+        entry.to = git::oid_str(snap->write_commit(
+            fmt::format("uncommitted work of {} when wave {} was aborted", a.name, w.label)));
+        saved.push_back(a.name);
+      }
+    }
+    if (entry.to.empty()) {
+      entry.to = entry.from;
+    }
+    intent.agents.push_back(std::move(entry));
+  }
+  return intent;
+}
+
+// Is the worktree of `a` still as the abort found it (nothing new since the
+// intent was recorded, by an agent still at work after a kill)?
+bool unchanged_since(git_repository* repo, const run::AgentRun& a, const std::string& branch,
+                     const run::IntentAgent& recorded) {
+  std::error_code ec;
+  if (a.worktree.empty() || !fs::exists(fs::path(a.worktree) / ".git", ec) || recorded.to.empty()) {
+    return true;
+  }
+  try {
+    const auto snap = gate::WorktreeSnapshot::take(a.worktree, "refs/heads/" + branch);
+    const git::Commit kept = git::lookup_commit(repo, git::oid_from(recorded.to));
+    const git_oid* kept_tree = git_commit_tree_id(kept.get());
+    if (!snap) {
+      const auto tip = git::resolve_commit(repo, "refs/heads/" + branch);
+      if (!tip) {
+        return false;
+      }
+      const git::Commit now = git::lookup_commit(repo, *tip);
+      return git_oid_equal(git_commit_tree_id(now.get()), kept_tree) != 0;
+    }
+    return git_oid_equal(&snap->tree(), kept_tree) != 0;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 } // namespace
 
 AbortOutcome abort_wave(git_repository* repo, const std::string& run, const run::WaveId& id) {
@@ -34,106 +95,79 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const run:
   if (!stored) {
     throw Error(fmt::format("no run named '{}'", run));
   }
-  const run::WaveRun* w = id.find(stored->state);
-  if (w == nullptr || w->status == run::WaveStatus::aborted) {
+  const run::WaveRun* found = id.find(stored->state);
+  if (found == nullptr || found->status == run::WaveStatus::aborted) {
     throw Error(fmt::format("wave {} of run '{}' is not started", label, run));
   }
-  if (w->status == run::WaveStatus::merged) {
-    throw Error(fmt::format("wave {} of run '{}' is merged: it cannot be aborted", label, run),
-                exit_code::fatal,
-                {"revert its merges on the integration branch with 'git revert -m 1 <merge>' if you must"});
+  const run::WaveRun w = *found;
+  AbortOutcome out;
+  run::Intent intent;
+  if (w.intent && w.intent->kind == run::IntentKind::abort) {
+    intent = *w.intent; // finishing an abort a kill interrupted
+    out.resumed = true;
+  } else {
+    if (w.status == run::WaveStatus::merged) {
+      throw Error(fmt::format("wave {} of run '{}' is merged: it cannot be aborted", label, run),
+                  exit_code::fatal,
+                  {"revert its merges on the integration branch with 'git revert -m 1 <merge>' if you must"});
+    }
+    intent = plan_abort(repo, run, w, out.saved);
+    run::update(repo, run, fmt::format("abort wave {}: begun", label), [&](run::State& state) {
+      run::WaveRun* target = id.find(state);
+      if (target == nullptr) {
+        throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", label, run));
+      }
+      target->intent = intent;
+      return true;
+    });
   }
 
-  // Everything to keep, read (and uncommitted work committed aside) before
-  // anything is removed; a worktree that cannot be saved stops the abort here.
-  AbortOutcome out;
   std::vector<ArchiveEntry> entries;
-  std::vector<std::optional<git_oid>> tips;
-  for (const auto& a : w->agents) {
-    const std::string ref = "refs/heads/" + branch_of(run, a);
-    const auto tip = git::resolve_commit(repo, ref);
-    tips.push_back(tip);
-    std::optional<git_oid> keep = tip;
-    if (tip && !a.worktree.empty() && fs::exists(a.worktree)) {
-      auto snap = gate::WorktreeSnapshot::take(a.worktree, ref);
-      if (snap) {
-        keep =
-            snap->write_commit(fmt::format("uncommitted work of {} when wave {} was aborted", a.name, label));
-        out.saved.push_back(a.name);
-      }
-    }
-    if (keep) {
-      entries.push_back({a.name, *keep});
+  for (const auto& a : intent.agents) {
+    if (!a.to.empty()) {
+      entries.push_back({a.name, git::oid_from(a.to)});
     }
   }
   out.archive =
-      archive(repo, run, label, git::oid_from(w->base), entries, fmt::format("abort wave {}", label));
+      archive(repo, intent.archive, run, git::oid_from(w.base), entries, fmt::format("abort wave {}", label));
 
-  const auto registered = git::linked_worktrees(repo);
-  for (std::size_t i = 0; i < w->agents.size(); ++i) {
-    const auto& a = w->agents[i];
-    if (!a.worktree.empty() && git::find_worktree(registered, a.worktree)) {
-      const auto rm =
-          git::run_git(git::common_dir(repo), {"worktree", "remove", "--force", "--force", a.worktree});
-      if (rm.ok()) {
-        out.done.push_back(fmt::format("removed worktree '{}'", a.worktree));
-      } else {
-        out.kept.push_back(fmt::format("worktree '{}': {}", a.worktree, rm.output));
-      }
-    }
-    if (!tips[i]) {
+  Cleanup c;
+  for (const auto& a : w.agents) {
+    const std::string branch = branch_of(run, a);
+    const run::IntentAgent* recorded = intent_of(intent, a.name);
+    if (recorded == nullptr) {
       continue;
     }
-    const std::string ref_name = "refs/heads/" + branch_of(run, a);
-    git_reference* raw = nullptr;
-    if (git_reference_lookup(&raw, repo, ref_name.c_str()) != 0) {
-      git_error_clear();
+    if (!unchanged_since(repo, a, branch, *recorded)) {
+      c.kept.push_back(fmt::format("worktree '{}' of '{}': it changed after the abort began; its new work "
+                                   "is left there",
+                                   a.worktree, a.name));
       continue;
     }
-    const git::Reference ref(raw);
-    const git_oid* now = git_reference_target(ref.get());
-    if (now == nullptr || git_oid_equal(now, &*tips[i]) == 0) {
-      out.kept.push_back(fmt::format("branch '{}': it moved during the abort", branch_of(run, a)));
-    } else if (git_reference_delete(ref.get()) == 0) {
-      out.done.push_back(
-          fmt::format("deleted branch '{}' (was {})", branch_of(run, a), git::short_oid(*tips[i])));
-    } else {
-      out.kept.push_back(
-          fmt::format("branch '{}': {}", branch_of(run, a),
-                      git_error_last() != nullptr ? git_error_last()->message : "cannot delete"));
-      git_error_clear();
+    if (!remove_agent_worktree(repo, a.worktree, a.name, true, c)) {
+      c.kept.push_back(fmt::format("branch '{}': its worktree stays", branch));
+      continue;
+    }
+    if (!recorded->from.empty()) {
+      delete_branch(repo, branch, git::oid_from(recorded->from), c);
     }
   }
-  gate::prune_worktree(repo, gate::scratch_dir(repo, run));
-  {
-    const std::string cand = gate::candidate_ref(run, label);
-    git_reference* raw = nullptr;
-    if (git_reference_lookup(&raw, repo, cand.c_str()) == 0) {
-      const git::Reference ref(raw);
-      git_reference_delete(ref.get());
-    }
-    git_error_clear();
-  }
+  drop_candidate(repo, run, label);
+  out.done = std::move(c.done);
+  out.kept = std::move(c.kept);
 
-  for (int attempt = 0;; ++attempt) {
-    auto now = run::load(repo, run);
-    run::WaveRun* target = now ? id.find(now->state) : nullptr;
+  run::update(repo, run, fmt::format("abort wave {}", label), [&](run::State& state) {
+    run::WaveRun* target = id.find(state);
     if (target == nullptr) {
       throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", label, run));
     }
     target->status = run::WaveStatus::aborted;
+    target->intent.reset();
     if (!out.archive.ref.empty()) {
       target->archive = out.archive.ref;
     }
-    try {
-      run::save(repo, run, now->state, now->plan_text, fmt::format("abort wave {}", label), now->commit);
-      break;
-    } catch (const run::Conflict&) {
-      if (attempt >= 4) {
-        throw;
-      }
-    }
-  }
+    return true;
+  });
   return out;
 }
 

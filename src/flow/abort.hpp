@@ -19,13 +19,17 @@ struct AbortOutcome {
   std::vector<std::string> saved; // agents whose uncommitted work went into the archive
   std::vector<std::string> done;  // "removed worktree ...", "deleted branch ..."
   std::vector<std::string> kept;  // what stayed and why
+  bool resumed = false;           // finished an abort a kill interrupted
 };
 
-// Aborts the wave attempt `wave` of `run`: the
-// archive first, then worktrees and branches, then the state (status
-// aborted, the archive ref). Refuses (Error, nothing changed) a merged wave
-// and a worktree whose work cannot be saved (unresolved conflicts, another
-// branch checked out).
+// Aborts the wave attempt `wave` of `run`, under the run lock: what to keep
+// is read and recorded as the wave's intent (the archive ref, each agent's
+// tip and kept commit), then the archive, then worktrees and branches, then
+// the state (status aborted, the archive ref). Run again after a kill, it
+// finishes from the intent; a worktree that changed since is left alone.
+// Refuses (Error, nothing changed) a merged wave and a worktree whose work
+// cannot be saved (unresolved conflicts, another branch checked out). A
+// worktree that cannot be removed keeps its branch and is listed in `kept`.
 AbortOutcome abort_wave(git_repository* repo, const std::string& run, const run::WaveId& wave);
 
 } // namespace wave::flow

@@ -1,6 +1,7 @@
 #include "flow/archive.hpp"
 
 #include "git/check.hpp"
+#include "git/identity.hpp"
 #include "git/handle.hpp"
 #include "git/repo.hpp"
 
@@ -8,7 +9,16 @@
 
 namespace wave::flow {
 
-Archive archive(git_repository* repo, const std::string& run, const std::string& label, const git_oid& base,
+std::string next_archive_ref(git_repository* repo, const std::string& run, const std::string& label) {
+  for (int n = 1;; ++n) {
+    std::string ref = fmt::format("refs/wave/{}/archive/{}-{}", run, label, n);
+    if (!git::resolve_commit(repo, ref)) {
+      return ref;
+    }
+  }
+}
+
+Archive archive(git_repository* repo, const std::string& ref, const std::string& run, const git_oid& base,
                 const std::vector<ArchiveEntry>& entries, const std::string& why) {
   Archive out;
   std::vector<git::Commit> parents;
@@ -26,12 +36,7 @@ Archive archive(git_repository* repo, const std::string& run, const std::string&
   if (out.kept.empty()) {
     return out;
   }
-  git_signature* raw_sig = nullptr;
-  if (git_signature_default(&raw_sig, repo) < 0) {
-    git_error_clear();
-    git::check(git_signature_now(&raw_sig, "git wave", "git-wave@localhost"), "cannot make a signature");
-  }
-  const git::Signature sig(raw_sig);
+  const git::Signature sig = git::bookkeeping_identity(git::common_dir(repo));
   const git::Commit base_commit = git::lookup_commit(repo, base);
   const git::Tree tree = git::commit_tree(base_commit.get());
   const std::string message = fmt::format("{}: archive of run {}\n\n{}", why, run, body);
@@ -39,18 +44,16 @@ Archive archive(git_repository* repo, const std::string& run, const std::string&
   git::check(git_commit_create(&id, repo, nullptr, sig.get(), sig.get(), nullptr, message.c_str(), tree.get(),
                                raw_parents.size(), raw_parents.data()),
              "cannot write the archive commit");
-  for (int n = 1;; ++n) {
-    const std::string ref = fmt::format("refs/wave/{}/archive/{}-{}", run, label, n);
-    git_reference* raw = nullptr;
-    const int rc = git_reference_create(&raw, repo, ref.c_str(), &id, 0, why.c_str());
-    if (rc == GIT_EEXISTS) {
-      continue;
-    }
+  git_reference* raw = nullptr;
+  const int rc = git_reference_create(&raw, repo, ref.c_str(), &id, 0, why.c_str());
+  if (rc == GIT_EEXISTS) {
+    git_error_clear(); // written by the same command before it was killed
+  } else {
     git::check(rc, fmt::format("cannot create '{}'", ref));
     git_reference_free(raw);
-    out.ref = ref;
-    return out;
   }
+  out.ref = ref;
+  return out;
 }
 
 } // namespace wave::flow

@@ -23,11 +23,17 @@ struct Archive {
   std::vector<ArchiveEntry> kept; // in parent order: kept[i] is <ref>^(i+1)
 };
 
-// Creates the archive of wave `label` for `entries` whose commit is not
-// `base` (the wave's base: nothing of the agent's own to keep), with the
-// first free n (1, 2, ...). The archive commit's tree is the base's tree.
-// `why` starts its message ("abort wave 2").
-Archive archive(git_repository* repo, const std::string& run, const std::string& label, const git_oid& base,
+// "refs/wave/<run>/archive/<label>-<n>" with the first n (1, 2, ...) no ref
+// has: chosen before anything is written, so that a command finishing after
+// a kill writes the same one.
+std::string next_archive_ref(git_repository* repo, const std::string& run, const std::string& label);
+
+// Creates the archive `ref` for `entries` whose commit is not `base` (the
+// wave's base: nothing of the agent's own to keep); the archive commit's
+// tree is the base's tree, `why` starts its message ("abort wave 2"). An
+// archive already at `ref` (written before a kill) is kept as it is. The
+// ref stays empty when there is nothing to keep.
+Archive archive(git_repository* repo, const std::string& ref, const std::string& run, const git_oid& base,
                 const std::vector<ArchiveEntry>& entries, const std::string& why);
 
 } // namespace wave::flow

@@ -2,8 +2,8 @@
 
 #include "core/error.hpp"
 #include "flow/archive.hpp"
+#include "flow/cleanup.hpp"
 #include "git/cli.hpp"
-#include "gate/lock.hpp"
 #include "gate/record.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
@@ -18,6 +18,8 @@
 #include <thread>
 #include <unistd.h>
 
+#include "util/file.hpp"
+
 namespace wave::flow {
 
 namespace fs = std::filesystem;
@@ -25,15 +27,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int refused = exit_code::not_satisfied;
-
-// Is the process that claimed a landing still running? Unknown (another
-// host) counts as running.
-bool landing_alive(const run::Json& landing) {
-  if (!landing.is_object() || !landing.contains("pid") || !landing["pid"].is_number_integer()) {
-    return false;
-  }
-  return gate::process_alive(landing["pid"].get<long long>(), landing.value("host", std::string()));
-}
 
 run::Stored load_run(git_repository* repo, const std::string& run) {
   auto stored = run::load(repo, run);
@@ -71,8 +64,8 @@ void check_gated(git_repository* repo, const run::State& state, const run::WaveR
     throw Error(fmt::format("wave {} has not been gated", label), refused,
                 {"run 'git wave gate' first: only a gated wave can land"});
   }
-  if (w.gate->result != "pass" || w.status != run::WaveStatus::gated) {
-    const auto summary = w.gate->extra.value("summary", std::string());
+  if (!w.gate->passed() || w.status != run::WaveStatus::gated) {
+    const auto& summary = w.gate->summary;
     throw Error(
         fmt::format("the last gate of wave {} failed{}", label, summary.empty() ? "" : ": " + summary),
         refused, {"fix the branches (or abort the wave with 'git wave abort'), then run 'git wave gate'"});
@@ -124,8 +117,17 @@ void check_worktree(const fs::path& wt, const std::string& branch, const git_oid
   if (!index_path.ok()) {
     throw Error(fmt::format("cannot find the index of '{}': {}", wt.string(), index_path.output));
   }
-  const fs::path copy = fs::path(index_path.output).string() + fmt::format(".wave-merge-{}", ::getpid());
   std::error_code ec;
+  const fs::path lock = index_path.output + ".lock";
+  if (fs::exists(lock, ec)) {
+    throw Error(fmt::format("refusing to merge: the index of '{}' is locked: '{}' exists", wt.string(),
+                            lock.string()),
+                exit_code::fatal,
+                {"a git command is running in that worktree, or one was killed there",
+                 fmt::format("if none is running, remove the file: rm '{}'", lock.string()),
+                 "nothing was changed"});
+  }
+  const fs::path copy = fs::path(index_path.output).string() + ".wave-merge";
   fs::copy_file(index_path.output, copy, fs::copy_options::overwrite_existing, ec);
   const auto dry = git::run_git(wt, {"read-tree", "-m", "-u", "-n", git::oid_str(from), git::oid_str(to)},
                            {{"GIT_INDEX_FILE", copy.string()}});
@@ -138,27 +140,27 @@ void check_worktree(const fs::path& wt, const std::string& branch, const git_oid
   }
 }
 
-// Saves the state, re-reading and re-applying `change` to this wave's entry
-// when another command wrote meanwhile.
-template <class Change>
-void save_wave(git_repository* repo, const std::string& run, const run::WaveId& id, const std::string& message,
-               Change change) {
-  for (int attempt = 0;; ++attempt) {
-    run::Stored stored = load_run(repo, run);
-    run::WaveRun* w = id.find(stored.state);
-    if (w == nullptr) {
-      throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", id.label, run));
-    }
-    change(*w);
-    try {
-      run::save(repo, run, stored.state, stored.plan_text, message, stored.commit);
+// Refuses, before anything moves, when git's lock on the integration
+// branch is taken; a lock git wave itself left while moving it to `to` (it
+// holds `to`, or nothing yet) is cleared when `ours` says it may be.
+void check_branch_lock(git_repository* repo, const std::string& ref, const git_oid& to, bool ours) {
+  const fs::path lock = git::common_dir(repo) / (ref + ".lock");
+  std::error_code ec;
+  if (!fs::exists(lock, ec)) {
+    return;
+  }
+  if (ours) {
+    const auto held = util::read_file(lock);
+    if (held && (git::oid_str(to) + "\n").rfind(*held, 0) == 0) {
+      fs::remove(lock, ec);
       return;
-    } catch (const run::Conflict&) {
-      if (attempt >= 4) {
-        throw;
-      }
     }
   }
+  throw Error(fmt::format("'{}' is locked: '{}' exists", git::branch_name(ref), lock.string()),
+              exit_code::fatal,
+              {"a git command is updating the branch, or one was killed while it did",
+               fmt::format("if none is running, remove the file (rm '{}') and run 'git wave merge' again",
+                           lock.string())});
 }
 
 class Lander {
@@ -167,115 +169,117 @@ public:
       : m_repo(repo), m_run(run), m_id(id), m_label(id.label), m_options(options) {}
 
   MergeOutcome land() {
-    run::WaveRun w;
-    // A lost compare-and-swap (another command wrote, or holds the lock) is
-    // decided again on the state as it is now: most likely the wave is then
-    // merged or being merged by the other one.
-    for (int attempt = 0;; ++attempt) {
-      try {
-        w = decide();
-        break;
-      } catch (const run::Conflict&) {
-        if (attempt >= 20) {
-          throw;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
-    move_branch();
-    bring_worktree();
-    if (!m_options.keep) {
-      clean_up(w);
-    }
-    save_wave(m_repo, m_run, m_id, fmt::format("merge wave {}", m_label), [&](run::WaveRun& wave) {
-      if (wave.merged) {
-        wave.merged->extra.erase("landing");
-        if (!m_out.archive.empty()) {
-          wave.merged->extra["archive"] = m_out.archive;
-        }
-      }
-    });
-    return m_out;
-  }
-
-private:
-  // Reads the state and either claims the wave or takes over an interrupted
-  // merge of it; returns the wave as decided on.
-  run::WaveRun decide() {
     run::Stored stored = load_run(m_repo, m_run);
-    run::WaveRun& w = attempt_of(stored, m_id);
+    const run::WaveRun w = attempt_of(stored, m_id);
     m_integration = stored.state.integration;
     m_ref = "refs/heads/" + m_integration;
     const auto tip = git::resolve_commit(m_repo, m_ref);
     if (!tip) {
       throw Error(fmt::format("the integration branch '{}' does not exist", m_integration));
     }
-    if (w.status == run::WaveStatus::merged) {
-      resume(w, *tip);
-    } else {
-      claim(stored, w, *tip);
-    }
-    return w;
-  }
-
-  void resume(const run::WaveRun& w, const git_oid& tip) {
-    const run::Json landing = w.merged ? w.merged->extra.value("landing", run::Json()) : run::Json();
-    if (!w.merged || landing.is_null()) {
+    if (w.intent && w.intent->kind == run::IntentKind::merge && w.merged) {
+      resume(w);
+    } else if (w.status == run::WaveStatus::merged) {
       throw Error(fmt::format("nothing to merge: wave {} is already merged into '{}' ({})", m_label,
                               m_integration, w.merged ? git::short_oid(w.merged->to) : std::string("?")),
                   refused, {"'git wave start' opens the next wave, or says the run is complete"});
+    } else {
+      claim(stored.state, w, *tip);
     }
-    if (landing_alive(landing)) {
-      throw Error(fmt::format("wave {} is being merged by another git wave merge (process {} on {})", m_label,
-                              landing.value("pid", 0LL), landing.value("host", std::string("?"))),
-                  refused, {"wait for it to finish"});
+    move_branch();
+    bring_worktree();
+    if (!m_keep) {
+      clean_up(w);
     }
+    run::update(m_repo, m_run, fmt::format("merge wave {}", m_label), [&](run::State& state) {
+      run::WaveRun* wave = m_id.find(state);
+      if (wave == nullptr || !wave->merged) {
+        return false;
+      }
+      wave->intent.reset();
+      wave->merged->archive = m_out.archive;
+      return true;
+    });
+    return m_out;
+  }
+
+private:
+  // A merge a killed command left: its record says where the branch goes.
+  void resume(const run::WaveRun& w) {
     m_out.resumed = true;
     m_out.from = git::oid_from(w.merged->from);
     m_out.to = git::oid_from(w.merged->to);
-    m_options.keep = landing.value("keep", m_options.keep);
-    if (git_oid_equal(&tip, &m_out.from) == 0 && git_oid_equal(&tip, &m_out.to) == 0) {
-      throw Error(fmt::format("cannot finish the merge of wave {}: '{}' is at {}, neither at {} nor at {}",
-                              m_label, m_integration, git::short_oid(tip), git::short_oid(m_out.from),
-                              git::short_oid(m_out.to)),
-                  exit_code::fatal, {"inspect the run with 'git log -p " + run::state_ref(m_run) + "'"});
-    }
+    m_keep = w.intent->keep;
+    m_archive = w.intent->archive;
   }
 
-  void claim(run::Stored& stored, run::WaveRun& w, const git_oid& tip) {
-    check_gated(m_repo, stored.state, w, tip);
+  // Checks everything that can refuse, then records the intent: the wave
+  // merged from `tip` to its candidate, the archive ref it may write.
+  void claim(const run::State& state, const run::WaveRun& w, const git_oid& tip) {
+    check_gated(m_repo, state, w, tip);
     m_out.from = tip;
     m_out.to = git::oid_from(w.gate->candidate);
     git::lookup_commit(m_repo, m_out.to); // the candidate must still exist
-    m_worktree = gate::worktree_of_branch(m_repo, m_ref);
-    if (m_worktree) {
-      try {
-        check_worktree(*m_worktree, m_integration, m_out.from, m_out.to);
-      } catch (const Error&) {
-        // A merge landing at this very moment changes that worktree under
-        // our feet: then decide again on the state as it is now.
-        const auto now = run::load(m_repo, m_run);
-        if (now && git_oid_equal(&now->commit, &stored.commit) == 0) {
-          throw run::Conflict(m_run);
-        }
-        throw;
-      }
+    m_keep = m_options.keep;
+    if (const auto wt = gate::worktree_of_branch(m_repo, m_ref)) {
+      check_worktree(*wt, m_integration, m_out.from, m_out.to);
     }
-    w.status = run::WaveStatus::merged;
-    w.merged = run::MergeRecord{git::oid_str(m_out.from), git::oid_str(m_out.to), run::now_text(),
-                                run::Json::object()};
-    w.merged->extra["landing"] = {
-        {"pid", static_cast<long long>(::getpid())}, {"host", gate::host_name()}, {"keep", m_options.keep}};
-    run::save(m_repo, m_run, stored.state, stored.plan_text, fmt::format("merge wave {}: landing", m_label),
-              stored.commit);
-    m_claim = true;
+    check_branch_lock(m_repo, m_ref, m_out.to, false);
+    m_archive = m_keep ? std::string() : next_archive_ref(m_repo, m_run, m_label);
+
+    run::Intent intent;
+    intent.kind = run::IntentKind::merge;
+    intent.started_at = run::now_text();
+    intent.command = "git wave merge";
+    intent.keep = m_keep;
+    intent.archive = m_archive;
+    for (const auto& a : w.agents) {
+      const std::string branch = a.branch.empty() ? run::agent_branch(m_run, a.name) : a.branch;
+      const auto agent_tip = git::resolve_commit(m_repo, "refs/heads/" + branch);
+      intent.agents.push_back({a.name, agent_tip ? git::oid_str(*agent_tip) : std::string(), "", ""});
+    }
+    run::update(m_repo, m_run, fmt::format("merge wave {}: landing", m_label), [&](run::State& now) {
+      run::WaveRun* wave = m_id.find(now);
+      if (wave == nullptr) {
+        throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", m_label, m_run));
+      }
+      wave->status = run::WaveStatus::merged;
+      wave->merged =
+          run::MergeRecord{git::oid_str(m_out.from), git::oid_str(m_out.to), intent.started_at, {}, {}};
+      wave->intent = intent;
+      return true;
+    });
+  }
+
+  // The claim undone: the branch went elsewhere before it could move.
+  [[noreturn]] void undo(const std::optional<git_oid>& now) {
+    run::update(m_repo, m_run, fmt::format("merge wave {}: undone, '{}' moved", m_label, m_integration),
+                [&](run::State& state) {
+                  run::WaveRun* wave = m_id.find(state);
+                  if (wave == nullptr) {
+                    return false;
+                  }
+                  wave->status = run::WaveStatus::gated;
+                  wave->merged.reset();
+                  wave->intent.reset();
+                  return true;
+                });
+    throw Error(fmt::format("'{}' moved underneath (it is {} now, the gate tested {}); nothing was merged",
+                            m_integration, now ? git::short_oid(*now) : std::string("gone"),
+                            git::short_oid(m_out.from)),
+                refused, {"run 'git wave gate' again, then merge"});
   }
 
   void move_branch() {
     const auto tip = git::resolve_commit(m_repo, m_ref);
-    if (tip && git_oid_equal(&*tip, &m_out.to) != 0) {
-      return; // already there
+    if (tip && (git_oid_equal(&*tip, &m_out.to) != 0 ||
+                git_graph_descendant_of(m_repo, &*tip, &m_out.to) == 1)) {
+      return; // already there (and maybe built on since)
     }
+    if (!tip || git_oid_equal(&*tip, &m_out.from) == 0) {
+      undo(tip);
+    }
+    check_branch_lock(m_repo, m_ref, m_out.to, true);
     git_reference* raw = nullptr;
     const std::string msg = fmt::format("git wave merge: wave {} of run {}", m_label, m_run);
     const int rc =
@@ -284,76 +288,55 @@ private:
       git_reference_free(raw);
       return;
     }
-    git_error_clear();
-    const auto now = git::resolve_commit(m_repo, m_ref);
-    if (now && git_oid_equal(&*now, &m_out.to) != 0) {
-      return;
+    if (rc != GIT_EMODIFIED) {
+      git::check(rc, fmt::format("cannot update '{}'", m_ref));
     }
-    // Someone moved the branch between the check and the swap: undo the claim.
-    save_wave(m_repo, m_run, m_id, fmt::format("merge wave {}: undone, '{}' moved", m_label, m_integration),
-              [](run::WaveRun& wave) {
-                wave.status = run::WaveStatus::gated;
-                wave.merged.reset();
-              });
-    throw Error(fmt::format("'{}' moved underneath (it is {} now, the gate tested {}); nothing was merged",
-                            m_integration, now ? git::short_oid(*now) : std::string("gone"),
-                            git::short_oid(m_out.from)),
-                refused, {"run 'git wave gate' again, then merge"});
+    git_error_clear();
+    undo(git::resolve_commit(m_repo, m_ref));
   }
 
+  // The integration branch's worktree follows, if it has one. Finishing
+  // after a kill, it may have followed already (its index is the candidate).
   void bring_worktree() {
-    if (!m_claim) {
-      m_worktree = gate::worktree_of_branch(m_repo, m_ref);
-    }
-    if (!m_worktree) {
+    const auto wt = gate::worktree_of_branch(m_repo, m_ref);
+    if (!wt) {
       return;
     }
-    // Another git briefly holding the index lock (a status, a losing merge's
-    // checks) is waited for.
-    auto r =
-        git::run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
+    const std::string to = git::oid_str(m_out.to);
+    if (m_out.resumed && git::run_git(*wt, {"diff-index", "--cached", "--quiet", to, "--"}).ok() &&
+        git::run_git(*wt, {"diff-files", "--quiet"}).ok()) {
+      m_out.worktree = wt;
+      return;
+    }
+    // Another git briefly holding the index lock (a status) is waited for.
+    const std::vector<std::string> args{"read-tree", "-m", "-u", git::oid_str(m_out.from), to};
+    auto r = git::run_git(*wt, args);
     for (int attempt = 0; !r.ok() && r.output.find("index.lock") != std::string::npos && attempt < 50;
          ++attempt) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      r = git::run_git(*m_worktree, {"read-tree", "-m", "-u", git::oid_str(m_out.from), git::oid_str(m_out.to)});
+      r = git::run_git(*wt, args);
     }
     if (r.ok()) {
-      m_out.worktree = m_worktree;
+      m_out.worktree = wt;
     } else {
       m_out.worktree_problem = fmt::format("'{}' moved, but its worktree '{}' could not follow: {}",
-                                           m_integration, m_worktree->string(), r.output);
+                                           m_integration, wt->string(), r.output);
     }
   }
 
   void clean_up(const run::WaveRun& w) {
+    Cleanup c;
     std::vector<ArchiveEntry> unmerged;
-    std::vector<std::pair<const run::AgentRun*, git_oid>> deletable;
+    std::vector<std::pair<std::string, git_oid>> deletable;
     for (const auto& a : w.agents) {
       const std::string branch = a.branch.empty() ? run::agent_branch(m_run, a.name) : a.branch;
-      const fs::path wt = a.worktree;
-      bool wt_kept = false;
-      if (!wt.empty() && fs::exists(wt)) {
-        const auto status = git::run_git(wt, {"status", "--porcelain"});
-        if (!status.ok() || !status.output.empty()) {
-          m_out.kept.push_back(
-              fmt::format("worktree '{}' of '{}': it has uncommitted changes", wt.string(), a.name));
-          wt_kept = true;
-        } else {
-          const auto rm = git::run_git(git::common_dir(m_repo), {"worktree", "remove", wt.string()});
-          if (rm.ok()) {
-            m_out.done.push_back(fmt::format("removed worktree '{}'", wt.string()));
-          } else {
-            m_out.kept.push_back(fmt::format("worktree '{}' of '{}': {}", wt.string(), a.name, rm.output));
-            wt_kept = true;
-          }
-        }
-      }
+      const bool wt_gone = remove_agent_worktree(m_repo, a.worktree, a.name, false, c);
       const auto tip = git::resolve_commit(m_repo, "refs/heads/" + branch);
       if (!tip) {
         continue;
       }
-      if (wt_kept) {
-        m_out.kept.push_back(fmt::format("branch '{}': its worktree stays", branch));
+      if (!wt_gone) {
+        c.kept.push_back(fmt::format("branch '{}': its worktree stays", branch));
         continue;
       }
       const bool merged =
@@ -361,52 +344,23 @@ private:
       if (!merged) {
         unmerged.push_back({a.name, *tip});
       }
-      deletable.emplace_back(&a, *tip);
+      deletable.emplace_back(branch, *tip);
     }
-    if (!unmerged.empty()) {
+    if (!unmerged.empty() && !m_archive.empty()) {
       // Squashed branches: their commits are not in the integration branch.
-      const auto base = git::oid_from(w.base);
-      const Archive kept =
-          archive(m_repo, m_run, m_label, base, unmerged, fmt::format("merge wave {}", m_label));
+      const Archive kept = archive(m_repo, m_archive, m_run, git::oid_from(w.base), unmerged,
+                                   fmt::format("merge wave {}", m_label));
       m_out.archive = kept.ref;
       if (!kept.ref.empty()) {
-        m_out.done.push_back(fmt::format("kept the branches' own commits under '{}'", kept.ref));
+        c.done.push_back(fmt::format("kept the branches' own commits under '{}'", kept.ref));
       }
     }
-    for (const auto& [a, tip] : deletable) {
-      const std::string branch = a->branch.empty() ? run::agent_branch(m_run, a->name) : a->branch;
-      delete_branch(branch, tip);
+    for (const auto& [branch, tip] : deletable) {
+      delete_branch(m_repo, branch, tip, c);
     }
-    gate::prune_worktree(m_repo, gate::scratch_dir(m_repo, m_run));
-    const std::string cand = gate::candidate_ref(m_run, m_label);
-    git_reference* raw = nullptr;
-    if (git_reference_lookup(&raw, m_repo, cand.c_str()) == 0) {
-      const git::Reference ref(raw);
-      git_reference_delete(ref.get());
-    }
-    git_error_clear();
-  }
-
-  void delete_branch(const std::string& branch, const git_oid& expected) {
-    git_reference* raw = nullptr;
-    const std::string ref_name = "refs/heads/" + branch;
-    if (git_reference_lookup(&raw, m_repo, ref_name.c_str()) != 0) {
-      git_error_clear();
-      return;
-    }
-    const git::Reference ref(raw);
-    const git_oid* now = git_reference_target(ref.get());
-    if (now == nullptr || git_oid_equal(now, &expected) == 0) {
-      m_out.kept.push_back(fmt::format("branch '{}': it moved during the merge", branch));
-      return;
-    }
-    if (git_reference_delete(ref.get()) == 0) {
-      m_out.done.push_back(fmt::format("deleted branch '{}' (was {})", branch, git::short_oid(expected)));
-    } else {
-      m_out.kept.push_back(
-          fmt::format("branch '{}': {}", branch, git_error_last() ? git_error_last()->message : "?"));
-      git_error_clear();
-    }
+    drop_candidate(m_repo, m_run, m_label);
+    m_out.done = std::move(c.done);
+    m_out.kept = std::move(c.kept);
   }
 
   git_repository* m_repo;
@@ -414,10 +368,10 @@ private:
   run::WaveId m_id;
   std::string m_label;
   MergeOptions m_options;
+  bool m_keep = false;
+  std::string m_archive;
   std::string m_integration;
   std::string m_ref;
-  bool m_claim = false;
-  std::optional<fs::path> m_worktree;
   MergeOutcome m_out;
 };
 

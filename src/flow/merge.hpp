@@ -12,11 +12,12 @@
 // `git wave merge`: the integration branch moves to the gated candidate, and
 // only to it, only if nothing moved since the gate, with a compare-and-swap.
 //
-// Exactly one of two concurrent merges wins: the first to record the wave as
-// merged (a compare-and-swap of the run state, which also notes the process
-// landing it) moves the branch; the other finds the wave merged or being
-// merged. A merge killed half way is finished by running it again: the state
-// names where the branch goes and the landing process is gone.
+// Run under the run lock. Everything that can refuse is checked first; then
+// the wave is recorded as merged with its intent (from, to, the archive ref,
+// the agents' tips), then the branch moves with compare-and-swap, its
+// worktree follows, the agents' worktrees and branches go, and the intent is
+// cleared. A merge killed at any point is finished by the next command of
+// the run (flow/recover), which calls merge_wave on the recorded intent.
 namespace wave::flow {
 
 struct MergeOptions {

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "git/check.hpp"
+#include "git/identity.hpp"
 #include "git/repo.hpp"
 #include "git/tree_diff.hpp"
 
@@ -13,6 +14,11 @@
 namespace wave::gate {
 
 namespace {
+
+struct Signatures {
+  git::Signature author;
+  git::Signature committer;
+};
 
 // Every path changed so far on top of the integration tip, and every folder
 // above one, so that a later branch can be checked for overlap in O(depth).
@@ -60,18 +66,6 @@ bool changes_nest(const std::vector<git::TreeChange>& changes) {
     own.add(c.path);
   }
   return false;
-}
-
-git::Signature default_signature(git_repository* repo) {
-  git_signature* raw = nullptr;
-  const int rc = git_signature_default(&raw, repo);
-  if (rc == GIT_ENOTFOUND) {
-    throw Error(
-        "cannot build the candidate: no committer identity", exit_code::fatal,
-        {"set one with 'git config user.name \"Your Name\"' and 'git config user.email you@example.com'"});
-  }
-  git::check(rc, "cannot read the committer identity");
-  return git::Signature(raw);
 }
 
 git::Tree lookup_tree(git_repository* repo, const git_oid& id) {
@@ -165,7 +159,7 @@ Conflict describe_conflict(const Branch& b, std::vector<std::string> paths, cons
   return c;
 }
 
-git_oid write_commit(git_repository* repo, const git_signature* sig, const std::string& message,
+git_oid write_commit(git_repository* repo, const Signatures& sig, const std::string& message,
                      const git_oid& tree_id, const std::vector<git_oid>& parent_ids) {
   const git::Tree tree = lookup_tree(repo, tree_id);
   std::vector<git::Commit> parents;
@@ -175,7 +169,7 @@ git_oid write_commit(git_repository* repo, const git_signature* sig, const std::
     raw.push_back(parents.back().get());
   }
   git_oid out;
-  git::check(git_commit_create(&out, repo, nullptr, sig, sig, nullptr, message.c_str(), tree.get(),
+  git::check(git_commit_create(&out, repo, nullptr, sig.author.get(), sig.committer.get(), nullptr, message.c_str(), tree.get(),
                                raw.size(), raw.data()),
              "cannot write the candidate commit");
   return out;
@@ -195,7 +189,9 @@ std::string merge_message(const CandidateSpec& spec, const Branch& b) {
 }
 
 Candidate build_candidate(git_repository* repo, const CandidateSpec& spec) {
-  const git::Signature sig = default_signature(repo);
+  const std::filesystem::path dir = git::common_dir(repo);
+  const Signatures sig{git::require_identity(dir, git::Role::author),
+                       git::require_identity(dir, git::Role::committer)};
   const git::Commit onto = git::lookup_commit(repo, spec.onto);
   const git::Tree onto_tree = git::commit_tree(onto.get());
 
@@ -249,7 +245,7 @@ Candidate build_candidate(git_repository* repo, const CandidateSpec& spec) {
     if (!squash) {
       parents.push_back(b.tip);
     }
-    out.commit = write_commit(repo, sig.get(), merge_message(spec, b), tree_id, parents);
+    out.commit = write_commit(repo, sig, merge_message(spec, b), tree_id, parents);
     current_tree = lookup_tree(repo, tree_id);
     if (fast) {
       for (const auto& c : changes) {

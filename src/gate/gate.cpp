@@ -141,8 +141,14 @@ private:
 
   bool lead_commits() {
     bool ok = true;
-    for (const auto& a : m_in.agents) {
-      auto lc = commit_agent(m_in, a);
+    std::vector<std::size_t> all(m_in.agents.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      all[i] = i;
+    }
+    auto commits = commit_agents(m_in, all);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const auto& a = m_in.agents[i];
+      auto& lc = commits[i];
       if (lc.clean()) {
         continue;
       }
@@ -420,6 +426,7 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
   in.ownership = &ownership;
   in.run = state.run;
   in.wave = wave.label;
+  in.id = run::WaveId::of(state, wave);
   in.integration = "refs/heads/" + state.integration;
   in.log_dir = new_log_dir(run::logs_dir(repo, state.run), wave.label);
   for (const auto& a : wave.agents) {

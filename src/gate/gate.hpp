@@ -6,6 +6,7 @@
 #include "plan/model.hpp"
 #include "plan/ownership.hpp"
 #include "run/state.hpp"
+#include "run/wave_id.hpp"
 
 #include <git2.h>
 
@@ -36,6 +37,8 @@ struct GateInput {
   const plan::Ownership* ownership = nullptr;
   std::string run;
   std::string wave;               // label
+  run::WaveId id;                 // the wave attempt, for intent records
+  std::string command = "git wave commit"; // who records an intent
   std::string integration;        // full ref of the integration branch
   std::vector<AgentInput> agents; // in plan order
   std::filesystem::path log_dir;  // this gate's own folder of logs
@@ -89,15 +92,12 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
 
 GateReport run_gate(const GateInput& in, Reporter& reporter);
 
-// The lead commit of one agent: its worktree's uncommitted work, checked
-// against what it owns, committed on its branch with its task as message
-// (refused, and the worktree left as it was, when a file is not its own).
-LeadCommit commit_agent(const GateInput& in, const AgentInput& agent);
-
-// The lead-commits step alone (`git wave commit`): each agent's uncommitted
-// work is committed on its branch after the ownership check, one commit with
-// the task as message; an agent with foreign files is refused and keeps its
-// work as it was.
+// The lead commits (`git wave commit`, and the gate's first step): each
+// agent's uncommitted work, checked against what it owns, committed on its
+// branch as one commit with its task as message; an agent with foreign files
+// is refused and keeps its work as it was. The commits are recorded as the
+// wave's intent before the first worktree changes (when `in.run` is set),
+// and the intent is cleared once they are all done.
 std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std::size_t>& which);
 
 } // namespace wave::gate

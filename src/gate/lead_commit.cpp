@@ -3,11 +3,87 @@
 #include "core/error.hpp"
 #include "gate/gate.hpp"
 #include "git/check.hpp"
+#include "git/identity.hpp"
 #include "git/repo.hpp"
+#include "run/store.hpp"
+#include "util/file.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace wave::gate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool same_file(const fs::path& a, const fs::path& b) {
+  struct stat sa {};
+  struct stat sb {};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_ino == sb.st_ino &&
+         sa.st_dev == sb.st_dev;
+}
+
+fs::path lock_of(const fs::path& file) {
+  return file.string() + ".lock";
+}
+
+// Refuses, before anything moves, when git's lock on the worktree's index is
+// taken: a git command is running there, or one died there.
+void check_unlocked(const fs::path& index, const fs::path& worktree) {
+  std::error_code ec;
+  if (fs::exists(lock_of(index), ec)) {
+    throw Error(fmt::format("the index of worktree '{}' is locked: '{}' exists", worktree.string(),
+                            lock_of(index).string()),
+                exit_code::fatal,
+                {"a git command is running in that worktree, or one was killed there",
+                 fmt::format("if none is running, remove the file: rm '{}'", lock_of(index).string()),
+                 "nothing was changed"});
+  }
+}
+
+// The lock file of `branch` (a full ref name), which git and libgit2 hold
+// while they update it.
+fs::path branch_lock(git_repository* repo, const std::string& branch) {
+  return git::common_dir(repo) / (branch + ".lock");
+}
+
+void check_branch_unlocked(git_repository* repo, const std::string& branch) {
+  std::error_code ec;
+  const fs::path lock = branch_lock(repo, branch);
+  if (fs::exists(lock, ec)) {
+    throw Error(fmt::format("branch '{}' is locked: '{}' exists", git::branch_name(branch), lock.string()),
+                exit_code::fatal,
+                {"a git command is updating it, or one was killed while it did",
+                 fmt::format("if none is running, remove the file: rm '{}'", lock.string()),
+                 "nothing was changed"});
+  }
+}
+
+// Moves `branch` from `from` to `to`; false when it is elsewhere.
+bool move_branch(git_repository* repo, const std::string& branch, const git_oid& from, const git_oid& to,
+                 const std::string& reflog) {
+  git_reference* raw = nullptr;
+  const int rc = git_reference_create_matching(&raw, repo, branch.c_str(), &to, 1, &from, reflog.c_str());
+  if (rc == GIT_EMODIFIED) {
+    git_error_clear();
+    return false;
+  }
+  git::check(rc, fmt::format("cannot update '{}'", branch));
+  git_reference_free(raw);
+  return true;
+}
+
+std::string first_line(const std::string& message) {
+  return message.substr(0, message.find('\n'));
+}
+
+} // namespace
 
 WorktreeSnapshot::~WorktreeSnapshot() = default;
 
@@ -47,6 +123,8 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
   git_index* raw_index = nullptr;
   git::check(git_repository_index(&raw_index, s.m_repo.get()), "cannot read the index");
   s.m_index.reset(raw_index);
+  check_unlocked(git_index_path(s.m_index.get()), worktree);
+  s.m_prepared = fs::path(git_repository_path(s.m_repo.get())) / "wave-index";
   if (git_index_has_conflicts(s.m_index.get()) != 0) {
     throw Error(fmt::format("worktree '{}' has unresolved merge conflicts", worktree.string()),
                 exit_code::fatal, {"resolve them (or let the agent do it), then run the gate again"});
@@ -71,35 +149,127 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
 }
 
 git_oid WorktreeSnapshot::commit(const std::string& message) {
-  const git_oid id = write_commit(message);
-  git_reference* raw_ref = nullptr;
-  const std::string reflog = fmt::format("git wave commit: {}", message.substr(0, message.find('\n')));
-  const int moved = git_reference_create_matching(&raw_ref, m_repo.get(), m_branch.c_str(), &id, 1, &m_head,
-                                                  reflog.c_str());
-  if (moved == GIT_EMODIFIED) {
-    throw Error(
-        fmt::format("branch '{}' moved while its worktree was being committed", git::branch_name(m_branch)),
-        exit_code::fatal, {"nothing was committed; run the command again"});
-  }
-  git::check(moved, fmt::format("cannot update '{}'", m_branch));
-  git::Reference ref(raw_ref);
-  // The index now holds exactly the committed tree, with the files' stat data.
-  git::check(git_index_write(m_index.get()),
-             fmt::format("cannot write the index of '{}'", m_worktree.string()));
-  m_head = id;
+  const git_oid id = prepare(message);
+  install();
   return id;
 }
 
-git_oid WorktreeSnapshot::write_commit(const std::string& message) {
-  git_signature* raw_sig = nullptr;
-  const int rc = git_signature_default(&raw_sig, m_repo.get());
-  if (rc == GIT_ENOTFOUND) {
-    throw Error(
-        "cannot commit: no committer identity", exit_code::fatal,
-        {"set one with 'git config user.name \"Your Name\"' and 'git config user.email you@example.com'"});
+git_oid WorktreeSnapshot::prepare(const std::string& message) {
+  m_commit = write_commit(message);
+  std::error_code ec;
+  fs::remove(m_prepared, ec);
+  fs::remove(lock_of(m_prepared), ec);
+  git_index* raw = nullptr;
+  git::check(git_index_open(&raw, m_prepared.c_str()), "cannot make the worktree's next index");
+  const git::Index prepared(raw);
+  git::check(git_index_set_version(prepared.get(), git_index_version(m_index.get())),
+             "cannot make the worktree's next index");
+  const std::size_t n = git_index_entrycount(m_index.get());
+  for (std::size_t i = 0; i < n; ++i) {
+    git::check(git_index_add(prepared.get(), git_index_get_byindex(m_index.get(), i)),
+               "cannot make the worktree's next index");
   }
-  git::check(rc, "cannot read the committer identity");
-  const git::Signature sig(raw_sig);
+  git::check(git_index_write(prepared.get()),
+             fmt::format("cannot write '{}'", m_prepared.string()));
+  return m_commit;
+}
+
+void WorktreeSnapshot::install() {
+  const fs::path index = git_index_path(m_index.get());
+  std::error_code ec;
+  auto drop = [&] { fs::remove(m_prepared, ec); };
+  const auto moved = [&] {
+    return Error(
+        fmt::format("branch '{}' moved while its worktree was being committed", git::branch_name(m_branch)),
+        exit_code::fatal, {"nothing was committed; run the command again"});
+  };
+  try {
+    check_unlocked(index, m_worktree);
+    check_branch_unlocked(m_repo.get(), m_branch);
+    const auto tip = git::resolve_commit(m_repo.get(), m_branch);
+    if (!tip || git_oid_equal(&*tip, &m_head) == 0) {
+      throw moved();
+    }
+  } catch (...) {
+    drop();
+    throw;
+  }
+  // git's own lock on the index, taken the way git takes it (fails when it
+  // exists), holding the complete new index from its first instant.
+  if (::link(m_prepared.c_str(), lock_of(index).c_str()) != 0) {
+    const int saved = errno;
+    drop();
+    if (saved == EEXIST) {
+      check_unlocked(index, m_worktree);
+    }
+    throw Error(fmt::format("cannot lock the index of '{}': {}", m_worktree.string(), std::strerror(saved)));
+  }
+  if (::rename(lock_of(index).c_str(), index.c_str()) != 0) {
+    const int saved = errno;
+    fs::remove(lock_of(index), ec);
+    drop();
+    throw Error(fmt::format("cannot write the index of '{}': {}", m_worktree.string(), std::strerror(saved)));
+  }
+  const std::string reflog = fmt::format("git wave commit: {}", first_line(m_message));
+  if (!move_branch(m_repo.get(), m_branch, m_head, m_commit, reflog)) {
+    drop();
+    throw Error(
+        fmt::format("branch '{}' moved while its worktree was being committed", git::branch_name(m_branch)),
+        exit_code::fatal,
+        {"the worktree's index holds what was to be committed: see 'git status' there, then run the "
+         "command again"});
+  }
+  drop();
+  m_head = m_commit;
+}
+
+std::string WorktreeSnapshot::finish(const fs::path& worktree, const std::string& branch, const git_oid& from,
+                                     const git_oid& to, const fs::path& prepared) {
+  std::error_code ec;
+  if (prepared.empty() || !fs::exists(prepared, ec)) {
+    return {}; // done, or never begun
+  }
+  fs::remove(lock_of(prepared), ec);
+  git_repository* raw_repo = nullptr;
+  if (git_repository_open(&raw_repo, worktree.c_str()) != 0) {
+    git_error_clear();
+    fs::remove(prepared, ec);
+    return {};
+  }
+  const git::Repo repo(raw_repo);
+  const fs::path index = fs::path(git_repository_path(repo.get())) / "index";
+  bool installed = same_file(prepared, index);
+  if (!installed && same_file(prepared, lock_of(index))) {
+    if (::rename(lock_of(index).c_str(), index.c_str()) != 0) {
+      throw Error(fmt::format("cannot write the index of '{}': {}", worktree.string(), std::strerror(errno)));
+    }
+    installed = true;
+  }
+  std::string done;
+  if (installed) {
+    const auto tip = git::resolve_commit(repo.get(), branch);
+    if (tip && git_oid_equal(&*tip, &from) != 0) {
+      // A lock git wave itself left on the branch holds the new tip, or
+      // nothing yet: it is cleared; any other is reported.
+      const fs::path lock = branch_lock(repo.get(), branch);
+      const auto held = util::read_file(lock);
+      if (held && (git::oid_str(to) + "\n").rfind(*held, 0) == 0) {
+        fs::remove(lock, ec);
+      }
+      check_branch_unlocked(repo.get(), branch);
+      if (move_branch(repo.get(), branch, from, to, "git wave commit: finished after an interruption")) {
+        done = fmt::format("finished the lead commit of '{}' ({})", git::branch_name(branch), git::short_oid(to));
+      }
+    }
+  }
+  fs::remove(prepared, ec);
+  return done;
+}
+
+git_oid WorktreeSnapshot::write_commit(const std::string& message) {
+  const git::Signature author = git::require_identity(m_worktree, git::Role::author);
+  const git::Signature committer = git::require_identity(m_worktree, git::Role::committer);
+  m_message = message;
 
   const git::Commit parent = git::lookup_commit(m_repo.get(), m_head);
   git_tree* raw_tree = nullptr;
@@ -107,47 +277,79 @@ git_oid WorktreeSnapshot::write_commit(const std::string& message) {
   const git::Tree tree(raw_tree);
   const git_commit* parents[] = {parent.get()};
   git_oid id;
-  git::check(git_commit_create(&id, m_repo.get(), nullptr, sig.get(), sig.get(), nullptr, message.c_str(),
+  git::check(git_commit_create(&id, m_repo.get(), nullptr, author.get(), committer.get(), nullptr, message.c_str(),
                                tree.get(), 1, parents),
              "cannot write the commit");
   return id;
 }
 
-LeadCommit commit_agent(const GateInput& in, const AgentInput& a) {
-  LeadCommit lc;
-  lc.agent = a.name;
-  std::optional<WorktreeSnapshot> snap;
-  try {
-    snap = WorktreeSnapshot::take(a.worktree, a.branch);
-  } catch (const Error& e) {
-    lc.error = e.what();
-    return lc;
-  }
-  if (!snap) {
-    return lc;
-  }
-  lc.files = snap->changes().size();
-  std::vector<TouchedPath> touched;
-  touched.reserve(snap->changes().size());
-  for (const auto& c : snap->changes()) {
-    touched.push_back({c.path, git_oid{}});
-  }
-  lc.refused = audit(*in.plan, *in.ownership, a.plan_index, touched);
-  if (!lc.refused.empty()) {
-    return lc; // the snapshot is dropped: the worktree is as the agent left it
-  }
-  try {
-    lc.commit = snap->commit(a.task.empty() ? a.name : a.task);
-  } catch (const Error& e) {
-    lc.error = e.what();
-  }
-  return lc;
-}
-
 std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std::size_t>& which) {
   std::vector<LeadCommit> out;
+  std::vector<std::pair<std::size_t, WorktreeSnapshot>> ready; // index in `out`, snapshot
   for (const auto i : which) {
-    out.push_back(commit_agent(in, in.agents.at(i)));
+    const AgentInput& a = in.agents.at(i);
+    LeadCommit& lc = out.emplace_back();
+    lc.agent = a.name;
+    try {
+      auto snap = WorktreeSnapshot::take(a.worktree, a.branch);
+      if (!snap) {
+        continue;
+      }
+      lc.files = snap->changes().size();
+      std::vector<TouchedPath> touched;
+      touched.reserve(snap->changes().size());
+      for (const auto& c : snap->changes()) {
+        touched.push_back({c.path, git_oid{}});
+      }
+      lc.refused = audit(*in.plan, *in.ownership, a.plan_index, touched);
+      if (!lc.refused.empty()) {
+        continue; // the snapshot is dropped: the worktree is as the agent left it
+      }
+      lc.commit = snap->prepare(a.task.empty() ? a.name : a.task);
+      ready.emplace_back(out.size() - 1, std::move(*snap));
+    } catch (const Error& e) {
+      lc.error = e.what();
+      lc.commit.reset();
+    }
+  }
+  if (ready.empty()) {
+    return out;
+  }
+
+  // The intent first: a kill from here on leaves a record that the next
+  // command of the run finishes (flow/recover).
+  run::Intent intent;
+  intent.kind = run::IntentKind::commit;
+  intent.started_at = run::now_text();
+  intent.command = in.command;
+  for (const auto& [i, snap] : ready) {
+    intent.agents.push_back({out[i].agent, git::oid_str(snap.head()), git::oid_str(*out[i].commit),
+                             snap.prepared_index().string()});
+  }
+  const bool recorded = !in.run.empty();
+  auto set_intent = [&](std::optional<run::Intent> value, const std::string& message) {
+    run::update(in.repo, in.run, message, [&](run::State& state) {
+      run::WaveRun* w = in.id.find(state);
+      if (w == nullptr) {
+        throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", in.wave, in.run));
+      }
+      w->intent = value;
+      return true;
+    });
+  };
+  if (recorded) {
+    set_intent(intent, fmt::format("commit wave {}: {} agent{}", in.wave, ready.size(), ready.size() == 1 ? "" : "s"));
+  }
+  for (auto& [i, snap] : ready) {
+    try {
+      snap.install();
+    } catch (const Error& e) {
+      out[i].error = e.what();
+      out[i].commit.reset();
+    }
+  }
+  if (recorded) {
+    set_intent(std::nullopt, fmt::format("commit wave {}: done", in.wave));
   }
   return out;
 }

@@ -12,9 +12,27 @@ std::string candidate_ref(const std::string& run, const std::string& label) {
   return fmt::format("refs/wave/{}/candidate/{}", run, label);
 }
 
+namespace {
+
+run::StepOutcome outcome(StepStatus s) {
+  switch (s) {
+  case StepStatus::pass:
+    return run::StepOutcome::pass;
+  case StepStatus::fail:
+    return run::StepOutcome::fail;
+  case StepStatus::timeout:
+    return run::StepOutcome::timeout;
+  case StepStatus::skipped:
+    break;
+  }
+  return run::StepOutcome::skipped;
+}
+
+} // namespace
+
 run::GateRecord to_record(const GateReport& report) {
   run::GateRecord g;
-  g.result = report.pass ? "pass" : "fail";
+  g.result = report.pass ? run::GateResult::pass : run::GateResult::fail;
   g.base = git::oid_str(report.base);
   for (const auto& [agent, tip] : report.tips) {
     g.tips.emplace_back(agent, git::oid_str(tip));
@@ -27,36 +45,23 @@ run::GateRecord to_record(const GateReport& report) {
     step.name = s.step.name;
     step.agent = s.step.agent;
     step.command = s.step.command;
-    step.status = std::string(to_string(s.result.status));
+    step.status = outcome(s.result.status);
     step.duration_ms = s.result.duration.count();
     step.log = s.step.log.string();
-    if (!s.result.detail.empty()) {
-      step.extra["detail"] = s.result.detail;
-    }
+    step.detail = s.result.detail;
     g.steps.push_back(std::move(step));
   }
   g.culprits = report.culprits;
-  if (!report.summary.empty()) {
-    g.extra["summary"] = report.summary;
-  }
+  g.summary = report.summary;
   if (report.bisected) {
-    g.extra["bisect_runs"] = report.bisect_runs;
+    g.bisect_runs = report.bisect_runs;
   }
   if (report.conflict) {
-    g.extra["conflict"] = {{"agent", report.conflict->agent},
-                           {"with", report.conflict->with},
-                           {"paths", report.conflict->paths}};
+    g.conflict = run::MergeConflict{report.conflict->agent, report.conflict->with, report.conflict->paths};
   }
-  if (!report.findings.empty()) {
-    auto violations = run::Json::array();
-    for (const auto& f : report.findings) {
-      violations.push_back({{"agent", f.agent},
-                            {"path", f.path},
-                            {"owners", f.owners},
-                            {"protected", f.is_protected},
-                            {"commit", git_oid_is_zero(&f.commit) != 0 ? "" : git::oid_str(f.commit)}});
-    }
-    g.extra["violations"] = violations;
+  for (const auto& f : report.findings) {
+    g.violations.push_back(
+        {f.agent, f.path, f.owners, f.is_protected, git_oid_is_zero(&f.commit) != 0 ? "" : git::oid_str(f.commit)});
   }
   return g;
 }

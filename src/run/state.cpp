@@ -13,6 +13,19 @@ namespace {
 
 constexpr std::array wave_status_names{"started", "gated", "failed", "merged", "aborted"};
 constexpr std::array setup_names{"pending", "ok", "failed"};
+constexpr std::array gate_result_names{"pass", "fail"};
+constexpr std::array step_outcome_names{"pass", "fail", "timeout", "skipped"};
+constexpr std::array intent_kind_names{"commit", "merge", "abort"};
+
+template <std::size_t N>
+std::optional<std::size_t> index_of(const std::array<const char*, N>& names, std::string_view s) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (s == names[i]) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
 
 [[noreturn]] void invalid(std::string_view where, std::string_view what) {
   throw Error(fmt::format("invalid run state: {}: {}", where, what), exit_code::fatal,
@@ -74,6 +87,41 @@ public:
       invalid(path(key), "not an integer");
     }
     return v->get<std::int64_t>();
+  }
+
+  // One of `names`, as its enum.
+  template <class Enum, std::size_t N>
+  Enum choice(std::string_view key, const std::array<const char*, N>& names) {
+    const auto value = text(key);
+    const auto i = index_of(names, value);
+    if (!i) {
+      invalid(path(key), fmt::format("unknown value '{}'", value));
+    }
+    return static_cast<Enum>(*i);
+  }
+
+  bool boolean(std::string_view key) {
+    const Json* v = get(key);
+    if (v == nullptr) {
+      return false;
+    }
+    if (!v->is_boolean()) {
+      invalid(path(key), "not true or false");
+    }
+    return v->get<bool>();
+  }
+
+  // An array of strings (missing = empty).
+  std::vector<std::string> strings(std::string_view key) {
+    std::vector<std::string> out;
+    const Json& a = array(key);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!a[i].is_string()) {
+        invalid(fmt::format("{}[{}]", path(key), i), "not a string");
+      }
+      out.push_back(a[i].get<std::string>());
+    }
+    return out;
   }
 
   // An array (missing = empty).
@@ -148,9 +196,10 @@ GateStep read_step(const Json& j, const std::string& where) {
   s.name = f.text("name");
   s.agent = f.text("agent", false);
   s.command = f.text("command", false);
-  s.status = f.text("status");
+  s.status = f.choice<StepOutcome>("status", step_outcome_names);
   s.duration_ms = f.integer("duration_ms");
   s.log = f.text("log", false);
+  s.detail = f.text("detail", false);
   s.extra = f.extra();
   return s;
 }
@@ -158,7 +207,7 @@ GateStep read_step(const Json& j, const std::string& where) {
 GateRecord read_gate(const Json& j, const std::string& where) {
   Fields f(j, where);
   GateRecord g;
-  g.result = f.text("result");
+  g.result = f.choice<GateResult>("result", gate_result_names);
   g.base = f.text("base");
   if (const Json* tips = f.get("tips"); tips != nullptr) {
     if (!tips->is_object()) {
@@ -178,25 +227,88 @@ GateRecord read_gate(const Json& j, const std::string& where) {
   for (std::size_t i = 0; i < steps.size(); ++i) {
     g.steps.push_back(read_step(steps[i], item(f.path("steps"), i)));
   }
-  const Json& culprits = f.array("culprits");
-  for (std::size_t i = 0; i < culprits.size(); ++i) {
-    if (!culprits[i].is_string()) {
-      invalid(item(f.path("culprits"), i), "not a string");
+  g.culprits = f.strings("culprits");
+  g.summary = f.text("summary", false);
+  if (const Json* runs = f.get("bisect_runs"); runs != nullptr && !runs->is_null()) {
+    if (!runs->is_number_integer()) {
+      invalid(f.path("bisect_runs"), "not an integer");
     }
-    g.culprits.push_back(culprits[i].get<std::string>());
+    g.bisect_runs = runs->get<int>();
+  }
+  if (const Json* c = f.get("conflict"); c != nullptr && !c->is_null()) {
+    Fields cf(*c, f.path("conflict"));
+    g.conflict = MergeConflict{cf.text("agent"), cf.strings("with"), cf.strings("paths")};
+  }
+  const Json& violations = f.array("violations");
+  for (std::size_t i = 0; i < violations.size(); ++i) {
+    Fields vf(violations[i], item(f.path("violations"), i));
+    Violation v;
+    v.agent = vf.text("agent");
+    v.path = vf.text("path");
+    v.owners = vf.strings("owners");
+    v.is_protected = vf.boolean("protected");
+    v.commit = vf.text("commit", false);
+    g.violations.push_back(std::move(v));
   }
   g.extra = f.extra();
   return g;
 }
 
-MergeRecord read_merge(const Json& j, const std::string& where) {
+// Version 1 marked a merge under way with merged.landing {pid, host, keep}:
+// it becomes the merge intent.
+MergeRecord read_merge(const Json& j, const std::string& where, std::optional<Intent>& v1_landing) {
   Fields f(j, where);
   MergeRecord m;
   m.from = f.text("from");
   m.to = f.text("to");
   m.at = f.text("at", false);
+  m.archive = f.text("archive", false);
+  if (const Json* landing = f.get("landing"); landing != nullptr && landing->is_object()) {
+    Intent in;
+    in.kind = IntentKind::merge;
+    in.started_at = m.at;
+    in.command = "git wave merge";
+    in.keep = landing->value("keep", false);
+    v1_landing = std::move(in);
+  }
   m.extra = f.extra();
   return m;
+}
+
+Intent read_intent(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  Intent in;
+  in.kind = f.choice<IntentKind>("kind", intent_kind_names);
+  in.started_at = f.text("started_at", false);
+  in.command = f.text("command", false);
+  in.keep = f.boolean("keep");
+  in.archive = f.text("archive", false);
+  const Json& agents = f.array("agents");
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    Fields af(agents[i], item(f.path("agents"), i));
+    IntentAgent a;
+    a.name = af.text("name");
+    a.from = af.text("from", false);
+    a.to = af.text("to", false);
+    a.index = af.text("index", false);
+    in.agents.push_back(std::move(a));
+  }
+  return in;
+}
+
+Json write_intent(const Intent& in) {
+  Json j = Json::object();
+  j["kind"] = to_string(in.kind);
+  j["started_at"] = in.started_at;
+  j["command"] = in.command;
+  j["keep"] = in.keep;
+  j["archive"] = in.archive;
+  Json agents = Json::array();
+  for (const auto& a : in.agents) {
+    agents.push_back({{"name", a.name}, {"from", a.from}, {"to", a.to}, {"index", a.index}});
+  }
+  j["agents"] = std::move(agents);
+  return j;
 }
 
 WaveRun read_wave(const Json& j, const std::string& where) {
@@ -218,10 +330,16 @@ WaveRun read_wave(const Json& j, const std::string& where) {
   if (const Json* gate = f.get("gate"); gate != nullptr && !gate->is_null()) {
     w.gate = read_gate(*gate, f.path("gate"));
   }
+  std::optional<Intent> v1_landing;
   if (const Json* merged = f.get("merged"); merged != nullptr && !merged->is_null()) {
-    w.merged = read_merge(*merged, f.path("merged"));
+    w.merged = read_merge(*merged, f.path("merged"), v1_landing);
   }
   w.archive = f.optional_text("archive");
+  if (const Json* intent = f.get("intent"); intent != nullptr && !intent->is_null()) {
+    w.intent = read_intent(*intent, f.path("intent"));
+  } else {
+    w.intent = std::move(v1_landing);
+  }
   w.extra = f.extra();
   return w;
 }
@@ -240,7 +358,7 @@ Json write_agent(const AgentRun& a) {
 
 Json write_gate(const GateRecord& g) {
   Json j = Json::object();
-  j["result"] = g.result;
+  j["result"] = to_string(g.result);
   j["base"] = g.base;
   Json tips = Json::object();
   for (const auto& [agent, oid] : g.tips) {
@@ -256,14 +374,37 @@ Json write_gate(const GateRecord& g) {
     step["name"] = s.name;
     step["agent"] = s.agent;
     step["command"] = s.command;
-    step["status"] = s.status;
+    step["status"] = to_string(s.status);
     step["duration_ms"] = s.duration_ms;
     step["log"] = s.log;
+    if (!s.detail.empty()) {
+      step["detail"] = s.detail;
+    }
     add_extra(step, s.extra);
     steps.push_back(std::move(step));
   }
   j["steps"] = std::move(steps);
   j["culprits"] = g.culprits;
+  if (!g.summary.empty()) {
+    j["summary"] = g.summary;
+  }
+  if (g.bisect_runs) {
+    j["bisect_runs"] = *g.bisect_runs;
+  }
+  if (g.conflict) {
+    j["conflict"] = {{"agent", g.conflict->agent}, {"with", g.conflict->with}, {"paths", g.conflict->paths}};
+  }
+  if (!g.violations.empty()) {
+    Json violations = Json::array();
+    for (const auto& v : g.violations) {
+      violations.push_back({{"agent", v.agent},
+                            {"path", v.path},
+                            {"owners", v.owners},
+                            {"protected", v.is_protected},
+                            {"commit", v.commit}});
+    }
+    j["violations"] = std::move(violations);
+  }
   add_extra(j, g.extra);
   return j;
 }
@@ -285,24 +426,18 @@ Json write_wave(const WaveRun& w) {
     m["from"] = w.merged->from;
     m["to"] = w.merged->to;
     m["at"] = w.merged->at;
+    if (!w.merged->archive.empty()) {
+      m["archive"] = w.merged->archive;
+    }
     add_extra(m, w.merged->extra);
     j["merged"] = std::move(m);
   } else {
     j["merged"] = nullptr;
   }
   j["archive"] = w.archive ? Json(*w.archive) : Json(nullptr);
+  j["intent"] = w.intent ? write_intent(*w.intent) : Json(nullptr);
   add_extra(j, w.extra);
   return j;
-}
-
-template <std::size_t N>
-std::optional<std::size_t> index_of(const std::array<const char*, N>& names, std::string_view s) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (s == names[i]) {
-      return i;
-    }
-  }
-  return std::nullopt;
 }
 
 } // namespace
@@ -312,6 +447,16 @@ std::string_view to_string(WaveStatus s) noexcept {
 }
 std::string_view to_string(Setup s) noexcept {
   return setup_names[static_cast<std::size_t>(s)];
+}
+
+std::string_view to_string(GateResult r) noexcept {
+  return gate_result_names[static_cast<std::size_t>(r)];
+}
+std::string_view to_string(StepOutcome s) noexcept {
+  return step_outcome_names[static_cast<std::size_t>(s)];
+}
+std::string_view to_string(IntentKind k) noexcept {
+  return intent_kind_names[static_cast<std::size_t>(k)];
 }
 
 std::optional<WaveStatus> parse_wave_status(std::string_view s) noexcept {
@@ -348,6 +493,15 @@ const WaveRun* State::current() const {
 
 WaveRun* State::current() {
   return const_cast<WaveRun*>(static_cast<const State*>(this)->current());
+}
+
+const WaveRun* State::pending() const {
+  for (const auto& w : waves) {
+    if (w.intent) {
+      return &w;
+    }
+  }
+  return nullptr;
 }
 
 const WaveRun* State::find_wave(std::string_view label) const {
@@ -397,12 +551,12 @@ State from_json_text(std::string_view text) {
   Fields f(j, "");
   State s;
   const auto version = f.integer("version");
-  if (version != state_version) {
-    throw Error(fmt::format("run state version {} is not supported (this git wave reads version {})", version,
-                            state_version),
+  if (version < 1 || version > state_version) {
+    throw Error(fmt::format("run state version {} is not supported (this git wave reads versions 1 to {})",
+                            version, state_version),
                 exit_code::fatal, {"use the git wave that started the run, or a newer one"});
   }
-  s.version = static_cast<int>(version);
+  s.version = state_version; // written back as the current version
   s.run = f.text("run");
   s.integration = f.text("integration");
   s.plan_commit = f.text("plan_commit");

@@ -20,13 +20,22 @@ namespace wave::run {
 
 using Json = nlohmann::ordered_json;
 
-inline constexpr int state_version = 1;
+// Version 2 made typed fields of what version 1 kept in free-form JSON
+// (summary, violations, conflict, bisect runs, step details, the landing
+// marker) and added the intent record; version-1 states still load.
+inline constexpr int state_version = 2;
 
 enum class WaveStatus { started, gated, failed, merged, aborted };
 enum class Setup { pending, ok, failed };
+enum class GateResult { pass, fail };
+enum class StepOutcome { pass, fail, timeout, skipped };
+enum class IntentKind { commit, merge, abort };
 
 std::string_view to_string(WaveStatus s) noexcept;
 std::string_view to_string(Setup s) noexcept;
+std::string_view to_string(GateResult r) noexcept;
+std::string_view to_string(StepOutcome s) noexcept;
+std::string_view to_string(IntentKind k) noexcept;
 std::optional<WaveStatus> parse_wave_status(std::string_view s) noexcept;
 std::optional<Setup> parse_setup(std::string_view s) noexcept;
 
@@ -44,14 +53,31 @@ struct GateStep {
   std::string name;
   std::string agent; // empty for the plan's gate
   std::string command;
-  std::string status; // pass | fail | timeout | skipped
+  StepOutcome status = StepOutcome::skipped;
   std::int64_t duration_ms = 0;
   std::string log;
+  std::string detail; // one line: why it failed, what it did
   Json extra = Json::object();
 };
 
+// A path a branch touched that its agent does not own.
+struct Violation {
+  std::string agent;
+  std::string path;
+  std::vector<std::string> owners;
+  bool is_protected = false;
+  std::string commit; // empty for uncommitted work
+};
+
+// The branch that could not be merged into the candidate.
+struct MergeConflict {
+  std::string agent;
+  std::vector<std::string> with; // earlier agents touching the same files
+  std::vector<std::string> paths;
+};
+
 struct GateRecord {
-  std::string result;                                    // pass | fail
+  GateResult result = GateResult::fail;
   std::string base;                                      // integration tip tested
   std::vector<std::pair<std::string, std::string>> tips; // agent -> oid, in plan order
   std::string candidate;                                 // oid or empty
@@ -59,14 +85,43 @@ struct GateRecord {
   std::string finished_at;
   std::vector<GateStep> steps;
   std::vector<std::string> culprits;
+  std::string summary;                  // why it failed, one line
+  std::optional<int> bisect_runs;       // when it bisected
+  std::optional<MergeConflict> conflict;
+  std::vector<Violation> violations;
   Json extra = Json::object();
+
+  bool passed() const noexcept { return result == GateResult::pass; }
 };
 
 struct MergeRecord {
   std::string from;
   std::string to;
   std::string at;
+  std::string archive; // ref keeping squashed branches' own commits, or empty
   Json extra = Json::object();
+};
+
+// One agent's part of an intent: its branch goes `from` -> `to` (commit), or
+// is deleted when still at `from` (merge, abort). `index` is the prepared
+// index file a lead commit installs in the agent's worktree.
+struct IntentAgent {
+  std::string name;
+  std::string from;
+  std::string to;
+  std::string index;
+};
+
+// What a command that changes the disk is about to do, recorded with one
+// compare-and-swap before its first change and cleared with its last. A
+// command that finds one left by a killed command finishes it (flow/recover).
+struct Intent {
+  IntentKind kind = IntentKind::commit;
+  std::string started_at;
+  std::string command;             // e.g. "git wave merge"
+  bool keep = false;               // merge: keep worktrees and branches
+  std::string archive;             // merge, abort: the archive ref it writes
+  std::vector<IntentAgent> agents; // in plan order
 };
 
 struct WaveRun {
@@ -78,6 +133,7 @@ struct WaveRun {
   std::optional<GateRecord> gate;
   std::optional<MergeRecord> merged;
   std::optional<std::string> archive; // ref of the archive on abort
+  std::optional<Intent> intent;       // an unfinished change of this wave
   Json extra = Json::object();
 
   const AgentRun* find(std::string_view agent) const;
@@ -98,6 +154,8 @@ struct State {
   WaveRun* current();
   // The last entry for wave `label` that was not aborted, or null.
   const WaveRun* find_wave(std::string_view label) const;
+  // The first wave with an unfinished intent, or null.
+  const WaveRun* pending() const;
   // The wave and agent entry of `agent` in the last non-aborted wave that has it.
   std::optional<std::pair<const WaveRun*, const AgentRun*>> find_agent(std::string_view agent) const;
 };
@@ -106,8 +164,8 @@ struct State {
 // trailing newline.
 std::string to_json_text(const State& state);
 
-// Parses state.json. Throws wave::Error "invalid run state: ..." naming the
-// field when the text is not a valid version-1 state.
+// Parses state.json (version 1 or 2). Throws wave::Error "invalid run state:
+// ..." naming the field when the text is not a valid state.
 State from_json_text(std::string_view text);
 
 // Timestamps: "2024-05-01T12:00:00Z".

@@ -1,12 +1,12 @@
 #include "run/store.hpp"
 
 #include "git/check.hpp"
+#include "git/identity.hpp"
 #include "git/repo.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace wave::run {
 
@@ -14,31 +14,6 @@ namespace {
 
 constexpr const char* plan_entry = "plan.toml";
 constexpr const char* state_entry = "state.json";
-
-// Who wrote the state: git's committer identity from the environment, then
-// the configuration, then a fixed one (the state is not a user commit, so a
-// missing identity is no reason to refuse).
-git::Signature signature(git_repository* repo) {
-  git_signature* raw = nullptr;
-  const char* env_name = std::getenv("GIT_COMMITTER_NAME");
-  const char* env_email = std::getenv("GIT_COMMITTER_EMAIL");
-  std::string name = env_name != nullptr ? env_name : "";
-  std::string email = env_email != nullptr ? env_email : "";
-  if (name.empty()) {
-    name = git::config_string(repo, "user.name").value_or("");
-  }
-  if (email.empty()) {
-    email = git::config_string(repo, "user.email").value_or("");
-  }
-  if (name.empty()) {
-    name = "git wave";
-  }
-  if (email.empty()) {
-    email = "git-wave@localhost";
-  }
-  git::check(git_signature_now(&raw, name.c_str(), email.c_str()), "cannot make a signature");
-  return git::Signature(raw);
-}
 
 git_oid write_blob(git_repository* repo, std::string_view content) {
   git_oid id;
@@ -142,7 +117,7 @@ git_oid save(git_repository* repo, std::string_view run, const State& state, std
     parent = git::lookup_commit(repo, *expected_old);
     parents.push_back(parent.get());
   }
-  const git::Signature sig = signature(repo);
+  const git::Signature sig = git::bookkeeping_identity(git::common_dir(repo));
   const std::string msg = std::string(message) + "\n";
   git_oid commit_id;
   git::check(git_commit_create(&commit_id, repo, nullptr, sig.get(), sig.get(), "UTF-8", msg.c_str(),
@@ -164,6 +139,28 @@ git_oid save(git_repository* repo, std::string_view run, const State& state, std
   git::check(update, fmt::format("cannot update '{}'", ref));
   git_reference_free(out);
   return commit_id;
+}
+
+Stored update(git_repository* repo, std::string_view run, std::string_view message,
+              const std::function<bool(State&)>& change) {
+  for (int attempt = 0;; ++attempt) {
+    auto stored = load(repo, run);
+    if (!stored) {
+      throw Error(fmt::format("the run '{}' disappeared from the repository", run), exit_code::fatal,
+                  {fmt::format("'{}' was deleted while git wave worked on it", state_ref(run))});
+    }
+    if (!change(stored->state)) {
+      return std::move(*stored);
+    }
+    try {
+      stored->commit = save(repo, run, stored->state, stored->plan_text, message, stored->commit);
+      return std::move(*stored);
+    } catch (const Conflict&) {
+      if (attempt >= 4) {
+        throw;
+      }
+    }
+  }
 }
 
 std::vector<std::string> list_runs(git_repository* repo) {

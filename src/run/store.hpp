@@ -6,6 +6,7 @@
 #include <git2.h>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,14 @@ std::optional<std::string> load_plan_text(git_repository* repo, std::string_view
 // Conflict otherwise; the ref is then untouched. Returns the new commit.
 git_oid save(git_repository* repo, std::string_view run, const State& state, std::string_view plan_text,
              std::string_view message, std::optional<git_oid> expected_old);
+
+// The one way to change a stored run: reload it, apply `change`, write it
+// with compare-and-swap; when another writer won meanwhile, the same again
+// on what that one wrote (a few times, then Conflict). `change` returns false
+// to write nothing. Throws Error when the run does not exist. Returns the
+// state as stored afterwards.
+Stored update(git_repository* repo, std::string_view run, std::string_view message,
+              const std::function<bool(State&)>& change);
 
 // The names of every run with a state ref, sorted.
 std::vector<std::string> list_runs(git_repository* repo);

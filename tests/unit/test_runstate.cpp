@@ -75,19 +75,31 @@ run::State sample_state() {
 TEST_CASE("runstate: a state survives a JSON round trip", "[runstate]") {
   run::State s = sample_state();
   run::GateRecord g;
-  g.result = "pass";
+  g.result = run::GateResult::pass;
   g.base = std::string(40, 'c');
   g.tips = {{"schema", std::string(40, 'd')}, {"loro", std::string(40, 'e')}};
   g.candidate = std::string(40, 'f');
   g.started_at = "2024-05-01T13:00:00Z";
   g.finished_at = "2024-05-01T13:05:00Z";
-  g.steps.push_back({"build", "", "make", "pass", 1234, "/log/build", run::Json::object()});
+  g.steps.push_back({"build", "", "make", run::StepOutcome::pass, 1234, "/log/build", "", run::Json::object()});
+  g.steps.push_back(
+      {"gate", "", "make test", run::StepOutcome::timeout, 60000, "/log/gate", "timed out", run::Json::object()});
   g.culprits = {"loro"};
+  g.summary = "the gate failed on the candidate";
+  g.bisect_runs = 2;
+  g.conflict = run::MergeConflict{"loro", {"schema"}, {"src/x.c"}};
+  g.violations.push_back({"loro", "wave.toml", {}, true, std::string(40, '1')});
   s.waves[0].gate = g;
   s.waves[0].status = run::WaveStatus::merged;
   s.waves[0].merged =
-      run::MergeRecord{std::string(40, 'c'), std::string(40, 'f'), "2024-05-01T13:06:00Z", {}};
+      run::MergeRecord{std::string(40, 'c'), std::string(40, 'f'), "2024-05-01T13:06:00Z", "refs/x", {}};
   s.waves[0].archive = "refs/wave/sync/archive/1";
+  run::Intent intent;
+  intent.kind = run::IntentKind::merge;
+  intent.keep = true;
+  intent.archive = "refs/wave/sync/archive/1-1";
+  intent.agents.push_back({"loro", std::string(40, 'e'), std::string(40, 'f'), "/x/wave-index"});
+  s.waves[0].intent = intent;
 
   const std::string text = run::to_json_text(s);
   const run::State back = run::from_json_text(text);
@@ -100,17 +112,60 @@ TEST_CASE("runstate: a state survives a JSON round trip", "[runstate]") {
   CHECK(back.waves[0].gate->tips[1].first == "loro");
   CHECK(back.waves[0].gate->steps[0].duration_ms == 1234);
   CHECK(back.waves[0].archive == "refs/wave/sync/archive/1");
+  CHECK(back.waves[0].gate->steps[1].status == run::StepOutcome::timeout);
+  CHECK(back.waves[0].gate->steps[1].detail == "timed out");
+  CHECK(back.waves[0].gate->bisect_runs == 2);
+  REQUIRE(back.waves[0].gate->conflict);
+  CHECK(back.waves[0].gate->conflict->paths == std::vector<std::string>{"src/x.c"});
+  REQUIRE(back.waves[0].gate->violations.size() == 1);
+  CHECK(back.waves[0].gate->violations[0].is_protected);
+  CHECK(back.waves[0].merged->archive == "refs/x");
+  REQUIRE(back.waves[0].intent);
+  CHECK(back.waves[0].intent->kind == run::IntentKind::merge);
+  CHECK(back.waves[0].intent->keep);
+  CHECK(back.waves[0].intent->agents[0].index == "/x/wave-index");
+  CHECK(back.pending() == &back.waves[0]);
+}
+
+TEST_CASE("runstate: a version-1 state loads; its landing marker is the merge intent", "[runstate]") {
+  auto j = run::Json::parse(run::to_json_text(sample_state()));
+  j["version"] = 1;
+  j["waves"][0].erase("intent");
+  j["waves"][0]["status"] = "merged";
+  j["waves"][0]["gate"] = {{"result", "pass"},
+                           {"base", std::string(40, 'c')},
+                           {"steps", run::Json::array({{{"name", "gate"},
+                                                        {"status", "fail"},
+                                                        {"duration_ms", 5},
+                                                        {"detail", "exit 2"}}})},
+                           {"summary", "the gate failed"},
+                           {"violations", run::Json::array()}};
+  j["waves"][0]["merged"] = {{"from", std::string(40, 'c')},
+                             {"to", std::string(40, 'f')},
+                             {"landing", {{"pid", 12}, {"host", "box"}, {"keep", true}}}};
+  const run::State s = run::from_json_text(j.dump());
+  CHECK(s.version == run::state_version);
+  REQUIRE(s.waves[0].intent);
+  CHECK(s.waves[0].intent->kind == run::IntentKind::merge);
+  CHECK(s.waves[0].intent->keep);
+  CHECK(s.waves[0].gate->steps[0].detail == "exit 2");
+  CHECK(s.waves[0].gate->summary == "the gate failed");
+  const auto back = run::Json::parse(run::to_json_text(s));
+  CHECK(back["version"] == 2);
+  CHECK_FALSE(back["waves"][0]["merged"].contains("landing"));
+  CHECK(back["waves"][0]["intent"]["kind"] == "merge");
 }
 
 TEST_CASE("runstate: the JSON has the documented shape", "[runstate]") {
   const auto j = run::Json::parse(run::to_json_text(sample_state()));
-  CHECK(j["version"] == 1);
+  CHECK(j["version"] == 2);
   CHECK(j["integration"] == "main");
   const auto& w = j["waves"][0];
   CHECK(w["status"] == "started");
   CHECK(w["gate"].is_null());
   CHECK(w["merged"].is_null());
   CHECK(w["archive"].is_null());
+  CHECK(w["intent"].is_null());
   CHECK(w["agents"][0]["setup"] == "ok");
   CHECK(w["agents"][0]["branch"] == "wave/sync/schema");
 }
@@ -143,8 +198,8 @@ TEST_CASE("runstate: an invalid state names the field", "[runstate]") {
     CHECK_THROWS_WITH(run::from_json_text(j.dump()), Catch::Contains("run: not a string"));
   }
   SECTION("other version") {
-    j["version"] = 2;
-    CHECK_THROWS_WITH(run::from_json_text(j.dump()), Catch::Contains("version 2 is not supported"));
+    j["version"] = 3;
+    CHECK_THROWS_WITH(run::from_json_text(j.dump()), Catch::Contains("version 3 is not supported"));
   }
   SECTION("not JSON") {
     CHECK_THROWS_WITH(run::from_json_text("{"), Catch::Contains("invalid run state"));

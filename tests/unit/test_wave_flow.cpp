@@ -223,7 +223,8 @@ TEST_CASE("wave_flow: a foreign file committed with --no-verify fails the gate",
   CHECK(report.findings[0].describe() ==
         fmt::format("'b/stolen.txt' is owned by 'b' (commit {})", bad.substr(0, 7)));
   CHECK(report.summary == "ownership audit failed");
-  CHECK_FALSE(r.stored().state.waves.back().gate->extra["violations"].empty());
+  REQUIRE(r.stored().state.waves.back().gate->violations.size() == 1);
+  CHECK(r.stored().state.waves.back().gate->violations[0].path == "b/stolen.txt");
 }
 
 TEST_CASE("wave_flow: uncommitted work is committed in lead-commits mode and lands", "[wave_flow]") {
@@ -365,18 +366,18 @@ TEST_CASE("wave_flow: a merge killed after its claim is finished by running it a
     auto st = r.stored();
     auto& w = st.state.waves.back();
     w.status = run::WaveStatus::merged;
-    w.merged =
-        run::MergeRecord{r.base(), git::oid_str(*report.candidate), run::now_text(), run::Json::object()};
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    w.merged->extra["landing"] = {{"pid", 999999999}, {"host", host}, {"keep", false}};
+    w.merged = run::MergeRecord{r.base(), git::oid_str(*report.candidate), run::now_text(), "", {}};
+    run::Intent intent;
+    intent.kind = run::IntentKind::merge;
+    intent.archive = "refs/wave/r/archive/1-1";
+    w.intent = intent;
     run::save(repo.get(), "r", st.state, st.plan_text, "merge wave 1: landing", st.commit);
   }
   const auto out = r.merge();
   CHECK(out.resumed);
   CHECK(r.main_tip() == git::oid_str(*report.candidate));
   CHECK(r.repo().git("status --porcelain") == "");
-  CHECK_FALSE(r.stored().state.waves.back().merged->extra.contains("landing"));
+  CHECK_FALSE(r.stored().state.waves.back().intent);
 }
 
 TEST_CASE("wave_flow: abort keeps every commit and uncommitted work reachable", "[wave_flow]") {

@@ -1,0 +1,108 @@
+#include "flow/cleanup.hpp"
+
+#include "gate/record.hpp"
+#include "gate/worktrees.hpp"
+#include "git/check.hpp"
+#include "git/cli.hpp"
+#include "git/handle.hpp"
+#include "git/repo.hpp"
+#include "git/worktree.hpp"
+
+#include <fmt/format.h>
+
+namespace wave::flow {
+
+namespace fs = std::filesystem;
+
+bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std::string& agent, bool force,
+                           Cleanup& out) {
+  if (path.empty()) {
+    return true;
+  }
+  std::error_code ec;
+  const bool registered = git::find_worktree(git::linked_worktrees(repo), path).has_value();
+  const bool exists = fs::exists(path, ec);
+  if (!registered && !exists) {
+    return true;
+  }
+  if (registered && exists && fs::exists(path / ".git", ec)) {
+    if (!force) {
+      const auto status = git::run_git(path, {"status", "--porcelain"});
+      if (!status.ok() || !status.output.empty()) {
+        out.kept.push_back(
+            fmt::format("worktree '{}' of '{}': it has uncommitted changes", path.string(), agent));
+        return false;
+      }
+    }
+    std::vector<std::string> args{"worktree", "remove"};
+    if (force) {
+      args.insert(args.end(), {"--force", "--force"});
+    }
+    args.push_back(path.string());
+    const auto rm = git::run_git(git::common_dir(repo), args);
+    if (rm.ok()) {
+      out.done.push_back(fmt::format("removed worktree '{}'", path.string()));
+      return true;
+    }
+    if (fs::exists(path / ".git", ec)) {
+      out.kept.push_back(fmt::format("worktree '{}' of '{}': {}", path.string(), agent, rm.output));
+      return false;
+    }
+    // git stopped half way: finish below.
+  } else if (!registered) {
+    // A folder without a registration at the agent's recorded worktree path:
+    // a removal that was killed after git forgot the worktree. Only such a
+    // folder without a .git of its own is finished; anything else stays.
+    if (fs::exists(path / ".git", ec)) {
+      out.kept.push_back(fmt::format("'{}': it is not a worktree of this repository", path.string()));
+      return false;
+    }
+  }
+  // Half removed by a killed git worktree remove: its files partly gone, its
+  // .git file or its registration too. What is left goes the same way.
+  try {
+    gate::prune_worktree(repo, path);
+  } catch (const Error& e) {
+    out.kept.push_back(fmt::format("worktree '{}' of '{}': {}", path.string(), agent, e.what()));
+    return false;
+  }
+  out.done.push_back(fmt::format("removed what was left of worktree '{}'", path.string()));
+  return true;
+}
+
+void delete_branch(git_repository* repo, const std::string& branch, const git_oid& expected, Cleanup& out) {
+  git_reference* raw = nullptr;
+  const std::string ref_name = "refs/heads/" + branch;
+  if (git_reference_lookup(&raw, repo, ref_name.c_str()) != 0) {
+    git_error_clear();
+    return;
+  }
+  const git::Reference ref(raw);
+  const git_oid* now = git_reference_target(ref.get());
+  if (now == nullptr || git_oid_equal(now, &expected) == 0) {
+    out.kept.push_back(fmt::format("branch '{}': it moved (it is at {}, not {})", branch,
+                                   now != nullptr ? git::short_oid(*now) : std::string("?"),
+                                   git::short_oid(expected)));
+    return;
+  }
+  if (git_reference_delete(ref.get()) == 0) {
+    out.done.push_back(fmt::format("deleted branch '{}' (was {})", branch, git::short_oid(expected)));
+  } else {
+    out.kept.push_back(fmt::format("branch '{}': {}", branch,
+                                   git_error_last() != nullptr ? git_error_last()->message : "cannot delete"));
+    git_error_clear();
+  }
+}
+
+void drop_candidate(git_repository* repo, const std::string& run, const std::string& label) {
+  gate::prune_worktree(repo, gate::scratch_dir(repo, run));
+  const std::string cand = gate::candidate_ref(run, label);
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo, cand.c_str()) == 0) {
+    const git::Reference ref(raw);
+    git_reference_delete(ref.get());
+  }
+  git_error_clear();
+}
+
+} // namespace wave::flow

@@ -1,0 +1,94 @@
+#include "flow/recover.hpp"
+
+#include "core/error.hpp"
+#include "flow/abort.hpp"
+#include "flow/merge.hpp"
+#include "gate/lead_commit.hpp"
+#include "git/check.hpp"
+#include "git/repo.hpp"
+#include "run/branch.hpp"
+#include "run/lock.hpp"
+#include "run/store.hpp"
+#include "run/wave_id.hpp"
+
+#include <fmt/format.h>
+
+namespace wave::flow {
+
+namespace {
+
+std::string by(const run::Intent& intent) {
+  return intent.command.empty() ? std::string("git wave") : intent.command;
+}
+
+void finish_commits(const std::string& run, const run::WaveRun& w,
+                    std::vector<std::string>& notes) {
+  const run::Intent& intent = *w.intent;
+  for (const auto& step : intent.agents) {
+    const run::AgentRun* a = w.find(step.name);
+    if (a == nullptr || step.from.empty() || step.to.empty()) {
+      continue;
+    }
+    const std::string branch = "refs/heads/" + (a->branch.empty() ? run::agent_branch(run, a->name) : a->branch);
+    const std::string done = gate::WorktreeSnapshot::finish(a->worktree, branch, git::oid_from(step.from),
+                                                            git::oid_from(step.to), step.index);
+    if (!done.empty()) {
+      notes.push_back(fmt::format("{} that a killed '{}' left", done, by(intent)));
+    }
+  }
+}
+
+} // namespace
+
+Recovery recover(git_repository* repo, const std::string& run) {
+  Recovery out;
+  auto& notes = out.notes;
+  for (const auto& file : run::clear_ref_locks(repo, run)) {
+    notes.push_back(fmt::format("removed '{}', left by a killed git wave", file));
+  }
+  for (int round = 0; round < 8; ++round) {
+    const auto stored = run::load(repo, run);
+    if (!stored) {
+      return out;
+    }
+    const run::WaveRun* w = stored->state.pending();
+    if (w == nullptr) {
+      return out;
+    }
+    out.finished = std::pair{w->intent->kind, static_cast<std::size_t>(w - stored->state.waves.data())};
+    const run::WaveId id = run::WaveId::of(stored->state, *w);
+    const run::Intent intent = *w->intent;
+    switch (intent.kind) {
+    case run::IntentKind::commit:
+      finish_commits(run, *w, notes);
+      run::update(repo, run, fmt::format("commit wave {}: finished after an interruption", w->label),
+                  [&](run::State& state) {
+                    run::WaveRun* target = id.find(state);
+                    if (target == nullptr || !target->intent) {
+                      return false;
+                    }
+                    target->intent.reset();
+                    return true;
+                  });
+      break;
+    case run::IntentKind::merge: {
+      const auto merged = merge_wave(repo, run, id, MergeOptions{intent.keep});
+      notes.push_back(fmt::format("finished the merge of wave {} that a killed '{}' left: '{}' is at {}",
+                                  id.label, by(intent), stored->state.integration, git::short_oid(merged.to)));
+      if (!merged.worktree_problem.empty()) {
+        notes.push_back(merged.worktree_problem);
+      }
+      break;
+    }
+    case run::IntentKind::abort:
+      abort_wave(repo, run, id);
+      notes.push_back(fmt::format("finished the abort of wave {} that a killed '{}' left (its work is under '{}')",
+                                  id.label, by(intent), intent.archive));
+      break;
+    }
+  }
+  throw Error(fmt::format("cannot settle run '{}': an intent is still recorded after finishing it", run),
+              exit_code::fatal, {fmt::format("inspect it with 'git log -p {}'", run::state_ref(run))});
+}
+
+} // namespace wave::flow
