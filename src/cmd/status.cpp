@@ -12,6 +12,7 @@
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
 #include "run/inspect.hpp"
+#include "run/lock.hpp"
 #include "run/store.hpp"
 #include "util/duration.hpp"
 #include "util/strings.hpp"
@@ -173,9 +174,11 @@ int status(const cli::Args& args) {
     }
   }
 
+  const auto busy = run::lock_holder(repo.get(), state.run);
   if (json) {
     Json out = Json::object();
     out["run"] = state.run;
+    out["busy"] = busy ? Json(*busy) : Json(nullptr);
     out["integration"] = state.integration;
     out["plan_commit"] = state.plan_commit;
     out["created_at"] = state.created_at;
@@ -194,6 +197,10 @@ int status(const cli::Args& args) {
       }
       jw["agents"] = std::move(names);
       jw["gate"] = gate_json(w);
+      jw["interrupted"] = w.intent && !busy ? Json{{"kind", run::to_string(w.intent->kind)},
+                                          {"command", w.intent->command},
+                                          {"started_at", w.intent->started_at}}
+                                   : Json(nullptr);
       waves.push_back(std::move(jw));
     }
     out["waves"] = std::move(waves);
@@ -240,6 +247,16 @@ int status(const cli::Args& args) {
   }
   fmt::print("waves: {}{}\n", waves.empty() ? std::string("none started") : util::join(waves, ", "),
              next_wave ? fmt::format("; next: {}", *next_wave) : std::string("; no wave left"));
+  if (busy) {
+    fmt::print("{} {}\n", paint(cli::Color::yellow, "busy:"), *busy);
+  }
+  if (const run::WaveRun* pending = state.pending(); pending != nullptr && !busy) {
+    fmt::print("{} the {} of wave {} by a killed '{}' ({}) is unfinished: the next git wave command that "
+               "changes the run finishes it ('git wave {}' does)\n",
+               paint(cli::Color::yellow, "interrupted:"), run::to_string(pending->intent->kind), pending->label,
+               pending->intent->command, pending->intent->started_at,
+               pending->intent->kind == run::IntentKind::commit ? "commit" : run::to_string(pending->intent->kind));
+  }
   if (current == nullptr) {
     fmt::print("no wave in progress: start one with 'git wave start'\n");
     return exit_code::ok;

@@ -111,6 +111,20 @@ RunLock::~RunLock() {
   }
 }
 
+std::optional<std::string> lock_holder(git_repository* repo, std::string_view run) {
+  const fs::path path = lock_path(repo, run);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  std::optional<std::string> out;
+  if (::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+    out = describe_holder(fd);
+  }
+  ::close(fd); // drops the shared lock, if it was taken
+  return out;
+}
+
 std::vector<std::string> clear_ref_locks(git_repository* repo, std::string_view run) {
   std::vector<std::string> removed;
   const fs::path common = git::common_dir(repo);

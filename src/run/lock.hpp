@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,10 @@ private:
   std::filesystem::path m_path;
   int m_fd = -1;
 };
+
+// Who holds the run lock now ("git wave gate holds its lock (process 12 on
+// host, since ...)"), or nullopt when nobody does. Takes nothing.
+std::optional<std::string> lock_holder(git_repository* repo, std::string_view run);
 
 // "<common git dir>/wave/<run>/lock".
 std::filesystem::path lock_path(git_repository* repo, std::string_view run);
