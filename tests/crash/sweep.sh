@@ -49,6 +49,9 @@ if [ -n "$ONLY_SYSCALLS" ]; then
   IFS=, read -r -a SYSCALLS <<<"$ONLY_SYSCALLS"
 fi
 RERUN_ATTEMPTS=3
+# LeakSanitizer stops the world with ptrace, which a traced process cannot
+# do: traced runs of a sanitizer build go without leak checks.
+TRACED_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 command -v strace >/dev/null 2>&1 || { echo "sweep.sh: strace is not installed" >&2; exit 1; }
 command -v python3 >/dev/null 2>&1 || { echo "sweep.sh: python3 is not installed" >&2; exit 1; }
@@ -373,7 +376,7 @@ for name in "${COMMANDS[@]}"; do
   [ -z "$ONLY" ] || [ "$ONLY" = "$name" ] || continue
   restore "$name"
   (cd "$TEST_DIR/${CMD_FLOW[$name]}/repo" &&
-    python3 "$REAP" strace -qq -e signal=none -e trace="$trace_list" -o "$TEST_DIR/count.log" \
+    ASAN_OPTIONS=$TRACED_ASAN_OPTIONS python3 "$REAP" strace -qq -e signal=none -e trace="$trace_list" -o "$TEST_DIR/count.log" \
       git-wave ${CMD_ARGS[$name]}) >/dev/null 2>"$TEST_DIR/count.err"
   rc=$?
   [ "$rc" -eq 0 ] || [ "$rc" -eq "${RERUN_RC[$name]}" ] ||
@@ -425,7 +428,7 @@ point() {
   POINT_REASON=""
   restore "$name"
   (cd "$scen/repo" &&
-    python3 "$REAP" strace -qq -o /dev/null -e signal=none -e trace="$sc" \
+    ASAN_OPTIONS=$TRACED_ASAN_OPTIONS python3 "$REAP" strace -qq -o /dev/null -e signal=none -e trace="$sc" \
       -e inject="$sc:signal=KILL:when=$n" git-wave ${CMD_ARGS[$name]}) \
     >"$TEST_DIR/kill.out" 2>"$TEST_DIR/kill.err"
   rc=$?
