@@ -176,10 +176,14 @@ setup_scenario() {
   : >"$1/rec/left"
 }
 
-# first_error FILE: the line of FILE that says what went wrong, for reports.
+# first_error ERR [OUT]: the line that says what went wrong, for reports:
+# from stderr, else from stdout (commit and gate report an agent's error
+# there: "error     b: ...", "fail    commit b ..."), else stderr's first.
 first_error() {
   local line
-  line=$(grep -m1 -E '^(error|fatal|not ok)' "$1" 2>/dev/null) || line=$(grep -m1 . "$1" 2>/dev/null)
+  line=$(grep -m1 -E '^(error|fatal|not ok)' "$1" 2>/dev/null) ||
+    line=$(grep -m1 -E '^(error|fail) ' "${2:-/dev/null}" 2>/dev/null | tr -s ' ') ||
+    line=$(grep -m1 . "$1" 2>/dev/null)
   printf '%s' "${line:-(no output)}"
 }
 
@@ -338,14 +342,14 @@ for flow in "${FLOWS[@]}"; do
       CMD_ARGS[$name]=$rest
     fi
     run_step "$scen" "$step"
-    [ "$STEP_RC" -eq 0 ] || die "uninterrupted $flow flow: '$kind $rest' exited $STEP_RC: $(first_error "$TEST_DIR/step.err")"
+    [ "$STEP_RC" -eq 0 ] || die "uninterrupted $flow flow: '$kind $rest' exited $STEP_RC: $(first_error "$TEST_DIR/step.err" "$TEST_DIR/step.out")"
     if [ "$name" != "-" ]; then
       # What a rerun says once the command has completed: a refusal that is
       # part of the flow (merge: "already merged") is accepted after a kill.
       cp -a "$scen" "$TEST_DIR/after"
       run_step "$scen" "$step"
       RERUN_RC[$name]=$STEP_RC
-      RERUN_MSG[$name]=$(first_error "$TEST_DIR/step.err" | normalise)
+      RERUN_MSG[$name]=$(first_error "$TEST_DIR/step.err" "$TEST_DIR/step.out" | normalise)
       rm -rf "$scen"
       mv "$TEST_DIR/after" "$scen"
     fi
@@ -440,7 +444,7 @@ point() {
   for ((attempt = 1; attempt <= RERUN_ATTEMPTS; attempt++)); do
     run_step "$scen" "${psteps[$step]}"
     [ "$STEP_RC" -ne 0 ] || break
-    msg=$(first_error "$TEST_DIR/step.err")
+    msg=$(first_error "$TEST_DIR/step.err" "$TEST_DIR/step.out")
     if [ "$STEP_RC" -eq "${RERUN_RC[$name]}" ] && [ "$(normalise <<<"$msg")" = "${RERUN_MSG[$name]}" ]; then
       break
     fi
@@ -456,7 +460,7 @@ point() {
     if [ "$STEP_RC" -ne 0 ]; then
       read -r _ kind rest <<<"${psteps[$i]}"
       POINT_RESULT=no
-      POINT_REASON="then '$kind $rest' (step $((i + 1))) exited $STEP_RC: $(first_error "$TEST_DIR/step.err")"
+      POINT_REASON="then '$kind $rest' (step $((i + 1))) exited $STEP_RC: $(first_error "$TEST_DIR/step.err" "$TEST_DIR/step.out")"
       return
     fi
   done
