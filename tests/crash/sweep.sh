@@ -1,0 +1,525 @@
+#!/usr/bin/env bash
+# Crash-injection sweep: kills each mutating git-wave command at every point
+# where it calls a syscall that can change the disk, reruns it, finishes the
+# flow and checks that the repository converged to what an uninterrupted run
+# gives. See tests/crash/README.md.
+#
+# Usage: GIT_WAVE_BUILD_DIR=DIR bash tests/crash/sweep.sh [--sample N | --sample-to K]
+#            [--only CMD] [--syscalls S1,S2,...] [--list]
+#   --sample N      run every N-th point of the full list (a fixed stride)
+#   --sample-to K   choose the stride that gives about K points
+#   --only CMD      one command: start, commit, gate, merge, start2, abort
+#   --syscalls L    only these syscalls (comma-separated)
+#   --list          print the points and exit
+# Exit 0 when every point converged, 1 otherwise.
+
+SAMPLE=1
+SAMPLE_TO=0
+ONLY=""
+ONLY_SYSCALLS=""
+LIST_ONLY=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --sample) SAMPLE=${2:?--sample needs a number}; shift 2 ;;
+    --sample=*) SAMPLE=${1#*=}; shift ;;
+    --sample-to) SAMPLE_TO=${2:?--sample-to needs a number}; shift 2 ;;
+    --sample-to=*) SAMPLE_TO=${1#*=}; shift ;;
+    --only) ONLY=${2:?--only needs a command}; shift 2 ;;
+    --only=*) ONLY=${1#*=}; shift ;;
+    --syscalls) ONLY_SYSCALLS=${2:?--syscalls needs a list}; shift 2 ;;
+    --syscalls=*) ONLY_SYSCALLS=${1#*=}; shift ;;
+    --list) LIST_ONLY=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "sweep.sh: unknown argument '$1' (see --help)" >&2; exit 129 ;;
+  esac
+done
+case $SAMPLE in ''|*[!0-9]*|0) echo "sweep.sh: --sample needs a positive number" >&2; exit 129 ;; esac
+case $SAMPLE_TO in ''|*[!0-9]*) echo "sweep.sh: --sample-to needs a number" >&2; exit 129 ;; esac
+
+. "$(dirname "$0")/../integration/lib.sh"
+. "$SOURCE_DIR/tests/integration/gate_lib.sh"
+# The sweep handles every failure itself: a point that does not converge is
+# recorded, not fatal.
+set +e
+
+SWEEP_START=$(date +%s)
+SYSCALLS=(write pwrite64 rename renameat renameat2 unlink unlinkat rmdir mkdir mkdirat link linkat
+          symlink symlinkat openat ftruncate fsync flock clone clone3 vfork execve)
+if [ -n "$ONLY_SYSCALLS" ]; then
+  IFS=, read -r -a SYSCALLS <<<"$ONLY_SYSCALLS"
+fi
+RERUN_ATTEMPTS=3
+# LeakSanitizer stops the world with ptrace, which a traced process cannot
+# do: traced runs of a sanitizer build go without leak checks.
+TRACED_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
+command -v strace >/dev/null 2>&1 || { echo "sweep.sh: strace is not installed" >&2; exit 1; }
+command -v python3 >/dev/null 2>&1 || { echo "sweep.sh: python3 is not installed" >&2; exit 1; }
+strace -qq -o /dev/null true >/dev/null 2>&1 ||
+  { echo "sweep.sh: strace cannot trace here (ptrace not permitted?)" >&2; exit 1; }
+
+# reap.py CMD...: runs CMD as a child subreaper and, once CMD is gone, waits
+# for whatever it left running (git-wave's children live in their own process
+# groups and outlive a killed git-wave), so that the rerun never races with
+# the orphans of the killed run. Exits like CMD (128+signal when killed).
+REAP="$TEST_DIR/reap.py"
+cat >"$REAP" <<'PY'
+import ctypes, os, signal, sys, time
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status = os.waitpid(pid, 0)
+rc = os.waitstatus_to_exitcode(status)
+rc = 128 - rc if rc < 0 else rc
+deadline = time.time() + 60
+while True:
+    try:
+        p, _ = os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        break
+    if p == 0:
+        if time.time() > deadline:
+            me = str(os.getpid())
+            for d in os.listdir("/proc"):
+                try:
+                    if d.isdigit() and open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1] == me:
+                        os.kill(int(d), signal.SIGKILL)
+                except (OSError, IndexError):
+                    pass
+            deadline = time.time() + 60
+        time.sleep(0.005)
+sys.exit(rc)
+PY
+
+# --- the scenario ----------------------------------------------------------
+# Worktrees go inside the scenario directory (../wt/<agent> from the
+# repository), so one `cp -a` of the scenario copies everything. Worktrees
+# record absolute paths: a snapshot is always restored to the path it was
+# taken from.
+
+PLAN='name = "crash"
+worktrees = "../wt/{agent}"
+protected = ["wave.toml"]
+
+[gate]
+commands = ["test -f a/x"]
+timeout = "60s"
+
+[[agent]]
+name = "a"
+task = "Write a"
+owns = ["a/**"]
+
+[[agent]]
+name = "b"
+task = "Write b"
+owns = ["b/**"]
+
+[[agent]]
+name = "c"
+task = "Build on a"
+after = ["a"]
+owns = ["c/**"]'
+
+# A flow is a list of steps "NAME KIND ARGS...": NAME is the command's name
+# in the sweep when the step is crash-tested, "-" otherwise. KIND is `wave`
+# (a git-wave command that must succeed), `work AGENT PATH CONTENT` (the
+# agent commits a file itself) or `leave AGENT PATH CONTENT` (the agent
+# leaves it uncommitted, for the lead commit).
+# shellcheck disable=SC2034 # read through a nameref
+FLOW_main=(
+  "start  wave start"
+  "-      work a a/x a-1"
+  "-      leave b b/y b-1"
+  "commit wave commit"
+  "gate   wave gate"
+  "merge  wave merge"
+  "start2 wave start"
+  "-      work c c/z c-1"
+  "-      leave c c/w c-2"
+  "-      wave gate"
+  "-      wave merge"
+)
+# shellcheck disable=SC2034
+FLOW_abort=(
+  "-      wave start"
+  "-      work a a/x a-old"
+  "-      leave b b/y b-old"
+  "abort  wave abort"
+  "-      wave start"
+  "-      work a a/x a-new"
+  "-      leave b b/y b-new"
+  "-      wave gate"
+  "-      wave merge"
+)
+FLOWS=(main abort)
+COMMANDS=(start commit gate merge start2 abort)
+
+if [ -n "$ONLY" ]; then
+  case " ${COMMANDS[*]} " in
+    *" $ONLY "*) ;;
+    *) echo "sweep.sh: --only takes one of: ${COMMANDS[*]}" >&2; exit 129 ;;
+  esac
+fi
+
+# setup_scenario DIR: the repository DIR/repo with the plan on main; DIR/rec
+# records what the flow does (setup commits, agent commits, uncommitted work).
+setup_scenario() {
+  mkdir -p "$1/rec"
+  new_repo "$1/repo"
+  printf '%s\n' "$PLAN" >"$1/repo/wave.toml"
+  git -C "$1/repo" add wave.toml
+  git -C "$1/repo" commit -q -m "plan"
+  git -C "$1/repo" rev-list main >"$1/rec/setup"
+  : >"$1/rec/commits"
+  : >"$1/rec/left"
+}
+
+# first_error ERR [OUT]: the line that says what went wrong, for reports:
+# from stderr, else from stdout (commit and gate report an agent's error
+# there: "error     b: ...", "fail    commit b ..."), else stderr's first.
+first_error() {
+  local line
+  line=$(grep -m1 -E '^(error|fatal|not ok)' "$1" 2>/dev/null) ||
+    line=$(grep -m1 -E '^(error|fail) ' "${2:-/dev/null}" 2>/dev/null | tr -s ' ') ||
+    line=$(grep -m1 . "$1" 2>/dev/null)
+  printf '%s' "${line:-(no output)}"
+}
+
+# normalise: hashes, numbers out of a message, to compare refusals.
+normalise() { sed -E 's/[0-9a-f]{7,40}/<hex>/g; s/[0-9]+/<n>/g'; }
+
+# run_step SCEN STEP: runs one step in scenario SCEN; output in $TEST_DIR/step.out
+# and step.err, exit code in STEP_RC.
+run_step() {
+  local scen=$1 name kind rest
+  read -r name kind rest <<<"$2"
+  REPO="$scen/repo"
+  case $kind in
+    wave)
+      # shellcheck disable=SC2086
+      (cd "$REPO" && git-wave $rest) >"$TEST_DIR/step.out" 2>"$TEST_DIR/step.err"
+      STEP_RC=$?
+      ;;
+    work|leave)
+      local agent path content
+      read -r agent path content <<<"$rest"
+      (
+        set -e
+        "$kind" "$agent" "$path" "$content"
+        dir=$(wt "$agent")
+        if [ "$kind" = work ]; then
+          git -C "$dir" rev-parse HEAD >>"$scen/rec/commits"
+        else
+          printf '%s %s\n' "$(git -C "$dir" hash-object -- "$path")" "$path" >>"$scen/rec/left"
+        fi
+      ) >"$TEST_DIR/step.out" 2>"$TEST_DIR/step.err"
+      STEP_RC=$?
+      ;;
+    *) echo "sweep.sh: bad step '$2'" >&2; exit 2 ;;
+  esac
+}
+
+# pass_candidates REPO: every candidate a passing gate recorded, in the whole
+# history of every run's state.
+pass_candidates() {
+  python3 - "$1" <<'PY'
+import json, subprocess, sys
+repo = sys.argv[1]
+def git(*args, inp=None):
+    return subprocess.run(["git", "-C", repo, *args], input=inp, capture_output=True, text=True).stdout
+refs = [r for r in git("for-each-ref", "--format=%(refname)", "refs/wave/").split() if r.endswith("/state")]
+commits = []
+for r in refs:
+    commits += git("log", "--format=%H", r).split()
+if not commits:
+    sys.exit(0)
+out = git("cat-file", "--batch", inp="".join(f"{c}:state.json\n" for c in commits))
+cands = set()
+pos = 0
+while pos < len(out):
+    nl = out.index("\n", pos)
+    header = out[pos:nl].split()
+    pos = nl + 1
+    if len(header) < 3 or header[1] != "blob":
+        continue
+    size = int(header[2])
+    # sizes are in bytes; the state is ASCII JSON
+    body = out[pos:pos + size]
+    pos += size + 1
+    try:
+        state = json.loads(body)
+    except ValueError:
+        continue
+    for w in state.get("waves") or []:
+        g = w.get("gate") or {}
+        if g.get("result") == "pass" and g.get("candidate"):
+            cands.add(g["candidate"])
+print("\n".join(sorted(cands)))
+PY
+}
+
+# check_converged SCEN FLOW: the invariants after a finished flow; appends
+# what is wrong to CHECK_FAILS (empty: converged).
+check_converged() {
+  local scen=$1 flow=$2 repo="$1/repo" c blob path x
+  CHECK_FAILS=()
+  local tree
+  tree=$(git -C "$repo" rev-parse -q --verify 'main^{tree}')
+  [ "$tree" = "${REF_TREE[$flow]}" ] ||
+    CHECK_FAILS+=("main's tree is ${tree:-missing}, not ${REF_TREE[$flow]} as uninterrupted")
+
+  local archives
+  archives=$(git -C "$repo" for-each-ref --format='%(refname)' refs/wave/ | grep '^refs/wave/[^/]*/archive/')
+  local reachable
+  # shellcheck disable=SC2086
+  reachable=$(git -C "$repo" rev-list main $archives 2>/dev/null)
+  while read -r c; do
+    [ -n "$c" ] || continue
+    grep -qx "$c" <<<"$reachable" ||
+      CHECK_FAILS+=("agent commit ${c:0:7} is reachable from neither main nor an archive")
+  done <"$scen/rec/commits"
+
+  local main_blobs archive_objects=""
+  main_blobs=$(git -C "$repo" ls-tree -r main)
+  # shellcheck disable=SC2086
+  [ -z "$archives" ] || archive_objects=$(git -C "$repo" rev-list --objects $archives 2>/dev/null)
+  while read -r blob path; do
+    [ -n "$blob" ] || continue
+    grep -qF "blob $blob	$path" <<<"$main_blobs" || grep -q "^$blob " <<<"$archive_objects" ||
+      CHECK_FAILS+=("uncommitted $path (${blob:0:7}) is in neither main nor an archive")
+  done <"$scen/rec/left"
+
+  local allowed
+  allowed=$(cat "$scen/rec/setup"; pass_candidates "$repo")
+  while read -r c; do
+    [ -n "$c" ] || continue
+    grep -qx "$c" <<<"$allowed" ||
+      CHECK_FAILS+=("main's reflog has ${c:0:7}, not a passing gate's candidate")
+  done < <(git -C "$repo" reflog show main --format=%H 2>/dev/null)
+
+  local locks
+  locks=$(cd "$repo/.git" && find . -name '*.lock' | sed 's|^\./|.git/|' | tr '\n' ' ')
+  [ -z "$locks" ] || CHECK_FAILS+=("lock files left: ${locks% }")
+
+  local fsck
+  fsck=$(git -C "$repo" fsck --no-dangling 2>&1)
+  [ $? -eq 0 ] && [ -z "$fsck" ] || CHECK_FAILS+=("git fsck: $(head -1 <<<"$fsck")")
+
+  local list
+  list=$(git -C "$repo" worktree list --porcelain)
+  grep -q '^prunable' <<<"$list" && CHECK_FAILS+=("prunable worktrees: $(grep -B3 '^prunable' <<<"$list" | sed -n 's/^worktree //p' | tr '\n' ' ')")
+  while read -r x; do
+    [ "$x" = "$repo" ] || CHECK_FAILS+=("worktree still registered: $x")
+  done < <(sed -n 's/^worktree //p' <<<"$list")
+  for x in "$scen"/wt/*; do
+    [ -e "$x" ] && CHECK_FAILS+=("worktree directory left: ${x#"$scen"/}")
+  done
+  [ ${#CHECK_FAILS[@]} -eq 0 ]
+}
+
+# --- the uninterrupted run: snapshots, reference trees, reruns ------------
+
+declare -A REF_TREE CMD_FLOW CMD_STEP CMD_ARGS RERUN_RC RERUN_MSG
+SNAP="$TEST_DIR/snap"
+mkdir -p "$SNAP" "$TEST_DIR/kept"
+
+die() { echo "sweep.sh: $*" >&2; TESTS_RUN=1 TESTS_FAILED=1; exit 1; }
+
+echo "# uninterrupted flows (reference)"
+for flow in "${FLOWS[@]}"; do
+  declare -n steps="FLOW_$flow"
+  scen="$TEST_DIR/$flow"
+  setup_scenario "$scen"
+  for i in "${!steps[@]}"; do
+    step=${steps[$i]}
+    read -r name kind rest <<<"$step"
+    if [ "$name" != "-" ]; then
+      cp -a "$scen" "$SNAP/$name"
+      CMD_FLOW[$name]=$flow
+      CMD_STEP[$name]=$i
+      CMD_ARGS[$name]=$rest
+    fi
+    run_step "$scen" "$step"
+    [ "$STEP_RC" -eq 0 ] || die "uninterrupted $flow flow: '$kind $rest' exited $STEP_RC: $(first_error "$TEST_DIR/step.err" "$TEST_DIR/step.out")"
+    if [ "$name" != "-" ]; then
+      # What a rerun says once the command has completed: a refusal that is
+      # part of the flow (merge: "already merged") is accepted after a kill.
+      cp -a "$scen" "$TEST_DIR/after"
+      run_step "$scen" "$step"
+      RERUN_RC[$name]=$STEP_RC
+      RERUN_MSG[$name]=$(first_error "$TEST_DIR/step.err" "$TEST_DIR/step.out" | normalise)
+      rm -rf "$scen"
+      mv "$TEST_DIR/after" "$scen"
+    fi
+  done
+  REF_TREE[$flow]=$(git -C "$scen/repo" rev-parse 'main^{tree}')
+  check_converged "$scen" "$flow" || die "the uninterrupted $flow flow fails the checks: ${CHECK_FAILS[*]}"
+  unset -n steps
+  echo "# $flow: main's tree ${REF_TREE[$flow]:0:12}"
+done
+for name in "${COMMANDS[@]}"; do
+  [ "${RERUN_RC[$name]}" -eq 0 ] ||
+    echo "# accepted refusal of a rerun of $name: exit ${RERUN_RC[$name]}: ${RERUN_MSG[$name]}"
+done
+
+# restore NAME: the scenario directory as it was just before command NAME.
+restore() {
+  local scen="$TEST_DIR/${CMD_FLOW[$1]}"
+  rm -rf "$scen"
+  cp -a "$SNAP/$1" "$scen"
+}
+
+# --- the points --------------------------------------------------------------
+
+echo "# counting syscalls"
+POINTS=()
+trace_list=$(IFS=,; echo "${SYSCALLS[*]}")
+for name in "${COMMANDS[@]}"; do
+  [ -z "$ONLY" ] || [ "$ONLY" = "$name" ] || continue
+  restore "$name"
+  (cd "$TEST_DIR/${CMD_FLOW[$name]}/repo" &&
+    ASAN_OPTIONS=$TRACED_ASAN_OPTIONS python3 "$REAP" strace -qq -e signal=none -e trace="$trace_list" -o "$TEST_DIR/count.log" \
+      git-wave ${CMD_ARGS[$name]}) >/dev/null 2>"$TEST_DIR/count.err"
+  rc=$?
+  [ "$rc" -eq 0 ] || [ "$rc" -eq "${RERUN_RC[$name]}" ] ||
+    die "counting $name under strace: exit $rc: $(first_error "$TEST_DIR/count.err")"
+  counts=""
+  for sc in "${SYSCALLS[@]}"; do
+    n=$(grep -c "^$sc(" "$TEST_DIR/count.log")
+    # The first execve is strace starting git-wave: not a call of git-wave's
+    # and not one that inject's when= counts (git-wave's children exec in
+    # processes this trace, without -f, does not follow).
+    [ "$sc" != execve ] || [ "$n" -eq 0 ] || n=$((n - 1))
+    [ "$n" -eq 0 ] || counts+=" $sc=$n"
+    for ((k = 1; k <= n; k++)); do
+      POINTS+=("$name $sc $k")
+    done
+  done
+  echo "# $name:$counts"
+done
+
+total=${#POINTS[@]}
+if [ "$SAMPLE_TO" -gt 0 ]; then
+  SAMPLE=$(( (total + SAMPLE_TO - 1) / SAMPLE_TO ))
+  [ "$SAMPLE" -ge 1 ] || SAMPLE=1
+fi
+SELECTED=()
+for ((k = 0; k < total; k += SAMPLE)); do
+  SELECTED+=("${POINTS[$k]}")
+done
+echo "# ${#SELECTED[@]} of $total points (every ${SAMPLE})"
+if [ "$LIST_ONLY" -eq 1 ]; then
+  printf '%s\n' "${SELECTED[@]}"
+  exit 0
+fi
+
+# --- the sweep ----------------------------------------------------------------
+
+RESULTS="$TEST_DIR/results.tsv"
+printf 'command\tsyscall\tn\tconverged\treason\tkept\n' >"$RESULTS"
+declare -A P_TRIED P_OK P_FAIL P_UNREACHED
+for name in "${COMMANDS[@]}"; do
+  P_TRIED[$name]=0 P_OK[$name]=0 P_FAIL[$name]=0 P_UNREACHED[$name]=0
+done
+
+# point NAME SYSCALL N: sets POINT_RESULT (yes, no, unreached) and POINT_REASON.
+point() {
+  local name=$1 sc=$2 n=$3 flow=${CMD_FLOW[$1]}
+  local scen="$TEST_DIR/$flow" step=${CMD_STEP[$1]} rc attempt msg
+  declare -n psteps="FLOW_$flow"
+  POINT_REASON=""
+  restore "$name"
+  (cd "$scen/repo" &&
+    ASAN_OPTIONS=$TRACED_ASAN_OPTIONS python3 "$REAP" strace -qq -o /dev/null -e signal=none -e trace="$sc" \
+      -e inject="$sc:signal=KILL:when=$n" git-wave ${CMD_ARGS[$name]}) \
+    >"$TEST_DIR/kill.out" 2>"$TEST_DIR/kill.err"
+  rc=$?
+  if [ "$rc" -ne 137 ]; then
+    POINT_RESULT=unreached
+    POINT_REASON="not killed: exit $rc"
+    return
+  fi
+  for ((attempt = 1; attempt <= RERUN_ATTEMPTS; attempt++)); do
+    run_step "$scen" "${psteps[$step]}"
+    [ "$STEP_RC" -ne 0 ] || break
+    msg=$(first_error "$TEST_DIR/step.err" "$TEST_DIR/step.out")
+    if [ "$STEP_RC" -eq "${RERUN_RC[$name]}" ] && [ "$(normalise <<<"$msg")" = "${RERUN_MSG[$name]}" ]; then
+      break
+    fi
+  done
+  if [ "$attempt" -gt "$RERUN_ATTEMPTS" ]; then
+    POINT_RESULT=no
+    POINT_REASON="rerun of $name failed $RERUN_ATTEMPTS times: exit $STEP_RC: $msg"
+    return
+  fi
+  local i
+  for ((i = step + 1; i < ${#psteps[@]}; i++)); do
+    run_step "$scen" "${psteps[$i]}"
+    if [ "$STEP_RC" -ne 0 ]; then
+      read -r _ kind rest <<<"${psteps[$i]}"
+      POINT_RESULT=no
+      POINT_REASON="then '$kind $rest' (step $((i + 1))) exited $STEP_RC: $(first_error "$TEST_DIR/step.err" "$TEST_DIR/step.out")"
+      return
+    fi
+  done
+  if check_converged "$scen" "$flow"; then
+    POINT_RESULT=yes
+  else
+    POINT_RESULT=no
+    POINT_REASON=$(IFS=';'; echo "${CHECK_FAILS[*]}")
+  fi
+}
+
+echo "# sweeping"
+idx=0
+for p in "${SELECTED[@]}"; do
+  read -r name sc n <<<"$p"
+  idx=$((idx + 1))
+  point "$name" "$sc" "$n"
+  kept=""
+  case $POINT_RESULT in
+    yes)
+      P_TRIED[$name]=$((P_TRIED[$name] + 1)); P_OK[$name]=$((P_OK[$name] + 1))
+      echo "ok   $idx/${#SELECTED[@]} $name $sc $n"
+      ;;
+    no)
+      P_TRIED[$name]=$((P_TRIED[$name] + 1)); P_FAIL[$name]=$((P_FAIL[$name] + 1))
+      # Kept under kept/: its worktrees point at the scenario's path; to look
+      # at it with git, copy it back there (rm -rf FLOW; cp -a kept/X FLOW).
+      kept="$TEST_DIR/kept/$name-$sc-$n"
+      mv "$TEST_DIR/${CMD_FLOW[$name]}" "$kept"
+      echo "FAIL $idx/${#SELECTED[@]} $name $sc $n: $POINT_REASON [kept/${kept##*/}]"
+      ;;
+    unreached)
+      P_UNREACHED[$name]=$((P_UNREACHED[$name] + 1))
+      echo "skip $idx/${#SELECTED[@]} $name $sc $n: $POINT_REASON"
+      ;;
+  esac
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$sc" "$n" "$POINT_RESULT" "$POINT_REASON" "$kept" >>"$RESULTS"
+done
+
+# --- summary ----------------------------------------------------------------
+
+elapsed=$(( $(date +%s) - SWEEP_START ))
+all_tried=0 all_ok=0 all_fail=0 all_unreached=0
+echo
+printf '%-8s %7s %10s %7s %10s\n' command points converged failed unreached
+for name in "${COMMANDS[@]}"; do
+  [ -z "$ONLY" ] || [ "$ONLY" = "$name" ] || continue
+  printf '%-8s %7d %10d %7d %10d\n' "$name" "${P_TRIED[$name]}" "${P_OK[$name]}" "${P_FAIL[$name]}" "${P_UNREACHED[$name]}"
+  all_tried=$((all_tried + P_TRIED[$name])); all_ok=$((all_ok + P_OK[$name]))
+  all_fail=$((all_fail + P_FAIL[$name])); all_unreached=$((all_unreached + P_UNREACHED[$name]))
+done
+printf '%-8s %7d %10d %7d %10d\n' total "$all_tried" "$all_ok" "$all_fail" "$all_unreached"
+if [ "$all_tried" -gt 0 ]; then
+  echo "converged: $((all_ok * 100 / all_tried))% ($all_ok of $all_tried points; every $SAMPLE of $total; ${elapsed}s)"
+fi
+echo "results: $RESULTS"
+# shellcheck disable=SC2034 # read by lib.sh's closing line
+TESTS_RUN=$all_tried
+# shellcheck disable=SC2034
+TESTS_FAILED=$all_fail
+[ "$all_fail" -eq 0 ] || exit 1
+exit 0
