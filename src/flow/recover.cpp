@@ -10,10 +10,13 @@
 #include "run/lock.hpp"
 #include "run/store.hpp"
 #include "run/wave_id.hpp"
+#include "util/file.hpp"
 
 #include <fmt/format.h>
 
 namespace wave::flow {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -38,6 +41,45 @@ void finish_commits(const std::string& run, const run::WaveRun& w,
   }
 }
 
+// Lock files on the agents' branches that a killed git wave left: on a
+// branch that does not exist (a start creating it, a merge or abort
+// deleting it: no agent can be committing on it), or holding a tip an
+// unfinished intent names (or nothing yet, for such a branch). A lock an
+// agent's own git holds, on its existing branch, holds another tip.
+void clear_branch_locks(git_repository* repo, const std::string& run, const run::State& state,
+                        std::vector<std::string>& notes) {
+  const fs::path common = git::common_dir(repo);
+  for (const auto& w : state.waves) {
+    if (w.status == run::WaveStatus::aborted && !w.intent) {
+      continue;
+    }
+    for (const auto& a : w.agents) {
+      const std::string ref = "refs/heads/" + (a.branch.empty() ? run::agent_branch(run, a.name) : a.branch);
+      const fs::path lock = common / (ref + ".lock");
+      std::error_code ec;
+      if (!fs::exists(lock, ec)) {
+        continue;
+      }
+      bool ours = !git::resolve_commit(repo, ref).has_value();
+      if (!ours && w.intent) {
+        const auto held = util::read_file(lock).value_or("?");
+        for (const auto& step : w.intent->agents) {
+          if (step.name != a.name) {
+            continue;
+          }
+          for (const auto* oid : {&step.from, &step.to}) {
+            ours = ours || held.empty() || (!oid->empty() && (*oid + "\n").rfind(held, 0) == 0);
+          }
+        }
+      }
+      if (ours && fs::remove(lock, ec)) {
+        notes.push_back(fmt::format("removed '{}', left by a killed git wave",
+                                    lock.lexically_relative(common).generic_string()));
+      }
+    }
+  }
+}
+
 } // namespace
 
 Recovery recover(git_repository* repo, const std::string& run) {
@@ -50,6 +92,9 @@ Recovery recover(git_repository* repo, const std::string& run) {
     const auto stored = run::load(repo, run);
     if (!stored) {
       return out;
+    }
+    if (round == 0) {
+      clear_branch_locks(repo, run, stored->state, notes);
     }
     const run::WaveRun* w = stored->state.pending();
     if (w == nullptr) {
