@@ -68,6 +68,7 @@ WaveContext load(const std::string& run_option, const std::string& wave_option, 
       (wave_option.empty() || wave_option == ctx.stored.state.waves[recovery.finished->second].label)) {
     ctx.wave = recovery.finished->second;
     ctx.finished = true;
+    ctx.recovery = std::move(recovery);
     return ctx;
   }
   ctx.wave = find_wave(ctx.stored.state, wave_option);

@@ -25,6 +25,7 @@ struct WaveContext {
   // This command's own work on that wave was interrupted by a kill and has
   // just been finished (lock_wave): there is nothing left for it to do.
   bool finished = false;
+  flow::Recovery recovery; // what lock_wave finished first
 
   run::WaveRun& wave_run() { return stored.state.waves[wave]; }
   const run::WaveRun& wave_run() const { return stored.state.waves[wave]; }

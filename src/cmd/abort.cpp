@@ -28,10 +28,9 @@ int abort(const cli::Args& args) {
   cli::WaveContext ctx = cli::lock_wave(run, wave, "abort");
   const run::WaveRun& w = ctx.wave_run();
   flow::AbortOutcome out;
-  if (ctx.finished) {
+  if (ctx.finished && ctx.recovery.aborted) {
     // This very abort was killed half way; lock_wave has just finished it.
-    out.resumed = true;
-    out.archive.ref = w.archive.value_or("");
+    out = *ctx.recovery.aborted;
   } else {
     out = flow::abort_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w));
   }

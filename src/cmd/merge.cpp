@@ -33,12 +33,9 @@ int merge(const cli::Args& args) {
   cli::WaveContext ctx = cli::lock_wave(run, wave, "merge");
   const run::WaveRun& w = ctx.wave_run();
   flow::MergeOutcome outcome;
-  if (ctx.finished && w.merged) {
+  if (ctx.finished && ctx.recovery.merged) {
     // This very merge was killed half way; lock_wave has just finished it.
-    outcome.resumed = true;
-    outcome.from = git::oid_from(w.merged->from);
-    outcome.to = git::oid_from(w.merged->to);
-    outcome.archive = w.merged->archive;
+    outcome = *ctx.recovery.merged;
   } else {
     outcome = flow::merge_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w),
                                flow::MergeOptions{keep});

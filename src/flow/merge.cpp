@@ -10,6 +10,7 @@
 #include "git/handle.hpp"
 #include "git/repo.hpp"
 #include "run/branch.hpp"
+#include "run/lock.hpp"
 #include "run/store.hpp"
 
 #include <fmt/format.h>
@@ -147,6 +148,10 @@ void check_branch_lock(git_repository* repo, const std::string& ref, const git_o
   const fs::path lock = git::common_dir(repo) / (ref + ".lock");
   std::error_code ec;
   if (!fs::exists(lock, ec)) {
+    return;
+  }
+  if (run::is_spent_lock(git::common_dir(repo) / ref, lock)) {
+    fs::remove(lock, ec);
     return;
   }
   if (ours) {

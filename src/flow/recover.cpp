@@ -60,7 +60,7 @@ void clear_branch_locks(git_repository* repo, const std::string& run, const run:
       if (!fs::exists(lock, ec)) {
         continue;
       }
-      bool ours = !git::resolve_commit(repo, ref).has_value();
+      bool ours = !git::resolve_commit(repo, ref).has_value() || run::is_spent_lock(common / ref, lock);
       if (!ours && w.intent) {
         const auto held = util::read_file(lock).value_or("?");
         for (const auto& step : w.intent->agents) {
@@ -123,10 +123,17 @@ Recovery recover(git_repository* repo, const std::string& run) {
       if (!merged.worktree_problem.empty()) {
         notes.push_back(merged.worktree_problem);
       }
+      for (const auto& line : merged.kept) {
+        notes.push_back("kept " + line);
+      }
+      out.merged = merged;
       break;
     }
     case run::IntentKind::abort:
-      abort_wave(repo, run, id);
+      out.aborted = abort_wave(repo, run, id);
+      for (const auto& line : out.aborted->kept) {
+        notes.push_back("kept " + line);
+      }
       notes.push_back(fmt::format("finished the abort of wave {} that a killed '{}' left (its work is under '{}')",
                                   id.label, by(intent), intent.archive));
       break;

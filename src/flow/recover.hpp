@@ -2,6 +2,8 @@
 
 #include <git2.h>
 
+#include "flow/abort.hpp"
+#include "flow/merge.hpp"
 #include "run/state.hpp"
 
 #include <cstddef>
@@ -23,6 +25,8 @@ struct Recovery {
   // state, so that the command a kill interrupted, run again, can report
   // its own work as done.
   std::optional<std::pair<run::IntentKind, std::size_t>> finished;
+  std::optional<MergeOutcome> merged;  // what finishing a merge did
+  std::optional<AbortOutcome> aborted; // what finishing an abort did
 };
 
 // Throws wave::Error when an intent cannot be finished (e.g. a lock file of

@@ -148,6 +148,13 @@ std::vector<std::string> clear_ref_locks(git_repository* repo, std::string_view 
   return removed;
 }
 
+bool is_spent_lock(const fs::path& ref_file, const fs::path& lock) {
+  struct stat r {};
+  struct stat l {};
+  return ::stat(ref_file.c_str(), &r) == 0 && ::stat(lock.c_str(), &l) == 0 && r.st_ino == l.st_ino &&
+         r.st_dev == l.st_dev;
+}
+
 fs::path ref_lock_path(git_repository* repo, std::string_view ref) {
   return git::common_dir(repo) / (std::string(ref) + ".lock");
 }

@@ -51,6 +51,11 @@ std::filesystem::path lock_path(git_repository* repo, std::string_view run);
 // holding. Returns the files removed, relative to the common git dir.
 std::vector<std::string> clear_ref_locks(git_repository* repo, std::string_view run);
 
+// Is `lock` (a ref's lock file) what libgit2 leaves when it is killed
+// between linking a finished lock to the ref and unlinking the lock: the
+// same file as the ref itself? Such a lock guards nothing and can go.
+bool is_spent_lock(const std::filesystem::path& ref_file, const std::filesystem::path& lock);
+
 // The lock file git (or libgit2) keeps beside a ref while it updates it:
 // "<common dir>/refs/heads/main.lock". Exists or not.
 std::filesystem::path ref_lock_path(git_repository* repo, std::string_view ref);
