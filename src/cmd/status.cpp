@@ -44,19 +44,6 @@ std::optional<std::int64_t> seconds_since(const std::string& when) {
   return std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(d).count());
 }
 
-Json gate_json(const run::WaveRun& w) {
-  if (!w.gate) {
-    return nullptr;
-  }
-  Json g = Json::object();
-  g["result"] = to_string(w.gate->result);
-  g["base"] = w.gate->base;
-  g["candidate"] = w.gate->candidate;
-  g["finished_at"] = w.gate->finished_at;
-  g["culprits"] = w.gate->culprits;
-  return g;
-}
-
 // The gate as it concerns one agent: what was tested of its branch.
 Json agent_gate_json(const run::WaveRun& w, const Row& row) {
   if (!w.gate) {
@@ -196,11 +183,8 @@ int status(const cli::Args& args) {
         names.push_back(a.name);
       }
       jw["agents"] = std::move(names);
-      jw["gate"] = gate_json(w);
-      jw["interrupted"] = w.intent && !busy ? Json{{"kind", run::to_string(w.intent->kind)},
-                                          {"command", w.intent->command},
-                                          {"started_at", w.intent->started_at}}
-                                   : Json(nullptr);
+      jw["gate"] = w.gate ? run::to_json(*w.gate) : Json(nullptr);
+      jw["interrupted"] = w.intent && !busy ? run::to_json(*w.intent) : Json(nullptr);
       waves.push_back(std::move(jw));
     }
     out["waves"] = std::move(waves);

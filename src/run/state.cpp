@@ -296,7 +296,7 @@ Intent read_intent(const Json& j, const std::string& where) {
   return in;
 }
 
-Json write_intent(const Intent& in) {
+Json write_intent_json(const Intent& in) {
   Json j = Json::object();
   j["kind"] = to_string(in.kind);
   j["started_at"] = in.started_at;
@@ -435,7 +435,7 @@ Json write_wave(const WaveRun& w) {
     j["merged"] = nullptr;
   }
   j["archive"] = w.archive ? Json(*w.archive) : Json(nullptr);
-  j["intent"] = w.intent ? write_intent(*w.intent) : Json(nullptr);
+  j["intent"] = w.intent ? write_intent_json(*w.intent) : Json(nullptr);
   add_extra(j, w.extra);
   return j;
 }
@@ -523,6 +523,14 @@ std::optional<std::pair<const WaveRun*, const AgentRun*>> State::find_agent(std:
     }
   }
   return std::nullopt;
+}
+
+Json to_json(const GateRecord& gate) {
+  return write_gate(gate);
+}
+
+Json to_json(const Intent& intent) {
+  return write_intent_json(intent);
 }
 
 std::string to_json_text(const State& state) {

@@ -160,6 +160,11 @@ struct State {
   std::optional<std::pair<const WaveRun*, const AgentRun*>> find_agent(std::string_view agent) const;
 };
 
+// The JSON of a gate record and of an intent, exactly as state.json holds
+// them: `git wave status --json` prints these, so the two cannot drift.
+Json to_json(const GateRecord& gate);
+Json to_json(const Intent& intent);
+
 // state.json text: pretty-printed, two-space indent, keys in a fixed order,
 // trailing newline.
 std::string to_json_text(const State& state);
