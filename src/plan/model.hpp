@@ -35,6 +35,7 @@ struct Agent {
   std::optional<std::chrono::milliseconds> estimate;
   std::vector<std::string> setup;         // commands run in a new worktree
   std::vector<std::string> copy;          // untracked files copied into a new worktree
+  std::string launch;                     // overrides [run] launch for this agent
 
   bool read_only() const noexcept { return owns.empty(); }
 };
@@ -42,6 +43,16 @@ struct Agent {
 struct Gate {
   std::vector<std::string> commands;
   std::chrono::milliseconds timeout = std::chrono::minutes(20);
+};
+
+// How `git wave run` launches and supervises agents ([run] in wave.toml).
+struct Runner {
+  std::string launch;                               // shell command run in the worktree, brief on stdin
+  std::chrono::milliseconds timeout = std::chrono::hours(1); // an attempt running longer is killed
+  std::chrono::milliseconds idle_timeout = std::chrono::minutes(10); // no output, no change: stalled
+  int retries = 1;                                  // attempts after the first, per agent
+  std::chrono::milliseconds stagger{0};             // between two launches of one wave
+  std::vector<std::string> notify;                  // run with each notable event as JSON on stdin
 };
 
 enum class MergeStyle { merge, squash };
@@ -54,6 +65,7 @@ struct Plan {
   int max_parallel = 6;
   std::vector<Located> protected_paths;   // nobody may touch
   Gate gate;
+  Runner runner;
   MergeStyle merge = MergeStyle::merge;
   OverlapPolicy overlap = OverlapPolicy::error;
   std::string worktrees;                  // worktree path template; empty = default_worktrees

@@ -19,10 +19,12 @@ namespace {
 using std::string_view_literals::operator""sv;
 
 constexpr std::array plan_keys{"name"sv,     "base"sv,      "max_parallel"sv, "protected"sv, "overlap"sv, "merge"sv,
-                               "worktrees"sv, "setup"sv,    "copy"sv,         "gate"sv,      "agent"sv};
+                               "worktrees"sv, "setup"sv,    "copy"sv,         "gate"sv,      "agent"sv,
+                               "run"sv};
+constexpr std::array run_keys{"launch"sv, "timeout"sv, "idle_timeout"sv, "retries"sv, "stagger"sv, "notify"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv};
 constexpr std::array agent_keys{"name"sv, "task"sv, "owns"sv,     "after"sv, "wave"sv,
-                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv};
+                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv, "launch"sv};
 
 Location at(const toml::source_region& region) {
   return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
@@ -254,6 +256,42 @@ private:
   Diagnostics& m_diagnostics;
 };
 
+void read_runner(const toml::node& node, Runner& runner, Diagnostics& diagnostics) {
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    diagnostics.error(at(node.source()), fmt::format("'run' must be a table, not {}", type_name(node.type())),
+                      "write [run] on its own line, then launch = \"claude -p\"");
+    return;
+  }
+  Reader r(*table, "[run]", diagnostics);
+  r.check_keys(run_keys);
+  if (auto launch = r.string("launch", "claude -p")) {
+    if (util::trim(launch->value).empty()) {
+      diagnostics.error(launch->where, "empty command in 'launch'",
+                        "write the command that runs an agent, e.g. launch = \"claude -p\"");
+    }
+    runner.launch = launch->value;
+  }
+  if (auto timeout = r.duration("timeout")) {
+    runner.timeout = *timeout;
+  }
+  if (auto idle = r.duration("idle_timeout")) {
+    runner.idle_timeout = *idle;
+  }
+  if (auto retries = r.integer("retries", 0, 2)) {
+    runner.retries = retries->first;
+  }
+  if (const auto* stagger = r.find("stagger")) {
+    const auto* s = stagger->as_string();
+    if (s != nullptr && util::parse_duration(s->get()) && util::parse_duration(s->get())->count() == 0) {
+      runner.stagger = std::chrono::milliseconds(0);
+    } else if (auto value = r.duration("stagger")) {
+      runner.stagger = *value;
+    }
+  }
+  runner.notify = r.texts("notify", "notify-send git-wave", "command");
+}
+
 void read_gate(const toml::node& node, Gate& gate, Diagnostics& diagnostics) {
   const auto* table = node.as_table();
   if (table == nullptr) {
@@ -305,6 +343,9 @@ Agent read_agent(const toml::table& table, Diagnostics& diagnostics) {
   agent.estimate = r.duration("estimate");
   agent.setup = r.texts("setup", "npm ci", "command");
   agent.copy = r.relative_paths("copy");
+  if (auto launch = r.string("launch", "claude -p")) {
+    agent.launch = launch->value;
+  }
   return agent;
 }
 
@@ -367,6 +408,9 @@ void read_plan(const toml::table& root, Plan& plan, Diagnostics& diagnostics) {
   plan.copy = r.relative_paths("copy");
   if (const auto* gate = r.find("gate")) {
     read_gate(*gate, plan.gate, diagnostics);
+  }
+  if (const auto* runner = r.find("run")) {
+    read_runner(*runner, plan.runner, diagnostics);
   }
   const auto* agents = r.find("agent");
   if (agents != nullptr) {
