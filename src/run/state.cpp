@@ -16,6 +16,8 @@ constexpr std::array setup_names{"pending", "ok", "failed"};
 constexpr std::array gate_result_names{"pass", "fail"};
 constexpr std::array step_outcome_names{"pass", "fail", "timeout", "skipped"};
 constexpr std::array intent_kind_names{"commit", "merge", "abort"};
+constexpr std::array attempt_end_names{"running",  "done",     "failed",  "timeout", "stalled",
+                                       "unchanged", "foreign", "own-gate", "culprit", "interrupted"};
 
 template <std::size_t N>
 std::optional<std::size_t> index_of(const std::array<const char*, N>& names, std::string_view s) {
@@ -296,6 +298,33 @@ Intent read_intent(const Json& j, const std::string& where) {
   return in;
 }
 
+Attempt read_attempt(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  Attempt a;
+  a.agent = f.text("agent");
+  a.number = static_cast<int>(f.integer("number"));
+  a.launched_at = f.text("launched_at", false);
+  a.exited_at = f.text("exited_at", false);
+  a.end = f.choice<AttemptEnd>("end", attempt_end_names);
+  a.exit_code = static_cast<int>(f.integer("exit_code"));
+  a.detail = f.text("detail", false);
+  a.log = f.text("log", false);
+  return a;
+}
+
+Json write_attempt(const Attempt& a) {
+  Json j = Json::object();
+  j["agent"] = a.agent;
+  j["number"] = a.number;
+  j["launched_at"] = a.launched_at;
+  j["exited_at"] = a.exited_at;
+  j["end"] = to_string(a.end);
+  j["exit_code"] = a.exit_code;
+  j["detail"] = a.detail;
+  j["log"] = a.log;
+  return j;
+}
+
 Json write_intent_json(const Intent& in) {
   Json j = Json::object();
   j["kind"] = to_string(in.kind);
@@ -339,6 +368,10 @@ WaveRun read_wave(const Json& j, const std::string& where) {
     w.intent = read_intent(*intent, f.path("intent"));
   } else {
     w.intent = std::move(v1_landing);
+  }
+  const Json& attempts = f.array("attempts");
+  for (std::size_t i = 0; i < attempts.size(); ++i) {
+    w.attempts.push_back(read_attempt(attempts[i], item(f.path("attempts"), i)));
   }
   w.extra = f.extra();
   return w;
@@ -436,6 +469,11 @@ Json write_wave(const WaveRun& w) {
   }
   j["archive"] = w.archive ? Json(*w.archive) : Json(nullptr);
   j["intent"] = w.intent ? write_intent_json(*w.intent) : Json(nullptr);
+  Json attempts = Json::array();
+  for (const auto& a : w.attempts) {
+    attempts.push_back(write_attempt(a));
+  }
+  j["attempts"] = std::move(attempts);
   add_extra(j, w.extra);
   return j;
 }
@@ -454,6 +492,9 @@ std::string_view to_string(GateResult r) noexcept {
 }
 std::string_view to_string(StepOutcome s) noexcept {
   return step_outcome_names[static_cast<std::size_t>(s)];
+}
+std::string_view to_string(AttemptEnd e) noexcept {
+  return attempt_end_names[static_cast<std::size_t>(e)];
 }
 std::string_view to_string(IntentKind k) noexcept {
   return intent_kind_names[static_cast<std::size_t>(k)];

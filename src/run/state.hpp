@@ -30,12 +30,15 @@ enum class Setup { pending, ok, failed };
 enum class GateResult { pass, fail };
 enum class StepOutcome { pass, fail, timeout, skipped };
 enum class IntentKind { commit, merge, abort };
+// How an attempt of `git wave run` at an agent ended.
+enum class AttemptEnd { running, done, failed, timeout, stalled, unchanged, foreign, own_gate, culprit, interrupted };
 
 std::string_view to_string(WaveStatus s) noexcept;
 std::string_view to_string(Setup s) noexcept;
 std::string_view to_string(GateResult r) noexcept;
 std::string_view to_string(StepOutcome s) noexcept;
 std::string_view to_string(IntentKind k) noexcept;
+std::string_view to_string(AttemptEnd e) noexcept;
 std::optional<WaveStatus> parse_wave_status(std::string_view s) noexcept;
 std::optional<Setup> parse_setup(std::string_view s) noexcept;
 
@@ -102,6 +105,19 @@ struct MergeRecord {
   Json extra = Json::object();
 };
 
+// One launch of an agent by `git wave run`, with its times, so that the
+// timing survives the run and can be reported.
+struct Attempt {
+  std::string agent;
+  int number = 1;            // 1, 2, ...
+  std::string launched_at;
+  std::string exited_at;     // empty while it runs
+  AttemptEnd end = AttemptEnd::running;
+  int exit_code = -1;        // the launch command's status, -1 when unknown
+  std::string detail;        // why it ended, for the next attempt's brief
+  std::string log;           // its output, absolute path
+};
+
 // One agent's part of an intent: its branch goes `from` -> `to` (commit), or
 // is deleted when still at `from` (merge, abort). `index` is the prepared
 // index file a lead commit installs in the agent's worktree.
@@ -134,6 +150,7 @@ struct WaveRun {
   std::optional<MergeRecord> merged;
   std::optional<std::string> archive; // ref of the archive on abort
   std::optional<Intent> intent;       // an unfinished change of this wave
+  std::vector<Attempt> attempts;      // git wave run's launches, in order
   Json extra = Json::object();
 
   const AgentRun* find(std::string_view agent) const;
