@@ -46,6 +46,7 @@ KillChildrenOnSignal::KillChildrenOnSignal() {
     if (byte == 0) {
       return; // the guard is going away
     }
+    util::request_stop();
     util::kill_process_groups(SIGTERM);
     ::usleep(500 * 1000);
     util::kill_process_groups(SIGKILL);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <cerrno>
@@ -30,6 +31,7 @@ using Clock = std::chrono::steady_clock;
 // The process groups being run, for kill_process_groups().
 std::mutex g_groups_mutex;
 std::set<pid_t> g_groups;
+std::atomic<bool> g_stopping{false};
 
 struct Registered {
   pid_t pgid;
@@ -142,6 +144,9 @@ std::string ProcessResult::describe() const {
   if (timed_out) {
     return fmt::format("timed out after {}", format_duration(elapsed));
   }
+  if (stalled) {
+    return fmt::format("stalled: killed after {} without output or change", format_duration(elapsed));
+  }
   if (signal != 0) {
     return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
   }
@@ -149,6 +154,9 @@ std::string ProcessResult::describe() const {
 }
 
 ProcessResult run_process(const ProcessOptions& o) {
+  if (stop_requested()) {
+    throw Error("interrupted: not starting '" + (o.argv.empty() ? o.command : o.argv.front()) + "'");
+  }
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) {
     throw Error(fmt::format("cannot create pipe: {}", std::strerror(errno)));
@@ -185,6 +193,16 @@ ProcessResult run_process(const ProcessOptions& o) {
   }
   argv.push_back(nullptr);
 
+  Fd stdin_fd;
+  if (!o.stdin_file.empty()) {
+    stdin_fd.fd = ::open(o.stdin_file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (stdin_fd.fd < 0) {
+      throw Error(fmt::format("cannot open '{}': {}", o.stdin_file.string(), std::strerror(errno)));
+    }
+  }
+  const int in_fd = stdin_fd.fd;
+  const int pass_fd = o.inherit_fd;
+
   const auto start = Clock::now();
   const pid_t pid = ::fork();
   if (pid < 0) {
@@ -194,12 +212,19 @@ ProcessResult run_process(const ProcessOptions& o) {
   if (pid == 0) {
     // Child: own process group so a timeout can kill everything it started.
     ::setpgid(0, 0);
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) {
-      ::dup2(devnull, 0);
+    const int input = in_fd >= 0 ? in_fd : ::open("/dev/null", O_RDONLY);
+    if (input >= 0) {
+      ::dup2(input, 0);
     }
     ::dup2(pipefd[1], 1);
     ::dup2(pipefd[1], 2);
+    if (pass_fd >= 0) {
+      if (pass_fd == 3) {
+        ::fcntl(3, F_SETFD, 0); // keep it across exec
+      } else {
+        ::dup2(pass_fd, 3);
+      }
+    }
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
       // Only async-signal-safe calls after fork(): no allocation here.
       constexpr char msg[] = "git-wave: cannot change to the step's directory: ";
@@ -218,12 +243,29 @@ ProcessResult run_process(const ProcessOptions& o) {
   ProcessResult result;
   bool term_sent = false;
   Clock::time_point term_at{};
+  Clock::time_point last_sign = start; // of life: output, or activity reported
   char buf[65536];
   bool open = true;
   while (open) {
     int wait_ms = -1;
     const auto now = Clock::now();
-    if (o.timeout) {
+    if (!term_sent && o.idle_timeout && now >= last_sign + *o.idle_timeout) {
+      if (o.active && o.active()) {
+        last_sign = now;
+      } else {
+        result.stalled = true;
+        ::kill(-pid, SIGTERM);
+        term_sent = true;
+        term_at = now;
+        continue;
+      }
+    }
+    if (o.idle_timeout && !term_sent) {
+      const auto until = last_sign + *o.idle_timeout - now;
+      const int idle_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(until).count()) + 1;
+      wait_ms = wait_ms < 0 ? idle_ms : std::min(wait_ms, idle_ms);
+    }
+    if (o.timeout || term_sent) {
       const auto deadline = term_sent ? term_at + o.kill_grace : start + *o.timeout;
       if (now >= deadline) {
         if (!term_sent) {
@@ -236,8 +278,9 @@ ProcessResult run_process(const ProcessOptions& o) {
         ::kill(-pid, SIGKILL);
         break; // the group is gone; grandchildren holding the pipe are killed too
       }
-      wait_ms =
+      const int until_ms =
           static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+      wait_ms = wait_ms < 0 ? until_ms : std::min(wait_ms, until_ms);
     }
     pollfd p{read_end.fd, POLLIN, 0};
     const int rc = ::poll(&p, 1, wait_ms);
@@ -264,6 +307,7 @@ ProcessResult run_process(const ProcessOptions& o) {
     if (o.capture != nullptr) {
       o.capture->append(buf, static_cast<std::size_t>(n));
     }
+    last_sign = Clock::now();
   }
 
   // The leader has exited (or is about to): wait for it without reaping, so
@@ -283,6 +327,14 @@ ProcessResult run_process(const ProcessOptions& o) {
     result.signal = WTERMSIG(status);
   }
   return result;
+}
+
+void request_stop() noexcept {
+  g_stopping = true;
+}
+
+bool stop_requested() noexcept {
+  return g_stopping;
 }
 
 void kill_process_groups(int sig) {

@@ -24,15 +24,23 @@ struct ProcessOptions {
   bool echo = false;                                    // also copy output to our stderr
   std::optional<std::chrono::milliseconds> timeout;     // kill the whole group after this
   std::chrono::milliseconds kill_grace{2000};           // SIGTERM, then SIGKILL after this
+  std::filesystem::path stdin_file;                     // read on stdin; empty: /dev/null
+  int inherit_fd = -1;                                  // handed to the command as its fd 3
+  // Stall detection: after `idle_timeout` without output, `active()` is
+  // asked whether the command did something else meanwhile (changed files);
+  // when it says no, the whole group is killed as stalled.
+  std::optional<std::chrono::milliseconds> idle_timeout;
+  std::function<bool()> active;
 };
 
 struct ProcessResult {
   int exit_code = -1;     // exit status when it exited normally, else -1
   int signal = 0;         // terminating signal, if any
   bool timed_out = false; // killed because of the timeout
+  bool stalled = false;   // killed because it was idle too long
   std::chrono::milliseconds elapsed{0};
 
-  bool ok() const noexcept { return exit_code == 0 && !timed_out; }
+  bool ok() const noexcept { return exit_code == 0 && !timed_out && !stalled; }
   std::string describe() const; // "exit 2", "killed by signal 9", "timed out after 20m00s"
 };
 
@@ -46,6 +54,12 @@ ProcessResult run_process(const ProcessOptions& options);
 // Sends `sig` to every process group run_process() is running now, from any
 // thread (for the command's own SIGINT/SIGTERM handling).
 void kill_process_groups(int sig);
+
+// The command is being stopped (by a signal): from now on run_process()
+// starts nothing (it throws wave::Error), and what ended meanwhile ended
+// because of the stop, not by itself.
+void request_stop() noexcept;
+bool stop_requested() noexcept;
 
 // The last `lines` lines of a log file (for showing a failing step's tail).
 std::string tail_lines(const std::filesystem::path& file, std::size_t lines);
