@@ -1,0 +1,53 @@
+#pragma once
+
+#include "cli/term.hpp"
+#include "git/handle.hpp"
+#include "plan/model.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+// `git wave start`, also run by `git wave run` between waves: first what is
+// read before the run lock is taken (the repository, the plan committed on
+// the integration branch, the run's name), then the start itself.
+namespace wave::cli {
+
+struct StartOptions {
+  std::string plan_option;
+  std::string wave;      // a label, or empty for the next wave
+  std::string worktrees; // a template overriding the plan's
+  unsigned jobs = 1;
+  std::chrono::milliseconds setup_timeout = std::chrono::minutes(20);
+  bool no_hooks = false;
+  std::optional<ColorWhen> color;
+};
+
+struct CommittedPlan {
+  std::string text;
+  plan::Plan plan;
+  git_oid tip{};
+};
+
+struct StartPlace {
+  git::Repo repo;
+  std::filesystem::path root;
+  std::string current;     // the checked-out branch
+  std::string integration; // the run's integration branch
+  std::string shown;       // the plan's path as shown
+  CommittedPlan committed;
+  std::string run_name;
+};
+
+// Reads where the run starts from; throws Error for a bare repository, a
+// detached HEAD, an agent branch, a plan not committed or edited.
+StartPlace prepare_start(const StartOptions& options);
+
+enum class StartOutcome { ready, complete, setup_failed };
+
+// Starts (or completes) the next wave of the run, with the run lock held by
+// the caller; prints what it does. `outcome` (when given) says how it went.
+int start_locked(StartPlace& place, const StartOptions& options, StartOutcome* outcome = nullptr);
+
+} // namespace wave::cli
