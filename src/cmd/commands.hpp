@@ -16,5 +16,7 @@ int gate(const cli::Args& args);
 int merge(const cli::Args& args);
 int abort(const cli::Args& args);
 int hook(const cli::Args& args);
+int run(const cli::Args& args);
+int logs(const cli::Args& args);
 
 } // namespace wave::cmd

@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 namespace wave::cmd {
 
 namespace {
@@ -121,8 +123,10 @@ int prompt(const cli::Args& args) {
   }
 
   const run::AgentRun* record = nullptr;
+  const run::WaveRun* record_wave = nullptr;
   if (stored) {
     if (const auto found = stored->state.find_agent(agent_name)) {
+      record_wave = found->first;
       record = found->second;
     }
   }
@@ -276,6 +280,40 @@ int prompt(const cli::Args& args) {
         }
       }
       fmt::print("\n");
+    }
+  }
+
+  // Why the last attempt of `git wave run` ended (a continuation agent).
+  if (record_wave != nullptr) {
+    const run::Attempt* last = nullptr;
+    for (const auto& at : record_wave->attempts) {
+      if (at.agent == agent_name && at.end != run::AttemptEnd::running) {
+        last = &at; // the last one that ended (the one being briefed runs)
+      }
+    }
+    if (last != nullptr && last->end != run::AttemptEnd::running && last->end != run::AttemptEnd::done) {
+      static constexpr std::array<std::pair<run::AttemptEnd, const char*>, 8> why{{
+          {run::AttemptEnd::failed, "it failed"},
+          {run::AttemptEnd::timeout, "it ran out of time"},
+          {run::AttemptEnd::stalled, "it stalled: no output and no change for too long"},
+          {run::AttemptEnd::unchanged, "it changed nothing"},
+          {run::AttemptEnd::foreign, "it touched files it may not touch"},
+          {run::AttemptEnd::own_gate, "its own checks failed"},
+          {run::AttemptEnd::culprit, "the wave's gate failed because of its work"},
+          {run::AttemptEnd::interrupted, "it was interrupted"},
+      }};
+      std::string reason = std::string(run::to_string(last->end));
+      for (const auto& [end, text] : why) {
+        if (end == last->end) {
+          reason = text;
+        }
+      }
+      fmt::print("## Why the previous attempt ended\n\n");
+      fmt::print("This is attempt {}. Attempt {} ended because {}:\n\n", last->number + 1, last->number, reason);
+      for (const auto& line : util::split(last->detail, '\n')) {
+        fmt::print("    {}\n", line);
+      }
+      fmt::print("\nFix that first; keep what is right of the work above.\n\n");
     }
   }
 

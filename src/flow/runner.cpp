@@ -1,0 +1,719 @@
+#include "flow/runner.hpp"
+
+#include "core/error.hpp"
+#include "flow/merge.hpp"
+#include "gate/audit.hpp"
+#include "gate/gate.hpp"
+#include "gate/record.hpp"
+#include "gate/steps.hpp"
+#include "git/check.hpp"
+#include "git/cli.hpp"
+#include "git/repo.hpp"
+#include "git/worktree.hpp"
+#include "plan/ownership.hpp"
+#include "plan/parse.hpp"
+#include "run/store.hpp"
+#include "run/wave_id.hpp"
+#include "util/file.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+#include <condition_variable>
+#include <deque>
+#include <fcntl.h>
+#include <map>
+#include <mutex>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace wave::flow {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+plan::Plan recorded_plan(const run::Stored& stored) {
+  auto parsed = plan::parse(stored.plan_text, fmt::format("wave.toml (recorded for run {})", stored.state.run));
+  if (!parsed.plan) {
+    throw Error(fmt::format("the plan recorded for run '{}' is not valid", stored.state.run));
+  }
+  return std::move(*parsed.plan);
+}
+
+std::string tail_of(const fs::path& log, std::size_t lines) {
+  return std::string(util::trim(util::tail_lines(log, lines)));
+}
+
+// The agent lock: held by every attempt's process (inherited as its fd 3)
+// for as long as it runs, so a run that finds it held after a kill knows
+// the attempt is still at work, without guessing from a pid.
+fs::path agent_lock_path(git_repository* repo, const std::string& run, const std::string& agent) {
+  return git::common_dir(repo) / "wave" / run / "agents" / (agent + ".lock");
+}
+
+// Locks the agent lock; -1 when an attempt still holds it.
+int take_agent_lock(const fs::path& path) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw Error(fmt::format("cannot open '{}': {}", path.string(), std::strerror(errno)));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// What the agent's worktree looks like now, to tell a silent agent at work
+// (writing files) from a stalled one.
+std::string fingerprint(const fs::path& worktree) {
+  const auto status = git::run_git(worktree, {"--no-optional-locks", "status", "--porcelain", "-uall"});
+  std::string out = status.output;
+  for (const auto& line : util::split(status.output, '\n')) {
+    if (line.size() > 3) {
+      struct stat st {};
+      if (::stat((worktree / line.substr(3)).c_str(), &st) == 0) {
+        out += fmt::format("|{}:{}.{}", st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+      }
+    }
+  }
+  const auto head = git::run_git(worktree, {"rev-parse", "HEAD"});
+  return out + "|" + head.output;
+}
+
+// An event of this wave (the driver fills in the time and the wave).
+Event event(std::string type, std::string agent, int attempt, std::string detail, std::string log, bool ok) {
+  Event e;
+  e.type = std::move(type);
+  e.agent = std::move(agent);
+  e.attempt = attempt;
+  e.detail = std::move(detail);
+  e.log = std::move(log);
+  e.ok = ok;
+  return e;
+}
+
+class Driver {
+public:
+  Driver(git_repository* repo, const std::string& run, const RunOptions& options, const RunHooks& hooks)
+      : m_repo(repo), m_run(run), m_options(options), m_hooks(hooks) {}
+
+  RunResult drive() {
+    while (true) {
+      auto stored = run::load(m_repo, m_run);
+      const run::WaveRun* w = stored ? stored->state.current() : nullptr;
+      if (w == nullptr || w->status == run::WaveStatus::merged) {
+        if (!m_hooks.start_next()) {
+          emit(event("done", "", 0, "every wave is merged", "", true));
+          return {RunEnd::done, {}, {}};
+        }
+        continue;
+      }
+      m_plan = recorded_plan(*stored);
+      m_id = run::WaveId::of(stored->state, *w);
+      if (!setup_ok(*w)) {
+        if (m_tried_setup) {
+          return blocked(fmt::format("the setup of wave {} failed", w->label),
+                         {"see the setup logs ('git wave status' names them), fix the cause, then run "
+                          "'git wave run' again"});
+        }
+        m_tried_setup = true;
+        m_hooks.start_next(); // completes the wave's start, retrying failed setups
+        continue;
+      }
+      if (auto result = run_agents(); result) {
+        return *result;
+      }
+      if (!m_options.agent.empty()) {
+        return {RunEnd::stopped, {}, {}};
+      }
+      if (auto result = gate_and_merge(); result) {
+        return *result;
+      }
+    }
+  }
+
+private:
+  void emit(Event e) {
+    if (e.at.empty()) {
+      e.at = run::now_text();
+    }
+    if (e.wave.empty()) {
+      e.wave = m_id.label;
+    }
+    if (m_hooks.emit) {
+      m_hooks.emit(e);
+    }
+  }
+
+  RunResult blocked(std::string what, std::vector<std::string> next) {
+    emit(event("blocked", "", 0, what, "", false));
+    return {RunEnd::blocked, std::move(what), std::move(next)};
+  }
+
+  static bool setup_ok(const run::WaveRun& w) {
+    for (const auto& a : w.agents) {
+      if (a.setup != run::Setup::ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  run::WaveRun wave_now() {
+    auto stored = run::load(m_repo, m_run);
+    const run::WaveRun* w = stored ? m_id.find(stored->state) : nullptr;
+    if (w == nullptr) {
+      throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", m_id.label, m_run));
+    }
+    return *w;
+  }
+
+  void change_wave(const std::string& message, const std::function<void(run::WaveRun&)>& change) {
+    run::update(m_repo, m_run, message, [&](run::State& state) {
+      run::WaveRun* w = m_id.find(state);
+      if (w == nullptr) {
+        throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", m_id.label, m_run));
+      }
+      change(*w);
+      return true;
+    });
+  }
+
+  static const run::Attempt* latest(const run::WaveRun& w, const std::string& agent) {
+    const run::Attempt* out = nullptr;
+    for (const auto& a : w.attempts) {
+      if (a.agent == agent) {
+        out = &a;
+      }
+    }
+    return out;
+  }
+
+  fs::path attempt_base(const run::WaveRun& w, const std::string& agent, int number) const {
+    return run::logs_dir(m_repo, m_run) / w.label / fmt::format("{}-attempt-{}", agent, number);
+  }
+
+  // --- ending attempts --------------------------------------------------
+
+  struct Verdict {
+    run::AttemptEnd end = run::AttemptEnd::done;
+    std::string detail;
+  };
+
+  // Done means proven: exit 0, something changed (or nothing, for a
+  // read-only agent), every changed path its own, its own gate green.
+  Verdict prove(const run::WaveRun& w, const run::AgentRun& record, const util::ProcessResult& r) {
+    if (r.timed_out) {
+      return {run::AttemptEnd::timeout, r.describe()};
+    }
+    if (r.stalled) {
+      return {run::AttemptEnd::stalled, r.describe()};
+    }
+    if (!r.ok()) {
+      return {run::AttemptEnd::failed, fmt::format("the launch command ended with {}", r.describe())};
+    }
+    const auto index = m_plan.find(record.name);
+    if (!index) {
+      throw Error(fmt::format("agent '{}' is not in the run's recorded plan", record.name));
+    }
+    const plan::Agent& agent = m_plan.agents[*index];
+    const plan::Ownership ownership(m_plan);
+    auto stored = run::load(m_repo, m_run);
+    gate::GateInput in = gate::gate_input(m_repo, m_plan, ownership, stored->state, *m_id.find(stored->state));
+    in.command = "git wave run";
+    std::size_t at = 0;
+    while (at < in.agents.size() && in.agents[at].name != record.name) {
+      ++at;
+    }
+    const auto commits = gate::commit_agents(in, {at});
+    const gate::LeadCommit& lc = commits.front();
+    if (!lc.refused.empty()) {
+      std::vector<std::string> lines;
+      for (const auto& f : lc.refused) {
+        lines.push_back(f.describe());
+      }
+      return {run::AttemptEnd::foreign,
+              fmt::format("it left changes to files it may not touch (not committed; undo them):\n{}",
+                          util::join(lines, "\n"))};
+    }
+    if (!lc.error.empty()) {
+      return {run::AttemptEnd::failed, lc.error};
+    }
+    if (lc.commit) {
+      emit(event("committed", record.name, 0,
+            fmt::format("{} file{} as {}", lc.files, lc.files == 1 ? "" : "s", git::short_oid(*lc.commit)), "",
+            true));
+    }
+    const std::string branch = "refs/heads/" + record.branch;
+    const auto tip = git::resolve_commit(m_repo, branch);
+    const git_oid base = git::oid_from(record.base);
+    if (!tip) {
+      return {run::AttemptEnd::failed, fmt::format("its branch '{}' is gone", record.branch)};
+    }
+    const bool changed = git_oid_equal(&*tip, &base) == 0;
+    if (!changed && !agent.read_only()) {
+      return {run::AttemptEnd::unchanged, "it exited 0 but changed nothing: the task is not done"};
+    }
+    if (changed && agent.read_only()) {
+      return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits"};
+    }
+    const auto touched = gate::branch_paths(m_repo, *tip, {base});
+    const auto findings = gate::audit(m_plan, ownership, *index, touched);
+    if (!findings.empty()) {
+      std::vector<std::string> lines;
+      for (const auto& f : findings) {
+        lines.push_back(f.describe());
+      }
+      return {run::AttemptEnd::foreign,
+              fmt::format("its commits touch files it may not touch (rewrite them away):\n{}",
+                          util::join(lines, "\n"))};
+    }
+    for (std::size_t i = 0; i < agent.gate.size(); ++i) {
+      class Quiet : public gate::Reporter {
+      public:
+        void step_started(const gate::Step&) override {}
+        void step_finished(const gate::Step&, const gate::StepResult&) override {}
+        void note(std::string_view) override {}
+      } quiet;
+      const fs::path log = attempt_base(w, record.name, m_attempt_of[record.name]).string() +
+                           fmt::format(".gate-{}.log", i + 1);
+      gate::Step step{"agent gate", record.name, agent.gate[i], record.worktree, log, {}, m_plan.gate.timeout};
+      const auto result = gate::run_step(step, quiet);
+      if (result.status != gate::StepStatus::pass) {
+        return {run::AttemptEnd::own_gate,
+                fmt::format("its own gate '{}' failed ({}); the end of its log:\n{}", agent.gate[i],
+                            result.detail, tail_of(log, 20))};
+      }
+    }
+    return {run::AttemptEnd::done, changed ? "proven done" : "proven done (read-only, nothing changed)"};
+  }
+
+  void finish_attempt(const run::WaveRun& w, const run::AgentRun& record, int number,
+                      const util::ProcessResult& r) {
+    const Verdict v = prove(w, record, r);
+    change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
+                [&](run::WaveRun& wave) {
+                  for (auto& a : wave.attempts) {
+                    if (a.agent == record.name && a.number == number) {
+                      a.exited_at = run::now_text();
+                      a.end = v.end;
+                      a.exit_code = r.exit_code;
+                      a.detail = v.detail;
+                    }
+                  }
+                });
+    const fs::path log = attempt_base(w, record.name, number).string() + ".log";
+    emit(event("exited", record.name, number,
+          fmt::format("{}: {}", to_string(v.end), v.detail.substr(0, v.detail.find('\n'))), log.string(),
+          v.end == run::AttemptEnd::done));
+  }
+
+  // Attempts a killed run left as running: wait while their agent still
+  // holds the agent lock, then end them from the exit status they wrote.
+  void settle_orphans(const run::WaveRun& w) {
+    for (const auto& a : w.attempts) {
+      if (a.end != run::AttemptEnd::running) {
+        continue;
+      }
+      const run::AgentRun* record = w.find(a.agent);
+      if (record == nullptr) {
+        continue;
+      }
+      const fs::path lock = agent_lock_path(m_repo, m_run, a.agent);
+      int fd = take_agent_lock(lock);
+      if (fd < 0) {
+        emit(event("waiting", a.agent, a.number,
+              "an attempt a killed 'git wave run' launched is still running; waiting for it to end", a.log, true));
+        while ((fd = take_agent_lock(lock)) < 0) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+      }
+      ::close(fd);
+      const auto code = util::read_file(a.log + ".exit");
+      if (code && !util::trim(*code).empty()) {
+        util::ProcessResult r;
+        r.exit_code = std::atoi(std::string(util::trim(*code)).c_str());
+        m_attempt_of[a.agent] = a.number;
+        finish_attempt(w, *record, a.number, r);
+      } else {
+        change_wave(fmt::format("run wave {}: {} attempt {} interrupted", w.label, a.agent, a.number),
+                    [&](run::WaveRun& wave) {
+                      for (auto& x : wave.attempts) {
+                        if (x.agent == a.agent && x.number == a.number) {
+                          x.end = run::AttemptEnd::interrupted;
+                          x.exited_at = run::now_text();
+                          x.detail = "git wave run was stopped while it ran";
+                        }
+                      }
+                    });
+      }
+    }
+  }
+
+  // --- launching ---------------------------------------------------------
+
+  struct Slot {
+    std::string agent;
+    int number = 0;
+    int lock_fd = -1;
+    std::thread thread;
+    util::ProcessResult result;
+    std::string error;
+  };
+
+  std::string launch_command(const std::string& agent) const {
+    const auto index = m_plan.find(agent);
+    if (index && !m_plan.agents[*index].launch.empty()) {
+      return m_plan.agents[*index].launch;
+    }
+    return m_plan.runner.launch;
+  }
+
+  // Records the attempt, writes its brief, starts it on a thread.
+  std::unique_ptr<Slot> launch(const run::WaveRun& w, const run::AgentRun& record, int number,
+                               std::mutex& mutex, std::condition_variable& cv, std::deque<Slot*>& finished) {
+    auto slot = std::make_unique<Slot>();
+    slot->agent = record.name;
+    slot->number = number;
+    const fs::path base = attempt_base(w, record.name, number);
+    const fs::path log = base.string() + ".log";
+    const fs::path brief = base.string() + ".brief.md";
+    const fs::path exit_file = log.string() + ".exit";
+    std::error_code ec;
+    fs::create_directories(base.parent_path(), ec);
+    fs::remove(log, ec);
+    fs::remove(exit_file, ec);
+
+    slot->lock_fd = take_agent_lock(agent_lock_path(m_repo, m_run, record.name));
+    if (slot->lock_fd < 0) {
+      throw Error(fmt::format("agent '{}' is still running an earlier attempt", record.name), exit_code::fatal,
+                  {"wait for it to end, then run 'git wave run' again"});
+    }
+    m_attempt_of[record.name] = number;
+    change_wave(fmt::format("run wave {}: launch {} attempt {}", w.label, record.name, number),
+                [&](run::WaveRun& wave) {
+                  run::Attempt a;
+                  a.agent = record.name;
+                  a.number = number;
+                  a.launched_at = run::now_text();
+                  a.log = log.string();
+                  wave.attempts.push_back(std::move(a));
+                });
+
+    std::string text;
+    util::ProcessOptions p;
+    p.argv = {m_options.self.string(), "prompt", "--run", m_run, record.name};
+    p.capture = &text;
+    const auto made = util::run_process(p);
+    if (!made.ok()) {
+      throw Error(fmt::format("cannot write the brief of '{}': {}", record.name, util::trim(text)));
+    }
+    fs::remove(brief, ec);
+    if (!util::write_new_file(brief, text)) {
+      throw Error(fmt::format("cannot write '{}'", brief.string()));
+    }
+
+    util::ProcessOptions o;
+    o.command = "(eval \"$GIT_WAVE_LAUNCH\"); s=$?; echo $s > \"$GIT_WAVE_EXIT_FILE\"; exit $s";
+    o.cwd = record.worktree;
+    o.log = log;
+    o.stdin_file = brief;
+    o.inherit_fd = slot->lock_fd;
+    o.unset = git::outer_git_variables();
+    o.timeout = m_plan.runner.timeout;
+    o.idle_timeout = m_plan.runner.idle_timeout;
+    o.env = {{"GIT_WAVE_RUN", m_run},
+             {"GIT_WAVE_AGENT", record.name},
+             {"GIT_WAVE_WAVE", w.label},
+             {"GIT_WAVE_BRIEF", brief.string()},
+             {"GIT_WAVE_ATTEMPT", std::to_string(number)},
+             {"GIT_WAVE_LAUNCH", launch_command(record.name)},
+             {"GIT_WAVE_EXIT_FILE", exit_file.string()}};
+    const fs::path worktree = record.worktree;
+    auto last = std::make_shared<std::string>(fingerprint(worktree));
+    o.active = [worktree, last] {
+      std::string now = fingerprint(worktree);
+      const bool changed = now != *last;
+      *last = std::move(now);
+      return changed;
+    };
+    emit(event("launched", record.name, number, launch_command(record.name), log.string(), true));
+    Slot* raw = slot.get();
+    slot->thread = std::thread([raw, o, &mutex, &cv, &finished] {
+      try {
+        raw->result = util::run_process(o);
+      } catch (const std::exception& e) {
+        raw->error = e.what();
+        raw->result.exit_code = 127;
+      }
+      const std::lock_guard lock(mutex);
+      finished.push_back(raw);
+      cv.notify_all();
+    });
+    return slot;
+  }
+
+  // Launches every agent of the wave not yet proven done, at most
+  // max_parallel at a time, `stagger` apart; relaunches failures while
+  // retries last. Returns a result when the run must stop here.
+  std::optional<RunResult> run_agents() {
+    settle_orphans(wave_now());
+    const int allowed = 1 + m_plan.runner.retries;
+    std::deque<std::string> queue;
+    {
+      const run::WaveRun w = wave_now();
+      for (const auto& a : w.agents) {
+        if (!m_options.agent.empty() && a.name != m_options.agent) {
+          continue;
+        }
+        const run::Attempt* last = latest(w, a.name);
+        if (last == nullptr || last->end != run::AttemptEnd::done) {
+          queue.push_back(a.name);
+        }
+      }
+      if (!m_options.agent.empty() && w.find(m_options.agent) == nullptr) {
+        throw Error(fmt::format("'{}' is not an agent of wave {}", m_options.agent, w.label), exit_code::usage);
+      }
+    }
+    if (queue.empty()) {
+      return std::nullopt;
+    }
+    if (m_plan.runner.launch.empty()) {
+      for (const auto& name : queue) {
+        if (launch_command(name).empty()) {
+          return blocked(fmt::format("the plan says not how to launch agent '{}'", name),
+                         {"set launch in [run] of wave.toml (or on the agent), e.g. launch = \"claude -p\"",
+                          "a changed plan is a new run: or launch the agents yourself, then 'git wave gate'"});
+        }
+      }
+    }
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::deque<Slot*> finished;
+    std::map<std::string, std::unique_ptr<Slot>> running;
+    std::vector<std::string> exhausted;
+    const auto cap = static_cast<std::size_t>(std::max(1, m_plan.max_parallel));
+    std::optional<Clock::time_point> last_launch;
+    try {
+      while (!queue.empty() || !running.empty()) {
+        // Launch what the cap and the stagger allow.
+        while (!queue.empty() && running.size() < cap) {
+          const auto now = Clock::now();
+          if (last_launch && m_plan.runner.stagger.count() > 0 && now < *last_launch + m_plan.runner.stagger) {
+            break;
+          }
+          const std::string name = queue.front();
+          queue.pop_front();
+          const run::WaveRun w = wave_now();
+          const run::AgentRun* record = w.find(name);
+          int number = 1;
+          for (const auto& a : w.attempts) {
+            if (a.agent == name) {
+              number = std::max(number, a.number + 1);
+            }
+          }
+          ++m_launched[name];
+          running[name] = launch(w, *record, number, mutex, cv, finished);
+          last_launch = Clock::now();
+        }
+        Slot* done = nullptr;
+        {
+          std::unique_lock lock(mutex);
+          auto ready = [&] { return !finished.empty(); };
+          if (!queue.empty() && running.size() < cap && last_launch) {
+            cv.wait_until(lock, *last_launch + m_plan.runner.stagger, ready);
+          } else {
+            cv.wait(lock, ready);
+          }
+          if (finished.empty()) {
+            continue;
+          }
+          done = finished.front();
+          finished.pop_front();
+        }
+        done->thread.join();
+        ::close(done->lock_fd);
+        done->lock_fd = -1;
+        if (util::stop_requested()) {
+          // It ended because this run is being stopped: the next run ends
+          // the attempt as interrupted.
+          throw Error("interrupted");
+        }
+        const std::string name = done->agent;
+        const int number = done->number;
+        util::ProcessResult result = done->result;
+        const std::string error = done->error;
+        running.erase(name);
+        const run::WaveRun w = wave_now();
+        const run::AgentRun* record = w.find(name);
+        if (!error.empty()) {
+          result.exit_code = 127;
+        }
+        finish_attempt(w, *record, number, result);
+        const run::Attempt* last = latest(wave_now(), name);
+        if (last != nullptr && last->end != run::AttemptEnd::done) {
+          if (m_launched[name] < allowed) {
+            emit(event("retried", name, number + 1,
+                  fmt::format("attempt {} ended: {}", number, to_string(last->end)), "", false));
+            queue.push_back(name);
+          } else {
+            exhausted.push_back(name);
+          }
+        }
+      }
+    } catch (...) {
+      // Whatever runs goes down with this run (its attempts are recorded as
+      // running: the next run ends them).
+      util::kill_process_groups(SIGKILL);
+      for (auto& [name, slot] : running) {
+        if (slot->thread.joinable()) {
+          slot->thread.join();
+        }
+        if (slot->lock_fd >= 0) {
+          ::close(slot->lock_fd);
+        }
+      }
+      throw;
+    }
+    if (!exhausted.empty()) {
+      const run::WaveRun w = wave_now();
+      std::vector<std::string> logs;
+      for (const auto& name : exhausted) {
+        if (const run::Attempt* a = latest(w, name)) {
+          logs.push_back(fmt::format("'{}': {} ({})", name, to_string(a->end), a->log));
+        }
+      }
+      return blocked(fmt::format("{} of wave {} failed {} attempt{}: {}",
+                                 exhausted.size() == 1 ? "an agent" : "agents", w.label, allowed,
+                                 allowed == 1 ? "" : "s", util::join(logs, "; ")),
+                     {"read the logs ('git wave logs <agent>'), then fix the task, the plan or the agent's "
+                      "work in its worktree",
+                      "'git wave run' again gives each failed agent new attempts, as continuations"});
+    }
+    return std::nullopt;
+  }
+
+  // --- the wave's gate and merge -----------------------------------------
+
+  std::optional<RunResult> gate_and_merge() {
+    const run::WaveRun w = wave_now();
+    auto stored = run::load(m_repo, m_run);
+    const plan::Ownership ownership(m_plan);
+    gate::GateInput in = gate::gate_input(m_repo, m_plan, ownership, stored->state, *m_id.find(stored->state));
+    in.command = "git wave run";
+    class Relay : public gate::Reporter {
+    public:
+      explicit Relay(Driver& d) : m_d(d) {}
+      void step_started(const gate::Step&) override {}
+      void step_finished(const gate::Step& step, const gate::StepResult& result) override {
+        const std::lock_guard lock(m_mutex);
+        m_d.emit(event("gate-step", step.agent, 0,
+                  fmt::format("{}{}: {}", step.name,
+                              step.command.empty() || step.name == "checkout" ? std::string()
+                                                                               : fmt::format(" '{}'", step.command),
+                              result.detail.empty() ? std::string(gate::to_string(result.status)) : result.detail),
+                  step.log.string(), result.status == gate::StepStatus::pass));
+      }
+      void note(std::string_view) override {}
+
+    private:
+      Driver& m_d;
+      std::mutex m_mutex;
+    } relay(*this);
+    const gate::GateReport report = gate::run_gate(in, relay);
+    gate::record_gate(m_repo, m_run, m_id, report);
+    emit(event("gated", "", 0, report.pass ? "pass" : report.summary, in.log_dir.string(), report.pass));
+    if (report.pass) {
+      if (m_options.no_merge) {
+        return RunResult{RunEnd::stopped, {}, {}};
+      }
+      const auto out = merge_wave(m_repo, m_run, m_id, MergeOptions{false});
+      emit(event("merged", "", 0,
+            fmt::format("{}..{}", git::short_oid(out.from), git::short_oid(out.to)), "", true));
+      if (m_options.one_wave) {
+        return RunResult{RunEnd::stopped, {}, {}};
+      }
+      m_tried_setup = false;
+      return std::nullopt;
+    }
+    if (report.culprits.empty()) {
+      return blocked(fmt::format("the gate of wave {} failed and names no agent: {}", w.label, report.summary),
+                     {fmt::format("see its logs in '{}'", in.log_dir.string()),
+                      "the integration tip itself may fail the gate, or the agents fail only together: fix "
+                      "it, or throw the wave away with 'git wave abort'"});
+    }
+    // The culprits go again, with the end of the failing gate's log.
+    std::string log_tail;
+    for (const auto& s : report.steps) {
+      if (s.result.status != gate::StepStatus::pass && s.result.status != gate::StepStatus::skipped) {
+        log_tail = fmt::format("the wave's gate '{}' failed with your work ({}); the end of its log:\n{}",
+                               s.step.command, s.result.detail, tail_of(s.step.log, 30));
+      }
+    }
+    change_wave(fmt::format("run wave {}: culprits {}", w.label, util::join(report.culprits, ", ")),
+                [&](run::WaveRun& wave) {
+                  for (const auto& culprit : report.culprits) {
+                    run::Attempt* last = nullptr;
+                    for (auto& a : wave.attempts) {
+                      if (a.agent == culprit) {
+                        last = &a;
+                      }
+                    }
+                    if (last != nullptr) {
+                      last->end = run::AttemptEnd::culprit;
+                      last->detail = log_tail;
+                    }
+                  }
+                });
+    for (const auto& culprit : report.culprits) {
+      if (m_launched[culprit] >= 1 + m_plan.runner.retries) {
+        return blocked(fmt::format("the gate of wave {} failed with the work of '{}', and its attempts are spent",
+                                   w.label, culprit),
+                       {fmt::format("see the gate's logs in '{}'", in.log_dir.string()),
+                        "'git wave run' again relaunches it with the gate's log in its brief"});
+      }
+    }
+    return std::nullopt;
+  }
+
+  git_repository* m_repo;
+  std::string m_run;
+  const RunOptions& m_options;
+  const RunHooks& m_hooks;
+  plan::Plan m_plan;
+  run::WaveId m_id;
+  bool m_tried_setup = false;
+  std::map<std::string, int> m_launched;   // attempts this run launched, per agent
+  std::map<std::string, int> m_attempt_of; // the attempt being proven, per agent
+};
+
+} // namespace
+
+RunResult drive(git_repository* repo, const std::string& run, const RunOptions& options, const RunHooks& hooks) {
+  return Driver(repo, run, options, hooks).drive();
+}
+
+fs::path latest_log(const run::State& state, const std::string& agent) {
+  fs::path out;
+  for (const auto& w : state.waves) {
+    for (const auto& a : w.attempts) {
+      if (a.agent == agent) {
+        out = a.log;
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace wave::flow

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "plan/model.hpp"
+#include "run/state.hpp"
+
+#include <git2.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+// `git wave run`: the lead's loop done by the tool. For the wave in
+// progress it launches each agent's `launch` command in its worktree with
+// its brief on stdin, supervises it (process group, a log per attempt,
+// timeout, stall), counts it done only on evidence it checks itself (exit 0,
+// changes, ownership audit, its own gate), relaunches only what failed as a
+// continuation (the brief says why the last attempt ended), then gates and
+// merges the wave and goes on, until the plan is done or something needs a
+// person. Every launch and end is recorded with its time in the run state.
+//
+// Runs with the run lock held by the caller. A killed run leaves attempts
+// recorded as running: the next run waits for such an attempt while its
+// agent still holds the agent lock (an flock its process inherited), reads
+// how it ended, and never runs two attempts of one agent at once.
+namespace wave::flow {
+
+struct RunOptions {
+  bool one_wave = false; // stop once a wave is merged
+  bool no_merge = false; // stop once the wave's gate passed
+  std::string agent;     // only this agent: launch and prove it, no gate
+  std::filesystem::path self; // the git-wave program, for briefs (git wave prompt)
+};
+
+// One thing that happened, for the terminal, --json and notify commands.
+struct Event {
+  std::string type;   // launched, exited, retried, committed, gate-step, gated, merged, started, blocked, done
+  std::string at;     // ISO-8601 UTC
+  std::string wave;   // label, or empty
+  std::string agent;  // or empty
+  int attempt = 0;    // or 0
+  std::string detail; // one line
+  std::string log;    // a log file, or empty
+  bool ok = true;     // for exited, gate-step, gated: did it pass
+};
+
+enum class RunEnd { done, stopped, blocked };
+
+struct RunHooks {
+  // Starts the next wave (the run lock is held); returns false when every
+  // wave is merged. Throws wave::Error when it cannot.
+  std::function<bool()> start_next;
+  std::function<void(const Event&)> emit;
+};
+
+struct RunResult {
+  RunEnd end = RunEnd::done;
+  std::string blocked;               // what needs a person, when blocked
+  std::vector<std::string> next;     // what to do about it
+};
+
+RunResult drive(git_repository* repo, const std::string& run, const RunOptions& options, const RunHooks& hooks);
+
+// The log of the latest attempt of `agent`, or empty.
+std::filesystem::path latest_log(const run::State& state, const std::string& agent);
+
+} // namespace wave::flow
