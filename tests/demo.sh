@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The built-in demo: a complete multi-wave plan run on a scratch repository by
 # scripted agents -- plan, start, agents' commits (one of them rejected by the
-# ownership hook), gate, merge, next wave -- printing each step.
+# ownership hook), gate, merge, next wave -- printing each step; then the same
+# plan run unattended by git wave run, with an agent retried.
 #
 # Usage: bash tests/demo.sh [BUILD_DIR]   (default: build)
 # Touches nothing but a fresh directory under ${TMPDIR:-/tmp}.
@@ -133,4 +134,45 @@ step "The integration branch: one merge per agent, in wave order"
 show git log --oneline --graph main
 step "The audit trail of the run, in git"
 show git log --oneline refs/wave/greeter/state
-printf '\n%sDemo done.%s Scratch repository kept at %s (remove it when you like).\n' "$bold" "$off" "$repo"
+
+step "The same plan again, run unattended: git wave run drives scripted agents"
+say "Each agent is a small script that reads its brief on stdin and writes its files;"
+say "'cli' fails its first attempt and is relaunched with the failure in its brief."
+repo2="$scratch/greeter-run"
+git init -q "$repo2"
+cd "$repo2"
+cp "$repo/check.sh" .
+mkdir -p agents
+cat > agents/scripted.sh <<'SH'
+#!/bin/sh
+# A scripted coding agent: the brief arrives on stdin (and in $GIT_WAVE_BRIEF).
+brief=$(cat)
+echo "agent $GIT_WAVE_AGENT, attempt $GIT_WAVE_ATTEMPT: a brief of $(printf '%s\n' "$brief" | wc -l) lines"
+case $GIT_WAVE_AGENT in
+core) mkdir -p lib; printf 'greet() { printf "Hello, %%s!\\n" "$1"; }\n' > lib/greet.sh ;;
+cli)
+  if [ "$GIT_WAVE_ATTEMPT" = 1 ]; then echo "cli: out of tokens" >&2; exit 2; fi
+  mkdir -p bin; printf '#!/bin/sh\n. "$(dirname "$0")/../lib/greet.sh"\ngreet "$1"\n' > bin/greet ;;
+docs) mkdir -p docs; printf '# greet\n\n    bin/greet NAME\n' > docs/usage.md ;;
+tests) mkdir -p tests; printf '#!/bin/sh\n[ "$(sh bin/greet Ada)" = "Hello, Ada!" ] && echo "tests: ok"\n' > tests/greet.t ;;
+esac
+SH
+sed -e 's/^protected = .*/protected = ["wave.toml", "check.sh", "agents\/**"]/' "$repo/wave.toml" > wave.toml
+cat >> wave.toml <<TOML
+
+[run]
+launch = "sh $repo2/agents/scripted.sh"
+retries = 1
+TOML
+git add -A
+git commit -q -m "Plan the greeter, with scripted agents"
+show git wave run
+step "Every attempt, with its times, is in the run state"
+git show refs/wave/greeter/state:state.json | python3 -c '
+import json, sys
+for w in json.load(sys.stdin)["waves"]:
+    for a in w["attempts"]:
+        print("    wave %s  %-6s attempt %d  %s .. %s  %s" % (w["label"], a["agent"], a["number"],
+              a["launched_at"], a["exited_at"], a["end"]))'
+show git log --oneline --first-parent main
+printf '\n%sDemo done.%s Scratch repositories kept at %s (remove them when you like).\n' "$bold" "$off" "$scratch"

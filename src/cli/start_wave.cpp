@@ -136,6 +136,7 @@ StartPlace prepare_start(const StartOptions& options) {
   p.current = *current;
   p.integration = integration;
   p.shown = where.shown;
+  p.rel = rel;
   p.committed = std::move(committed);
   p.run_name = p.committed.plan.name;
   return p;
@@ -149,6 +150,7 @@ int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome*
   };
   const StartOptions& options = start_options;
   git_repository* const repo_ptr = p.repo.get();
+  p.committed = committed_plan(repo_ptr, p.integration, p.rel, p.shown);
   const std::string& run_name = p.run_name;
   const std::string& integration = p.integration;
   const CommittedPlan& committed = p.committed;

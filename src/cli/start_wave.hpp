@@ -36,6 +36,7 @@ struct StartPlace {
   std::string current;     // the checked-out branch
   std::string integration; // the run's integration branch
   std::string shown;       // the plan's path as shown
+  std::string rel;         // the plan's path in the tree
   CommittedPlan committed;
   std::string run_name;
 };
@@ -48,6 +49,8 @@ enum class StartOutcome { ready, complete, setup_failed };
 
 // Starts (or completes) the next wave of the run, with the run lock held by
 // the caller; prints what it does. `outcome` (when given) says how it went.
+// The integration branch's tip is read again first: a merge that held the
+// lock meanwhile moved it.
 int start_locked(StartPlace& place, const StartOptions& options, StartOutcome* outcome = nullptr);
 
 } // namespace wave::cli

@@ -65,8 +65,10 @@ fresh() {
 
 state_field() { git -C "$REPO" show refs/wave/demo/state:state.json | python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"; }
 
-test_case "a three-wave plan runs unattended to the end"
+test_case "a three-wave plan runs unattended to the end, each wave from the one merged before"
 fresh full "$(three_waves full)"
+behave c 1 'test -f a/work.txt || { echo "wave 1 is missing from my worktree" >&2; exit 9; }'
+behave d 1 'test -f c/work.txt || { echo "wave 2 is missing from my worktree" >&2; exit 9; }'
 run git -C "$REPO" wave run
 expect_rc 0
 expect_out "wave 1 a#1 launched: sh $AGENT"
