@@ -77,6 +77,33 @@ std::string display_path(const std::string& path) {
   return r.size() < path.size() ? r : path;
 }
 
+// After setup (which may have run a hook manager): says, per agent, when a
+// commit in its worktree will not run the ownership check. The gate still
+// audits every commit, so this is a warning, not a failure.
+void warn_unchecked(const flow::Decision& decision, const flow::ExecuteResult& result) {
+  const cli::Painter err = cli::painter_for_stderr();
+  bool any = false;
+  for (const auto& o : result.outcomes) {
+    const auto& step = decision.agents[o.step];
+    if (!o.ok) {
+      continue;
+    }
+    const auto wiring = cli::pre_commit_wiring(step.record.worktree);
+    if (wiring.runs) {
+      continue;
+    }
+    fmt::print(stderr, "{} agent '{}': commits in its worktree will not run the ownership check: {}\n",
+               err(cli::Color::yellow, "warning:"), step.record.name, wiring.detail);
+    any = true;
+  }
+  if (any) {
+    fmt::print(stderr,
+               "{} add 'git wave hook pre-commit' to the hook manager's pre-commit steps (git-wave-hook(1), "
+               "HOOK MANAGERS); 'git wave gate' still audits every commit of every branch\n",
+               err(cli::Color::yellow, "hint:"));
+  }
+}
+
 } // namespace
 
 int start(const cli::Args& args) {
@@ -291,6 +318,7 @@ int start(const cli::Args& args) {
       ++failed;
     }
   }
+  warn_unchecked(decision, result);
   if (failed > 0) {
     const cli::Painter err = cli::painter_for_stderr();
     fmt::print(stderr, "{} {} of {} agents of wave {} failed to set up\n", err(cli::Color::red, "error:"),
