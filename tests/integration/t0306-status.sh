@@ -172,7 +172,9 @@ git wave start >/dev/null
 echo 1 >>"$TEST_DIR/m/repo.wave/demo/alpha/src/a/one.c"
 git -C "$TEST_DIR/m/repo.wave/demo/alpha" commit -q -am "alpha's change"
 git wave gate >/dev/null
-git wave merge >/dev/null
+run git wave merge
+expect_rc 0
+expect_out "next: wave 2 (gamma); start it with 'git wave start'"
 run git wave status
 expect_rc 0
 expect_out "waves: 1 merged; next: 2"
