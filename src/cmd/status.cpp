@@ -215,8 +215,8 @@ int status(const cli::Args& args) {
   std::optional<cli::ColorWhen> color_flag;
   cli::Parser parser("status", "git wave status [--run <name>] [--json] [--color=<when>]",
                      "Show where a run is: its waves and, per agent of the current wave, branch, worktree, "
-                     "commits ahead of the base, uncommitted changes, ownership violations, gate and time "
-                     "since the wave started.");
+                     "commits ahead of the base, uncommitted changes, ownership violations, gate, whether "
+                     "commits there run the ownership check, and time since the wave started.");
   parser.run(run_option, "the run to show (default: the current branch's, the only one, or the plan's)");
   parser.flag("--json", json, "print one JSON object (see git-wave-status(1))");
   parser.color(color_flag);
