@@ -193,9 +193,12 @@ if command -v pre-commit >/dev/null; then
   expect_enforced pc-recipe
 
   test_case "pre-commit: installed over git wave's hook, it keeps and runs it (pre-commit.legacy)"
-  repo_with pc-legacy '["pre-commit install"]'
+  repo_with pc-legacy '[]'
   cp "$TEST_DIR/files/plain/.pre-commit-config.yaml" .
   git add .pre-commit-config.yaml && git commit -q -m "pre-commit configuration"
+  git wave hook install >/dev/null
+  run pre-commit install
+  expect_rc 0
   start_wave
   [ -e .git/hooks/pre-commit.legacy ] || fail "pre-commit did not keep git wave's hook as pre-commit.legacy"
   expect_checked
