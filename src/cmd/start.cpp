@@ -98,8 +98,9 @@ void warn_unchecked(const flow::Decision& decision, const flow::ExecuteResult& r
   }
   if (any) {
     fmt::print(stderr,
-               "{} add 'git wave hook pre-commit' to the hook manager's pre-commit steps (git-wave-hook(1), "
-               "HOOK MANAGERS); 'git wave gate' still audits every commit of every branch\n",
+               "{} add 'git wave hook pre-commit' to the hook manager's pre-commit steps, or install git "
+               "wave's hook with 'git wave hook install' (git-wave-hook(1), HOOK MANAGERS); 'git wave gate' "
+               "still audits every commit of every branch\n",
                err(cli::Color::yellow, "hint:"));
   }
 }

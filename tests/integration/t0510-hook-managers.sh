@@ -183,6 +183,16 @@ start_wave
 expect_checked
 expect_enforced none
 
+test_case "start --no-hooks, no hook at all: start and status say so, and how to install it"
+repo_with nohooks '[]'
+run git wave start --no-hooks
+cp "$TEST_DIR/err" "$TEST_DIR/start.err"
+expect_rc 0
+grep -qF "there is no pre-commit hook: '$TEST_DIR/nohooks/repo/.git/hooks/pre-commit' does not exist" \
+  "$TEST_DIR/start.err" || fail "start: $(cat "$TEST_DIR/start.err")"
+grep -qF "'git wave hook install'" "$TEST_DIR/start.err" || fail "no way out: $(cat "$TEST_DIR/start.err")"
+expect_unchecked nohooks
+
 if command -v pre-commit >/dev/null; then
   test_case "pre-commit: the recipe, installed once in the main worktree, checks every agent's commits"
   repo_with pc-recipe '[]' .pre-commit-config.yaml
