@@ -167,7 +167,8 @@ function __git_wave_after_git
 end
 
 # `git wave ...`: fish's git completion forwards it to `git-wave` (fish 3.7
-# and later); for older versions, complete it directly once this file is
-# loaded (it loads on the first `git-wave <TAB>`, or `source` it from
-# ~/.config/fish/config.fish).
+# and later); fish 3.6's looks for a command named `git-git-wave` and offers
+# file names. The start-up snippet git-wave.conf.fish (installed into
+# vendor_conf.d) registers this completion for `git`, loading this file on
+# first use; once loaded, this file registers it too.
 complete -c git -f -n __git_wave_after_git -a '(__git_wave_complete)'

@@ -22,7 +22,7 @@ constexpr std::array table{
     Command{"plan", "Validate a plan and show its waves, critical path and overlaps", &cmd::plan},
     Command{"owner", "Show which agent owns each path", &cmd::owner},
     Command{"start", "Start the next wave: a branch and a worktree per agent", &cmd::start},
-    Command{"status", "Show the run: waves, agents, commits, changes, violations, gate", &cmd::status},
+    Command{"status", "Show the run: waves, agents, commits, changes, violations, gate, hook", &cmd::status},
     Command{"prompt", "Print an agent's brief: task, files it owns, files it must not touch", &cmd::prompt},
     Command{"commit", "Commit agents' uncommitted work on their branches after an ownership check",
             &cmd::commit},

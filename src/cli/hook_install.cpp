@@ -53,6 +53,10 @@ git::HookInstall install_pre_commit(git_repository* repo) {
   return git::install_hook(dir.path, "pre-commit", pre_commit_shim(), pre_commit_marker());
 }
 
+git::HookWiring pre_commit_wiring(const fs::path& worktree) {
+  return git::pre_commit_wiring(worktree, pre_commit_marker());
+}
+
 std::string describe(const git::HookInstall& install) {
   const std::string hook = install.hook.string();
   switch (install.status) {

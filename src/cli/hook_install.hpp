@@ -1,5 +1,6 @@
 #pragma once
 
+#include "git/hook_check.hpp"
 #include "git/hooks.hpp"
 
 #include <git2.h>
@@ -21,6 +22,9 @@ std::string pre_commit_marker();
 // worktree then has its own hooks: installing into one would not protect
 // the agents' worktrees) or when the hook cannot be installed.
 git::HookInstall install_pre_commit(git_repository* repo);
+
+// Will git wave's check run on a commit in `worktree` (see git/hook_check.hpp)?
+git::HookWiring pre_commit_wiring(const std::filesystem::path& worktree);
 
 // One line saying what install_pre_commit() did.
 std::string describe(const git::HookInstall& install);

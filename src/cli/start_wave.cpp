@@ -70,6 +70,34 @@ std::string display_path(const std::string& path) {
   return r.size() < path.size() ? r : path;
 }
 
+// After setup (which may have run a hook manager): says, per agent, when a
+// commit in its worktree will not run the ownership check. The gate still
+// audits every commit, so this is a warning, not a failure.
+void warn_unchecked(const flow::Decision& decision, const flow::ExecuteResult& result) {
+  const Painter err = painter_for_stderr();
+  bool any = false;
+  for (const auto& o : result.outcomes) {
+    const auto& step = decision.agents[o.step];
+    if (!o.ok) {
+      continue;
+    }
+    const auto wiring = pre_commit_wiring(step.record.worktree);
+    if (wiring.runs) {
+      continue;
+    }
+    fmt::print(stderr, "{} agent '{}': commits in its worktree will not run the ownership check: {}\n",
+               err(Color::yellow, "warning:"), step.record.name, wiring.detail);
+    any = true;
+  }
+  if (any) {
+    fmt::print(stderr,
+               "{} add 'git wave hook pre-commit' to the hook manager's pre-commit steps, or install git "
+               "wave's hook with 'git wave hook install' (git-wave-hook(1), HOOK MANAGERS); 'git wave gate' "
+               "still audits every commit of every branch\n",
+               err(Color::yellow, "hint:"));
+  }
+}
+
 } // namespace
 
 StartPlace prepare_start(const StartOptions& options) {
@@ -267,6 +295,7 @@ int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome*
       ++failed;
     }
   }
+  warn_unchecked(decision, result);
   if (failed > 0) {
     const Painter err = painter_for_stderr();
     fmt::print(stderr, "{} {} of {} agents of wave {} failed to set up\n", err(Color::red, "error:"),

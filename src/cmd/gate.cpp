@@ -88,6 +88,26 @@ Json report_json(const cli::WaveContext& ctx, const gate::GateReport& r, const s
   return out;
 }
 
+// Why the gate blames `agent`.
+std::string blame_text(const gate::GateReport& r, const std::string& agent) {
+  for (const auto& c : r.commits) {
+    if (c.agent == agent && !c.refused.empty()) {
+      return "left uncommitted changes to files it does not own";
+    }
+  }
+  for (const auto& f : r.findings) {
+    if (f.agent == agent) {
+      return "touches files it does not own";
+    }
+  }
+  for (const auto& s : r.steps) {
+    if (s.step.name == "agent gate" && s.step.agent == agent && s.result.status != gate::StepStatus::pass) {
+      return "fails its own gate";
+    }
+  }
+  return "breaks the gate: the candidate passes without its branch";
+}
+
 void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const gate::GateReport& r,
                 const std::filesystem::path& logs) {
   bool tails = false;
@@ -111,11 +131,8 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
   if (tails) {
     fmt::print("\n");
   }
-  if (!r.culprits.empty()) {
-    for (const auto& c : r.culprits) {
-      fmt::print("{} '{}' breaks the gate: the candidate passes without its branch\n",
-                 paint(cli::Color::red, "culprit:"), c);
-    }
+  for (const auto& c : r.culprits) {
+    fmt::print("{} '{}' {}\n", paint(cli::Color::red, "culprit:"), c, blame_text(r, c));
   }
   if (r.bisected) {
     fmt::print("bisect: {} gate run{}\n", r.bisect_runs, r.bisect_runs == 1 ? "" : "s");

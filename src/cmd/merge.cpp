@@ -6,11 +6,35 @@
 #include "flow/merge.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "plan/schedule.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace wave::cmd {
+
+namespace {
+
+// The wave of the plan after `label` (its label and agents), or nothing when
+// `label` was the last.
+std::optional<std::pair<std::string, std::vector<std::string>>> next_wave(const plan::Plan& plan,
+                                                                          const std::string& label) {
+  plan::Diagnostics ignored;
+  const plan::Schedule schedule = plan::schedule(plan, false, ignored);
+  const auto i = schedule.find_wave(label);
+  if (!i || *i + 1 >= schedule.waves.size()) {
+    return std::nullopt;
+  }
+  const auto& next = schedule.waves[*i + 1];
+  std::vector<std::string> names;
+  for (const auto a : next.agents) {
+    names.push_back(plan.agents[a].name);
+  }
+  return std::make_pair(next.label, std::move(names));
+}
+
+} // namespace
 
 int merge(const cli::Args& args) {
   cli::Parser parser("merge",
@@ -41,6 +65,7 @@ int merge(const cli::Args& args) {
                                flow::MergeOptions{keep});
   }
   const std::string& integration = ctx.stored.state.integration;
+  const auto next = next_wave(ctx.plan, w.label);
 
   if (json) {
     nlohmann::ordered_json out = {{"run", ctx.run_name()},
@@ -53,7 +78,8 @@ int merge(const cli::Args& args) {
                                   {"worktree_problem", outcome.worktree_problem},
                                   {"done", outcome.done},
                                   {"kept", outcome.kept},
-                                  {"archive", outcome.archive}};
+                                  {"archive", outcome.archive},
+                                  {"next_wave", next ? nlohmann::ordered_json(next->first) : nullptr}};
     fmt::print("{}\n", out.dump(2));
     return outcome.worktree_problem.empty() ? exit_code::ok : exit_code::fatal;
   }
@@ -76,6 +102,12 @@ int merge(const cli::Args& args) {
     fmt::print(stderr, "{} bring it along with 'git -C <worktree> read-tree -m -u {} {}' once it is clean\n",
                err(cli::Color::yellow, "hint:"), git::oid_str(outcome.from), git::oid_str(outcome.to));
     return exit_code::fatal;
+  }
+  if (next) {
+    fmt::print("next: wave {} ({}); start it with 'git wave start'\n", next->first,
+               util::join(next->second, ", "));
+  } else {
+    fmt::print("run '{}' is complete: every wave is merged into '{}'\n", ctx.run_name(), integration);
   }
   return exit_code::ok;
 }

@@ -3,6 +3,7 @@
 // how to verify and how to commit, and the work already in its worktree.
 #include "cmd/commands.hpp"
 
+#include "cli/hook_install.hpp"
 #include "cli/plan_loader.hpp"
 #include "cli/run_select.hpp"
 #include "core/error.hpp"
@@ -217,9 +218,16 @@ int prompt(const cli::Args& args) {
     others.push_back(fmt::format("{} (protected: nobody may change it)", p.value));
   }
   bullet_list(others);
-  fmt::print(
-      "- Anything else outside your patterns. The pre-commit hook rejects a commit that touches such a file, "
-      "and the gate re-checks your whole branch.\n\n");
+  // Promise the hook only where it will run: a hook manager may have replaced it.
+  std::error_code ec;
+  const bool hooked = record != nullptr && std::filesystem::is_directory(record->worktree, ec) &&
+                      cli::pre_commit_wiring(record->worktree).runs;
+  fmt::print("- Anything else outside your patterns. {}the gate re-checks your whole branch.\n\n",
+             hooked ? "The pre-commit hook rejects a commit that touches such a file, and "
+             : record != nullptr
+                 ? "No hook checks your commits in this worktree: check a path with 'git wave owner <path>' "
+                   "before you commit it; "
+                 : "");
 
   // The state of its base.
   fmt::print("## State of the base\n\n");
@@ -345,9 +353,11 @@ int prompt(const cli::Args& args) {
     fmt::print("Commit in your worktree, on branch {}, in small commits that each do one thing:\n\n", branch);
     fmt::print("    git add <your files> && git commit -m \"<what and why>\"\n\n");
     fmt::print(
-        "Never bypass the pre-commit hook (--no-verify): the gate checks every commit of the branch and "
-        "would fail the whole wave. If the lead asked you to leave your work uncommitted, stop after "
-        "verifying. When done, report to the lead: a summary of the change and the results of the checks.\n");
+        "{}: the gate checks every commit of the branch and would fail the whole wave. If the lead asked you "
+        "to leave your work uncommitted, stop after "
+        "verifying. When done, report to the lead: a summary of the change and the results of the checks.\n",
+        hooked ? "Never bypass the pre-commit hook (--no-verify)"
+               : "Never commit a file outside your patterns");
   }
   return exit_code::ok;
 }

@@ -4,6 +4,7 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
+#include "cli/hook_install.hpp"
 #include "cli/run_select.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
@@ -20,6 +21,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -33,7 +35,31 @@ using Json = nlohmann::ordered_json;
 struct Row {
   const run::AgentRun* record = nullptr;
   run::AgentView view;
+  std::optional<git::HookWiring> hook; // when its worktree is there and the wave is not merged
 };
+
+// Is `agent` to blame for the failed gate `g`: a culprit, a failed step of
+// its own, a violation, the conflicting branch?
+bool blamed(const run::GateRecord& g, const std::string& agent) {
+  if (std::find(g.culprits.begin(), g.culprits.end(), agent) != g.culprits.end()) {
+    return true;
+  }
+  for (const auto& s : g.steps) {
+    if (s.agent == agent && s.status != run::StepOutcome::pass && s.status != run::StepOutcome::skipped) {
+      return true;
+    }
+  }
+  for (const auto& v : g.violations) {
+    if (v.agent == agent) {
+      return true;
+    }
+  }
+  return g.conflict && g.conflict->agent == agent;
+}
+
+bool anyone_blamed(const run::GateRecord& g, const std::vector<run::AgentRun>& agents) {
+  return std::any_of(agents.begin(), agents.end(), [&](const auto& a) { return blamed(g, a.name); });
+}
 
 std::optional<std::int64_t> seconds_since(const std::string& when) {
   const auto t = run::parse_time(when);
@@ -72,20 +98,70 @@ Json changes_json(const std::vector<run::PathChange>& changes) {
   return out;
 }
 
+// The gate as it concerns one agent: "fail" only for the agents it blames
+// (all of them when it could blame nobody), "ok" for the others; "(moved)"
+// when the branch moved since.
 std::string gate_text(const run::WaveRun& w, const Row& row) {
   if (!w.gate) {
     return "-";
   }
+  std::string text(to_string(w.gate->result));
+  if (!w.gate->passed() && !blamed(*w.gate, row.record->name) && anyone_blamed(*w.gate, w.agents)) {
+    text = "ok";
+  }
   for (const auto& [agent, oid] : w.gate->tips) {
-    if (agent == row.record->name) {
-      if (!row.view.tip || *row.view.tip != oid) {
-        return std::string(to_string(w.gate->result)) + " (moved)";
-      }
-      return std::string(to_string(w.gate->result));
+    if (agent == row.record->name && (!row.view.tip || *row.view.tip != oid)) {
+      return text + " (moved)";
     }
   }
-  return std::string(to_string(w.gate->result));
+  return text;
 }
+
+struct Cell {
+  std::string text;
+  cli::Color color = cli::Color::none;
+};
+
+// Columns as wide as their widest cell, so that long values never break the
+// alignment; colour is applied after padding.
+class Table {
+public:
+  Table(std::vector<std::string> headers, std::vector<bool> right) : m_right(std::move(right)) {
+    std::vector<Cell> h;
+    for (auto& t : headers) {
+      h.push_back({std::move(t)});
+    }
+    add(std::move(h));
+  }
+
+  void add(std::vector<Cell> row) {
+    m_widths.resize(std::max(m_widths.size(), row.size()), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      m_widths[i] = std::max(m_widths[i], row[i].text.size());
+    }
+    m_rows.push_back(std::move(row));
+  }
+
+  void print(const cli::Painter& paint) const {
+    for (const auto& row : m_rows) {
+      std::string line = " ";
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        const bool last = i + 1 == row.size();
+        const bool right = i < m_right.size() && m_right[i];
+        const std::string padded = last && !right ? row[i].text
+                                   : right        ? fmt::format("{:>{}}", row[i].text, m_widths[i])
+                                                  : fmt::format("{:<{}}", row[i].text, m_widths[i]);
+        line += " " + paint(row[i].color, padded) + (last ? "" : " ");
+      }
+      fmt::print("{}\n", line);
+    }
+  }
+
+private:
+  std::vector<bool> m_right;
+  std::vector<std::size_t> m_widths;
+  std::vector<std::vector<Cell>> m_rows;
+};
 
 std::string relative_to_cwd(const std::string& path) {
   std::error_code ec;
@@ -97,6 +173,27 @@ std::string relative_to_cwd(const std::string& path) {
   return !rel.empty() && rel.size() < path.size() ? rel : path;
 }
 
+// A merged wave: what landed, calmly; its worktrees and branches are gone
+// unless merge was told to keep them.
+void print_merged(const cli::Painter& paint, const run::State& state, const std::vector<Row>& rows,
+                  const std::optional<std::string>& next_wave) {
+  Table table({"AGENT", "BRANCH", "WORKTREE"}, {});
+  for (const auto& row : rows) {
+    const auto& a = *row.record;
+    table.add({{a.name},
+               {row.view.tip ? a.branch + " (kept)" : std::string("merged")},
+               {row.view.worktree_present ? relative_to_cwd(a.worktree) : std::string("removed")}});
+  }
+  fmt::print("\n");
+  table.print(paint);
+  fmt::print("\n");
+  if (next_wave) {
+    fmt::print("next: wave {}; start it with 'git wave start'\n", *next_wave);
+  } else {
+    fmt::print("run '{}' is complete: every wave is merged into {}\n", state.run, state.integration);
+  }
+}
+
 } // namespace
 
 int status(const cli::Args& args) {
@@ -105,8 +202,8 @@ int status(const cli::Args& args) {
   std::optional<cli::ColorWhen> color_flag;
   cli::Parser parser("status", "git wave status [--run <name>] [--json] [--color=<when>]",
                      "Show where a run is: its waves and, per agent of the current wave, branch, worktree, "
-                     "commits ahead of the base, uncommitted changes, ownership violations, gate and time "
-                     "since the wave started.");
+                     "commits ahead of the base, uncommitted changes, ownership violations, gate, whether "
+                     "commits there run the ownership check, and time since the wave started.");
   parser.run(run_option, "the run to show (default: the current branch's, the only one, or the plan's)");
   parser.flag("--json", json, "print one JSON object (see git-wave-status(1))");
   parser.color(color_flag);
@@ -137,6 +234,9 @@ int status(const cli::Args& args) {
       row.record = &a;
       if (const auto index = plan.find(a.name)) {
         row.view = run::inspect_agent(repo.get(), plan, ownership, *index, a);
+      }
+      if (row.view.worktree_present && current->status != run::WaveStatus::merged) {
+        row.hook = cli::pre_commit_wiring(a.worktree);
       }
       rows.push_back(std::move(row));
     }
@@ -213,6 +313,10 @@ int status(const cli::Args& args) {
       }
       ja["violations"] = std::move(violations);
       ja["gate"] = agent_gate_json(*current, row);
+      ja["hook"] = row.hook ? Json{{"runs", row.hook->runs},
+                                   {"path", row.hook->hook.string()},
+                                   {"detail", row.hook->detail}}
+                            : Json(nullptr);
       const auto elapsed = seconds_since(current->started_at);
       ja["elapsed_seconds"] = elapsed ? Json(*elapsed) : Json(nullptr);
       agents.push_back(std::move(ja));
@@ -230,25 +334,35 @@ int status(const cli::Args& args) {
     waves.push_back(fmt::format("{} {}", w.label, run::to_string(w.status)));
   }
   fmt::print("waves: {}{}\n", waves.empty() ? std::string("none started") : util::join(waves, ", "),
-             next_wave ? fmt::format("; next: {}", *next_wave) : std::string("; no wave left"));
+             next_wave ? fmt::format("; next: {}", *next_wave)
+             : current != nullptr && current->status == run::WaveStatus::merged
+                 ? std::string("; run complete")
+                 : std::string("; no wave after it"));
   if (busy) {
     fmt::print("{} {}\n", paint(cli::Color::yellow, "busy:"), *busy);
   }
   if (const run::WaveRun* pending = state.pending(); pending != nullptr && !busy) {
     fmt::print("{} the {} of wave {} by a killed '{}' ({}) is unfinished: the next git wave command that "
                "changes the run finishes it ('git wave {}' does)\n",
-               paint(cli::Color::yellow, "interrupted:"), run::to_string(pending->intent->kind), pending->label,
-               pending->intent->command, pending->intent->started_at,
-               pending->intent->kind == run::IntentKind::commit ? "commit" : run::to_string(pending->intent->kind));
+               paint(cli::Color::yellow, "interrupted:"), run::to_string(pending->intent->kind),
+               pending->label, pending->intent->command, pending->intent->started_at,
+               pending->intent->kind == run::IntentKind::commit ? "commit"
+                                                                : run::to_string(pending->intent->kind));
   }
   if (current == nullptr) {
     fmt::print("no wave in progress: start one with 'git wave start'\n");
     return exit_code::ok;
   }
   const auto elapsed = seconds_since(current->started_at);
-  fmt::print("wave {}: {}, started {} ago from {} at {}\n", current->label, run::to_string(current->status),
-             elapsed ? util::format_duration(std::chrono::seconds(*elapsed)) : std::string("?"),
-             state.integration, git::short_oid(current->base));
+  if (current->status == run::WaveStatus::merged && current->merged) {
+    fmt::print("wave {}: {} into {} ({}..{}) at {}\n", current->label, paint(cli::Color::green, "merged"),
+               state.integration, git::short_oid(current->merged->from), git::short_oid(current->merged->to),
+               current->merged->at);
+  } else {
+    fmt::print("wave {}: {}, started {} ago from {} at {}\n", current->label, run::to_string(current->status),
+               elapsed ? util::format_duration(std::chrono::seconds(*elapsed)) : std::string("?"),
+               state.integration, git::short_oid(current->base));
+  }
   if (current->gate) {
     const auto color = current->gate->passed() ? cli::Color::green : cli::Color::red;
     fmt::print("gate: {}{}\n", paint(color, std::string(to_string(current->gate->result))),
@@ -259,25 +373,44 @@ int status(const cli::Args& args) {
     fmt::print("gate: not run yet\n");
   }
 
-  std::size_t name_w = 5;
-  for (const auto& row : rows) {
-    name_w = std::max(name_w, row.record->name.size());
+  if (current->status == run::WaveStatus::merged) {
+    print_merged(paint, state, rows, next_wave);
+    return exit_code::ok;
   }
-  fmt::print("\n  {:<{}}  {:>5}  {:>11}  {:>10}  {:<7}  {:<7}  {}\n", "AGENT", name_w, "AHEAD", "UNCOMMITTED",
-             "VIOLATIONS", "SETUP", "GATE", "WORKTREE");
+
+  Table table({"AGENT", "AHEAD", "UNCOMMITTED", "VIOLATIONS", "SETUP", "GATE", "HOOK", "WORKTREE"},
+              {false, true, true, true, false, false, false, false});
   for (const auto& row : rows) {
     const auto& a = *row.record;
-    const std::string setup(run::to_string(a.setup));
-    const std::string violations = std::to_string(row.view.violations.size());
-    const std::string worktree =
-        row.view.worktree_present ? relative_to_cwd(a.worktree) : relative_to_cwd(a.worktree) + " (missing)";
-    fmt::print(
-        "  {:<{}}  {:>5}  {:>11}  {}  {}  {:<7}  {}\n", a.name, name_w,
-        row.view.tip ? std::to_string(row.view.ahead) : std::string("gone"), row.view.uncommitted.size(),
-        paint(row.view.violations.empty() ? cli::Color::none : cli::Color::red,
-              fmt::format("{:>10}", violations)),
-        paint(a.setup == run::Setup::ok ? cli::Color::none : cli::Color::red, fmt::format("{:<7}", setup)),
-        gate_text(*current, row), worktree);
+    const std::string gate = gate_text(*current, row);
+    const std::string hook = row.hook ? (row.hook->runs ? "yes" : "NO") : "-";
+    table.add({{a.name},
+               {row.view.tip ? std::to_string(row.view.ahead) : std::string("gone"),
+                row.view.tip ? cli::Color::none : cli::Color::red},
+               {std::to_string(row.view.uncommitted.size())},
+               {std::to_string(row.view.violations.size()),
+                row.view.violations.empty() ? cli::Color::none : cli::Color::red},
+               {std::string(run::to_string(a.setup)),
+                a.setup == run::Setup::ok ? cli::Color::none : cli::Color::red},
+               {gate, gate.starts_with("fail")   ? cli::Color::red
+                      : gate.starts_with("pass") ? cli::Color::green
+                                                 : cli::Color::none},
+               {hook, row.hook && !row.hook->runs ? cli::Color::yellow : cli::Color::none},
+               {row.view.worktree_present ? relative_to_cwd(a.worktree)
+                                          : relative_to_cwd(a.worktree) + " (missing)",
+                row.view.worktree_present ? cli::Color::none : cli::Color::red}});
+  }
+  fmt::print("\n");
+  table.print(paint);
+  bool unchecked = false;
+  for (const auto& row : rows) {
+    if (row.hook && !row.hook->runs) {
+      if (!unchecked) {
+        fmt::print("\n{}\n", paint(cli::Color::yellow, "commits not checked by the pre-commit hook:"));
+        unchecked = true;
+      }
+      fmt::print("  {}: {}\n", row.record->name, row.hook->detail);
+    }
   }
   bool any = false;
   for (const auto& row : rows) {

@@ -105,6 +105,14 @@ private:
     m_rep.summary += (m_rep.summary.empty() ? "" : "; ") + summary;
   }
 
+  // `agent` is to blame for the failure (its own gate, its foreign files):
+  // named in the culprits once, in the order found.
+  void blame(const std::string& agent) {
+    if (std::find(m_rep.culprits.begin(), m_rep.culprits.end(), agent) == m_rep.culprits.end()) {
+      m_rep.culprits.push_back(agent);
+    }
+  }
+
   void run_all() {
     // What is cheap and needs no command first, all of it, so that one gate
     // run reports every problem of this kind: then the commands.
@@ -172,6 +180,9 @@ private:
                            git::oid_str(*lc.commit));
         return true;
       }));
+      if (!lc.refused.empty()) {
+        blame(a.name);
+      }
       ok = ok && lc.ok();
       m_rep.commits.push_back(std::move(lc));
     }
@@ -213,6 +224,9 @@ private:
           text += "  " + f.describe() + "\n";
         }
         m_rep.findings.insert(m_rep.findings.end(), found.begin(), found.end());
+        if (!found.empty()) {
+          blame(a.name);
+        }
         detail =
             fmt::format("{} path{} not {}'s to touch", found.size(), found.size() == 1 ? "" : "s", a.name);
         return found.empty();
@@ -252,6 +266,12 @@ private:
       }
     }
     if (!failed.empty()) {
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        const auto& agent = groups[g].front().agent;
+        if (std::find(failed.begin(), failed.end(), util::quote(agent)) != failed.end()) {
+          blame(agent);
+        }
+      }
       fail(fmt::format("the own gate of {} failed", util::join(failed, ", ")));
       return false;
     }

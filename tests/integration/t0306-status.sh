@@ -39,7 +39,7 @@ expect_out "run demo into main"
 expect_out "waves: 1 started; next: 2"
 expect_out "wave 1: started, started"
 expect_out "gate: not run yet"
-grep -E '^  alpha +2 +1 +0 +ok +- +\.\./repo\.wave/demo/alpha$' "$TEST_DIR/out" >/dev/null ||
+grep -E '^  alpha +2 +1 +0 +ok +- +yes +\.\./repo\.wave/demo/alpha$' "$TEST_DIR/out" >/dev/null ||
   fail "alpha's row: $(grep alpha "$TEST_DIR/out")"
 grep -E '^  beta +1 +1 +2 +ok ' "$TEST_DIR/out" >/dev/null || fail "beta's row: $(grep beta "$TEST_DIR/out")"
 
@@ -59,7 +59,9 @@ assert [w["label"] for w in s["waves"]] == ["1"] and s["waves"][0]["status"] == 
 assert s["waves"][0]["agents"] == ["alpha", "beta"] and s["waves"][0]["gate"] is None
 a, b = s["agents"]
 assert set(a) == {"name", "wave", "branch", "worktree", "worktree_present", "base", "tip", "ahead", "setup",
-                  "setup_log", "committed", "uncommitted", "violations", "gate", "elapsed_seconds"}, sorted(a)
+                  "setup_log", "committed", "uncommitted", "violations", "gate", "hook", "elapsed_seconds"}, sorted(a)
+assert a["hook"]["runs"] is True and a["hook"]["path"].endswith("/.git/hooks/pre-commit"), a["hook"]
+assert a["hook"]["detail"].startswith("git wave's hook"), a["hook"]
 assert a["name"] == "alpha" and a["wave"] == "1" and a["branch"] == "wave/demo/alpha"
 assert a["worktree"] == sys.argv[2] and a["worktree_present"] is True
 assert a["ahead"] == 2 and a["setup"] == "ok" and a["gate"] is None
@@ -101,7 +103,7 @@ git update-ref refs/wave/demo/state "$(git commit-tree -p refs/wave/demo/state -
 run git wave status
 expect_rc 0
 expect_out "gate: pass"
-grep -E '^  alpha .* pass +\.\./' "$TEST_DIR/out" >/dev/null || fail "alpha's gate: $(grep alpha "$TEST_DIR/out")"
+grep -E '^  alpha .* pass +yes +\.\./' "$TEST_DIR/out" >/dev/null || fail "alpha's gate: $(grep alpha "$TEST_DIR/out")"
 grep -E '^  beta .* pass \(moved\)' "$TEST_DIR/out" >/dev/null || fail "beta moved: $(grep beta "$TEST_DIR/out")"
 run git wave status --json
 python3 - "$TEST_DIR/out" <<'PY'
@@ -150,3 +152,49 @@ expect_rc 0
 grep -q $'\033\[' "$TEST_DIR/out" || fail "no colour"
 run git wave status --color=sometimes
 expect_rc 129
+
+test_case "columns stay aligned whatever their values"
+run git wave status
+# Every row's WORKTREE starts where the header's does.
+col=$(grep -E '^  AGENT ' "$TEST_DIR/out" | awk '{ print index($0, "WORKTREE") }')
+grep -E '^  (alpha|beta) ' "$TEST_DIR/out" | while IFS= read -r line; do
+  [ "${line:$((col - 1)):3}" = "../" ] || fail "misaligned row: '$line' (WORKTREE at $col)"
+done
+
+test_case "a merged wave reads calmly: merged, removed, what comes next"
+cd "$TEST_DIR"
+mkdir m
+two_wave_repo m/repo
+cd m/repo
+sed -i 's/^commands = \["make test"\]/commands = ["true"]/; s/^gate = \["make test-a"\]/gate = ["true"]/' wave.toml
+git commit -q -am "gate that passes"
+git wave start >/dev/null
+echo 1 >>"$TEST_DIR/m/repo.wave/demo/alpha/src/a/one.c"
+git -C "$TEST_DIR/m/repo.wave/demo/alpha" commit -q -am "alpha's change"
+git wave gate >/dev/null
+run git wave merge
+expect_rc 0
+expect_out "next: wave 2 (gamma); start it with 'git wave start'"
+run git wave status
+expect_rc 0
+expect_out "waves: 1 merged; next: 2"
+expect_out "wave 1: merged into main ("
+expect_out "gate: pass"
+expect_out "next: wave 2; start it with 'git wave start'"
+grep -E '^  alpha +merged +removed$' "$TEST_DIR/out" >/dev/null || fail "alpha: $(cat "$TEST_DIR/out")"
+grep -E '^  beta +merged +removed$' "$TEST_DIR/out" >/dev/null || fail "beta: $(cat "$TEST_DIR/out")"
+for alarm in gone "(moved)" "(missing)" VIOLATIONS; do
+  expect_no_out "$alarm"
+done
+run git wave status --json
+python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); assert [a["hook"] for a in s["agents"]] == [None, None], s' \
+  "$TEST_DIR/out" || fail "hook of a merged wave: $(cat "$TEST_DIR/out")"
+
+test_case "after the last wave, status says the run is complete"
+git wave start >/dev/null
+git wave gate >/dev/null
+git wave merge >/dev/null
+run git wave status
+expect_rc 0
+expect_out "waves: 1 merged, 2 merged; run complete"
+expect_out "run 'demo' is complete: every wave is merged into main"

@@ -58,6 +58,7 @@ expect_eq "$(tip main)" "$base" "the gate moved main"
 run git -C "$REPO" wave merge
 expect_rc 0
 expect_out "merged wave 1 of run 'demo' into 'main'"
+expect_out "run 'demo' is complete: every wave is merged into 'main'"
 expect_eq "$(git -C "$REPO" log --first-parent --format=%s "$base"..main)" "Merge wave 1 agent 'beta': Build beta
 Merge wave 1 agent 'alpha': Build alpha"
 expect_eq "$(tip 'main^2')" "$beta_tip"
@@ -128,6 +129,7 @@ expect_rc 0
 expect_out '"wave": "1"'
 expect_out "\"to\": \"$(tip main)\""
 expect_out '"done": []'
+expect_out '"next_wave": null'
 [ -d "$(wt alpha)" ] || fail "alpha's worktree was removed"
 expect_eq "$(tip wave/demo/alpha)" "$(tip 'main^2')"
 run git -C "$REPO" wave gate

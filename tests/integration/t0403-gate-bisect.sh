@@ -61,4 +61,20 @@ run git -C "$REPO" wave gate
 expect_rc 1
 expect_out "fail    agent gate alpha: test -e alpha/ok"
 expect_out "the own gate of 'alpha' failed"
+expect_out "culprit: 'alpha' fails its own gate"
 expect_no_out "bisect:"
+
+test_case "gate --json names the agent whose own gate failed among the culprits"
+run git -C "$REPO" wave gate --json
+expect_rc 1
+python3 -c 'import json, sys; g = json.load(open(sys.argv[1])); assert g["culprits"] == ["alpha"], g["culprits"]' \
+  "$TEST_DIR/out" || fail "culprits: $(cat "$TEST_DIR/out")"
+
+test_case "status blames only the culprit: 'fail' for alpha, 'ok' for the others"
+run git -C "$REPO" wave status
+expect_rc 0
+expect_out "gate: fail (culprits: alpha)"
+grep -E '^  alpha .* fail ' "$TEST_DIR/out" >/dev/null || fail "alpha: $(cat "$TEST_DIR/out")"
+for other in beta gamma delta; do
+  grep -E "^  $other .* ok " "$TEST_DIR/out" >/dev/null || fail "$other: $(cat "$TEST_DIR/out")"
+done

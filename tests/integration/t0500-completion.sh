@@ -4,6 +4,13 @@
 # scripts checked when those shells are installed.
 . "$(dirname "$0")/lib.sh"
 
+# skip_shell NAME: a shell that is not installed is skipped, unless
+# WAVE_REQUIRE_TOOLS=1 (as .ci/run sets).
+skip_shell() {
+  [ "${WAVE_REQUIRE_TOOLS:-0}" != 1 ] || fail "$1 is not installed (WAVE_REQUIRE_TOOLS=1; .ci/setup installs it)"
+  echo "# $1 is not installed: skipped"
+}
+
 GIT_COMPLETION=/usr/share/bash-completion/completions/git
 BASH_COMPLETION=/usr/share/bash-completion/bash_completion
 WAVE_COMPLETION=$SOURCE_DIR/completions/git-wave.bash
@@ -307,3 +314,41 @@ fi
 test_case "bash: git wave commit <TAB> offers the agents not named yet"
 expect_completion "git wave commit " "config-schema " "event-hooks " "review "
 expect_completion "git wave commit review " "config-schema " "event-hooks "
+
+# The installed completions, loaded by the real shells the way they load them
+# on a user's machine: fish from XDG_DATA_DIRS, zsh from $fpath with compinit.
+run cmake --install "$GIT_WAVE_BUILD_DIR" --prefix "$TEST_DIR/installed"
+expect_rc 0
+installed=$TEST_DIR/installed/share
+
+test_case "fish: git wave <TAB> completes commands, from the installed files (fish 3.6 too)"
+if command -v fish >/dev/null; then
+  [ -f "$installed/fish/vendor_conf.d/git-wave.fish" ] || fail "the fish start-up snippet is not installed"
+  fish_installed() {
+    XDG_DATA_DIRS="$installed:/usr/share" fish -c "complete -C '$1'" | cut -f1 | sort
+  }
+  expect_eq "$(fish_installed "git wave ")" "$(git wave --list-cmds | sort)"
+  expect_eq "$(fish_installed "git wave pl")" "plan"
+  expect_eq "$(fish_installed "git -C . wave pl")" "plan"
+  expect_eq "$(fish_installed "git wave prompt ")" "$(printf 'config-schema\nevent-hooks\nreview')"
+  expect_eq "$(fish_installed "git wave plan --format=m")" "--format=mermaid"
+  expect_eq "$(fish_installed "git-wave pl")" "plan"
+  # git's own completion is still there.
+  fish_installed "git sta" | grep -qx status || fail "fish: 'git sta' no longer offers status"
+else
+  skip_shell fish
+fi
+
+test_case "zsh: git wave <TAB> completes through _git, from the installed _git-wave"
+if command -v zsh >/dev/null; then
+  zsh_installed() {
+    zsh -f "$SOURCE_DIR/tests/integration/zsh_complete.zsh" "$installed/zsh/vendor-completions" "$1"
+  }
+  expect_eq "$(zsh_installed "git wave ")" "$(git wave --list-cmds | sort)"
+  expect_eq "$(zsh_installed "git wave pl")" "plan"
+  expect_eq "$(zsh_installed "git wave prompt ")" "$(printf 'config-schema\nevent-hooks\nreview')"
+  expect_eq "$(zsh_installed "git wave hook ")" "$(printf 'install\npre-commit\nuninstall')"
+  expect_eq "$(zsh_installed "git-wave pl")" "plan"
+else
+  skip_shell zsh
+fi
