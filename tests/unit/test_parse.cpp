@@ -419,3 +419,59 @@ TEST_CASE("parse: a column inside a string follows escapes and UTF-8", "[parse]"
   CHECK(string_offset(text, {3, 5}, 2).column == 12);
   CHECK(string_offset(text, {9, 1}, 0).line == 9);
 }
+
+TEST_CASE("parse: [run] says how git wave run launches agents", "[parse]") {
+  const auto r = parse_plan(R"(name = "x"
+max_parallel = 2
+[run]
+launch = "claude -p"
+timeout = "45m"
+idle_timeout = "90s"
+retries = 0
+stagger = "30s"
+notify = ["notify-send wave"]
+[[agent]]
+name = "a"
+owns = ["a/**"]
+launch = "sh agent.sh"
+[[agent]]
+name = "b"
+owns = ["b/**"]
+)");
+  REQUIRE(r.plan);
+  const Runner& run = r.plan->runner;
+  CHECK(run.launch == "claude -p");
+  CHECK(run.timeout == std::chrono::minutes(45));
+  CHECK(run.idle_timeout == std::chrono::seconds(90));
+  CHECK(run.retries == 0);
+  CHECK(run.stagger == std::chrono::seconds(30));
+  CHECK(run.notify == std::vector<std::string>{"notify-send wave"});
+  CHECK(r.plan->agents[0].launch == "sh agent.sh");
+  CHECK(r.plan->agents[1].launch.empty());
+
+  SECTION("defaults") {
+    const auto d = parse_plan("name = \"x\"\n[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\n");
+    REQUIRE(d.plan);
+    CHECK(d.plan->runner.launch.empty());
+    CHECK(d.plan->runner.retries == 1);
+    CHECK(d.plan->runner.stagger == std::chrono::milliseconds(0));
+  }
+  SECTION("mistakes are located") {
+    const auto bad = parse_plan(R"(name = "x"
+[run]
+launch = ""
+retries = -1
+lanch = "x"
+[[agent]]
+name = "a"
+owns = ["a/**"]
+)");
+    const auto e = errors(bad);
+    REQUIRE(e.size() == 3);
+    CHECK(e[0].rfind("3:", 0) == 0);
+    CHECK(e[0].find("empty command in 'launch'") != std::string::npos);
+    CHECK(e[1].rfind("4:", 0) == 0);
+    CHECK(e[1].find("'retries' must be at least 0") != std::string::npos);
+    CHECK(e[2].find("unknown key 'lanch' in [run]") != std::string::npos);
+  }
+}
