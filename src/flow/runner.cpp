@@ -561,7 +561,8 @@ private:
           result.exit_code = 127;
         }
         finish_attempt(w, *record, number, result);
-        const run::Attempt* last = latest(wave_now(), name);
+        const run::WaveRun after = wave_now();
+        const run::Attempt* last = latest(after, name);
         if (last != nullptr && last->end != run::AttemptEnd::done) {
           if (m_launched[name] < allowed) {
             emit(event("retried", name, number + 1,
