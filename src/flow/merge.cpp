@@ -230,6 +230,9 @@ private:
       check_worktree(*wt, m_integration, m_out.from, m_out.to);
     }
     check_branch_lock(m_repo, m_ref, m_out.to, false);
+    if (!m_keep) {
+      check_not_inside(w);
+    }
     m_archive = m_keep ? std::string() : next_archive_ref(m_repo, m_run, m_label);
 
     run::Intent intent;
@@ -254,6 +257,28 @@ private:
       wave->intent = intent;
       return true;
     });
+  }
+
+  // The merge removes the agents' worktrees: refuses, before anything moves,
+  // to pull one from under the shell that runs it.
+  void check_not_inside(const run::WaveRun& w) const {
+    std::error_code ec;
+    const fs::path here = fs::weakly_canonical(fs::current_path(ec), ec);
+    for (const auto& a : w.agents) {
+      if (a.worktree.empty()) {
+        continue;
+      }
+      const fs::path wt = fs::weakly_canonical(a.worktree, ec);
+      const auto rel = here.lexically_relative(wt);
+      if (!rel.empty() && *rel.begin() != "..") {
+        throw Error(fmt::format("refusing to merge from inside the worktree of agent '{}' ('{}'): the merge "
+                                "removes it",
+                                a.name, a.worktree),
+                    exit_code::fatal,
+                    {"run 'git wave merge' from the main worktree, or keep the worktrees with --keep",
+                     "nothing was changed"});
+      }
+    }
   }
 
   // The claim undone: the branch went elsewhere before it could move.

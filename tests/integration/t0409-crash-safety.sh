@@ -160,3 +160,20 @@ expect_rc 0
 for agent in alpha beta; do
   expect_eq "$(tail -1 "$TEST_DIR/interrupt.wave/demo/$agent/setup-runs.txt")" "done"
 done
+
+test_case "merge from inside an agent's worktree refuses to remove the folder it runs in"
+make_repo inside "$PLAN"
+start_wave
+work alpha alpha/a.txt "a"
+run git -C "$REPO" wave gate
+expect_rc 0
+before=$(tip main)
+alpha_wt=$(wt alpha)
+run git -C "$alpha_wt" wave merge
+expect_rc 128
+expect_err "error: refusing to merge from inside the worktree of agent 'alpha'"
+expect_err "hint: run 'git wave merge' from the main worktree, or keep the worktrees with --keep"
+expect_eq "$(tip main)" "$before"
+[ -d "$alpha_wt" ] || fail "the worktree went"
+run git -C "$REPO" wave merge
+expect_rc 0
