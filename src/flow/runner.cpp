@@ -613,6 +613,10 @@ private:
     const plan::Ownership ownership(m_plan);
     gate::GateInput in = gate::gate_input(m_repo, m_plan, ownership, stored->state, *m_id.find(stored->state));
     in.command = "git wave run";
+    // Every agent's work was committed when it was proven done, and its
+    // process has exited since: reading each worktree again would only cost
+    // (a full scan per agent on a big repository).
+    in.lead_commits = false;
     class Relay : public gate::Reporter {
     public:
       explicit Relay(Driver& d) : m_d(d) {}
