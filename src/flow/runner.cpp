@@ -428,6 +428,7 @@ private:
     o.command = "(eval \"$GIT_WAVE_LAUNCH\"); s=$?; echo $s > \"$GIT_WAVE_EXIT_FILE\"; exit $s";
     o.cwd = record.worktree;
     o.log = log;
+    o.direct_log = true; // an agent outlives a killed run: it must not die writing to it
     o.stdin_file = brief;
     o.inherit_fd = slot->lock_fd;
     o.unset = git::outer_git_variables();

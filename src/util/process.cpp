@@ -202,6 +202,8 @@ ProcessResult run_process(const ProcessOptions& o) {
   }
   const int in_fd = stdin_fd.fd;
   const int pass_fd = o.inherit_fd;
+  const bool direct = o.direct_log && log_fd.fd >= 0;
+  const int out_fd = direct ? log_fd.fd : pipefd[1];
 
   const auto start = Clock::now();
   const pid_t pid = ::fork();
@@ -216,8 +218,8 @@ ProcessResult run_process(const ProcessOptions& o) {
     if (input >= 0) {
       ::dup2(input, 0);
     }
-    ::dup2(pipefd[1], 1);
-    ::dup2(pipefd[1], 2);
+    ::dup2(out_fd, 1);
+    ::dup2(out_fd, 2);
     if (pass_fd >= 0) {
       if (pass_fd == 3) {
         ::fcntl(3, F_SETFD, 0); // keep it across exec
@@ -239,6 +241,10 @@ ProcessResult run_process(const ProcessOptions& o) {
   ::setpgid(pid, pid); // also in the parent, to close the race with kill()
   const Registered registered(pid);
   write_end.reset();
+  if (direct) {
+    read_end.reset();
+  }
+  off_t logged = 0;
 
   ProcessResult result;
   bool term_sent = false;
@@ -281,6 +287,20 @@ ProcessResult run_process(const ProcessOptions& o) {
       const int until_ms =
           static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
       wait_ms = wait_ms < 0 ? until_ms : std::min(wait_ms, until_ms);
+    }
+    if (direct) {
+      // Nothing to read: look at the leader and the log's size now and then.
+      siginfo_t done{};
+      if (::waitid(P_PID, static_cast<id_t>(pid), &done, WEXITED | WNOHANG | WNOWAIT) == 0 && done.si_pid == pid) {
+        break;
+      }
+      ::usleep(static_cast<useconds_t>((wait_ms < 0 ? 100 : std::clamp(wait_ms, 1, 100)) * 1000));
+      struct stat st {};
+      if (::fstat(log_fd.fd, &st) == 0 && st.st_size != logged) {
+        logged = st.st_size;
+        last_sign = Clock::now();
+      }
+      continue;
     }
     pollfd p{read_end.fd, POLLIN, 0};
     const int rc = ::poll(&p, 1, wait_ms);

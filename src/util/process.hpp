@@ -21,6 +21,9 @@ struct ProcessOptions {
   std::vector<std::string> unset;                       // removed from the environment
   std::filesystem::path log;                            // stdout+stderr appended here; empty: none
   std::string* capture = nullptr;                       // stdout+stderr also appended here
+  // stdout+stderr go straight to `log`, with no pipe through this process:
+  // a command that outlives us (we were killed) can go on writing.
+  bool direct_log = false;
   bool echo = false;                                    // also copy output to our stderr
   std::optional<std::chrono::milliseconds> timeout;     // kill the whole group after this
   std::chrono::milliseconds kill_grace{2000};           // SIGTERM, then SIGKILL after this

@@ -162,7 +162,7 @@ PY
 
 test_case "run killed with -9 mid-wave, then run again: no attempt twice at once, nothing lost"
 fresh killed "$(three_waves killed)"
-behave a 1 'sleep 3'
+behave a 1 'sleep 3; echo "a: still talking after the run was killed"'
 (cd "$REPO" && exec git-wave run --one-wave >"$TEST_DIR/run1.out" 2>&1) &
 runner=$!
 for _ in $(seq 100); do grep -q "a#1 launched" "$TEST_DIR/run1.out" 2>/dev/null && break; sleep 0.05; done
@@ -174,6 +174,8 @@ expect_out "still running; waiting for it to end"
 expect_no_out "a#2 launched"
 expect_eq "$(grep -c '^a ' "$TEST_DIR/timeline")" 2 "a ran more than once: $(cat "$TEST_DIR/timeline")"
 expect_eq "$(git -C "$REPO" show main:a/work.txt)" "work of a, attempt 1"
+grep -q "still talking after the run was killed" "$REPO/.git/wave/demo/logs/1/a-attempt-1.log" ||
+  fail "what the agent wrote after the kill is not in its log"
 
 test_case "Ctrl-C stops the agents it started; the next run continues"
 fresh interrupted "$(three_waves interrupted)"
