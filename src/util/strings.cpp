@@ -1,5 +1,7 @@
 #include "util/strings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
 
@@ -68,15 +70,22 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_distance = 0;
+  // Close enough to be a typo: at most a third of the word, and at least one edit allowed.
+  const std::size_t limit = std::max<std::size_t>(1, (word.size() + 2) / 3);
+  if (word.size() > 256) {
+    return std::nullopt;
+  }
   for (const auto& c : candidates) {
+    const std::size_t gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+    if (gap > limit) {
+      continue; // the distance is at least the difference in length
+    }
     const auto dist = edit_distance(word, c);
     if (!best || dist < best_distance) {
       best = c;
       best_distance = dist;
     }
   }
-  // Close enough to be a typo: at most a third of the word, and at least one edit allowed.
-  const std::size_t limit = std::max<std::size_t>(1, (word.size() + 2) / 3);
   if (best && best_distance <= limit) {
     return best;
   }
@@ -87,6 +96,119 @@ std::optional<std::string> nearest(std::string_view word, const std::vector<std:
     }
   }
   return std::nullopt;
+}
+
+namespace {
+
+// Length of the UTF-8 sequence starting at s[i], 0 when it is not valid UTF-8.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = 0;
+  unsigned cp = 0;
+  if (c < 0x80) {
+    return 1;
+  }
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1FU;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0FU;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07U;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto d = static_cast<unsigned char>(s[i + k]);
+    if ((d & 0xC0) != 0x80) {
+      return 0;
+    }
+    cp = (cp << 6) | (d & 0x3FU);
+  }
+  const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  return n;
+}
+
+bool is_c1(std::string_view s, std::size_t i, std::size_t n) {
+  return n == 2 && static_cast<unsigned char>(s[i]) == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+}
+
+} // namespace
+
+std::string escape_control(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = utf8_sequence(s, i);
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
+      ++i;
+      continue;
+    }
+    if (is_c1(s, i, n)) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(s[i + 1]) & 0xFFU);
+      i += n;
+      continue;
+    }
+    if (n == 1 && (c < 0x20 || c == 0x7f)) {
+      switch (c) {
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case 0x1b:
+        out += "\\e";
+        break;
+      default:
+        out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
+      }
+      ++i;
+      continue;
+    }
+    out.append(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+std::string shown(std::string_view s, std::size_t max) {
+  if (s.size() <= max) {
+    return escape_control(s);
+  }
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return fmt::format("{}... ({} bytes)", escape_control(s.substr(0, cut)), s.size());
+}
+
+bool has_control(std::string_view s, std::size_t* at) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (c < 0x20 || c == 0x7f || c1) {
+      if (at != nullptr) {
+        *at = i;
+      }
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string quote(std::string_view s) {
