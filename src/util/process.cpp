@@ -236,8 +236,9 @@ ProcessResult run_process(const ProcessOptions& o) {
         ::kill(-pid, SIGKILL);
         break; // the group is gone; grandchildren holding the pipe are killed too
       }
-      wait_ms =
-          static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+      // At most a minute per poll: a long deadline never wraps an int.
+      wait_ms = static_cast<int>(std::min<long long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1, 60'000));
     }
     pollfd p{read_end.fd, POLLIN, 0};
     const int rc = ::poll(&p, 1, wait_ms);
