@@ -6,10 +6,7 @@ namespace wave::plan {
 
 OwnedPatterns::OwnedPatterns(const Plan& plan, std::size_t budget, std::size_t pair_budget)
     : m_plan(plan), m_budget(budget), m_pair_budget(pair_budget) {
-  m_owns.reserve(plan.agents.size());
-  for (const auto& agent : plan.agents) {
-    m_owns.push_back(compile(agent.owns));
-  }
+  m_owns.resize(plan.agents.size());
   m_protected = compile(plan.protected_paths);
   m_protected_index = std::make_unique<pattern::CandidateIndex>();
   for (std::size_t j = 0; j < m_protected.size(); ++j) {
@@ -34,6 +31,14 @@ std::vector<OwnedPatterns::Entry> OwnedPatterns::compile(const std::vector<Locat
   return out;
 }
 
+const std::vector<OwnedPatterns::Entry>& OwnedPatterns::owns(std::size_t agent) const {
+  auto& entries = m_owns[agent];
+  if (!entries) {
+    entries = compile(m_plan.agents[agent].owns);
+  }
+  return *entries;
+}
+
 pattern::OverlapResult OwnedPatterns::compare(const Entry& a, const Entry& b) const {
   if (!a.glob || !b.glob || exhausted()) {
     return {};
@@ -54,8 +59,8 @@ pattern::OverlapResult OwnedPatterns::compare(const Entry& a, const Entry& b) co
 }
 
 std::optional<Overlap> OwnedPatterns::overlap(std::size_t agent, std::size_t other) const {
-  const auto& mine = m_owns[agent];
-  const auto& theirs = m_owns[other];
+  const auto& mine = owns(agent);
+  const auto& theirs = owns(other);
   for (std::size_t i = 0; i < mine.size(); ++i) {
     for (std::size_t j = 0; j < theirs.size(); ++j) {
       auto result = compare(mine[i], theirs[j]);
@@ -77,7 +82,10 @@ std::optional<Overlap> OwnedPatterns::overlap(std::size_t agent, std::size_t oth
 
 std::vector<ProtectedOverlap> OwnedPatterns::protected_overlaps(std::size_t agent) const {
   std::vector<ProtectedOverlap> out;
-  const auto& mine = m_owns[agent];
+  if (m_protected.empty()) {
+    return out;
+  }
+  const auto& mine = owns(agent);
   for (std::size_t i = 0; i < mine.size(); ++i) {
     if (!mine[i].glob) {
       continue;
@@ -99,7 +107,7 @@ OwnedPatterns::Candidates OwnedPatterns::candidates(const std::vector<std::size_
   c.m_owned = this;
   c.m_index = std::make_unique<pattern::CandidateIndex>();
   for (const auto a : agents) {
-    for (const auto& entry : m_owns[a]) {
+    for (const auto& entry : owns(a)) {
       if (entry.glob) {
         c.m_index->add(*entry.glob, static_cast<std::uint32_t>(a));
       }
@@ -111,7 +119,7 @@ OwnedPatterns::Candidates OwnedPatterns::candidates(const std::vector<std::size_
 
 std::vector<std::size_t> OwnedPatterns::Candidates::before(std::size_t agent) const {
   std::vector<std::size_t> out;
-  for (const auto& entry : m_owned->m_owns[agent]) {
+  for (const auto& entry : m_owned->owns(agent)) {
     if (!entry.glob) {
       continue;
     }

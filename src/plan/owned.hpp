@@ -69,9 +69,12 @@ private:
   };
   static std::vector<Entry> compile(const std::vector<Located>& patterns);
   pattern::OverlapResult compare(const Entry& a, const Entry& b) const;
+  // An agent's compiled owns entries, compiled on first use: most agents of
+  // a long plan are never compared with anyone.
+  const std::vector<Entry>& owns(std::size_t agent) const;
 
   const Plan& m_plan;
-  std::vector<std::vector<Entry>> m_owns; // per agent
+  mutable std::vector<std::optional<std::vector<Entry>>> m_owns; // per agent
   std::vector<Entry> m_protected;
   std::unique_ptr<pattern::CandidateIndex> m_protected_index;
   std::size_t m_budget;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace wave::plan {
 
@@ -85,6 +86,12 @@ std::vector<Wave> group_level(const Plan& plan, int level, const std::vector<std
                               const OwnedPatterns& owned, bool split, Diagnostics& diagnostics,
                               std::size_t& reported, bool& stopped) {
   std::vector<Wave> groups;
+  if (agents.size() < 2) { // nobody to overlap: no index to build
+    if (!agents.empty()) {
+      groups.push_back({{}, level, agents, Split::none, {}});
+    }
+    return groups;
+  }
   const auto candidates = owned.candidates(agents);
   if (!split) {
     for (std::size_t i = 0; i < agents.size() && !stopped; ++i) {
@@ -104,7 +111,7 @@ std::vector<Wave> group_level(const Plan& plan, int level, const std::vector<std
     }
     return groups;
   }
-  std::vector<std::size_t> group_of(plan.agents.size(), 0);
+  std::unordered_map<std::size_t, std::size_t> group_of; // agent -> its group
   for (const auto a : agents) {
     // First fit: the first group none of whose members overlaps `a`.
     std::map<std::size_t, Overlap> blocked; // group -> the first overlap with one of its members
