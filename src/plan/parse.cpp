@@ -503,6 +503,11 @@ ParseResult parse(std::string_view text, std::string file_name) {
   result.diagnostics.file = file_name;
   Plan plan;
   plan.file = std::move(file_name);
+  if (const auto where = non_ascii_outside_strings(text)) {
+    result.diagnostics.error(*where, "TOML syntax error: a non-ASCII character outside a string or comment",
+                             "TOML keys and values are ASCII: put text in quotes, e.g. task = \"café\"");
+    return result;
+  }
   try {
     const toml::table root = toml::parse(text, std::string_view(plan.file));
     read_plan(root, plan, text, result.diagnostics);

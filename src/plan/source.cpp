@@ -117,4 +117,58 @@ Location string_offset(std::string_view text, Location value, std::size_t offset
   return {value.line, column};
 }
 
+std::optional<Location> non_ascii_outside_strings(std::string_view text) {
+  int line = 1;
+  int column = 1;
+  std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0; // a UTF-8 byte order mark is allowed
+  const auto advance = [&](std::size_t n) {
+    for (std::size_t k = 0; k < n && i < text.size(); ++k, ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else if (!continuation(text[i])) {
+        ++column;
+      }
+    }
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return Location{line, column};
+    }
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') {
+        advance(1);
+      }
+      continue;
+    }
+    if (c != '"' && c != '\'') {
+      advance(1);
+      continue;
+    }
+    const bool multi = text.substr(i, 3) == std::string_view(c == '"' ? "\"\"\"" : "'''");
+    advance(multi ? 3 : 1);
+    while (i < text.size()) {
+      if (!multi && text[i] == '\n') {
+        break; // unterminated: toml++ says so
+      }
+      if (c == '"' && text[i] == '\\') {
+        advance(2);
+        continue;
+      }
+      if (text[i] == c && (!multi || text.substr(i, 3) == std::string_view(c == '"' ? "\"\"\"" : "'''"))) {
+        // A multi-line string may end with up to two more quotes.
+        std::size_t n = multi ? 3 : 1;
+        while (multi && n < 5 && i + n < text.size() && text[i + n] == c) {
+          ++n;
+        }
+        advance(n);
+        break;
+      }
+      advance(1);
+    }
+  }
+  return std::nullopt;
+}
+
 } // namespace wave::plan

@@ -321,3 +321,18 @@ TEST_CASE("hostile: a chain of 100,000 agents and 10,000 agents of one wave are 
   CHECK_FALSE(wd.has_errors());
   CHECK(s.waves.size() == 1);
 }
+
+TEST_CASE("hostile: a non-ASCII character outside strings is refused before toml++ sees it", "[hostile]") {
+  // Found by fuzz_plan: toml++ 3.3 reaches __builtin_unreachable() on the 'ÿ' here.
+  CHECK(
+      errors(parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\xc3\xbfmax_")) ==
+      std::vector<std::string>{"3:11: TOML syntax error: a non-ASCII character outside a string or comment"});
+  CHECK(errors(parse_plan("name = \"r\" \xc2\xa9\n")).size() == 1);
+  const auto ok = parse_plan(R"(﻿name = "r" # café "
+[[agent]]
+name = "a"
+task = """café \" ''' é"""
+owns = ['é/**']
+)");
+  CHECK(errors(ok).empty());
+}
