@@ -397,6 +397,18 @@ Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& d
                       "give every agent a unique name, e.g. name = \"event-hooks\"");
   }
   if (auto task = r.string("task", "Add the event hook system")) {
+    // A task is text (the brief, the merge's message): lines and tabs, but
+    // no other control character (a NUL would cut a commit message short).
+    std::string without_layout = task->value;
+    std::replace_if(
+        without_layout.begin(), without_layout.end(),
+        [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
+    std::size_t offset = 0;
+    if (util::has_control(without_layout, &offset)) {
+      diagnostics.error(string_offset(text, task->where, offset),
+                        fmt::format("control character in 'task': '{}'", util::shown(task->value)),
+                        "a task is text: newlines and tabs are fine, other control characters are not");
+    }
     agent.task = task->value;
   }
   agent.owns = r.patterns("owns", "src/hooks/**");

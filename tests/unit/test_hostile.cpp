@@ -336,3 +336,11 @@ owns = ['é/**']
 )");
   CHECK(errors(ok).empty());
 }
+
+TEST_CASE("hostile: a task may hold lines and tabs, not other control characters", "[hostile]") {
+  CHECK(errors(parse_plan(
+            "name = \"r\"\n[[agent]]\nname = \"a\"\ntask = \"x\\u0000y\\u001b\"\nowns = [\"x\"]\n")) ==
+        std::vector<std::string>{"4:10: control character in 'task': 'x\\x00y\\e'"});
+  CHECK(parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\ntask = \"\"\"x\n\ty\r\n\"\"\"\nowns = [\"x\"]\n")
+            .plan);
+}
