@@ -35,7 +35,7 @@ void check_duplicates(const Plan& plan, Diagnostics& diagnostics) {
 
 // Beyond this many agents an unknown name gets no "did you mean": the
 // search would cost a distance per agent for every unknown name.
-constexpr std::size_t max_suggestion_candidates = 1000;
+constexpr std::size_t max_suggestion_candidates = 200;
 
 void check_references(const Plan& plan, Diagnostics& diagnostics) {
   const AgentIndex index(plan);

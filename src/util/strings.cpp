@@ -46,25 +46,29 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
+  // Three rolling rows (the swap looks two rows back): one allocation.
   const std::size_t n = a.size();
   const std::size_t m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) {
-    d[i][0] = i;
-  }
+  std::vector<std::size_t> rows(3 * (m + 1));
+  std::size_t* before = rows.data();      // row i - 2
+  std::size_t* previous = before + m + 1; // row i - 1
+  std::size_t* current = previous + m + 1;
   for (std::size_t j = 0; j <= m; ++j) {
-    d[0][j] = j;
+    previous[j] = j;
   }
   for (std::size_t i = 1; i <= n; ++i) {
+    current[0] = i;
     for (std::size_t j = 1; j <= m; ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        current[j] = std::min(current[j], before[j - 2] + 1);
       }
     }
+    std::swap(before, previous);
+    std::swap(previous, current);
   }
-  return d[n][m];
+  return previous[m];
 }
 
 std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates) {

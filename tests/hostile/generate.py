@@ -120,6 +120,8 @@ write("size-all-overlap-1000", agents(1000, lambda i: "**"))
 write("size-dirs-2000", agents(2000, lambda i: "src/m%d/**" % i))
 write("size-cycle-2000", agents(2000, lambda i: "f%d" % i, lambda i: (i + 1) % 2000))
 write("size-unknown-after-2000", agents(2000, lambda i: "f%d" % i, lambda i: i + 5000))
+# found by fuzz_plan: 953 unknown names, each compared with every agent for "did you mean"
+write("size-unknown-after-950", agents(950, lambda i: "f%d" % i, lambda i: i + 5000))
 write("size-split-overlap-300", agents(300, lambda i: "**", extra='overlap = "split"\n'))
 write("size-after-list", 'name = "r"\n%s[[agent]]\nname = "b"\nowns = ["b"]\nafter = [%s]\n'
       % (AGENT, ", ".join('"a"' for _ in range(20000))))
