@@ -515,9 +515,10 @@ ParseResult parse(std::string_view text, std::string file_name) {
   result.diagnostics.file = file_name;
   Plan plan;
   plan.file = std::move(file_name);
-  if (const auto where = non_ascii_outside_strings(text)) {
-    result.diagnostics.error(*where, "TOML syntax error: a non-ASCII character outside a string or comment",
-                             "TOML keys and values are ASCII: put text in quotes, e.g. task = \"café\"");
+  if (const auto unsafe = unsafe_character(text)) {
+    result.diagnostics.error(unsafe->where, "TOML syntax error: " + unsafe->message,
+                             "outside strings and comments TOML is ASCII (put text in quotes, e.g. task = "
+                             "\"café\"), and control characters are written as escapes (\"\\u001b\")");
     return result;
   }
   try {

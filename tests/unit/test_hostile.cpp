@@ -344,3 +344,14 @@ TEST_CASE("hostile: a task may hold lines and tabs, not other control characters
   CHECK(parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\ntask = \"\"\"x\n\ty\r\n\"\"\"\nowns = [\"x\"]\n")
             .plan);
 }
+
+TEST_CASE("hostile: raw control characters and non-ASCII after a line-ending backslash are refused first",
+          "[hostile]") {
+  // Found by fuzz_plan: after a NUL toml++ tested 'U+035E' for whitespace.
+  CHECK(errors(parse_plan(std::string("name = \"r\"\nmax_parallel = -92\0\0H[\"src\xcd\x9e\"]\n", 33))) ==
+        std::vector<std::string>{"2:19: TOML syntax error: a raw control character (\\x00)"});
+  CHECK(errors(parse_plan("name = \"r\"\ntask = \"\"\"a \\\n  \xc2\xa9\"\"\"\n")) ==
+        std::vector<std::string>{
+            "3:3: TOML syntax error: a non-ASCII character right after a line-ending backslash"});
+  CHECK(errors(parse_plan("name = \"r\" # \x1b[2J\n")).size() == 1);
+}
