@@ -62,24 +62,13 @@ void report_overlap(const Plan& plan, const Overlap& o, int level, Diagnostics& 
 // The non-exclusive agents of one level as groups that can run at once:
 // first fit in plan order, so each agent lands in the earliest group it does
 // not overlap; with `split` off, one group and every overlap is an error.
-// Reports, once, that comparing stopped; true when it did.
-bool stop_comparing(const Plan& plan, std::size_t agent, const OwnedPatterns& owned, std::size_t reported,
-                    Diagnostics& diagnostics) {
-  if (owned.exhausted()) {
-    diagnostics.error(
-        plan.agents[agent].where,
-        "the plan is too complex to check for overlapping owners: comparing its patterns took too "
-        "many steps, so the check stopped here",
-        "give agents of one wave disjoint directories, use fewer wildcards, or fewer agents per wave");
-    return true;
-  }
-  if (reported >= max_overlap_errors) {
-    diagnostics.error(plan.agents[agent].where,
-                      fmt::format("more than {} overlaps: the rest are not shown", max_overlap_errors),
-                      "fix these first, then run 'git wave plan' again");
-    return true;
-  }
-  return false;
+// The one error that says comparing stopped: the plan's budget is spent.
+void report_exhausted(const Plan& plan, std::size_t agent, Diagnostics& diagnostics) {
+  diagnostics.error(
+      plan.agents[agent].where,
+      "the plan is too complex to check for overlapping owners: comparing its patterns took too "
+      "many steps, so the check stopped here",
+      "give agents of one wave disjoint directories, use fewer wildcards, or fewer agents per wave");
 }
 
 std::vector<Wave> group_level(const Plan& plan, int level, const std::vector<std::size_t>& agents,
@@ -97,10 +86,18 @@ std::vector<Wave> group_level(const Plan& plan, int level, const std::vector<std
     for (std::size_t i = 0; i < agents.size() && !stopped; ++i) {
       for (const auto other : candidates.before(agents[i])) {
         if (auto o = owned.overlap(agents[i], other)) {
+          if (reported == max_overlap_errors) {
+            diagnostics.error(
+                o->where, fmt::format("more than {} overlaps: the rest are not shown", max_overlap_errors),
+                "fix these first, then run 'git wave plan' again");
+            stopped = true;
+            break;
+          }
           report_overlap(plan, *o, level, diagnostics);
           ++reported;
         }
-        if (stop_comparing(plan, agents[i], owned, reported, diagnostics)) {
+        if (owned.exhausted()) {
+          report_exhausted(plan, agents[i], diagnostics);
           stopped = true;
           break;
         }
@@ -123,7 +120,8 @@ std::vector<Wave> group_level(const Plan& plan, int level, const std::vector<std
           }
         }
         if (owned.exhausted()) {
-          stopped = stop_comparing(plan, a, owned, 0, diagnostics);
+          report_exhausted(plan, a, diagnostics);
+          stopped = true;
           break;
         }
       }

@@ -355,3 +355,16 @@ TEST_CASE("hostile: raw control characters and non-ASCII after a line-ending bac
             "3:3: TOML syntax error: a non-ASCII character right after a line-ending backslash"});
   CHECK(errors(parse_plan("name = \"r\" # \x1b[2J\n")).size() == 1);
 }
+
+TEST_CASE("hostile: exactly 50 overlaps are 50 errors, without a 'more than' line", "[hostile]") {
+  std::string text = "name = \"r\"\n";
+  for (int i = 0; i < 51; ++i) {
+    text += fmt::format("[[agent]]\nname = \"a{}\"\ntask = \"t\"\nowns = [\"{}\"]\n", i,
+                        i == 0 ? "**" : fmt::format("d{}/x", i));
+  }
+  const auto r = parse_plan(text);
+  REQUIRE(r.plan);
+  Diagnostics d;
+  schedule(*r.plan, false, d);
+  CHECK(d.count(Severity::error) == 50);
+}
