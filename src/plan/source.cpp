@@ -144,6 +144,11 @@ std::optional<UnsafeCharacter> unsafe_character(std::string_view text) {
     return fmt::format("a raw control character (\\x{:02x})",
                        static_cast<unsigned>(static_cast<unsigned char>(text[i])));
   };
+  // The last character outside strings, whitespace and comments: a quote
+  // opens a string only where TOML allows one (a key at the start of a
+  // line, after '.', '=', '[', ',' or '{'); elsewhere the text is invalid and
+  // its bytes are taken as outside any string, as toml++ may read them.
+  char prev = '\n';
   while (i < text.size()) {
     const char c = text[i];
     if (control(c)) {
@@ -151,6 +156,15 @@ std::optional<UnsafeCharacter> unsafe_character(std::string_view text) {
     }
     if (static_cast<unsigned char>(c) >= 0x80) {
       return found("a non-ASCII character outside a string or comment");
+    }
+    const bool opens =
+        prev == '\n' || prev == '.' || prev == '=' || prev == '[' || prev == ',' || prev == '{';
+    if (c != ' ' && c != '\t' && c != '\r' && c != '#') {
+      prev = c;
+    }
+    if ((c == '"' || c == '\'') && !opens) {
+      advance(1);
+      continue;
     }
     if (c == '#') {
       while (i < text.size() && text[i] != '\n') {

@@ -368,3 +368,14 @@ TEST_CASE("hostile: exactly 50 overlaps are 50 errors, without a 'more than' lin
   schedule(*r.plan, false, d);
   CHECK(d.count(Severity::error) == 50);
 }
+
+TEST_CASE("hostile: a quote where no string may start does not hide what follows", "[hostile]") {
+  // Found by fuzz_plan: toml++ read past '1"' and tested the 'ÿ' for whitespace.
+  CHECK(
+      errors(
+          parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\nowns = 1\"\xc3\xbf[\\u1080-\xc3\xbf]\"]\n")) ==
+      std::vector<std::string>{"4:10: TOML syntax error: a non-ASCII character outside a string or comment"});
+  CHECK(errors(parse_plan(
+            "name = \"r\"\na.\"b\" = { \"c\" = [\n  \"\xc3\xa9\", # \xc3\xa9\n  '\xc3\xa9']}\n")) ==
+        std::vector<std::string>{"1:1: the plan has no agents", "2:1: unknown key 'a' in the plan"});
+}
