@@ -49,9 +49,11 @@ void print_main_help(std::FILE* out) {
 
 void print_error(const Error& e) {
   const Painter paint = painter_for_stderr();
-  fmt::print(stderr, "{} {}\n", paint(Color::red, "error:"), e.what());
+  // Messages quote names, paths and option values as given: never let
+  // their control characters reach the terminal.
+  fmt::print(stderr, "{} {}\n", paint(Color::red, "error:"), util::escape_control(e.what()));
   for (const auto& hint : e.hints()) {
-    fmt::print(stderr, "{} {}\n", paint(Color::yellow, "hint:"), hint);
+    fmt::print(stderr, "{} {}\n", paint(Color::yellow, "hint:"), util::escape_control(hint));
   }
 }
 

@@ -19,6 +19,16 @@ CLI::Option* shown_as(CLI::Option* opt, std::string_view value_name) {
   return opt;
 }
 
+// An empty value ("--run ''") is a mistake, never "not given": a usage error.
+const CLI::Validator& non_empty() {
+  static const CLI::Validator validator(
+      [](std::string& value) {
+        return value.empty() ? std::string("an empty value is not allowed") : std::string();
+      },
+      "", "non-empty");
+  return validator;
+}
+
 } // namespace
 
 Parser::Parser(std::string_view name, std::string_view synopsis, std::string_view description)
@@ -35,7 +45,7 @@ void Parser::flag(std::string_view names, bool& value, std::string_view help) {
 
 void Parser::option(std::string_view names, std::string& value, std::string_view help,
                     std::string_view value_name) {
-  shown_as(m_app->add_option(std::string(names), value, std::string(help)), value_name);
+  shown_as(m_app->add_option(std::string(names), value, std::string(help)), value_name)->check(non_empty());
 }
 
 void Parser::option(std::string_view names, unsigned& value, std::string_view help,
@@ -52,12 +62,14 @@ void Parser::choice(std::string_view names, std::string& value, const std::vecto
 
 void Parser::positional(std::string_view name, std::string& value, std::string_view help,
                         std::string_view value_name, bool required) {
-  shown_as(m_app->add_option(std::string(name), value, std::string(help)), value_name)->required(required);
+  shown_as(m_app->add_option(std::string(name), value, std::string(help)), value_name)
+      ->required(required)
+      ->check(non_empty());
 }
 
 void Parser::positionals(std::string_view name, std::vector<std::string>& values, std::string_view help,
                          std::string_view value_name) {
-  shown_as(m_app->add_option(std::string(name), values, std::string(help)), value_name);
+  shown_as(m_app->add_option(std::string(name), values, std::string(help)), value_name)->check(non_empty());
 }
 
 void Parser::color(std::optional<ColorWhen>& when) {

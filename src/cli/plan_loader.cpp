@@ -4,6 +4,8 @@
 #include "core/error.hpp"
 #include "git/repo.hpp"
 
+#include "util/strings.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -86,9 +88,10 @@ void print_diagnostics(const plan::Diagnostics& diagnostics) {
     const std::string place = d.where.line > 0
                                   ? fmt::format("{}:{}:{}:", diagnostics.file, d.where.line, d.where.column)
                                   : fmt::format("{}:", diagnostics.file);
-    fmt::print(stderr, "{} {} {}\n", paint(Color::bold, place), kind, d.message);
+    fmt::print(stderr, "{} {} {}\n", paint(Color::bold, util::escape_control(place)), kind,
+               util::escape_control(d.message));
     if (!d.hint.empty()) {
-      fmt::print(stderr, "{} {}\n", paint(Color::yellow, "hint:"), d.hint);
+      fmt::print(stderr, "{} {}\n", paint(Color::yellow, "hint:"), util::escape_control(d.hint));
     }
   }
 }

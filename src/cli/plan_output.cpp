@@ -66,8 +66,10 @@ std::string wave_heading(const Plan& plan, const plan::Wave& wave) {
   case Split::overlap: {
     std::vector<std::string> why;
     for (const auto& o : wave.overlaps) {
-      why.push_back(fmt::format("'{}' overlaps '{}' on '{}'", plan.agents[o.agent].name,
-                                plan.agents[o.other].name, o.witness));
+      why.push_back(o.undecided ? fmt::format("'{}' may overlap '{}' (too complex to decide)",
+                                              plan.agents[o.agent].name, plan.agents[o.other].name)
+                                : fmt::format("'{}' overlaps '{}' on '{}'", plan.agents[o.agent].name,
+                                              plan.agents[o.other].name, util::escape_control(o.witness)));
     }
     return fmt::format("wave {} (split: {})", wave.label, util::join(why, "; "));
   }
@@ -75,6 +77,32 @@ std::string wave_heading(const Plan& plan, const plan::Wave& wave) {
     break;
   }
   return fmt::format("wave {}", wave.label);
+}
+
+// The commands the gate runs: the plan's on the combined result of every
+// wave, and each agent's own in its worktree.
+std::string gate_text(const Plan& plan, const Painter& paint) {
+  const auto commands = [](const std::vector<std::string>& list) {
+    std::vector<std::string> out;
+    for (const auto& c : list) {
+      out.push_back(util::quote(util::escape_control(c)));
+    }
+    return util::join(out, ", ");
+  };
+  std::string out;
+  if (plan.gate.commands.empty()) {
+    out += fmt::format("{} none: waves merge after the ownership audit and the agents' own gates\n",
+                       paint(Color::bold, "gate:"));
+  } else {
+    out += fmt::format("{} {} (timeout {})\n", paint(Color::bold, "gate:"), commands(plan.gate.commands),
+                       util::format_duration(plan.gate.timeout));
+  }
+  for (const auto& agent : plan.agents) {
+    if (!agent.gate.empty()) {
+      out += fmt::format("  {} gate: {}\n", agent.name, commands(agent.gate));
+    }
+  }
+  return out;
 }
 
 } // namespace
@@ -98,11 +126,13 @@ std::string plan_text(const Plan& plan, const Schedule& s, const plan::Diagnosti
     for (const auto a : wave.agents) {
       const auto& agent = plan.agents[a];
       const std::string name = fmt::format("{:<{}}", agent.name, name_width);
-      const std::string task = fmt::format("{:<{}}", fit(agent.task, task_width), task_col);
+      const std::string task =
+          fmt::format("{:<{}}", fit(util::escape_control(agent.task), task_width), task_col);
       out += fmt::format("  {}  {}  {}\n", paint(Color::green, name), task, owns_text(agent));
     }
   }
   out += "\n";
+  out += gate_text(plan, paint);
   out += fmt::format("{} {} ({})\n", paint(Color::bold, "critical path:"), names(plan, s.critical_path, " -> "),
                      cost_text(s, s.critical));
   out += fmt::format("{} {:.2f}x ({} one after another, {} in waves)\n", paint(Color::bold, "speedup:"),

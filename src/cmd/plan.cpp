@@ -58,10 +58,11 @@ int list(const std::string& plan_option, bool split, List what) {
 } // namespace
 
 int plan(const cli::Args& args) {
-  cli::Parser parser("plan",
-                     "git wave plan [--plan <path>] [--json | --format=<format>] [--split] [--color=<when>]\n"
-                     "   or: git wave plan [--plan <path>] [--split] --list=(agents | waves)",
-                     "Validate a plan and show its waves, critical path, speedup and warnings.");
+  cli::Parser parser(
+      "plan",
+      "git wave plan [--plan <path>] [--json | --format=<format>] [--split] [--color=<when>]\n"
+      "   or: git wave plan [--plan <path>] [--split] --list=(agents | waves)",
+      "Validate a plan and show its waves, gate commands, critical path, speedup and warnings.");
   std::string plan_option;
   bool json = false;
   std::string format_name = "text";

@@ -41,7 +41,7 @@ int start(const cli::Args& args) {
   parser.parse(args);
 
   const auto timeout = util::parse_duration(timeout_text);
-  if (!timeout) {
+  if (!timeout || timeout->count() <= 0 || *timeout > util::max_duration) {
     throw UsageError(fmt::format("invalid duration '{}' for --setup-timeout", timeout_text),
                      {"write it like 90s, 10m or 1h30m"});
   }

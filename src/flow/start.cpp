@@ -272,6 +272,10 @@ Decision decide(const StartInput& in) {
     step.record.name = name;
     step.record.branch = run::agent_branch(plan.name, name);
     step.record.worktree = worktree_for(in, name);
+    if (auto p = plan::worktree_location_problem(step.record.worktree, in.main_root.string(),
+                                                 git_repository_commondir(in.repo))) {
+      problems.push_back(*p + ": the 'worktrees' template must lead outside the repository");
+    }
     step.record.base = d.base;
     step.record.setup = run::Setup::pending;
     plan_new(in, worktrees, step, problems);

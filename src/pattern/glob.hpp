@@ -38,6 +38,11 @@ public:
   // wildcard character).
   std::string_view literal_head() const;
 
+  // The literal bytes every match without glob characters ends with: the
+  // tail of the wildcard part ("/x.md" for "**/x.md"), empty for a pattern
+  // without wildcards (it owns everything below it).
+  std::string_view plain_tail() const { return m_wild_tail; }
+
   // The automaton of every path this pattern matches (for overlap()).
   const Nfa& automaton() const { return m_all; }
 
@@ -61,12 +66,37 @@ struct OverlapOptions {
   // "**/*.c" overlap on that path; with this set they do not, as no real
   // tree holds such names.
   bool plain_witness = false;
+  // Steps (search nodes, edge pairs, nodes reached: memory stays in
+  // proportion) after which overlap is undecided.
+  // Patterns within pattern::parse()'s bounds rarely come near it.
+  std::size_t budget = 1'000'000;
 };
 
-// A path both `a` and `b` match, decided on the patterns alone (the files
-// need not exist), or nullopt when there is none. The witness is a valid
-// path (no empty, '.', '..' or '.git' component), short, and made of
-// readable characters where the patterns leave a choice ("src/a.c").
+enum class Verdict {
+  disjoint,  // no path matches both
+  overlap,   // `witness` matches both
+  undecided, // the search ran out of budget: too complex to decide
+};
+
+struct OverlapResult {
+  Verdict verdict = Verdict::disjoint;
+  std::string witness;  // when verdict == overlap
+  std::size_t work = 0; // steps spent, for a caller's own budget
+};
+
+// A cheap necessary condition for overlap (literal heads, and with
+// plain_witness literal tails, compatible): false means disjoint.
+bool may_overlap(const Glob& a, const Glob& b, const OverlapOptions& options = {});
+
+// Is there a path both `a` and `b` match, decided on the patterns alone (the
+// files need not exist)? The witness is a valid path (no empty, '.', '..' or
+// '.git' component), short, and made of readable characters where the
+// patterns leave a choice ("src/a.c"). Memory grows with the nodes reached,
+// and the search stops after options.budget steps (Verdict::undecided).
+OverlapResult decide_overlap(const Glob& a, const Glob& b, const OverlapOptions& options = {});
+
+// decide_overlap()'s witness, or nullopt when disjoint; an undecided pair
+// gives an empty witness.
 std::optional<std::string> overlap(const Glob& a, const Glob& b, const OverlapOptions& options = {});
 
 } // namespace wave::pattern

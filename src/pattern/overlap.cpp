@@ -12,6 +12,7 @@
 #include <queue>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace wave::pattern {
@@ -97,18 +98,24 @@ unsigned cost(unsigned char c, Component k) {
 }
 
 // Cheapest-first search of the product of two automata and the component
-// automaton; node ids pack (state of a, state of b, component state).
+// automaton; node ids pack (state of a, state of b, component state). Nodes
+// are kept only once reached (the product of two long patterns is large but
+// mostly unreachable), and the search gives up after `budget` steps.
 class ProductSearch {
 public:
-  ProductSearch(const Nfa& a, const Nfa& b, const CharSet& allowed)
-      : m_a(a), m_b(b), m_allowed(allowed), m_cost(a.size() * b.size() * component_states, unreached),
-        m_parent(m_cost.size(), 0), m_byte(m_cost.size(), 0) {}
+  ProductSearch(const Nfa& a, const Nfa& b, const CharSet& allowed, std::size_t budget)
+      : m_a(a), m_b(b), m_allowed(allowed), m_budget(budget) {}
 
-  std::optional<std::string> run();
+  OverlapResult run();
 
 private:
   static constexpr unsigned unreached = ~0U;
   using Entry = std::tuple<unsigned, std::size_t, std::size_t>; // cost, order, node
+  struct Node {
+    unsigned cost = unreached;
+    std::size_t parent = 0;
+    unsigned char byte = 0;
+  };
 
   std::size_t id(Nfa::StateId sa, Nfa::StateId sb, Component k) const {
     return (static_cast<std::size_t>(sa) * m_b.size() + sb) * component_states + static_cast<std::size_t>(k);
@@ -124,34 +131,41 @@ private:
   void expand(std::size_t node);
   void relax(std::size_t from, std::size_t to, unsigned char c);
   std::string witness(std::size_t node) const;
+  unsigned cost_of(std::size_t node) const {
+    const auto it = m_nodes.find(node);
+    return it == m_nodes.end() ? unreached : it->second.cost;
+  }
 
   const Nfa& m_a;
   const Nfa& m_b;
   CharSet m_allowed; // bytes a witness may hold
-  std::vector<unsigned> m_cost;
-  std::vector<std::size_t> m_parent;
-  std::vector<unsigned char> m_byte;
+  std::size_t m_budget;
+  std::size_t m_work = 0;
+  std::unordered_map<std::size_t, Node> m_nodes;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> m_queue;
   std::size_t m_order = 0;
 };
 
-std::optional<std::string> ProductSearch::run() {
+OverlapResult ProductSearch::run() {
   const std::size_t start = id(0, 0, Component::empty);
-  m_cost[start] = 0;
-  m_parent[start] = start;
+  m_nodes[start] = Node{0, start, 0};
   m_queue.emplace(0, m_order++, start);
   while (!m_queue.empty()) {
+    if (m_work > m_budget) {
+      return {Verdict::undecided, {}, m_work};
+    }
     const auto [cost_so_far, order, node] = m_queue.top();
     m_queue.pop();
-    if (cost_so_far != m_cost[node]) {
+    ++m_work;
+    if (cost_so_far != cost_of(node)) {
       continue; // a cheaper way here was found after this entry
     }
     if (accepts(node)) {
-      return witness(node);
+      return {Verdict::overlap, witness(node), m_work};
     }
     expand(node);
   }
-  return std::nullopt;
+  return {Verdict::disjoint, {}, m_work};
 }
 
 bool ProductSearch::accepts(std::size_t node) const {
@@ -169,6 +183,7 @@ void ProductSearch::expand(std::size_t node) {
   for (const auto xa : m_a.closure(state_a(node))) {
     for (const auto& ea : m_a.edges(xa)) {
       for (const auto xb : m_b.closure(state_b(node))) {
+        m_work += m_b.edges(xb).size();
         for (const auto& eb : m_b.edges(xb)) {
           const CharSet both = ea.on & eb.on & m_allowed;
           if (both.empty()) {
@@ -186,20 +201,25 @@ void ProductSearch::expand(std::size_t node) {
 }
 
 void ProductSearch::relax(std::size_t from, std::size_t to, unsigned char c) {
-  const unsigned total = m_cost[from] + cost(c, component(from));
-  if (total >= m_cost[to]) {
+  ++m_work;
+  const unsigned total = m_nodes[from].cost + cost(c, component(from));
+  Node& target = m_nodes[to];
+  if (total >= target.cost) {
     return;
   }
-  m_cost[to] = total;
-  m_parent[to] = from;
-  m_byte[to] = c;
+  target = Node{total, from, c};
   m_queue.emplace(total, m_order++, to);
 }
 
 std::string ProductSearch::witness(std::size_t node) const {
   std::string path;
-  for (std::size_t at = node; m_parent[at] != at; at = m_parent[at]) {
-    path.push_back(static_cast<char>(m_byte[at]));
+  for (std::size_t at = node;;) {
+    const Node& n = m_nodes.at(at);
+    if (n.parent == at) {
+      break;
+    }
+    path.push_back(static_cast<char>(n.byte));
+    at = n.parent;
   }
   std::reverse(path.begin(), path.end());
   return path;
@@ -212,11 +232,26 @@ bool heads_compatible(std::string_view a, std::string_view b) {
   return a.substr(0, n) == b.substr(0, n);
 }
 
+bool tails_compatible(std::string_view a, std::string_view b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  return a.substr(a.size() - n) == b.substr(b.size() - n);
+}
+
 } // namespace
 
-std::optional<std::string> overlap(const Glob& a, const Glob& b, const OverlapOptions& options) {
+bool may_overlap(const Glob& a, const Glob& b, const OverlapOptions& options) {
   if (!heads_compatible(a.literal_head(), b.literal_head())) {
-    return std::nullopt;
+    return false;
+  }
+  // With plain witnesses only, a pattern with wildcards matches through
+  // wildmatch alone (its literal rule needs its glob characters in the
+  // path), so every match ends with its literal tail.
+  return !options.plain_witness || tails_compatible(a.plain_tail(), b.plain_tail());
+}
+
+OverlapResult decide_overlap(const Glob& a, const Glob& b, const OverlapOptions& options) {
+  if (!may_overlap(a, b, options)) {
+    return {Verdict::disjoint, {}, 1};
   }
   CharSet allowed = CharSet::any();
   if (options.plain_witness) {
@@ -224,7 +259,15 @@ std::optional<std::string> overlap(const Glob& a, const Glob& b, const OverlapOp
       allowed.remove(static_cast<unsigned char>(c));
     }
   }
-  return ProductSearch(a.automaton(), b.automaton(), allowed).run();
+  return ProductSearch(a.automaton(), b.automaton(), allowed, options.budget).run();
+}
+
+std::optional<std::string> overlap(const Glob& a, const Glob& b, const OverlapOptions& options) {
+  auto result = decide_overlap(a, b, options);
+  if (result.verdict == Verdict::disjoint) {
+    return std::nullopt;
+  }
+  return std::move(result.witness);
 }
 
 } // namespace wave::pattern

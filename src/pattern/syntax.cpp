@@ -22,6 +22,10 @@ std::optional<PatternError> check_shape(std::string_view text) {
   if (text.empty()) {
     return error_at(0, "empty pattern");
   }
+  if (text.size() > max_pattern_length) {
+    return error_at(max_pattern_length, "too long: " + std::to_string(text.size()) + " bytes (at most " +
+                                            std::to_string(max_pattern_length) + ")");
+  }
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
     return error_at(nul, "NUL byte in pattern");
   }
@@ -209,9 +213,24 @@ std::variant<Syntax, PatternError> parse(std::string_view text) {
   while (syntax.literal_len < text.size() && !is_glob_special(text[syntax.literal_len])) {
     ++syntax.literal_len;
   }
+  if (text.size() - syntax.literal_len > max_wild_length) {
+    return PatternError{syntax.literal_len + max_wild_length, "too complex: more than " +
+                                                                  std::to_string(max_wild_length) +
+                                                                  " bytes after the first wildcard"};
+  }
   Tokenizer tokens(text.substr(syntax.literal_len), syntax.literal_len);
   if (auto err = tokens.run(syntax.wild)) {
     return *err;
+  }
+  std::size_t wildcards = 0;
+  for (const auto& token : syntax.wild) {
+    if (token.kind != Token::Kind::one || !token.chars.single()) {
+      ++wildcards;
+    }
+  }
+  if (wildcards > max_wildcards) {
+    return PatternError{syntax.literal_len, "too complex: " + std::to_string(wildcards) +
+                                                " wildcards (at most " + std::to_string(max_wildcards) + ")"};
   }
   return syntax;
 }

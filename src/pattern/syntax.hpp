@@ -39,10 +39,19 @@ struct Syntax {
   std::vector<Token> wild;
 };
 
+// Bounds that keep every pattern cheap to compile, match and compare (the
+// automata grow with the wildcard part, the overlap search with their
+// product): a path is at most PATH_MAX bytes, and real ownership patterns
+// hold a handful of wildcards.
+inline constexpr std::size_t max_pattern_length = 4096;
+inline constexpr std::size_t max_wild_length = 256; // bytes from the first wildcard on
+inline constexpr std::size_t max_wildcards = 32;    // '*', '**', '?', "[...]"
+
 // Checks `text` and splits it into its literal head and wildcard tokens.
 // Rejects what git refuses or would take outside the repository: an empty
 // pattern, a NUL byte, an absolute path, empty, '.' and '..' path components,
-// an unbalanced '[', an unknown "[:class:]", a trailing backslash.
+// an unbalanced '[', an unknown "[:class:]", a trailing backslash, and
+// patterns beyond the bounds above ("too long", "too complex").
 std::variant<Syntax, PatternError> parse(std::string_view text);
 
 } // namespace wave::pattern

@@ -1,5 +1,7 @@
 #include "plan/diagnostic.hpp"
 
+#include "util/strings.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -50,10 +52,12 @@ std::size_t Diagnostics::count(Severity s) const noexcept {
 
 std::string format(const std::string& file, const Diagnostic& d) {
   const char* kind = severity_name(d.severity);
-  std::string out = d.where.line > 0 ? fmt::format("{}:{}:{}: {}: {}", file, d.where.line, d.where.column, kind, d.message)
-                                     : fmt::format("{}: {}: {}", file, kind, d.message);
+  const auto message = util::escape_control(d.message);
+  std::string out = d.where.line > 0 ? fmt::format("{}:{}:{}: {}: {}", util::escape_control(file),
+                                                   d.where.line, d.where.column, kind, message)
+                                     : fmt::format("{}: {}: {}", util::escape_control(file), kind, message);
   if (!d.hint.empty()) {
-    out += fmt::format("\nhint: {}", d.hint);
+    out += fmt::format("\nhint: {}", util::escape_control(d.hint));
   }
   return out;
 }

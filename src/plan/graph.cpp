@@ -3,15 +3,34 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
+#include <unordered_set>
 
 namespace wave::plan {
 
+AgentIndex::AgentIndex(const Plan& plan) {
+  m_index.reserve(plan.agents.size());
+  for (std::size_t i = 0; i < plan.agents.size(); ++i) {
+    m_index.emplace(plan.agents[i].name, i);
+  }
+}
+
+std::optional<std::size_t> AgentIndex::find(std::string_view name) const {
+  const auto it = m_index.find(name);
+  if (it == m_index.end()) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
 Dependencies dependencies(const Plan& plan) {
   Dependencies deps(plan.agents.size());
+  const AgentIndex index(plan);
+  std::unordered_set<std::size_t> seen;
   for (std::size_t i = 0; i < plan.agents.size(); ++i) {
+    seen.clear();
     for (const auto& dep : plan.agents[i].after) {
-      const auto j = plan.find(dep.value);
-      if (!j || *j == i || std::find(deps[i].begin(), deps[i].end(), *j) != deps[i].end()) {
+      const auto j = index.find(dep.value);
+      if (!j || *j == i || !seen.insert(*j).second) {
         continue;
       }
       deps[i].push_back(*j);

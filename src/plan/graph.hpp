@@ -3,10 +3,25 @@
 #include "plan/model.hpp"
 
 #include <cstddef>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 // The dependency graph of a plan's agents (from `after`), by agent index.
 namespace wave::plan {
+
+// Agent names to indices, in constant time (plans can hold long chains): the
+// first agent of a name wins, as in Plan::find. Views into `plan`, which
+// must outlive it.
+class AgentIndex {
+public:
+  explicit AgentIndex(const Plan& plan);
+  std::optional<std::size_t> find(std::string_view name) const;
+
+private:
+  std::unordered_map<std::string_view, std::size_t> m_index;
+};
 
 // Each agent's dependencies as agent indices in `after` order: unknown names,
 // self-references and repeats are left out (parse() reports them).

@@ -34,12 +34,18 @@ void lint(const Plan& plan, const Schedule& schedule, const OwnedPatterns& owned
                        fmt::format("agent '{}' owns no paths: it is read-only and its branch must stay empty",
                                    agent.name));
     }
+    if (owned.exhausted()) {
+      continue; // schedule() reported it
+    }
     for (const auto& p : owned.protected_overlaps(i)) {
       const auto& mine = agent.owns[p.owns_index];
-      diagnostics.warning(mine.where,
-                          fmt::format("agent '{}' owns '{}', which overlaps protected '{}' (e.g. '{}')", agent.name,
-                                      mine.value, plan.protected_paths[p.protected_index].value, p.witness),
-                          "nobody may change protected paths, not even their owner: narrow the pattern");
+      diagnostics.warning(
+          mine.where,
+          fmt::format("agent '{}' owns '{}', which {} protected '{}'{}", agent.name, util::shown(mine.value),
+                      p.undecided ? "may overlap (too complex to decide)" : "overlaps",
+                      util::shown(plan.protected_paths[p.protected_index].value),
+                      p.undecided ? std::string() : fmt::format(" (e.g. '{}')", util::shown(p.witness))),
+          "nobody may change protected paths, not even their owner: narrow the pattern");
     }
   }
 }

@@ -1,5 +1,7 @@
 #include "plan/model.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 namespace wave::plan {
@@ -41,6 +43,45 @@ std::string worktree_path(const Plan& plan, std::string_view repo_root, std::str
     return (std::filesystem::path(repo_root) / path).lexically_normal().string();
   }
   return path.lexically_normal().string();
+}
+
+} // namespace wave::plan
+
+namespace wave::plan {
+
+namespace {
+
+std::filesystem::path resolved(std::string_view p) {
+  std::error_code ec;
+  auto out = std::filesystem::weakly_canonical(std::filesystem::path(p), ec);
+  if (ec) {
+    out = std::filesystem::path(p).lexically_normal();
+  }
+  auto text = out.string();
+  while (text.size() > 1 && text.back() == '/') {
+    text.pop_back();
+  }
+  return text;
+}
+
+bool within(const std::filesystem::path& path, const std::filesystem::path& dir) {
+  const auto& p = path.native();
+  const auto& d = dir.native();
+  return p == d || (p.size() > d.size() && p.starts_with(d) && (d.ends_with('/') || p[d.size()] == '/'));
+}
+
+} // namespace
+
+std::optional<std::string> worktree_location_problem(std::string_view path, std::string_view repo_root,
+                                                     std::string_view git_dir) {
+  const auto wt = resolved(path);
+  if (!git_dir.empty() && within(wt, resolved(git_dir))) {
+    return fmt::format("the worktree '{}' would be inside the git dir '{}'", path, git_dir);
+  }
+  if (within(wt, resolved(repo_root))) {
+    return fmt::format("the worktree '{}' would be inside the working tree '{}'", path, repo_root);
+  }
+  return std::nullopt;
 }
 
 } // namespace wave::plan

@@ -91,4 +91,12 @@ inline constexpr std::string_view worktree_placeholders[] = {"repo", "run", "age
 // `repo_root`. The template is assumed valid (parse() checks it).
 std::string worktree_path(const Plan& plan, std::string_view repo_root, std::string_view agent_name);
 
+// Why an agent's worktree cannot go to `path` (as worktree_path() gives it),
+// or nullopt: it may not be, or be inside, the repository's working tree
+// `repo_root` or its git dir `git_dir` (empty: not checked), where git
+// would see it as files of the repository or write into its own data.
+// Symbolic links in the existing part of each path are followed.
+std::optional<std::string> worktree_location_problem(std::string_view path, std::string_view repo_root,
+                                                     std::string_view git_dir);
+
 } // namespace wave::plan

@@ -1,6 +1,8 @@
 #include "plan/parse.hpp"
 
-#include "git/repo.hpp"
+#include "git/refname.hpp"
+#include "plan/schedule.hpp"
+#include "plan/source.hpp"
 #include "plan/validate.hpp"
 #include "util/duration.hpp"
 #include "util/strings.hpp"
@@ -59,9 +61,36 @@ std::string_view type_name(toml::node_type type) {
 
 // toml++ says "Error while parsing key-value pair: expected value, saw '\n'";
 // we say "TOML syntax error in key-value pair: expected value, saw '\n'".
-std::string syntax_message(std::string_view description) {
+std::string syntax_message(std::string_view description, std::string_view text,
+                           const toml::source_region& where) {
   constexpr auto prefix = "Error while parsing "sv;
   std::string rest(description);
+  // toml++ names its build setting: say what it means instead.
+  if (const auto macro = rest.find(" (TOML_"); macro != std::string::npos) {
+    rest.erase(macro, rest.find(')', macro) + 1 - macro);
+  }
+  // toml++ 3.3 garbles a quoted key it cannot redefine ('"naname" ' for
+  // "name"): name the key as written on its line instead.
+  if (rest.find("key-value pair: cannot redefine existing") != std::string::npos && where.begin.line > 0) {
+    std::size_t pos = 0;
+    for (std::size_t line = 1; line < where.begin.line && pos != std::string_view::npos; ++line) {
+      pos = text.find('\n', pos);
+      pos = pos == std::string_view::npos ? pos : pos + 1;
+    }
+    if (pos != std::string_view::npos) {
+      const auto line = text.substr(pos, text.find('\n', pos) - pos);
+      const auto eq = line.find('=');
+      auto key = util::trim(line.substr(0, eq));
+      if (key.size() >= 2 && (key.front() == '"' || key.front() == '\'') && key.back() == key.front() &&
+          key.find('.') == std::string_view::npos) {
+        key = key.substr(1, key.size() - 2); // "name" is the key name
+      }
+      if (eq != std::string_view::npos && !key.empty()) {
+        return fmt::format("TOML syntax error: duplicate key '{}': it is already defined above",
+                           util::shown(key));
+      }
+    }
+  }
   if (util::starts_with(rest, prefix)) {
     rest = "in " + rest.substr(prefix.size());
   } else if (!rest.empty()) {
@@ -70,23 +99,46 @@ std::string syntax_message(std::string_view description) {
   return "TOML syntax error " + rest;
 }
 
-bool valid_branch_name(std::string_view name) {
-  if (name.empty()) {
-    return false;
+// The largest integer a plan may give: pins and max_parallel beyond it are
+// mistakes, and it keeps wave arithmetic far from overflow.
+constexpr int max_integer = 1'000'000;
+
+// `pattern` without its '.' components, which git accepts in pathspecs and
+// drops: "./src/**" is "src/**", "src/./a" is "src/a", "src/." is "src/",
+// "." and "./" are the whole tree ("**"). Anything else is left as written
+// for pattern::parse() to judge.
+std::string normalise_pattern(std::string_view pattern) {
+  if (pattern.find('.') == std::string_view::npos) {
+    return std::string(pattern);
   }
-  for (const auto& part : util::split(name, '/')) {
-    if (!git::valid_ref_component(part)) {
-      return false;
+  std::vector<std::string> kept;
+  bool trailing_dot = false;
+  const auto parts = util::split(pattern, '/');
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i] == ".") {
+      trailing_dot = i + 1 == parts.size();
+      continue;
     }
+    if (parts[i].empty() && i + 1 == parts.size() && kept.empty() && i > 0) {
+      continue; // "./": the whole tree
+    }
+    kept.push_back(parts[i]);
   }
-  return true;
+  if (kept.empty()) {
+    return "**";
+  }
+  std::string out = util::join(kept, "/");
+  if (trailing_dot && !out.ends_with('/')) {
+    out += '/';
+  }
+  return out;
 }
 
 // Reads the values of one TOML table into the model, reporting what is wrong.
 class Reader {
 public:
-  Reader(const toml::table& table, std::string context, Diagnostics& diagnostics)
-      : m_table(table), m_context(std::move(context)), m_diagnostics(diagnostics) {}
+  Reader(const toml::table& table, std::string context, std::string_view text, Diagnostics& diagnostics)
+      : m_table(table), m_context(std::move(context)), m_text(text), m_diagnostics(diagnostics) {}
 
   template <std::size_t N> void check_keys(const std::array<std::string_view, N>& known) {
     const std::vector<std::string> candidates(known.begin(), known.end());
@@ -100,7 +152,8 @@ public:
       } else {
         hint = fmt::format("known keys here: {}", util::join(candidates, ", "));
       }
-      m_diagnostics.error(at(key.source()), fmt::format("unknown key '{}' in {}", key.str(), m_context), hint);
+      m_diagnostics.error(at(key.source()),
+                          fmt::format("unknown key '{}' in {}", util::shown(key.str()), m_context), hint);
     }
   }
 
@@ -148,12 +201,44 @@ public:
     return out;
   }
 
+  // Patterns (owns, protected): strings without control characters, with
+  // '.' components dropped as git does ("./src/**" is "src/**").
+  std::vector<Located> patterns(std::string_view key, std::string_view example) {
+    std::vector<Located> out;
+    for (auto& item : strings(key, example)) {
+      if (!printable(item, key)) {
+        continue;
+      }
+      item.value = normalise_pattern(item.value);
+      out.push_back(std::move(item));
+    }
+    return out;
+  }
+
+  // False, after reporting it at the character, when `item` (the value of
+  // `key`) holds a control character: it becomes a path or a command.
+  bool printable(const Located& item, std::string_view key) {
+    std::size_t offset = 0;
+    if (!util::has_control(item.value, &offset)) {
+      return true;
+    }
+    m_diagnostics.error(string_offset(m_text, item.where, offset),
+                        fmt::format("control character in '{}': '{}'", key, util::shown(item.value)),
+                        "paths and commands may not hold control characters (\\n, \\t, \\e, \\u0000...): "
+                        "remove it");
+    return false;
+  }
+
   // Non-empty strings: commands and paths.
   std::vector<std::string> texts(std::string_view key, std::string_view example, std::string_view what) {
     std::vector<std::string> out;
     for (auto& item : strings(key, example)) {
       if (util::trim(item.value).empty()) {
-        m_diagnostics.error(item.where, fmt::format("empty {} in '{}'", what, key));
+        m_diagnostics.error(item.where, fmt::format("empty {} in '{}'", what, key),
+                            fmt::format("remove the empty entry, or write {} = [\"{}\"]", key, example));
+        continue;
+      }
+      if (!printable(item, key)) {
         continue;
       }
       out.push_back(std::move(item.value));
@@ -172,8 +257,16 @@ public:
       return std::nullopt;
     }
     const auto value = i->get();
-    if (value < min || value > std::numeric_limits<int>::max()) {
-      m_diagnostics.error(at(node->source()), fmt::format("'{}' must be at least {}, not {}", key, min, value));
+    if (value < min) {
+      m_diagnostics.error(at(node->source()),
+                          fmt::format("'{}' must be at least {}, not {}", key, min, value),
+                          fmt::format("write {} = {}", key, example));
+      return std::nullopt;
+    }
+    if (value > max_integer) {
+      m_diagnostics.error(at(node->source()),
+                          fmt::format("'{}' is too large: {} (at most {})", key, value, max_integer),
+                          fmt::format("write {} = {}", key, example));
       return std::nullopt;
     }
     return std::pair{static_cast<int>(value), at(node->source())};
@@ -203,8 +296,18 @@ public:
     }
     const auto value = util::parse_duration(s->get());
     if (!value || value->count() <= 0) {
-      m_diagnostics.error(at(node->source()), fmt::format("invalid duration '{}' for '{}'", s->get(), key),
-                          "write a positive number with a unit: ms, s, m or h, e.g. \"90s\", \"10m\", \"1h30m\"");
+      m_diagnostics.error(
+          at(node->source()), fmt::format("invalid duration '{}' for '{}'", util::shown(s->get()), key),
+          "write a positive number with a unit: ms, s, m or h, e.g. \"90s\", \"10m\", \"1h30m\"");
+      return std::nullopt;
+    }
+    if (*value > util::max_duration) {
+      m_diagnostics.error(
+          at(node->source()),
+          fmt::format("duration '{}' for '{}' is too large (at most {}h)", util::shown(s->get()), key,
+                      std::chrono::duration_cast<std::chrono::hours>(util::max_duration).count()),
+          fmt::format("write a duration of {}h or less, e.g. \"10m\"",
+                      std::chrono::duration_cast<std::chrono::hours>(util::max_duration).count()));
       return std::nullopt;
     }
     return value;
@@ -226,7 +329,8 @@ public:
     for (const auto c : choices) {
       names.push_back(fmt::format("\"{}\"", c));
     }
-    m_diagnostics.error(value->where, fmt::format("invalid value '{}' for '{}'", value->value, key),
+    m_diagnostics.error(value->where,
+                        fmt::format("invalid value '{}' for '{}'", util::shown(value->value), key),
                         fmt::format("'{}' is one of {}", key, util::join(names, ", ")));
     return std::nullopt;
   }
@@ -238,9 +342,13 @@ public:
       const auto parts = util::split(item.value, '/');
       const bool escapes = std::find(parts.begin(), parts.end(), "..") != parts.end();
       if (item.value.empty() || item.value[0] == '/' || escapes) {
-        m_diagnostics.error(item.where, fmt::format("'{}' entry '{}' must be a path inside the repository", key,
-                                                    item.value),
-                            "write it relative to the repository root, without '..'");
+        m_diagnostics.error(
+            item.where,
+            fmt::format("'{}' entry '{}' must be a path inside the repository", key, util::shown(item.value)),
+            "write it relative to the repository root, without '..'");
+        continue;
+      }
+      if (!printable(item, key)) {
         continue;
       }
       out.push_back(std::move(item.value));
@@ -253,17 +361,18 @@ public:
 private:
   const toml::table& m_table;
   std::string m_context;
+  std::string_view m_text;
   Diagnostics& m_diagnostics;
 };
 
-void read_runner(const toml::node& node, Runner& runner, Diagnostics& diagnostics) {
+void read_runner(const toml::node& node, Runner& runner, std::string_view text, Diagnostics& diagnostics) {
   const auto* table = node.as_table();
   if (table == nullptr) {
     diagnostics.error(at(node.source()), fmt::format("'run' must be a table, not {}", type_name(node.type())),
                       "write [run] on its own line, then launch = \"claude -p\"");
     return;
   }
-  Reader r(*table, "[run]", diagnostics);
+  Reader r(*table, "[run]", text, diagnostics);
   r.check_keys(run_keys);
   if (auto launch = r.string("launch", "claude -p")) {
     if (util::trim(launch->value).empty()) {
@@ -292,14 +401,14 @@ void read_runner(const toml::node& node, Runner& runner, Diagnostics& diagnostic
   runner.notify = r.texts("notify", "notify-send git-wave", "command");
 }
 
-void read_gate(const toml::node& node, Gate& gate, Diagnostics& diagnostics) {
+void read_gate(const toml::node& node, Gate& gate, std::string_view text, Diagnostics& diagnostics) {
   const auto* table = node.as_table();
   if (table == nullptr) {
     diagnostics.error(at(node.source()), fmt::format("'gate' must be a table, not {}", type_name(node.type())),
                       "write [gate] on its own line, then commands = [\"make test\"]");
     return;
   }
-  Reader r(*table, "[gate]", diagnostics);
+  Reader r(*table, "[gate]", text, diagnostics);
   r.check_keys(gate_keys);
   gate.commands = r.texts("commands", "make test", "command");
   if (auto timeout = r.duration("timeout")) {
@@ -307,16 +416,17 @@ void read_gate(const toml::node& node, Gate& gate, Diagnostics& diagnostics) {
   }
 }
 
-Agent read_agent(const toml::table& table, Diagnostics& diagnostics) {
+Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& diagnostics) {
   Agent agent;
   agent.where = at(table.source());
-  Reader r(table, "[[agent]]", diagnostics);
+  Reader r(table, "[[agent]]", text, diagnostics);
   r.check_keys(agent_keys);
   if (auto name = r.string("name", "event-hooks")) {
     agent.name = name->value;
     agent.where = name->where;
-    if (!git::valid_ref_component(agent.name)) {
-      diagnostics.error(name->where, fmt::format("invalid agent name '{}'", agent.name),
+    if (const auto problem = git::ref_component_problem(agent.name)) {
+      diagnostics.error(name->where,
+                        fmt::format("invalid agent name '{}': it {}", util::shown(agent.name), *problem),
                         "agent names become branch names (wave/<run>/<agent>): use letters, digits, '-', '_' "
                         "and '.', without '/' or spaces, e.g. \"event-hooks\"");
     }
@@ -325,9 +435,21 @@ Agent read_agent(const toml::table& table, Diagnostics& diagnostics) {
                       "give every agent a unique name, e.g. name = \"event-hooks\"");
   }
   if (auto task = r.string("task", "Add the event hook system")) {
+    // A task is text (the brief, the merge's message): lines and tabs, but
+    // no other control character (a NUL would cut a commit message short).
+    std::string without_layout = task->value;
+    std::replace_if(
+        without_layout.begin(), without_layout.end(),
+        [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
+    std::size_t offset = 0;
+    if (util::has_control(without_layout, &offset)) {
+      diagnostics.error(string_offset(text, task->where, offset),
+                        fmt::format("control character in 'task': '{}'", util::shown(task->value)),
+                        "a task is text: newlines and tabs are fine, other control characters are not");
+    }
     agent.task = task->value;
   }
-  agent.owns = r.strings("owns", "src/hooks/**");
+  agent.owns = r.patterns("owns", "src/hooks/**");
   agent.after = r.strings("after", "config-schema");
   if (auto pin = r.integer("wave", 1, 2)) {
     agent.wave = pin->first;
@@ -349,7 +471,7 @@ Agent read_agent(const toml::table& table, Diagnostics& diagnostics) {
   return agent;
 }
 
-void read_agents(const toml::node& node, Plan& plan, Diagnostics& diagnostics) {
+void read_agents(const toml::node& node, Plan& plan, std::string_view text, Diagnostics& diagnostics) {
   const auto* array = node.as_array();
   if (array == nullptr) {
     diagnostics.error(at(node.source()), fmt::format("'agent' must be an array of tables, not {}",
@@ -365,19 +487,20 @@ void read_agents(const toml::node& node, Plan& plan, Diagnostics& diagnostics) {
                         "write [[agent]] (double brackets) before each agent");
       continue;
     }
-    plan.agents.push_back(read_agent(*table, diagnostics));
+    plan.agents.push_back(read_agent(*table, text, diagnostics));
   }
 }
 
-void read_plan(const toml::table& root, Plan& plan, Diagnostics& diagnostics) {
-  Reader r(root, "the plan", diagnostics);
+void read_plan(const toml::table& root, Plan& plan, std::string_view text, Diagnostics& diagnostics) {
+  Reader r(root, "the plan", text, diagnostics);
   r.check_keys(plan_keys);
   if (auto name = r.string("name", "review-enforcement")) {
     plan.name = name->value;
-    if (!git::valid_ref_component(plan.name)) {
-      diagnostics.error(name->where, fmt::format("invalid plan name '{}'", plan.name),
-                        "the name becomes part of branch names (wave/<name>/<agent>): use letters, digits, '-', "
-                        "'_' and '.', without '/' or spaces, e.g. \"review-enforcement\"");
+    if (const auto problem = git::ref_component_problem(plan.name)) {
+      diagnostics.error(
+          name->where, fmt::format("invalid plan name '{}': it {}", util::shown(plan.name), *problem),
+          "the name becomes part of branch names (wave/<name>/<agent>): use letters, digits, '-', "
+          "'_' and '.', without '/' or spaces, e.g. \"review-enforcement\"");
     }
   } else if (r.find("name") == nullptr) {
     diagnostics.error({1, 1}, "missing required key 'name'",
@@ -385,15 +508,18 @@ void read_plan(const toml::table& root, Plan& plan, Diagnostics& diagnostics) {
   }
   if (auto base = r.string("base", "main")) {
     plan.base = base->value;
-    if (!valid_branch_name(plan.base)) {
-      diagnostics.error(base->where, fmt::format("invalid branch name '{}' for 'base'", plan.base),
-                        "name the integration branch, e.g. base = \"main\"");
+    if (const auto problem = git::branch_name_problem(plan.base)) {
+      diagnostics.error(
+          base->where,
+          fmt::format("invalid branch name '{}' for 'base': it {}", util::shown(plan.base), *problem),
+          "name the integration branch, e.g. base = \"main\", or leave 'base' out for the current "
+          "branch");
     }
   }
   if (auto max = r.integer("max_parallel", 1, 6)) {
     plan.max_parallel = max->first;
   }
-  plan.protected_paths = r.strings("protected", "wave.toml");
+  plan.protected_paths = r.patterns("protected", "wave.toml");
   if (auto overlap = r.choice("overlap", std::array{"error"sv, "split"sv})) {
     plan.overlap = *overlap == 0 ? OverlapPolicy::error : OverlapPolicy::split;
   }
@@ -403,18 +529,21 @@ void read_plan(const toml::table& root, Plan& plan, Diagnostics& diagnostics) {
   if (auto worktrees = r.string("worktrees", default_worktrees)) {
     plan.worktrees = worktrees->value;
     plan.worktrees_where = worktrees->where;
+    if (!r.printable(*worktrees, "worktrees")) {
+      plan.worktrees = default_worktrees; // reported: do not report it again
+    }
   }
   plan.setup = r.texts("setup", "npm ci", "command");
   plan.copy = r.relative_paths("copy");
   if (const auto* gate = r.find("gate")) {
-    read_gate(*gate, plan.gate, diagnostics);
+    read_gate(*gate, plan.gate, text, diagnostics);
   }
   if (const auto* runner = r.find("run")) {
-    read_runner(*runner, plan.runner, diagnostics);
+    read_runner(*runner, plan.runner, text, diagnostics);
   }
   const auto* agents = r.find("agent");
   if (agents != nullptr) {
-    read_agents(*agents, plan, diagnostics);
+    read_agents(*agents, plan, text, diagnostics);
   }
   const bool none_written = agents == nullptr || (agents->is_array() && agents->as_array()->empty());
   if (plan.agents.empty() && none_written) {
@@ -430,13 +559,35 @@ ParseResult parse(std::string_view text, std::string file_name) {
   result.diagnostics.file = file_name;
   Plan plan;
   plan.file = std::move(file_name);
+  if (const auto unsafe = unsafe_character(text)) {
+    result.diagnostics.error(unsafe->where, "TOML syntax error: " + unsafe->message,
+                             "outside strings and comments TOML is ASCII (put text in quotes, e.g. task = "
+                             "\"café\"), and control characters are written as escapes (\"\\u001b\")");
+    return result;
+  }
   try {
     const toml::table root = toml::parse(text, std::string_view(plan.file));
-    read_plan(root, plan, result.diagnostics);
+    read_plan(root, plan, text, result.diagnostics);
     validate(plan, text, result.diagnostics);
+    if (result.diagnostics.has_errors()) {
+      // A valid plan's overlaps are schedule()'s to report; with other
+      // mistakes there is no valid plan to schedule, so report them here,
+      // with the rest, in this one run.
+      Diagnostics scheduled;
+      scheduled.file = plan.file;
+      schedule(plan, false, scheduled);
+      for (auto& d : scheduled.items) {
+        if (d.severity == Severity::error) {
+          result.diagnostics.items.push_back(std::move(d));
+        }
+      }
+    }
   } catch (const toml::parse_error& e) {
-    result.diagnostics.error(at(e.source()), syntax_message(e.description()),
-                             "see gitwave-plan(5) for the plan format");
+    const auto message = syntax_message(e.description(), text, e.source());
+    result.diagnostics.error(at(e.source()), message,
+                             message.find("duplicate key") != std::string::npos
+                                 ? "define each key once: remove or rename one of them"
+                                 : "see gitwave-plan(5) for the plan format");
   }
   result.diagnostics.sort();
   if (!result.diagnostics.has_errors()) {

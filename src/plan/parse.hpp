@@ -25,7 +25,10 @@ struct ParseResult {
 // durations, names that cannot be a git branch component, duplicate agents,
 // unknown or self dependencies, dependency cycles (with their path), pins that
 // would advance an agent before its dependencies, invalid patterns and
-// worktree templates. Overlaps and lints need the schedule: see schedule().
+// worktree templates, control characters in paths and commands, numbers and
+// durations out of range. Overlaps and lints need the schedule: see
+// schedule(); when the plan has other errors, parse() reports its overlaps
+// too, so that every mistake shows in one run.
 ParseResult parse(std::string_view text, std::string file_name);
 
 } // namespace wave::plan

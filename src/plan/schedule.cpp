@@ -3,12 +3,14 @@
 #include "plan/graph.hpp"
 #include "plan/lint.hpp"
 #include "plan/owned.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace wave::plan {
 
@@ -35,12 +37,24 @@ std::optional<std::size_t> Schedule::find_wave(std::string_view label) const {
 namespace {
 
 void report_overlap(const Plan& plan, const Overlap& o, int level, Diagnostics& diagnostics) {
+  if (o.undecided) {
+    diagnostics.error(
+        o.where,
+        fmt::format("agents '{}' and '{}' of wave {}: whether '{}' and '{}' overlap is too complex to "
+                    "decide, so they are taken as overlapping",
+                    plan.agents[o.other].name, plan.agents[o.agent].name, level, util::shown(o.other_pattern),
+                    util::shown(o.pattern)),
+        "simplify one of the patterns (fewer wildcards), order the agents with 'after', or run "
+        "them one after another with overlap = \"split\"");
+    return;
+  }
   const bool plain = o.pattern == o.witness && o.other_pattern == o.witness;
   diagnostics.error(o.where,
                     fmt::format("agents '{}' and '{}' of wave {} both own '{}'{}", plan.agents[o.other].name,
                                 plan.agents[o.agent].name, level, o.witness,
                                 plain ? std::string()
-                                      : fmt::format(" (by '{}' and '{}')", o.other_pattern, o.pattern)),
+                                      : fmt::format(" (by '{}' and '{}')", util::shown(o.other_pattern),
+                                                    util::shown(o.pattern))),
                     "give the path to one agent, order them with 'after', or run them one after another "
                     "with overlap = \"split\" in the plan (or --split)");
 }
@@ -48,14 +62,44 @@ void report_overlap(const Plan& plan, const Overlap& o, int level, Diagnostics& 
 // The non-exclusive agents of one level as groups that can run at once:
 // first fit in plan order, so each agent lands in the earliest group it does
 // not overlap; with `split` off, one group and every overlap is an error.
+// The one error that says comparing stopped: the plan's budget is spent.
+void report_exhausted(const Plan& plan, std::size_t agent, Diagnostics& diagnostics) {
+  diagnostics.error(
+      plan.agents[agent].where,
+      "the plan is too complex to check for overlapping owners: comparing its patterns took too "
+      "many steps, so the check stopped here",
+      "give agents of one wave disjoint directories, use fewer wildcards, or fewer agents per wave");
+}
+
 std::vector<Wave> group_level(const Plan& plan, int level, const std::vector<std::size_t>& agents,
-                              const OwnedPatterns& owned, bool split, Diagnostics& diagnostics) {
+                              const OwnedPatterns& owned, bool split, Diagnostics& diagnostics,
+                              std::size_t& reported, bool& stopped) {
   std::vector<Wave> groups;
+  if (agents.size() < 2) { // nobody to overlap: no index to build
+    if (!agents.empty()) {
+      groups.push_back({{}, level, agents, Split::none, {}});
+    }
+    return groups;
+  }
+  const auto candidates = owned.candidates(agents);
   if (!split) {
-    for (std::size_t i = 0; i < agents.size(); ++i) {
-      for (std::size_t j = 0; j < i; ++j) {
-        if (auto o = owned.overlap(agents[i], agents[j])) {
+    for (std::size_t i = 0; i < agents.size() && !stopped; ++i) {
+      for (const auto other : candidates.before(agents[i])) {
+        if (auto o = owned.overlap(agents[i], other)) {
+          if (reported == max_overlap_errors) {
+            diagnostics.error(
+                o->where, fmt::format("more than {} overlaps: the rest are not shown", max_overlap_errors),
+                "fix these first, then run 'git wave plan' again");
+            stopped = true;
+            break;
+          }
           report_overlap(plan, *o, level, diagnostics);
+          ++reported;
+        }
+        if (owned.exhausted()) {
+          report_exhausted(plan, agents[i], diagnostics);
+          stopped = true;
+          break;
         }
       }
     }
@@ -64,22 +108,33 @@ std::vector<Wave> group_level(const Plan& plan, int level, const std::vector<std
     }
     return groups;
   }
+  std::unordered_map<std::size_t, std::size_t> group_of; // agent -> its group
   for (const auto a : agents) {
-    std::optional<Overlap> previous; // the overlap that kept `a` out of the group before
-    std::size_t g = 0;
-    for (; g < groups.size(); ++g) {
-      std::optional<Overlap> found;
-      for (const auto member : groups[g].agents) {
-        found = owned.overlap(a, member);
-        if (found) {
+    // First fit: the first group none of whose members overlaps `a`.
+    std::map<std::size_t, Overlap> blocked; // group -> the first overlap with one of its members
+    if (!stopped) {
+      for (const auto other : candidates.before(a)) {
+        if (blocked.count(group_of[other]) == 0) {
+          if (auto o = owned.overlap(a, other)) {
+            blocked.emplace(group_of[other], std::move(*o));
+          }
+        }
+        if (owned.exhausted()) {
+          report_exhausted(plan, a, diagnostics);
+          stopped = true;
           break;
         }
       }
-      if (!found) {
-        break;
-      }
-      previous = std::move(found);
     }
+    std::size_t g = 0;
+    while (blocked.count(g) > 0) {
+      ++g;
+    }
+    std::optional<Overlap> previous; // the overlap that kept `a` out of the group before
+    if (g > 0) {
+      previous = blocked.at(g - 1);
+    }
+    group_of[a] = g;
     if (g == groups.size()) {
       groups.push_back({{}, level, {}, g == 0 ? Split::none : Split::overlap, {}});
     }
@@ -173,6 +228,8 @@ Schedule schedule(const Plan& plan, bool split, Diagnostics& diagnostics) {
     }
   }
   s.wave_of.assign(n, 0);
+  std::size_t reported = 0; // overlap errors so far
+  bool stopped = false;     // comparing stopped: too many overlaps, or too many steps
   for (const auto& [level, agents] : by_level) {
     std::vector<std::size_t> shared;
     std::vector<Wave> groups;
@@ -183,7 +240,7 @@ Schedule schedule(const Plan& plan, bool split, Diagnostics& diagnostics) {
         shared.push_back(a);
       }
     }
-    for (auto& g : group_level(plan, level, shared, owned, split_overlaps, diagnostics)) {
+    for (auto& g : group_level(plan, level, shared, owned, split_overlaps, diagnostics, reported, stopped)) {
       groups.push_back(std::move(g));
     }
     std::stable_sort(groups.begin(), groups.end(),

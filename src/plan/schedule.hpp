@@ -19,8 +19,9 @@ struct Overlap {
   std::size_t other = 0;     // the earlier one
   std::string pattern;       // the owns entry of `agent` ...
   std::string other_pattern; // ... overlapping this owns entry of `other`
-  std::string witness;       // a path both patterns own
+  std::string witness;       // a path both patterns own (empty when undecided)
   Location where;            // of `pattern` in the plan
+  bool undecided = false;    // too complex to decide: taken as overlapping
 };
 
 // Why a level of the dependency graph runs as several waves.
@@ -60,7 +61,12 @@ struct Schedule {
 // overlap = "split" asks to run them as sequential sub-waves. Also adds the
 // lints: waves wider than max_parallel, plans of more than 15 agents, owned
 // patterns that overlap protected ones, read-only agents (a note), agents
-// without a task.
+// without a task. Bounded cost on any plan: candidate pairs come from an
+// index, not from every pair; a pair too complex to decide is an overlap
+// that says so; past max_overlap_errors overlaps, or when comparing the
+// patterns costs more than OwnedPatterns' budget, one error says so and
+// comparing stops.
+inline constexpr std::size_t max_overlap_errors = 50;
 Schedule schedule(const Plan& plan, bool split, Diagnostics& diagnostics);
 
 // The label of sub-wave `index` (0-based) of `level`: "2a", ..., "2z", "2aa".

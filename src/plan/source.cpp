@@ -1,5 +1,7 @@
 #include "plan/source.hpp"
 
+#include <fmt/format.h>
+
 namespace wave::plan {
 
 namespace {
@@ -115,6 +117,113 @@ Location string_offset(std::string_view text, Location value, std::size_t offset
     column += static_cast<int>(raw);
   }
   return {value.line, column};
+}
+
+std::optional<UnsafeCharacter> unsafe_character(std::string_view text) {
+  int line = 1;
+  int column = 1;
+  std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0; // a UTF-8 byte order mark is allowed
+  const auto advance = [&](std::size_t n) {
+    for (std::size_t k = 0; k < n && i < text.size(); ++k, ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else if (!continuation(text[i])) {
+        ++column;
+      }
+    }
+  };
+  const auto control = [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f;
+  };
+  const auto found = [&](std::string message) {
+    return std::optional<UnsafeCharacter>(UnsafeCharacter{{line, column}, std::move(message)});
+  };
+  const auto control_message = [&] {
+    return fmt::format("a raw control character (\\x{:02x})",
+                       static_cast<unsigned>(static_cast<unsigned char>(text[i])));
+  };
+  // The last character outside strings, whitespace and comments: a quote
+  // opens a string only where TOML allows one (a key at the start of a
+  // line, after '.', '=', '[', ',' or '{'); elsewhere the text is invalid and
+  // its bytes are taken as outside any string, as toml++ may read them.
+  char prev = '\n';
+  while (i < text.size()) {
+    const char c = text[i];
+    if (control(c)) {
+      return found(control_message());
+    }
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return found("a non-ASCII character outside a string or comment");
+    }
+    const bool opens =
+        prev == '\n' || prev == '.' || prev == '=' || prev == '[' || prev == ',' || prev == '{';
+    if (c != ' ' && c != '\t' && c != '\r' && c != '#') {
+      prev = c;
+    }
+    if ((c == '"' || c == '\'') && !opens) {
+      advance(1);
+      continue;
+    }
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') {
+        if (control(text[i])) {
+          return found(control_message());
+        }
+        advance(1);
+      }
+      continue;
+    }
+    if (c != '"' && c != '\'') {
+      advance(1);
+      continue;
+    }
+    const std::string_view triple = c == '"' ? "\"\"\"" : "'''";
+    const bool multi = text.substr(i, 3) == triple;
+    advance(multi ? 3 : 1);
+    while (i < text.size()) {
+      if (control(text[i])) {
+        return found(control_message());
+      }
+      if (!multi && text[i] == '\n') {
+        break; // unterminated: toml++ says so
+      }
+      if (c == '"' && text[i] == '\\') {
+        if (multi) {
+          // A line-ending backslash: toml++ skips the whitespace after it.
+          std::size_t j = i + 1;
+          while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) {
+            ++j;
+          }
+          if (j < text.size() && (text[j] == '\n' || text[j] == '\r')) {
+            while (j < text.size() &&
+                   (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r')) {
+              ++j;
+            }
+            advance(j - i);
+            if (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80) {
+              return found("a non-ASCII character right after a line-ending backslash");
+            }
+            continue;
+          }
+        }
+        advance(2);
+        continue;
+      }
+      if (text[i] == c && (!multi || text.substr(i, 3) == triple)) {
+        // A multi-line string may end with up to two more quotes.
+        std::size_t n = multi ? 3 : 1;
+        while (multi && n < 5 && i + n < text.size() && text[i + n] == c) {
+          ++n;
+        }
+        advance(n);
+        break;
+      }
+      advance(1);
+    }
+  }
+  return std::nullopt;
 }
 
 } // namespace wave::plan

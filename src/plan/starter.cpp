@@ -1,6 +1,6 @@
 #include "plan/starter.hpp"
 
-#include "git/repo.hpp"
+#include "git/refname.hpp"
 
 #include <fmt/format.h>
 
@@ -83,7 +83,7 @@ std::string sanitize(std::string_view folder) {
       break;
     }
   }
-  if (name.empty() || !git::valid_ref_component(name)) {
+  if (name.empty() || git::ref_component_problem(name)) {
     return "agent";
   }
   return name;

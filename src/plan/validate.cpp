@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <iterator>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace wave::plan {
 
@@ -25,28 +26,36 @@ void check_duplicates(const Plan& plan, Diagnostics& diagnostics) {
     const auto [it, inserted] = first.emplace(agent.name, i);
     if (!inserted) {
       diagnostics.error(agent.where,
-                        fmt::format("duplicate agent '{}' (first defined at line {})", agent.name,
-                                    plan.agents[it->second].where.line),
+                        fmt::format("duplicate agent '{}' (first defined at line {})",
+                                    util::shown(agent.name), plan.agents[it->second].where.line),
                         "agent names must be unique: rename one of them");
     }
   }
 }
 
+// Beyond this many agents an unknown name gets no "did you mean": the
+// search would cost a distance per agent for every unknown name.
+constexpr std::size_t max_suggestion_candidates = 200;
+
 void check_references(const Plan& plan, Diagnostics& diagnostics) {
+  const AgentIndex index(plan);
   std::vector<std::string> names;
-  names.reserve(plan.agents.size());
-  for (const auto& agent : plan.agents) {
-    names.push_back(agent.name);
+  if (plan.agents.size() <= max_suggestion_candidates) {
+    names.reserve(plan.agents.size());
+    for (const auto& agent : plan.agents) {
+      names.push_back(agent.name);
+    }
   }
   for (const auto& agent : plan.agents) {
-    std::vector<std::string_view> seen;
+    std::unordered_set<std::string_view> seen;
     for (const auto& dep : agent.after) {
       if (dep.value == agent.name) {
-        diagnostics.error(dep.where, fmt::format("agent '{}' cannot be after itself", agent.name),
+        diagnostics.error(dep.where,
+                          fmt::format("agent '{}' cannot be after itself", util::shown(agent.name)),
                           "remove it from its own 'after' list");
         continue;
       }
-      if (!plan.find(dep.value)) {
+      if (!index.find(dep.value)) {
         std::vector<std::string> others;
         std::copy_if(names.begin(), names.end(), std::back_inserter(others),
                      [&agent](const std::string& n) { return n != agent.name; });
@@ -56,15 +65,18 @@ void check_references(const Plan& plan, Diagnostics& diagnostics) {
         } else {
           hint = "'after' lists the names of other agents of this plan";
         }
-        diagnostics.error(dep.where, fmt::format("unknown agent '{}' in 'after' of '{}'", dep.value, agent.name),
+        diagnostics.error(dep.where,
+                          fmt::format("unknown agent '{}' in 'after' of '{}'", util::shown(dep.value),
+                                      util::shown(agent.name)),
                           hint);
         continue;
       }
-      if (std::find(seen.begin(), seen.end(), dep.value) != seen.end()) {
-        diagnostics.warning(dep.where, fmt::format("'{}' is listed twice in 'after' of '{}'", dep.value, agent.name),
+      if (!seen.insert(dep.value).second) {
+        diagnostics.warning(dep.where,
+                            fmt::format("'{}' is listed twice in 'after' of '{}'", util::shown(dep.value),
+                                        util::shown(agent.name)),
                             "remove the repeated entry");
       }
-      seen.push_back(dep.value);
     }
   }
 }
@@ -82,9 +94,14 @@ Location after_entry(const Plan& plan, std::size_t i, std::size_t dep) {
 void check_graph(const Plan& plan, Diagnostics& diagnostics) {
   const auto deps = dependencies(plan);
   for (const auto& cycle : find_cycles(deps)) {
+    // A long cycle is shown by its ends: the message stays readable.
     std::vector<std::string> names;
-    for (const auto i : cycle) {
-      names.push_back(plan.agents[i].name);
+    for (std::size_t k = 0; k < cycle.size(); ++k) {
+      if (cycle.size() > 12 && k == 6) {
+        names.push_back(fmt::format("... ({} more)", cycle.size() - 12));
+        k = cycle.size() - 6;
+      }
+      names.push_back(util::shown(plan.agents[cycle[k]].name));
     }
     const auto first = cycle.front();
     const auto closing = cycle[cycle.size() - 2];
@@ -154,6 +171,18 @@ void check_worktrees(const Plan& plan, std::string_view text, Diagnostics& diagn
   if (!has_agent) {
     diagnostics.error(plan.worktrees_where, "'worktrees' must contain {agent}",
                       "every agent needs its own worktree, e.g. \"../{run}/{agent}\"");
+    return;
+  }
+  // Relative to the repository, or under {repo}: decided here, wherever the
+  // repository is (an absolute template is checked by start, against it).
+  constexpr std::string_view root = "/0/1/2/3/4/5/6/7/repo";
+  if (worktree_location_problem(worktree_path(plan, root, "agent"), root, {})) {
+    diagnostics.error(
+        plan.worktrees_where,
+        fmt::format("'worktrees' template '{}' puts the worktrees inside the repository's working tree",
+                    util::shown(plan.worktrees)),
+        "worktrees go outside the repository, e.g. \"{repo}.wave/{run}/{agent}\" or "
+        "\"../{run}/{agent}\"");
   }
 }
 
@@ -163,9 +192,10 @@ void check_patterns(const std::vector<Located>& patterns, std::string_view key, 
     // Every error is the syntax's: no need to build the automaton here.
     const auto parsed = pattern::parse(p.value);
     if (const auto* error = std::get_if<pattern::PatternError>(&parsed)) {
-      diagnostics.error(string_offset(text, p.where, error->offset),
-                        fmt::format("invalid pattern '{}' in '{}': {}", p.value, key, error->message),
-                        "patterns are git glob pathspecs relative to the repository root, e.g. \"src/config/**\"");
+      diagnostics.error(
+          string_offset(text, p.where, error->offset),
+          fmt::format("invalid pattern '{}' in '{}': {}", util::shown(p.value), key, error->message),
+          "patterns are git glob pathspecs relative to the repository root, e.g. \"src/config/**\"");
     }
   }
 }

@@ -10,7 +10,9 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   if (text.empty()) {
     return std::nullopt;
   }
+  const long long too_large = max_duration.count() + 1;
   long long total_ms = 0;
+  bool over = false;
   std::size_t i = 0;
   while (i < text.size()) {
     if (std::isdigit(static_cast<unsigned char>(text[i])) == 0) {
@@ -19,8 +21,9 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     long long value = 0;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0) {
       value = value * 10 + (text[i] - '0');
-      if (value > 1'000'000'000) {
-        return std::nullopt;
+      if (value > too_large) {
+        over = true; // keep reading: a malformed rest is still malformed
+        value = too_large;
       }
       ++i;
     }
@@ -29,19 +32,26 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
       ++i;
     }
     const auto unit = text.substr(unit_start, i - unit_start);
+    long long scale = 0;
     if (unit == "ms") {
-      total_ms += value;
+      scale = 1;
     } else if (unit == "s") {
-      total_ms += value * 1000;
+      scale = 1000;
     } else if (unit == "m") {
-      total_ms += value * 60 * 1000;
+      scale = 60 * 1000;
     } else if (unit == "h") {
-      total_ms += value * 3600 * 1000;
+      scale = 3600 * 1000;
     } else {
       return std::nullopt;
     }
+    // value <= too_large (< 2^32) and scale < 2^22: no overflow here.
+    total_ms += value * scale;
+    if (total_ms > too_large) {
+      over = true;
+      total_ms = too_large;
+    }
   }
-  return std::chrono::milliseconds(total_ms);
+  return std::chrono::milliseconds(over ? too_large : total_ms);
 }
 
 std::string format_duration(std::chrono::milliseconds d) {

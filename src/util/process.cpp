@@ -268,7 +268,8 @@ ProcessResult run_process(const ProcessOptions& o) {
     }
     if (o.idle_timeout && !term_sent) {
       const auto until = last_sign + *o.idle_timeout - now;
-      const int idle_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(until).count()) + 1;
+      const int idle_ms = static_cast<int>(
+          std::min<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(until).count() + 1, 60'000));
       wait_ms = wait_ms < 0 ? idle_ms : std::min(wait_ms, idle_ms);
     }
     if (o.timeout || term_sent) {
@@ -284,8 +285,9 @@ ProcessResult run_process(const ProcessOptions& o) {
         ::kill(-pid, SIGKILL);
         break; // the group is gone; grandchildren holding the pipe are killed too
       }
-      const int until_ms =
-          static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+      // At most a minute per poll: a long deadline never wraps an int.
+      const int until_ms = static_cast<int>(std::min<long long>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1, 60'000));
       wait_ms = wait_ms < 0 ? until_ms : std::min(wait_ms, until_ms);
     }
     if (direct) {

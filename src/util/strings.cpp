@@ -1,5 +1,7 @@
 #include "util/strings.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <numeric>
 
@@ -44,39 +46,50 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
+  // Three rolling rows (the swap looks two rows back): one allocation.
   const std::size_t n = a.size();
   const std::size_t m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) {
-    d[i][0] = i;
-  }
+  std::vector<std::size_t> rows(3 * (m + 1));
+  std::size_t* before = rows.data();      // row i - 2
+  std::size_t* previous = before + m + 1; // row i - 1
+  std::size_t* current = previous + m + 1;
   for (std::size_t j = 0; j <= m; ++j) {
-    d[0][j] = j;
+    previous[j] = j;
   }
   for (std::size_t i = 1; i <= n; ++i) {
+    current[0] = i;
     for (std::size_t j = 1; j <= m; ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        current[j] = std::min(current[j], before[j - 2] + 1);
       }
     }
+    std::swap(before, previous);
+    std::swap(previous, current);
   }
-  return d[n][m];
+  return previous[m];
 }
 
 std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_distance = 0;
+  // Close enough to be a typo: at most a third of the word, and at least one edit allowed.
+  const std::size_t limit = std::max<std::size_t>(1, (word.size() + 2) / 3);
+  if (word.size() > 256) {
+    return std::nullopt;
+  }
   for (const auto& c : candidates) {
+    const std::size_t gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+    if (gap > limit) {
+      continue; // the distance is at least the difference in length
+    }
     const auto dist = edit_distance(word, c);
     if (!best || dist < best_distance) {
       best = c;
       best_distance = dist;
     }
   }
-  // Close enough to be a typo: at most a third of the word, and at least one edit allowed.
-  const std::size_t limit = std::max<std::size_t>(1, (word.size() + 2) / 3);
   if (best && best_distance <= limit) {
     return best;
   }
@@ -87,6 +100,119 @@ std::optional<std::string> nearest(std::string_view word, const std::vector<std:
     }
   }
   return std::nullopt;
+}
+
+namespace {
+
+// Length of the UTF-8 sequence starting at s[i], 0 when it is not valid UTF-8.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  std::size_t n = 0;
+  unsigned cp = 0;
+  if (c < 0x80) {
+    return 1;
+  }
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1FU;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0FU;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07U;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) {
+    return 0;
+  }
+  for (std::size_t k = 1; k < n; ++k) {
+    const auto d = static_cast<unsigned char>(s[i + k]);
+    if ((d & 0xC0) != 0x80) {
+      return 0;
+    }
+    cp = (cp << 6) | (d & 0x3FU);
+  }
+  const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  return n;
+}
+
+bool is_c1(std::string_view s, std::size_t i, std::size_t n) {
+  return n == 2 && static_cast<unsigned char>(s[i]) == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
+}
+
+} // namespace
+
+std::string escape_control(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = utf8_sequence(s, i);
+    if (n == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
+      ++i;
+      continue;
+    }
+    if (is_c1(s, i, n)) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(s[i + 1]) & 0xFFU);
+      i += n;
+      continue;
+    }
+    if (n == 1 && (c < 0x20 || c == 0x7f)) {
+      switch (c) {
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case 0x1b:
+        out += "\\e";
+        break;
+      default:
+        out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
+      }
+      ++i;
+      continue;
+    }
+    out.append(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+std::string shown(std::string_view s, std::size_t max) {
+  if (s.size() <= max) {
+    return escape_control(s);
+  }
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return fmt::format("{}... ({} bytes)", escape_control(s.substr(0, cut)), s.size());
+}
+
+bool has_control(std::string_view s, std::size_t* at) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(s[i + 1]) < 0xA0;
+    if (c < 0x20 || c == 0x7f || c1) {
+      if (at != nullptr) {
+        *at = i;
+      }
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string quote(std::string_view s) {

@@ -16,10 +16,24 @@ bool starts_with(std::string_view s, std::string_view prefix);
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` if it is close enough to be a likely typo
-// (git's "did you mean"), else nullopt.
+// (git's "did you mean"), else nullopt. Bounded cost: words longer than 256
+// bytes get no suggestion, and candidates too different in length are skipped.
 std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
 
 // Quotes a path or name the way git's messages do: 'name'.
 std::string quote(std::string_view s);
+
+// `s` safe to print on a terminal: control characters (C0, DEL, and the C1
+// range as UTF-8 or raw bytes) and bytes that are not UTF-8 are written as
+// escapes ("\e", "\n", "\x7f", "\u009b"); everything else as is.
+std::string escape_control(std::string_view s);
+
+// escape_control(s), shortened to about `max` bytes when longer:
+// "aaaa... (1048576 bytes)". For names and keys quoted in messages.
+std::string shown(std::string_view s, std::size_t max = 64);
+
+// True when `s` holds a control character (C0, DEL, or C1 as UTF-8).
+// `at` receives the byte offset of the first one.
+bool has_control(std::string_view s, std::size_t* at = nullptr);
 
 } // namespace wave::util

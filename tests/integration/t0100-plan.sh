@@ -189,7 +189,7 @@ name = "a"
 TOML
 run git -C repo wave plan --plan bad.toml
 expect_rc 128
-expect_err "bad.toml:1:8: error: invalid plan name 'bad name'"
+expect_err "bad.toml:1:8: error: invalid plan name 'bad name': it contains a space"
 expect_err "bad.toml:2:1: error: unknown key 'max_paralel' in the plan"
 expect_err "hint: did you mean 'max_parallel'?"
 expect_err "bad.toml:6:10: error: dependency cycle: a -> b -> c -> a"
@@ -204,7 +204,7 @@ run git -C repo wave plan --plan bad.toml --json
 expect_rc 128
 expect_eq "$(json_get 'd["valid"]')" "False"
 expect_eq "$(json_get 'len([x for x in d["diagnostics"] if x["severity"] == "error"])')" "7"
-expect_eq "$(json_get 'd["diagnostics"][0]')" "{'severity': 'error', 'file': 'bad.toml', 'line': 1, 'column': 8, 'message': \"invalid plan name 'bad name'\", 'hint': 'the name becomes part of branch names (wave/<name>/<agent>): use letters, digits, \\'-\\', \\'_\\' and \\'.\\', without \\'/\\' or spaces, e.g. \"review-enforcement\"'}"
+expect_eq "$(json_get 'd["diagnostics"][0]')" "{'severity': 'error', 'file': 'bad.toml', 'line': 1, 'column': 8, 'message': \"invalid plan name 'bad name': it contains a space\", 'hint': 'the name becomes part of branch names (wave/<name>/<agent>): use letters, digits, \\'-\\', \\'_\\' and \\'.\\', without \\'/\\' or spaces, e.g. \"review-enforcement\"'}"
 expect_eq "$(json_get 'd["waves"]')" "[]"
 
 test_case "a TOML syntax error is reported at its position"
