@@ -46,7 +46,7 @@ KillChildrenOnSignal::KillChildrenOnSignal() {
     if (byte == 0) {
       return; // the guard is going away
     }
-    util::request_stop();
+    util::request_stop(); // from here on nothing new starts
     util::kill_process_groups(SIGTERM);
     ::usleep(500 * 1000);
     util::kill_process_groups(SIGKILL);

@@ -33,12 +33,11 @@ std::mutex g_groups_mutex;
 std::set<pid_t> g_groups;
 std::atomic<bool> g_stopping{false};
 
+// A group in g_groups, put there by whoever forked it while holding the
+// mutex (so that no group starts unseen by a stop), removed when done.
 struct Registered {
   pid_t pgid;
-  explicit Registered(pid_t p) : pgid(p) {
-    const std::lock_guard lock(g_groups_mutex);
-    g_groups.insert(pgid);
-  }
+  explicit Registered(pid_t p) : pgid(p) {}
   Registered(const Registered&) = delete;
   Registered& operator=(const Registered&) = delete;
   ~Registered() {
@@ -206,6 +205,13 @@ ProcessResult run_process(const ProcessOptions& o) {
   const int out_fd = direct ? log_fd.fd : pipefd[1];
 
   const auto start = Clock::now();
+  // Forked and registered under the registry's mutex, after one more look
+  // at the stop flag: a signal's sweep (kill_process_groups) sees every
+  // group that could have started before it.
+  std::unique_lock forking(g_groups_mutex);
+  if (g_stopping) {
+    throw Error("interrupted: not starting '" + (o.argv.empty() ? o.command : o.argv.front()) + "'");
+  }
   const pid_t pid = ::fork();
   if (pid < 0) {
     throw Error(
@@ -239,6 +245,8 @@ ProcessResult run_process(const ProcessOptions& o) {
     ::_exit(127);
   }
   ::setpgid(pid, pid); // also in the parent, to close the race with kill()
+  g_groups.insert(pid);
+  forking.unlock();
   const Registered registered(pid);
   write_end.reset();
   if (direct) {
@@ -352,6 +360,7 @@ ProcessResult run_process(const ProcessOptions& o) {
 }
 
 void request_stop() noexcept {
+  const std::lock_guard lock(g_groups_mutex);
   g_stopping = true;
 }
 

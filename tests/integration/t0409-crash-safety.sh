@@ -139,7 +139,7 @@ fi
 
 test_case "Ctrl-C during start takes its setup commands down; the rerun completes the wave"
 make_repo interrupt "$PLAN"
-sed -i '1a setup = ["echo started >> setup-runs.txt; sleep 30; echo done >> setup-runs.txt"]' "$REPO/wave.toml"
+sed -i '1a setup = ["echo started >> setup-runs.txt; sleep 30 & echo $! >> setup-pids.txt; wait; echo done >> setup-runs.txt"]' "$REPO/wave.toml"
 git -C "$REPO" commit -q -am "slow setup"
 (cd "$REPO" && exec git-wave start >"$TEST_DIR/start.out" 2>&1) &
 starter=$!
@@ -150,10 +150,12 @@ done
 kill -INT "$starter"
 wait "$starter" 2>/dev/null || true
 sleep 0.3
-if pgrep -f "sleep 30; echo done" >/dev/null; then
-  fail "setup commands survived the interrupt: $(pgrep -af 'sleep 30; echo done')"
-fi
-sed -i 's/sleep 30; //' "$REPO/wave.toml"
+# alive PID: running (a zombie not yet reaped by init does not count).
+alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$1/stat"; }
+for pid in $(cat "$TEST_DIR"/interrupt.wave/demo/*/setup-pids.txt); do
+  ! alive "$pid" || fail "a setup command survived the interrupt: process $pid"
+done
+sed -i 's/sleep 30 & echo $! >> setup-pids.txt; wait; //' "$REPO/wave.toml"
 git -C "$REPO" commit -q -am "quick setup"
 run git -C "$REPO" wave start
 expect_rc 0
