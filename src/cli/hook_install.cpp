@@ -12,15 +12,11 @@ namespace wave::cli {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 std::string self_path() {
   std::error_code ec;
   const auto p = fs::read_symlink("/proc/self/exe", ec);
   return ec ? std::string("git-wave") : p.string();
 }
-
-} // namespace
 
 std::string pre_commit_shim() {
   std::string shim(git::pre_commit_shim);

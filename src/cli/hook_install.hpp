@@ -24,6 +24,10 @@ std::string pre_commit_marker();
 git::HookInstall install_pre_commit(git_repository* repo);
 
 // Will git wave's check run on a commit in `worktree` (see git/hook_check.hpp)?
+// This git-wave program's path (for the hook shim, and for git wave run's
+// briefs), or "git-wave" when it cannot be read.
+std::string self_path();
+
 git::HookWiring pre_commit_wiring(const std::filesystem::path& worktree);
 
 // One line saying what install_pre_commit() did.

@@ -2,6 +2,7 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
+#include "cli/hook_install.hpp"
 #include "cli/start_wave.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
@@ -27,12 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-fs::path self_program() {
-  std::error_code ec;
-  const auto p = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path("git-wave") : p;
-}
 
 Json event_json(const std::string& run, const flow::Event& e) {
   return Json{{"event", e.type},  {"at", e.at},         {"run", run},      {"wave", e.wave},
@@ -168,7 +163,7 @@ int run(const cli::Args& args) {
   options.one_wave = one_wave;
   options.no_merge = no_merge;
   options.agent = agent;
-  options.self = self_program();
+  options.self = cli::self_path();
   flow::RunHooks hooks;
   hooks.start_next = [&]() {
     cli::StartOutcome outcome = cli::StartOutcome::ready;

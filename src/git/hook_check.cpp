@@ -3,6 +3,8 @@
 #include "git/cli.hpp"
 #include "util/file.hpp"
 
+#include "util/strings.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -20,25 +22,9 @@ bool calls_check(std::string_view text) {
          text.find("git-wave hook pre-commit") != std::string_view::npos;
 }
 
-bool has_line(std::string_view text, std::string_view line) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const auto nl = text.find('\n', pos);
-    const auto end = nl == std::string_view::npos ? text.size() : nl;
-    if (text.substr(pos, end - pos) == line) {
-      return true;
-    }
-    if (nl == std::string_view::npos) {
-      break;
-    }
-    pos = nl + 1;
-  }
-  return false;
-}
-
 // Ours, or a script that runs ours.
 bool is_check(std::string_view text, std::string_view marker) {
-  return has_line(text, marker) || calls_check(text);
+  return util::has_line(text, marker) || calls_check(text);
 }
 
 bool executable(const fs::path& p) {
@@ -167,7 +153,7 @@ HookWiring pre_commit_wiring(const fs::path& worktree, std::string_view marker) 
     w.detail = fmt::format("cannot read the pre-commit hook '{}'", w.hook.string());
     return w;
   }
-  if (has_line(*text, marker)) {
+  if (util::has_line(*text, marker)) {
     w.runs = true;
     w.detail = fmt::format("git wave's hook '{}'", w.hook.string());
     return w;

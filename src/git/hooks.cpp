@@ -5,6 +5,8 @@
 #include "git/repo.hpp"
 #include "util/file.hpp"
 
+#include "util/strings.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -41,22 +43,6 @@ void write_atomically(const fs::path& path, std::string_view content) {
     fs::remove(tmp, ec);
     throw Error(fmt::format("cannot install '{}': {}", path.string(), ec.message()));
   }
-}
-
-bool has_line(std::string_view text, std::string_view line) {
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const auto nl = text.find('\n', pos);
-    const auto end = nl == std::string_view::npos ? text.size() : nl;
-    if (text.substr(pos, end - pos) == line) {
-      return true;
-    }
-    if (nl == std::string_view::npos) {
-      break;
-    }
-    pos = nl + 1;
-  }
-  return false;
 }
 
 // Does a hook of someone else's already run ours (a hook manager's script
@@ -118,7 +104,7 @@ HookInstall install_hook(const fs::path& dir, std::string_view name, std::string
     if (!current) {
       throw Error(fmt::format("cannot read hook '{}'", result.hook.string()));
     }
-    if (has_line(*current, marker)) {
+    if (util::has_line(*current, marker)) {
       if (*current == content) {
         result.status = HookStatus::unchanged;
         return result;
@@ -169,7 +155,7 @@ HookRemoval uninstall_hook(const fs::path& dir, std::string_view name, std::stri
     return HookRemoval::absent;
   }
   const auto current = util::read_file(hook);
-  if (!current || !has_line(*current, marker)) {
+  if (!current || !util::has_line(*current, marker)) {
     return HookRemoval::foreign;
   }
   std::error_code ec;

@@ -222,4 +222,20 @@ std::string quote(std::string_view s) {
   return out;
 }
 
+bool has_line(std::string_view text, std::string_view line) {
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const auto nl = text.find('\n', pos);
+    const auto end = nl == std::string_view::npos ? text.size() : nl;
+    if (text.substr(pos, end - pos) == line) {
+      return true;
+    }
+    if (nl == std::string_view::npos) {
+      break;
+    }
+    pos = nl + 1;
+  }
+  return false;
+}
+
 } // namespace wave::util

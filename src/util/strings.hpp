@@ -8,6 +8,9 @@
 namespace wave::util {
 
 std::vector<std::string> split(std::string_view s, char sep);
+
+// Does `text` hold `line` as one of its lines, exactly?
+bool has_line(std::string_view text, std::string_view line);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string_view trim(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);

@@ -86,6 +86,10 @@ expect_err() { grep -qF -- "$1" "$TEST_DIR/err" || fail "stderr lacks '$1'; stde
 expect_no_out() { ! grep -qF -- "$1" "$TEST_DIR/out" || fail "stdout has '$1'"; }
 expect_eq() { [ "$1" = "$2" ] || fail "expected '$2', got '$1'${3:+ ($3)}"; }
 
+# alive PID: the process runs (a zombie, dead but not yet reaped by init,
+# does not count).
+alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$1/stat"; }
+
 # new_repo DIR: an empty repository with one commit on main.
 new_repo() {
   git init -q "$1"

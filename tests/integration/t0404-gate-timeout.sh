@@ -31,13 +31,6 @@ expect_out "timed out after"
 expect_out "hanging"
 child=$(cat "$HOME/child.pid")
 gate=$(cat "$HOME/gate.pid")
-# Gone, or a zombie waiting for init to reap it (killed all the same).
-alive() {
-  local state
-  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-  case $state in Z*) return 1 ;; esac
-  return 0
-}
 ! alive "$child" || fail "the gate's child $child still runs"
 ! alive "$gate" || fail "the gate $gate still runs"
 expect_eq "$(git -C "$REPO" show refs/wave/demo/state:state.json | grep -c '"status": "timeout"')" "1"

@@ -150,8 +150,6 @@ done
 kill -INT "$starter"
 wait "$starter" 2>/dev/null || true
 sleep 0.3
-# alive PID: running (a zombie not yet reaped by init does not count).
-alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$1/stat"; }
 for pid in $(cat "$TEST_DIR"/interrupt.wave/demo/*/setup-pids.txt); do
   ! alive "$pid" || fail "a setup command survived the interrupt: process $pid"
 done

@@ -53,9 +53,6 @@ owns = ["d/**"]
 TOML
 }
 
-# alive PID: the process runs (a zombie, dead but not yet reaped by init,
-# does not count).
-alive() { [ -r "/proc/$1/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$1/stat"; }
 
 # fresh NAME PLAN [GATE]: a new run repository; no behaviour left from before.
 fresh() {
