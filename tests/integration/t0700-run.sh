@@ -162,7 +162,9 @@ fresh killed "$(three_waves killed)"
 behave a 1 'sleep 3; echo "a: still talking after the run was killed"'
 (cd "$REPO" && exec git-wave run --one-wave >"$TEST_DIR/run1.out" 2>&1) &
 runner=$!
-for _ in $(seq 100); do grep -q "a#1 launched" "$TEST_DIR/run1.out" 2>/dev/null && break; sleep 0.05; done
+# "launched" is printed just before the fork; the case needs the agent running.
+for _ in $(seq 200); do grep -q "^a 1 start" "$TEST_DIR/timeline" 2>/dev/null && break; sleep 0.05; done
+grep -q "^a 1 start" "$TEST_DIR/timeline" || fail "agent a never started: $(cat "$TEST_DIR/run1.out")"
 kill -KILL "$runner"
 wait "$runner" 2>/dev/null || true
 run git -C "$REPO" wave run --one-wave
@@ -179,8 +181,8 @@ fresh interrupted "$(three_waves interrupted)"
 behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/interrupted.pid"; wait'
 (cd "$REPO" && exec git-wave run --one-wave >"$TEST_DIR/run2.out" 2>&1) &
 runner=$!
-for _ in $(seq 100); do grep -q "a#1 launched" "$TEST_DIR/run2.out" 2>/dev/null && break; sleep 0.05; done
-sleep 0.2
+for _ in $(seq 200); do [ -s "$TEST_DIR/interrupted.pid" ] && break; sleep 0.05; done
+[ -s "$TEST_DIR/interrupted.pid" ] || fail "agent a never started: $(cat "$TEST_DIR/run2.out")"
 kill -INT "$runner"
 wait "$runner" 2>/dev/null || true
 sleep 0.3
