@@ -1,14 +1,13 @@
 #include "flow/runner.hpp"
 
+#include "flow/attempt.hpp"
+
 #include "core/error.hpp"
 #include "flow/merge.hpp"
-#include "gate/audit.hpp"
 #include "gate/gate.hpp"
 #include "gate/record.hpp"
 #include "gate/steps.hpp"
 #include "git/check.hpp"
-#include "git/cli.hpp"
-#include "git/repo.hpp"
 #include "git/worktree.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
@@ -20,15 +19,11 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <csignal>
 #include <condition_variable>
 #include <deque>
-#include <fcntl.h>
 #include <map>
 #include <mutex>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -50,45 +45,6 @@ plan::Plan recorded_plan(const run::Stored& stored) {
 
 std::string tail_of(const fs::path& log, std::size_t lines) {
   return std::string(util::trim(util::tail_lines(log, lines)));
-}
-
-// The agent lock: held by every attempt's process (inherited as its fd 3)
-// for as long as it runs, so a run that finds it held after a kill knows
-// the attempt is still at work, without guessing from a pid.
-fs::path agent_lock_path(git_repository* repo, const std::string& run, const std::string& agent) {
-  return git::common_dir(repo) / "wave" / run / "agents" / (agent + ".lock");
-}
-
-// Locks the agent lock; -1 when an attempt still holds it.
-int take_agent_lock(const fs::path& path) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    throw Error(fmt::format("cannot open '{}': {}", path.string(), std::strerror(errno)));
-  }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// What the agent's worktree looks like now, to tell a silent agent at work
-// (writing files) from a stalled one.
-std::string fingerprint(const fs::path& worktree) {
-  const auto status = git::run_git(worktree, {"--no-optional-locks", "status", "--porcelain", "-uall"});
-  std::string out = status.output;
-  for (const auto& line : util::split(status.output, '\n')) {
-    if (line.size() > 3) {
-      struct stat st {};
-      if (::stat((worktree / line.substr(3)).c_str(), &st) == 0) {
-        out += fmt::format("|{}:{}.{}", st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-      }
-    }
-  }
-  const auto head = git::run_git(worktree, {"rev-parse", "HEAD"});
-  return out + "|" + head.output;
 }
 
 // An event of this wave (the driver fills in the time and the wave).
@@ -204,104 +160,18 @@ private:
     return run::logs_dir(m_repo, m_run) / w.label / fmt::format("{}-attempt-{}", agent, number);
   }
 
-  // --- ending attempts --------------------------------------------------
-
-  struct Verdict {
-    run::AttemptEnd end = run::AttemptEnd::done;
-    std::string detail;
-  };
-
-  // Done means proven: exit 0, something changed (or nothing, for a
-  // read-only agent), every changed path its own, its own gate green.
-  Verdict prove(const run::WaveRun& w, const run::AgentRun& record, const util::ProcessResult& r) {
-    if (r.timed_out) {
-      return {run::AttemptEnd::timeout, r.describe()};
-    }
-    if (r.stalled) {
-      return {run::AttemptEnd::stalled, r.describe()};
-    }
-    if (!r.ok()) {
-      return {run::AttemptEnd::failed, fmt::format("the launch command ended with {}", r.describe())};
-    }
-    const auto index = m_plan.find(record.name);
-    if (!index) {
-      throw Error(fmt::format("agent '{}' is not in the run's recorded plan", record.name));
-    }
-    const plan::Agent& agent = m_plan.agents[*index];
-    const plan::Ownership ownership(m_plan);
-    auto stored = run::load(m_repo, m_run);
-    gate::GateInput in = gate::gate_input(m_repo, m_plan, ownership, stored->state, *m_id.find(stored->state));
-    in.command = "git wave run";
-    std::size_t at = 0;
-    while (at < in.agents.size() && in.agents[at].name != record.name) {
-      ++at;
-    }
-    const auto commits = gate::commit_agents(in, {at});
-    const gate::LeadCommit& lc = commits.front();
-    if (!lc.refused.empty()) {
-      std::vector<std::string> lines;
-      for (const auto& f : lc.refused) {
-        lines.push_back(f.describe());
-      }
-      return {run::AttemptEnd::foreign,
-              fmt::format("it left changes to files it may not touch (not committed; undo them):\n{}",
-                          util::join(lines, "\n"))};
-    }
-    if (!lc.error.empty()) {
-      return {run::AttemptEnd::failed, lc.error};
-    }
-    if (lc.commit) {
-      emit(event("committed", record.name, 0,
-            fmt::format("{} file{} as {}", lc.files, lc.files == 1 ? "" : "s", git::short_oid(*lc.commit)), "",
-            true));
-    }
-    const std::string branch = "refs/heads/" + record.branch;
-    const auto tip = git::resolve_commit(m_repo, branch);
-    const git_oid base = git::oid_from(record.base);
-    if (!tip) {
-      return {run::AttemptEnd::failed, fmt::format("its branch '{}' is gone", record.branch)};
-    }
-    const bool changed = git_oid_equal(&*tip, &base) == 0;
-    if (!changed && !agent.read_only()) {
-      return {run::AttemptEnd::unchanged, "it exited 0 but changed nothing: the task is not done"};
-    }
-    if (changed && agent.read_only()) {
-      return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits"};
-    }
-    const auto touched = gate::branch_paths(m_repo, *tip, {base});
-    const auto findings = gate::audit(m_plan, ownership, *index, touched);
-    if (!findings.empty()) {
-      std::vector<std::string> lines;
-      for (const auto& f : findings) {
-        lines.push_back(f.describe());
-      }
-      return {run::AttemptEnd::foreign,
-              fmt::format("its commits touch files it may not touch (rewrite them away):\n{}",
-                          util::join(lines, "\n"))};
-    }
-    for (std::size_t i = 0; i < agent.gate.size(); ++i) {
-      class Quiet : public gate::Reporter {
-      public:
-        void step_started(const gate::Step&) override {}
-        void step_finished(const gate::Step&, const gate::StepResult&) override {}
-        void note(std::string_view) override {}
-      } quiet;
-      const fs::path log = attempt_base(w, record.name, m_attempt_of[record.name]).string() +
-                           fmt::format(".gate-{}.log", i + 1);
-      gate::Step step{"agent gate", record.name, agent.gate[i], record.worktree, log, {}, m_plan.gate.timeout};
-      const auto result = gate::run_step(step, quiet);
-      if (result.status != gate::StepStatus::pass) {
-        return {run::AttemptEnd::own_gate,
-                fmt::format("its own gate '{}' failed ({}); the end of its log:\n{}", agent.gate[i],
-                            result.detail, tail_of(log, 20))};
-      }
-    }
-    return {run::AttemptEnd::done, changed ? "proven done" : "proven done (read-only, nothing changed)"};
-  }
-
   void finish_attempt(const run::WaveRun& w, const run::AgentRun& record, int number,
                       const util::ProcessResult& r) {
-    const Verdict v = prove(w, record, r);
+    ProofInput in;
+    in.repo = m_repo;
+    in.run = m_run;
+    in.plan = &m_plan;
+    in.id = m_id;
+    in.record = &record;
+    in.result = r;
+    in.gate_log_base = attempt_base(w, record.name, number);
+    in.emit = [this](Event e) { emit(std::move(e)); };
+    const Verdict v = prove(in);
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
@@ -344,7 +214,6 @@ private:
       if (code && !util::trim(*code).empty()) {
         util::ProcessResult r;
         r.exit_code = std::atoi(std::string(util::trim(*code)).c_str());
-        m_attempt_of[a.agent] = a.number;
         finish_attempt(w, *record, a.number, r);
       } else {
         change_wave(fmt::format("run wave {}: {} attempt {} interrupted", w.label, a.agent, a.number),
@@ -400,7 +269,6 @@ private:
       throw Error(fmt::format("agent '{}' is still running an earlier attempt", record.name), exit_code::fatal,
                   {"wait for it to end, then run 'git wave run' again"});
     }
-    m_attempt_of[record.name] = number;
     change_wave(fmt::format("run wave {}: launch {} attempt {}", w.label, record.name, number),
                 [&](run::WaveRun& wave) {
                   run::Attempt a;
@@ -701,7 +569,6 @@ private:
   run::WaveId m_id;
   bool m_tried_setup = false;
   std::map<std::string, int> m_launched;   // attempts this run launched, per agent
-  std::map<std::string, int> m_attempt_of; // the attempt being proven, per agent
 };
 
 } // namespace

@@ -1,0 +1,157 @@
+#include "flow/attempt.hpp"
+
+#include "core/error.hpp"
+#include "gate/audit.hpp"
+#include "gate/gate.hpp"
+#include "gate/steps.hpp"
+#include "git/check.hpp"
+#include "git/cli.hpp"
+#include "git/repo.hpp"
+#include "plan/ownership.hpp"
+#include "run/store.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace wave::flow {
+
+namespace fs = std::filesystem;
+
+fs::path agent_lock_path(git_repository* repo, const std::string& run, const std::string& agent) {
+  return git::common_dir(repo) / "wave" / run / "agents" / (agent + ".lock");
+}
+
+int take_agent_lock(const fs::path& path) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw Error(fmt::format("cannot open '{}': {}", path.string(), std::strerror(errno)));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::string fingerprint(const fs::path& worktree) {
+  const auto status = git::run_git(worktree, {"--no-optional-locks", "status", "--porcelain", "-uall"});
+  std::string out = status.output;
+  for (const auto& line : util::split(status.output, '\n')) {
+    if (line.size() > 3) {
+      struct stat st {};
+      if (::stat((worktree / line.substr(3)).c_str(), &st) == 0) {
+        out += fmt::format("|{}:{}.{}", st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+      }
+    }
+  }
+  const auto head = git::run_git(worktree, {"rev-parse", "HEAD"});
+  return out + "|" + head.output;
+}
+
+namespace {
+
+std::string describe_all(const std::vector<gate::Finding>& findings) {
+  std::vector<std::string> lines;
+  for (const auto& f : findings) {
+    lines.push_back(f.describe());
+  }
+  return util::join(lines, "\n");
+}
+
+} // namespace
+
+Verdict prove(const ProofInput& in) {
+  const util::ProcessResult& r = in.result;
+  const run::AgentRun& record = *in.record;
+  if (r.timed_out) {
+    return {run::AttemptEnd::timeout, r.describe()};
+  }
+  if (r.stalled) {
+    return {run::AttemptEnd::stalled, r.describe()};
+  }
+  if (!r.ok()) {
+    return {run::AttemptEnd::failed, fmt::format("the launch command ended with {}", r.describe())};
+  }
+  const plan::Plan& plan = *in.plan;
+  const auto index = plan.find(record.name);
+  if (!index) {
+    throw Error(fmt::format("agent '{}' is not in the run's recorded plan", record.name));
+  }
+  const plan::Agent& agent = plan.agents[*index];
+  const plan::Ownership ownership(plan);
+  auto stored = run::load(in.repo, in.run);
+  const run::WaveRun* wave = stored ? in.id.find(stored->state) : nullptr;
+  if (wave == nullptr) {
+    throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", in.id.label, in.run));
+  }
+  gate::GateInput gin = gate::gate_input(in.repo, plan, ownership, stored->state, *wave);
+  gin.command = "git wave run";
+  std::size_t at = 0;
+  while (at < gin.agents.size() && gin.agents[at].name != record.name) {
+    ++at;
+  }
+  const auto commits = gate::commit_agents(gin, {at});
+  const gate::LeadCommit& lc = commits.front();
+  if (!lc.refused.empty()) {
+    return {run::AttemptEnd::foreign,
+            fmt::format("it left changes to files it may not touch (not committed; undo them):\n{}",
+                        describe_all(lc.refused))};
+  }
+  if (!lc.error.empty()) {
+    return {run::AttemptEnd::failed, lc.error};
+  }
+  if (lc.commit && in.emit) {
+    Event e;
+    e.type = "committed";
+    e.agent = record.name;
+    e.detail = fmt::format("{} file{} as {}", lc.files, lc.files == 1 ? "" : "s", git::short_oid(*lc.commit));
+    in.emit(std::move(e));
+  }
+  const std::string branch = "refs/heads/" + record.branch;
+  const auto tip = git::resolve_commit(in.repo, branch);
+  const git_oid base = git::oid_from(record.base);
+  if (!tip) {
+    return {run::AttemptEnd::failed, fmt::format("its branch '{}' is gone", record.branch)};
+  }
+  const bool changed = git_oid_equal(&*tip, &base) == 0;
+  if (!changed && !agent.read_only()) {
+    return {run::AttemptEnd::unchanged, "it exited 0 but changed nothing: the task is not done"};
+  }
+  if (changed && agent.read_only()) {
+    return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits"};
+  }
+  const auto touched = gate::branch_paths(in.repo, *tip, {base});
+  const auto findings = gate::audit(plan, ownership, *index, touched);
+  if (!findings.empty()) {
+    return {run::AttemptEnd::foreign,
+            fmt::format("its commits touch files it may not touch (rewrite them away):\n{}", describe_all(findings))};
+  }
+  class Quiet : public gate::Reporter {
+  public:
+    void step_started(const gate::Step&) override {}
+    void step_finished(const gate::Step&, const gate::StepResult&) override {}
+    void note(std::string_view) override {}
+  } quiet;
+  for (std::size_t i = 0; i < agent.gate.size(); ++i) {
+    const fs::path log = in.gate_log_base.string() + fmt::format(".gate-{}.log", i + 1);
+    gate::Step step{"agent gate", record.name, agent.gate[i], record.worktree, log, {}, plan.gate.timeout};
+    const auto result = gate::run_step(step, quiet);
+    if (result.status != gate::StepStatus::pass) {
+      return {run::AttemptEnd::own_gate,
+              fmt::format("its own gate '{}' failed ({}); the end of its log:\n{}", agent.gate[i], result.detail,
+                          util::trim(util::tail_lines(log, 20)))};
+    }
+  }
+  return {run::AttemptEnd::done, changed ? "proven done" : "proven done (read-only, nothing changed)"};
+}
+
+} // namespace wave::flow

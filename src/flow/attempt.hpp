@@ -1,0 +1,55 @@
+#pragma once
+
+#include "flow/runner.hpp"
+#include "plan/model.hpp"
+#include "run/state.hpp"
+#include "run/wave_id.hpp"
+#include "util/process.hpp"
+
+#include <git2.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+// One attempt of an agent under `git wave run`: the lock that says it is
+// still at work, the signs of activity that tell a silent agent from a
+// stalled one, and the proof that it is done.
+namespace wave::flow {
+
+// The agent lock: held by every attempt's processes (inherited as their
+// fd 3, or taken by flock(1) inside a tmux window) for as long as any of
+// them runs, so a run that finds it held after a kill knows the attempt is
+// still at work, without guessing from a pid.
+std::filesystem::path agent_lock_path(git_repository* repo, const std::string& run, const std::string& agent);
+
+// Locks the agent lock; -1 when an attempt still holds it. Throws
+// wave::Error when the file cannot be opened.
+int take_agent_lock(const std::filesystem::path& path);
+
+// What the agent's worktree looks like now (changed files with their sizes
+// and times, and HEAD): a change between two calls is a sign of life.
+std::string fingerprint(const std::filesystem::path& worktree);
+
+struct Verdict {
+  run::AttemptEnd end = run::AttemptEnd::done;
+  std::string detail;
+};
+
+struct ProofInput {
+  git_repository* repo = nullptr;
+  std::string run;
+  const plan::Plan* plan = nullptr;
+  run::WaveId id;
+  const run::AgentRun* record = nullptr;
+  util::ProcessResult result;             // how its process ended
+  std::filesystem::path gate_log_base;    // its own gate's logs: <base>.gate-N.log
+  std::function<void(Event)> emit;        // told of the lead commit
+};
+
+// Done means proven: exit 0, something changed (or nothing, for a
+// read-only agent), every changed path its own, its own gate green. What
+// it left in its worktree is lead-committed on the way.
+Verdict prove(const ProofInput& in);
+
+} // namespace wave::flow
