@@ -46,19 +46,6 @@ std::string owns_text(const plan::Agent& agent) {
   return util::join(out, ", ");
 }
 
-// Cuts `text` to `width` characters (bytes of ASCII; UTF-8 is cut at a
-// character boundary), marking the cut with "...".
-std::string fit(std::string_view text, std::size_t width) {
-  if (text.size() <= width) {
-    return std::string(text);
-  }
-  std::size_t end = width > 3 ? width - 3 : 0;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
-    --end;
-  }
-  return std::string(text.substr(0, end)) + "...";
-}
-
 std::string wave_heading(const Plan& plan, const plan::Wave& wave) {
   switch (wave.split) {
   case Split::exclusive:

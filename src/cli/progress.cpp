@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace wave::cli {
@@ -13,22 +12,6 @@ namespace wave::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::size_t terminal_width(std::FILE* out) {
-  winsize ws{};
-  if (::ioctl(::fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10) {
-    return ws.ws_col;
-  }
-  return 80;
-}
-
-std::string fit(std::string text, std::size_t width) {
-  if (text.size() >= width) {
-    text.resize(width - 4);
-    text += "...";
-  }
-  return text;
-}
 
 std::chrono::milliseconds since(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t);
@@ -141,7 +124,7 @@ void ProgressReporter::redraw_locked(const std::string& permanent) {
   for (const auto& r : m_running) {
     const std::string text =
         fmt::format("{:<8}{} {}", "running", r.label, util::format_duration(since(r.since)));
-    out += m_paint(Color::dim, fit(text, width)) + "\n";
+    out += m_paint(Color::dim, fit(text, width - 1)) + "\n";
   }
   m_drawn = m_running.size();
   std::fputs(out.c_str(), m_out);

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace wave::cli {
@@ -117,6 +118,25 @@ Painter painter_for_stdout(std::optional<ColorWhen> flag, const std::optional<st
 
 Painter painter_for_stderr() {
   return Painter(decide_color(env_inputs(2)));
+}
+
+std::size_t terminal_width(std::FILE* out) {
+  winsize ws{};
+  if (::ioctl(::fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10) {
+    return ws.ws_col;
+  }
+  return 80;
+}
+
+std::string fit(std::string_view text, std::size_t width) {
+  if (text.size() <= width) {
+    return std::string(text);
+  }
+  std::size_t end = width > 3 ? width - 3 : 0;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end; // not inside a UTF-8 sequence
+  }
+  return std::string(text.substr(0, end)) + "...";
 }
 
 } // namespace wave::cli

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,5 +48,13 @@ private:
 Painter painter_for_stdout(std::optional<ColorWhen> flag, const std::optional<std::string>& color_wave,
                            const std::optional<std::string>& color_ui);
 Painter painter_for_stderr();
+
+// The width of the terminal `out` writes to; 80 when it cannot tell.
+std::size_t terminal_width(std::FILE* out);
+
+// `text` cut to at most `width` bytes, "..." marking the cut, never inside
+// a UTF-8 sequence. Give it unpainted text; a line redrawn in place fits
+// in one column less than the terminal's width, so it never wraps.
+std::string fit(std::string_view text, std::size_t width);
 
 } // namespace wave::cli
