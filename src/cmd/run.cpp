@@ -3,6 +3,8 @@
 
 #include "cli/color.hpp"
 #include "cli/hook_install.hpp"
+#include "cli/progress.hpp"
+#include "cli/run_view.hpp"
 #include "cli/start_wave.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
@@ -165,10 +167,11 @@ int run(const cli::Args& args) {
   options.agent = agent;
   options.self = cli::self_path();
   flow::RunHooks hooks;
+  const bool live = !json && cli::live_terminal(1);
+  cli::RunView view(stdout, live, paint, git_repository_path(repo), run_name);
   hooks.start_next = [&]() {
     cli::StartOutcome outcome = cli::StartOutcome::ready;
-    std::FILE* saved = nullptr;
-    (void)saved;
+    view.pause();
     const int code = json ? [&] {
       // Under --json, start's own lines would break the stream: it goes to stderr.
       std::fflush(stdout);
@@ -181,6 +184,7 @@ int run(const cli::Args& args) {
       return c;
     }()
                           : cli::start_locked(place, start, &outcome);
+    view.resume();
     if (outcome == cli::StartOutcome::complete) {
       return false;
     }
@@ -202,20 +206,17 @@ int run(const cli::Args& args) {
     const Json j = event_json(run_name, e);
     if (json) {
       fmt::print("{}\n", j.dump());
+      std::fflush(stdout);
     } else {
-      const std::string who =
-          e.agent.empty() ? std::string() : fmt::format(" {}{}", e.agent, e.attempt > 0 ? fmt::format("#{}", e.attempt) : "");
-      const auto color = e.ok ? cli::Color::none : cli::Color::red;
-      fmt::print("{} wave {}{} {}: {}\n", e.at.size() >= 19 ? e.at.substr(11, 8) : e.at, e.wave, who,
-                 paint(color, e.type), e.detail);
+      view.event(e);
     }
-    std::fflush(stdout);
     if (notable(e.type)) {
       notify(notify_commands, notify_dir, j);
     }
   };
 
   const flow::RunResult result = flow::drive(repo, run_name, options, hooks);
+  view.finish();
   if (result.end == flow::RunEnd::blocked) {
     const cli::Painter err = cli::painter_for_stderr();
     fmt::print(stderr, "{} blocked: {}\n", err(cli::Color::red, "error:"), result.blocked);
