@@ -33,6 +33,7 @@ constexpr std::array table{
     Command{"abort", "Throw a wave away, keeping every agent commit under an archive ref", &cmd::abort},
     Command{"run", "Run the plan unattended: launch, supervise, prove, gate and merge every wave", &cmd::run},
     Command{"logs", "Print (or follow) the output of an agent's latest attempt under git wave run", &cmd::logs},
+    Command{"attach", "Show the tmux window of an agent under git wave run --tmux", &cmd::attach},
     Command{"hook", "The pre-commit ownership check, and installing or removing it", &cmd::hook},
 };
 

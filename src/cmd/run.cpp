@@ -9,6 +9,7 @@
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "flow/runner.hpp"
+#include "flow/tmux.hpp"
 #include "git/repo.hpp"
 #include "plan/schedule.hpp"
 #include "run/store.hpp"
@@ -71,7 +72,7 @@ void notify(const std::vector<std::string>& commands, const fs::path& dir, const
 int run(const cli::Args& args) {
   cli::Parser parser(
       "run",
-      "git wave run [--one-wave] [--no-merge] [--agent <name>] [--dry-run] [--json] [--plan <path>] "
+      "git wave run [--one-wave] [--no-merge] [--agent <name>] [--tmux] [--dry-run] [--json] [--plan <path>] "
       "[--color=<when>]",
       "Run the plan unattended: start the next wave, launch each agent's command in its worktree with its "
       "brief on stdin, supervise it, count it done only when proven (exit 0, changes, ownership, its own "
@@ -81,11 +82,15 @@ int run(const cli::Args& args) {
   bool no_merge = false;
   bool dry_run = false;
   bool json = false;
+  bool tmux = false;
   std::string agent;
   std::string plan_option;
   parser.flag("--one-wave", one_wave, "stop once a wave is merged");
   parser.flag("--no-merge", no_merge, "stop once the wave's gate passed, without merging");
   parser.option("--agent", agent, "launch and prove only this agent of the current wave (no gate)", "<name>");
+  parser.flag("--tmux", tmux,
+              "run each agent in a window of the tmux session 'wave-<run>', to watch or step in "
+              "('git wave attach <agent>')");
   parser.flag("--dry-run", dry_run, "print what would be launched, and change nothing");
   parser.flag("--json", json, "print one JSON object per event, one a line (see git-wave-run(1))");
   parser.plan(plan_option);
@@ -93,6 +98,13 @@ int run(const cli::Args& args) {
   parser.color(color_flag);
   parser.parse(args);
 
+  if (tmux) {
+    if (const auto missing = flow::tmux_missing()) {
+      throw Error(fmt::format("--tmux needs {}, which is not installed", *missing), exit_code::fatal,
+                  {fmt::format("install it (Debian: apt-get install {}), or run without --tmux",
+                               *missing == "flock" ? "util-linux" : *missing)});
+    }
+  }
   cli::StartOptions start;
   start.plan_option = plan_option;
   start.jobs = std::max(1U, std::thread::hardware_concurrency());
@@ -143,6 +155,9 @@ int run(const cli::Args& args) {
       fmt::print("would launch {} (wave {}): {}\n", name, label,
                  launch.empty() ? std::string("(no launch command in the plan)") : launch);
     }
+    if (tmux) {
+      fmt::print("each in a window of tmux session '{}'\n", flow::tmux_session(run_name));
+    }
     fmt::print("at most {} at a time, {} apart; timeout {}, idle timeout {}, {} retr{}\n", plan.max_parallel,
                util::format_duration(plan.runner.stagger), util::format_duration(plan.runner.timeout),
                util::format_duration(plan.runner.idle_timeout), plan.runner.retries,
@@ -165,6 +180,7 @@ int run(const cli::Args& args) {
   options.one_wave = one_wave;
   options.no_merge = no_merge;
   options.agent = agent;
+  options.tmux = tmux;
   options.self = cli::self_path();
   flow::RunHooks hooks;
   const bool live = !json && cli::live_terminal(1);
@@ -215,6 +231,10 @@ int run(const cli::Args& args) {
     }
   };
 
+  if (tmux && !json) {
+    fmt::print("agents run in windows of tmux session '{}': watch one with 'git wave attach <agent>'\n",
+               flow::tmux_session(run_name));
+  }
   const flow::RunResult result = flow::drive(repo, run_name, options, hooks);
   view.finish();
   if (result.end == flow::RunEnd::blocked) {

@@ -1,6 +1,7 @@
 #include "flow/runner.hpp"
 
 #include "flow/attempt.hpp"
+#include "flow/tmux.hpp"
 
 #include "core/error.hpp"
 #include "flow/merge.hpp"
@@ -20,6 +21,7 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -161,7 +163,7 @@ private:
   }
 
   void finish_attempt(const run::WaveRun& w, const run::AgentRun& record, int number,
-                      const util::ProcessResult& r) {
+                      const util::ProcessResult& r, const std::string& launch_error = {}) {
     ProofInput in;
     in.repo = m_repo;
     in.run = m_run;
@@ -171,7 +173,9 @@ private:
     in.result = r;
     in.gate_log_base = attempt_base(w, record.name, number);
     in.emit = [this](Event e) { emit(std::move(e)); };
-    const Verdict v = prove(in);
+    const Verdict v = launch_error.empty() ? prove(in)
+                                           : Verdict{run::AttemptEnd::failed,
+                                                     fmt::format("it could not be launched: {}", launch_error)};
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
@@ -236,6 +240,7 @@ private:
     std::string agent;
     int number = 0;
     int lock_fd = -1;
+    std::atomic<bool> cancel{false}; // a tmux attempt: kill it and return
     std::thread thread;
     util::ProcessResult result;
     std::string error;
@@ -292,26 +297,17 @@ private:
       throw Error(fmt::format("cannot write '{}'", brief.string()));
     }
 
-    util::ProcessOptions o;
-    o.command = "(eval \"$GIT_WAVE_LAUNCH\"); s=$?; echo $s > \"$GIT_WAVE_EXIT_FILE\"; exit $s";
-    o.cwd = record.worktree;
-    o.log = log;
-    o.direct_log = true; // an agent outlives a killed run: it must not die writing to it
-    o.stdin_file = brief;
-    o.inherit_fd = slot->lock_fd;
-    o.unset = git::outer_git_variables();
-    o.timeout = m_plan.runner.timeout;
-    o.idle_timeout = m_plan.runner.idle_timeout;
-    o.env = {{"GIT_WAVE_RUN", m_run},
-             {"GIT_WAVE_AGENT", record.name},
-             {"GIT_WAVE_WAVE", w.label},
-             {"GIT_WAVE_BRIEF", brief.string()},
-             {"GIT_WAVE_ATTEMPT", std::to_string(number)},
-             {"GIT_WAVE_LAUNCH", launch_command(record.name)},
-             {"GIT_WAVE_EXIT_FILE", exit_file.string()}};
+    const std::vector<std::pair<std::string, std::string>> env = {
+        {"GIT_WAVE_RUN", m_run},
+        {"GIT_WAVE_AGENT", record.name},
+        {"GIT_WAVE_WAVE", w.label},
+        {"GIT_WAVE_BRIEF", brief.string()},
+        {"GIT_WAVE_ATTEMPT", std::to_string(number)},
+        {"GIT_WAVE_LAUNCH", launch_command(record.name)},
+        {"GIT_WAVE_EXIT_FILE", exit_file.string()}};
     const fs::path worktree = record.worktree;
     auto last = std::make_shared<std::string>(fingerprint(worktree));
-    o.active = [worktree, last] {
+    auto active = [worktree, last] {
       std::string now = fingerprint(worktree);
       const bool changed = now != *last;
       *last = std::move(now);
@@ -319,9 +315,44 @@ private:
     };
     emit(event("launched", record.name, number, launch_command(record.name), log.string(), true));
     Slot* raw = slot.get();
-    slot->thread = std::thread([raw, o, &mutex, &cv, &finished] {
+    std::function<util::ProcessResult()> body;
+    if (m_options.tmux) {
+      // The window takes the agent lock itself (flock(1)); holding it here
+      // too would keep the attempt from starting.
+      ::close(slot->lock_fd);
+      slot->lock_fd = -1;
+      TmuxAttempt t;
+      t.session = tmux_session(m_run);
+      t.window = record.name;
+      t.cwd = record.worktree;
+      t.env = env;
+      t.unset = git::outer_git_variables();
+      t.log = log;
+      t.lock = agent_lock_path(m_repo, m_run, record.name);
+      t.exit_file = exit_file;
+      t.timeout = m_plan.runner.timeout;
+      t.idle_timeout = m_plan.runner.idle_timeout;
+      t.active = active;
+      t.cancel = &raw->cancel;
+      body = [t] { return run_in_tmux(t); };
+    } else {
+      util::ProcessOptions o;
+      o.command = "(eval \"$GIT_WAVE_LAUNCH\"); s=$?; echo $s > \"$GIT_WAVE_EXIT_FILE\"; exit $s";
+      o.cwd = record.worktree;
+      o.log = log;
+      o.direct_log = true; // an agent outlives a killed run: it must not die writing to it
+      o.stdin_file = brief;
+      o.inherit_fd = slot->lock_fd;
+      o.unset = git::outer_git_variables();
+      o.timeout = m_plan.runner.timeout;
+      o.idle_timeout = m_plan.runner.idle_timeout;
+      o.env = env;
+      o.active = active;
+      body = [o] { return util::run_process(o); };
+    }
+    slot->thread = std::thread([raw, body, &mutex, &cv, &finished] {
       try {
-        raw->result = util::run_process(o);
+        raw->result = body();
       } catch (const std::exception& e) {
         raw->error = e.what();
         raw->result.exit_code = 127;
@@ -412,8 +443,10 @@ private:
           finished.pop_front();
         }
         done->thread.join();
-        ::close(done->lock_fd);
-        done->lock_fd = -1;
+        if (done->lock_fd >= 0) {
+          ::close(done->lock_fd);
+          done->lock_fd = -1;
+        }
         if (util::stop_requested()) {
           // It ended because this run is being stopped: the next run ends
           // the attempt as interrupted.
@@ -426,10 +459,7 @@ private:
         running.erase(name);
         const run::WaveRun w = wave_now();
         const run::AgentRun* record = w.find(name);
-        if (!error.empty()) {
-          result.exit_code = 127;
-        }
-        finish_attempt(w, *record, number, result);
+        finish_attempt(w, *record, number, result, error);
         const run::WaveRun after = wave_now();
         const run::Attempt* last = latest(after, name);
         if (last != nullptr && last->end != run::AttemptEnd::done) {
@@ -446,6 +476,9 @@ private:
       // Whatever runs goes down with this run (its attempts are recorded as
       // running: the next run ends them).
       util::kill_process_groups(SIGKILL);
+      for (auto& [name, slot] : running) {
+        slot->cancel = true;
+      }
       for (auto& [name, slot] : running) {
         if (slot->thread.joinable()) {
           slot->thread.join();

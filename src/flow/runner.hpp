@@ -28,6 +28,7 @@ struct RunOptions {
   bool one_wave = false; // stop once a wave is merged
   bool no_merge = false; // stop once the wave's gate passed
   std::string agent;     // only this agent: launch and prove it, no gate
+  bool tmux = false;     // each attempt in a window of the run's tmux session (flow/tmux)
   std::filesystem::path self; // the git-wave program, for briefs (git wave prompt)
 };
 

@@ -1,0 +1,237 @@
+#include "flow/tmux.hpp"
+
+#include "core/error.hpp"
+#include "util/file.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <sys/stat.h>
+#include <thread>
+
+namespace wave::flow {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Tmux {
+  bool ok = false;
+  std::string out;
+};
+
+Tmux tmux(const std::vector<std::string>& args) {
+  util::ProcessOptions o;
+  o.argv = {"tmux"};
+  o.argv.insert(o.argv.end(), args.begin(), args.end());
+  Tmux t;
+  o.capture = &t.out;
+  o.timeout = std::chrono::seconds(30);
+  t.ok = util::run_process(o).ok();
+  return t;
+}
+
+// The panes of the session's windows named `window`.
+std::vector<std::string> panes_named(const std::string& session, const std::string& window) {
+  const Tmux t = tmux({"list-panes", "-s", "-t", "=" + session, "-F", "#{pane_id} #{window_name}"});
+  std::vector<std::string> out;
+  if (!t.ok) {
+    return out;
+  }
+  for (const auto& line : util::split(t.out, '\n')) {
+    const auto space = line.find(' ');
+    if (space != std::string::npos && line.substr(space + 1) == window) {
+      out.push_back(line.substr(0, space));
+    }
+  }
+  return out;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (const char c : s) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
+off_t size_of(const fs::path& file) {
+  struct stat st {};
+  return ::stat(file.c_str(), &st) == 0 ? st.st_size : 0;
+}
+
+// A pane's process is tmux's child, not ours: it may linger as a zombie
+// until tmux reaps it, which is as good as gone.
+bool alive(pid_t pid) {
+  if (pid <= 0 || (::kill(pid, 0) != 0 && errno != EPERM)) {
+    return false;
+  }
+  const auto stat = util::read_file(fmt::format("/proc/{}/stat", pid));
+  if (!stat) {
+    return true;
+  }
+  const auto paren = stat->rfind(')');
+  return paren == std::string::npos || paren + 2 >= stat->size() || (*stat)[paren + 2] != 'Z';
+}
+
+} // namespace
+
+std::string tmux_session(const std::string& run) {
+  std::string out = "wave-" + run;
+  for (auto& c : out) {
+    if (c == '.' || c == ':') {
+      c = '_';
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> tmux_pane_of(const std::string& session, const std::string& agent) {
+  const auto panes = panes_named(session, agent);
+  if (panes.empty()) {
+    return std::nullopt;
+  }
+  return panes.front();
+}
+
+std::optional<std::string> tmux_missing() {
+  for (const char* program : {"tmux", "flock"}) {
+    util::ProcessOptions o;
+    o.argv = {program, std::string_view(program) == "tmux" ? "-V" : "--version"};
+    std::string ignored;
+    o.capture = &ignored;
+    if (!util::run_process(o).ok()) {
+      return std::string(program);
+    }
+  }
+  return std::nullopt;
+}
+
+util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
+  // The window starts as a placeholder, so that its log is piped before the
+  // agent writes a byte; then the attempt replaces it in the same pane.
+  std::vector<std::string> make;
+  if (tmux({"has-session", "-t", "=" + a.session}).ok) {
+    for (const auto& pane : panes_named(a.session, a.window)) {
+      tmux({"kill-pane", "-t", pane}); // the previous attempt's window, ended
+    }
+    make = {"new-window", "-d", "-t", "=" + a.session + ":", "-n", a.window};
+  } else {
+    make = {"new-session", "-d", "-s", a.session, "-n", a.window, "-x", "200", "-y", "50"};
+  }
+  for (const auto& s : {"-P", "-F", "#{pane_id}", "-c", a.cwd.c_str(), "sleep", "600"}) {
+    make.emplace_back(s);
+  }
+  const Tmux made = tmux(make);
+  const std::string pane(util::trim(made.out));
+  if (!made.ok || pane.empty() || pane[0] != '%') {
+    throw Error(fmt::format("tmux cannot make a window for '{}': {}", a.window, util::trim(made.out)));
+  }
+
+  // Inside the window: take the agent lock (or end at once, 75, when an
+  // attempt of a killed run still holds it), run, write the exit status.
+  std::string unset;
+  for (const auto& v : a.unset) {
+    unset += " " + v;
+  }
+  const std::string script = fmt::format(
+      "{}exec flock -n -E 75 \"$GIT_WAVE_AGENT_LOCK\" /bin/sh -c '"
+      "(eval \"$GIT_WAVE_LAUNCH\") <\"$GIT_WAVE_BRIEF\"; s=$?; echo $s >\"$GIT_WAVE_EXIT_FILE\"; exit $s'",
+      unset.empty() ? "" : "unset" + unset + "; ");
+  std::vector<std::string> respawn = {"set-option",  "-w", "-t", pane, "remain-on-exit", "on", ";",
+                                      "pipe-pane",   "-t", pane, "-o", "cat >>" + shell_quote(a.log.string()),
+                                      ";",           "respawn-pane", "-k", "-t", pane, "-c", a.cwd.string()};
+  for (const auto& [key, value] : a.env) {
+    respawn.push_back("-e");
+    respawn.push_back(key + "=" + value);
+  }
+  respawn.push_back("-e");
+  respawn.push_back("GIT_WAVE_AGENT_LOCK=" + a.lock.string());
+  for (const auto& s : {"/bin/sh", "-c"}) {
+    respawn.emplace_back(s);
+  }
+  respawn.push_back(script);
+  const Tmux started = tmux(respawn);
+  const Tmux pid_text = tmux({"display-message", "-p", "-t", pane, "#{pane_pid}"});
+  const pid_t pid = static_cast<pid_t>(std::atoi(std::string(util::trim(pid_text.out)).c_str()));
+  if (!started.ok || pid <= 0) {
+    tmux({"kill-pane", "-t", pane});
+    throw Error(fmt::format("tmux cannot start '{}' in its window: {}", a.window, util::trim(started.out)));
+  }
+
+  util::ProcessResult result;
+  const auto start = Clock::now();
+  auto last_sign = start;
+  off_t logged = size_of(a.log);
+  bool term_sent = false;
+  Clock::time_point term_at{};
+  auto stop = [&](bool* flag) {
+    if (flag != nullptr) {
+      *flag = true;
+    }
+    ::kill(-pid, SIGTERM);
+    term_sent = true;
+    term_at = Clock::now();
+  };
+  while (true) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto now = Clock::now();
+    if (!alive(pid)) {
+      break;
+    }
+    if (term_sent) {
+      if (now >= term_at + a.kill_grace) {
+        ::kill(-pid, SIGKILL);
+      }
+      continue;
+    }
+    if ((a.cancel != nullptr && *a.cancel) || util::stop_requested()) {
+      stop(nullptr);
+      continue;
+    }
+    if (a.timeout && now >= start + *a.timeout) {
+      stop(&result.timed_out);
+      continue;
+    }
+    if (const off_t size = size_of(a.log); size != logged) {
+      logged = size;
+      last_sign = now;
+    }
+    if (a.idle_timeout && now >= last_sign + *a.idle_timeout) {
+      if (a.active && a.active()) {
+        last_sign = now;
+      } else {
+        stop(&result.stalled);
+      }
+    }
+  }
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+  const auto code = [&]() -> std::optional<int> {
+    std::FILE* f = std::fopen(a.exit_file.c_str(), "r");
+    if (f == nullptr) {
+      return std::nullopt;
+    }
+    int value = -1;
+    const bool read = std::fscanf(f, "%d", &value) == 1;
+    std::fclose(f);
+    return read ? std::optional(value) : std::nullopt;
+  }();
+  if (code) {
+    result.exit_code = *code;
+  } else if (!term_sent) {
+    // No status written: the lock was held (75), or the window was killed.
+    const Tmux status = tmux({"display-message", "-p", "-t", pane, "#{pane_dead_status}"});
+    const std::string text(util::trim(status.out));
+    result.exit_code = status.ok && !text.empty() ? std::atoi(text.c_str()) : -1;
+    if (result.exit_code == -1) {
+      result.signal = SIGHUP; // its window was closed
+    }
+  } else {
+    result.signal = SIGTERM;
+  }
+  return result;
+}
+
+} // namespace wave::flow

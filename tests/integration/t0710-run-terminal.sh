@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# git wave run on a real terminal (a tmux pane): the live block, a line per
+# agent redrawn in place; and --tmux: each agent in a window of the run's
+# tmux session, supervised as well as without it, and `git wave attach`.
+. "$(dirname "$0")/lib.sh"
+. "$SOURCE_DIR/tests/integration/gate_lib.sh"
+
+if ! command -v tmux >/dev/null; then
+  [ "${WAVE_REQUIRE_TOOLS:-0}" != 1 ] || { echo "tmux is not installed (WAVE_REQUIRE_TOOLS=1; .ci/setup installs it)"; exit 1; }
+  echo "# tmux is not installed: skipped"
+  exit 0
+fi
+# A private tmux server (its socket path must stay short), never the user's.
+TMUX_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/gw-tmux.XXXXXX")
+export TMUX_TMPDIR
+unset TMUX
+trap 'rc=$?; tmux kill-server 2>/dev/null; rm -rf "$TMUX_TMPDIR"; (exit $rc); finish' EXIT
+
+AGENT="$TEST_DIR/agent.sh"
+cat >"$AGENT" <<'SH'
+#!/bin/sh
+# A scripted agent: reads its brief, says where it writes, does what
+# $WAVE_TEST_DIR/behave/<agent>.<attempt> says, then its work.
+cat >/dev/null
+if [ -t 1 ]; then echo "$GIT_WAVE_AGENT on a terminal"; else echo "$GIT_WAVE_AGENT not on a terminal"; fi
+echo "$GIT_WAVE_AGENT $GIT_WAVE_ATTEMPT start" >>"$WAVE_TEST_DIR/timeline"
+how="$WAVE_TEST_DIR/behave/$GIT_WAVE_AGENT.$GIT_WAVE_ATTEMPT"
+[ -f "$how" ] && . "$how"
+mkdir -p "$GIT_WAVE_AGENT"
+echo "work of $GIT_WAVE_AGENT, attempt $GIT_WAVE_ATTEMPT" >"$GIT_WAVE_AGENT/work.txt"
+SH
+export WAVE_TEST_DIR="$TEST_DIR"
+mkdir -p "$TEST_DIR/behave"
+behave() { printf '%s\n' "$3" >"$TEST_DIR/behave/$1.$2"; }
+
+plan() {
+  cat <<TOML
+name = "demo"
+worktrees = "../$1.wt/{agent}"
+[gate]
+commands = ["sh gate.sh"]
+[run]
+launch = "sh $AGENT"
+retries = 1
+${2:-}
+[[agent]]
+name = "a"
+owns = ["a/**"]
+[[agent]]
+name = "b"
+owns = ["b/**"]
+TOML
+}
+
+fresh() {
+  rm -f "$TEST_DIR"/behave/* "$TEST_DIR/timeline"
+  make_repo "$@"
+}
+
+# screen: what the test's terminal shows now.
+screen() { tmux capture-pane -p -t =term: ; }
+
+# wait_for WHAT TEXT: waits (up to 20 s) until `WHAT` prints TEXT.
+wait_for() {
+  for _ in $(seq 200); do "$1" | grep -qF -- "$2" && return 0; sleep 0.1; done
+  fail "'$2' never showed in $1: $("$1")"
+  return 1
+}
+
+test_case "on a terminal, a line per agent is redrawn in place: state, attempt, elapsed, its last words"
+fresh live "$(plan live)"
+behave a 1 'echo "a is thinking hard"; while [ ! -e "$WAVE_TEST_DIR/go" ]; do sleep 0.1; done'
+behave b 1 'while [ ! -e "$WAVE_TEST_DIR/go" ]; do sleep 0.1; done'
+tmux new-session -d -s term -x 160 -y 40 \
+  "cd '$REPO' && TERM=xterm git wave run --one-wave; echo \"rc=\$?\" >'$TEST_DIR/live.rc'; sleep 600"
+wait_for screen "wave 1 of run 'demo': 2 running, 0 done of 2"
+wait_for screen "a is thinking hard"
+screen | grep -qE '^  a +running +#1 ' || fail "no line for a: $(screen)"
+screen | grep -qE '^  b +running +#1 ' || fail "no line for b: $(screen)"
+[ "$(screen | grep -c "wave 1 of run 'demo': ")" = 1 ] || fail "the block was not redrawn in place: $(screen)"
+touch "$TEST_DIR/go"
+for _ in $(seq 200); do [ -e "$TEST_DIR/live.rc" ] && break; sleep 0.1; done
+expect_eq "$(cat "$TEST_DIR/live.rc")" "rc=0"
+screen | grep -q "wave 1 merged: " || fail "no merged line: $(screen)"
+screen | grep -q "a#1 exited: done" || fail "no exit line for a: $(screen)"
+tmux kill-session -t =term
+
+test_case "not on a terminal: one line per event, no control sequences"
+fresh plain "$(plan plain)"
+run git -C "$REPO" wave run --one-wave
+expect_rc 0
+expect_out "wave 1 a#1 launched: sh $AGENT"
+! grep -q $'\x1b' "$TEST_DIR/out" || fail "control sequences in a pipe: $(cat -v "$TEST_DIR/out")"
+
+test_case "--tmux runs each agent in a window of the run's session, on a terminal, and lands the wave"
+fresh win "$(plan win)"
+run git -C "$REPO" wave run --one-wave --tmux
+expect_rc 0
+expect_out "agents run in windows of tmux session 'wave-demo'"
+expect_out "wave 1 merged"
+expect_eq "$(tmux list-windows -t =wave-demo -F '#{window_name}' | sort | tr '\n' ' ')" "a b "
+grep -q "a on a terminal" "$REPO/.git/wave/demo/logs/1/a-attempt-1.log" ||
+  fail "a's window output is not in its log: $(cat "$REPO/.git/wave/demo/logs/1/a-attempt-1.log")"
+expect_eq "$(git -C "$REPO" show main:b/work.txt)" "work of b, attempt 1"
+
+test_case "git wave attach shows the agent's window; without one it says how to get one"
+(cd "$REPO" && TERM=xterm script -qec "git wave attach b" /dev/null >"$TEST_DIR/attach.out" 2>&1) &
+attacher=$!
+clients() { tmux list-clients -F '#{session_name} #{window_name}'; }
+wait_for clients "wave-demo b"
+tmux detach-client -s =wave-demo
+wait "$attacher" || fail "attach ended with $?: $(cat "$TEST_DIR/attach.out")"
+run git -C "$REPO" wave attach nobody
+expect_rc 128
+expect_err "agent 'nobody' has no window in tmux session 'wave-demo'"
+expect_err "hint: 'git wave run --tmux' runs each agent in a window there"
+
+test_case "--tmux: a failed attempt is retried in a new window, with the failure in its brief"
+fresh retry "$(plan retry)"
+behave b 1 'echo "cannot do it"; exit 3'
+run git -C "$REPO" wave run --one-wave --tmux
+expect_rc 0
+expect_out "wave 1 b#1 exited: failed: the launch command ended with exit 3"
+expect_out "wave 1 b#2 exited: done"
+expect_eq "$(tmux list-windows -t =wave-demo -F '#{window_name}' | sort | tr '\n' ' ')" "a b "
+grep -q "exit 3" "$REPO/.git/wave/demo/logs/1/b-attempt-2.brief.md" || fail "the failure is not in the second brief"
+tmux kill-session -t =wave-demo
+
+test_case "--tmux: a hung agent is killed by the idle timeout, window and all"
+fresh idle "$(plan idle 'idle_timeout = "1s"')"
+behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/hung.pid"; wait'
+run git -C "$REPO" wave run --one-wave --tmux
+expect_rc 0
+expect_out "wave 1 a#1 exited: stalled"
+expect_out "wave 1 a#2 exited: done"
+! alive "$(cat "$TEST_DIR/hung.pid")" || fail "the hung agent's child survived"
+tmux kill-session -t =wave-demo
+
+test_case "--tmux: run killed with -9, then run again: the window's attempt is waited for, not run twice"
+fresh killed "$(plan killed)"
+behave a 1 'sleep 2; echo "a: still talking after the run was killed"'
+(cd "$REPO" && exec git-wave run --one-wave --tmux >"$TEST_DIR/run1.out" 2>&1) &
+runner=$!
+for _ in $(seq 200); do grep -q "^a 1 start" "$TEST_DIR/timeline" 2>/dev/null && break; sleep 0.05; done
+grep -q "^a 1 start" "$TEST_DIR/timeline" || fail "agent a never started: $(cat "$TEST_DIR/run1.out")"
+kill -KILL "$runner"
+wait "$runner" 2>/dev/null || true
+run git -C "$REPO" wave run --one-wave --tmux
+expect_rc 0
+expect_out "still running; waiting for it to end"
+expect_no_out "a#2 launched"
+expect_eq "$(grep -c '^a ' "$TEST_DIR/timeline")" 1 "a ran more than once: $(cat "$TEST_DIR/timeline")"
+expect_eq "$(git -C "$REPO" show main:a/work.txt)" "work of a, attempt 1"
+grep -q "still talking after the run was killed" "$REPO/.git/wave/demo/logs/1/a-attempt-1.log" ||
+  fail "what the agent wrote after the kill is not in its log"
+tmux kill-session -t =wave-demo
+
+test_case "--tmux: Ctrl-C stops the agents in their windows; the next run continues"
+fresh interrupted "$(plan interrupted)"
+behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/interrupted.pid"; wait'
+(cd "$REPO" && exec git-wave run --one-wave --tmux >"$TEST_DIR/run2.out" 2>&1) &
+runner=$!
+for _ in $(seq 200); do [ -s "$TEST_DIR/interrupted.pid" ] && break; sleep 0.05; done
+[ -s "$TEST_DIR/interrupted.pid" ] || fail "agent a never started: $(cat "$TEST_DIR/run2.out")"
+kill -INT "$runner"
+wait "$runner" 2>/dev/null || true
+for _ in $(seq 50); do alive "$(cat "$TEST_DIR/interrupted.pid")" || break; sleep 0.1; done
+! alive "$(cat "$TEST_DIR/interrupted.pid")" || fail "an agent survived Ctrl-C"
+run git -C "$REPO" wave run --one-wave --tmux
+expect_rc 0
+expect_out "wave 1 a#2 launched"
+expect_out "merged"
