@@ -305,10 +305,12 @@ int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome*
     tell(StartOutcome::setup_failed);
     return exit_code::not_satisfied;
   }
-  fmt::print(
-      "wave {} of run '{}' is ready: brief an agent with 'git wave prompt <agent>', follow with 'git wave "
-      "status'\n",
-      decision.label, run_name);
+  if (!start_options.launched) {
+    fmt::print(
+        "wave {} of run '{}' is ready: brief an agent with 'git wave prompt <agent>', follow with 'git wave "
+        "status'\n",
+        decision.label, run_name);
+  }
   tell(StartOutcome::ready);
   return exit_code::ok;
 }

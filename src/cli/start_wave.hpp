@@ -22,6 +22,7 @@ struct StartOptions {
   std::chrono::milliseconds setup_timeout = std::chrono::minutes(20);
   bool no_hooks = false;
   std::optional<ColorWhen> color;
+  bool launched = false; // git wave run launches the agents: no "brief an agent" advice
 };
 
 struct CommittedPlan {

@@ -109,6 +109,7 @@ int run(const cli::Args& args) {
   start.plan_option = plan_option;
   start.jobs = std::max(1U, std::thread::hardware_concurrency());
   start.color = color_flag;
+  start.launched = true;
   cli::StartPlace place = cli::prepare_start(start);
   git_repository* repo = place.repo.get();
   const std::string run_name = place.run_name;
