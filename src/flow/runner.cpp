@@ -14,6 +14,7 @@
 #include "plan/parse.hpp"
 #include "run/store.hpp"
 #include "run/wave_id.hpp"
+#include "util/duration.hpp"
 #include "util/file.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
@@ -314,6 +315,12 @@ private:
       return changed;
     };
     emit(event("launched", record.name, number, launch_command(record.name), log.string(), true));
+    // A lead hears of a quiet agent before the idle timeout ends it.
+    const auto quiet_after = m_plan.runner.idle_timeout / 2;
+    auto on_quiet = [this, agent = record.name, number, log](std::chrono::milliseconds quiet) {
+      emit(event("output-idle", agent, number, fmt::format("no output for {}", util::format_duration(quiet)),
+                 log.string(), true));
+    };
     Slot* raw = slot.get();
     std::function<util::ProcessResult()> body;
     if (m_options.tmux) {
@@ -333,6 +340,8 @@ private:
       t.timeout = m_plan.runner.timeout;
       t.idle_timeout = m_plan.runner.idle_timeout;
       t.active = active;
+      t.quiet_after = quiet_after;
+      t.on_quiet = on_quiet;
       t.cancel = &raw->cancel;
       body = [t] { return run_in_tmux(t); };
     } else {
@@ -348,6 +357,8 @@ private:
       o.idle_timeout = m_plan.runner.idle_timeout;
       o.env = env;
       o.active = active;
+      o.quiet_after = quiet_after;
+      o.on_quiet = on_quiet;
       body = [o] { return util::run_process(o); };
     }
     slot->thread = std::thread([raw, body, &mutex, &cv, &finished] {

@@ -164,6 +164,8 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
   util::ProcessResult result;
   const auto start = Clock::now();
   auto last_sign = start;
+  auto quiet_since = start;
+  bool quiet_told = false;
   off_t logged = size_of(a.log);
   bool term_sent = false;
   Clock::time_point term_at{};
@@ -198,6 +200,16 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
     if (const off_t size = size_of(a.log); size != logged) {
       logged = size;
       last_sign = now;
+    }
+    if (a.quiet_after && a.on_quiet) {
+      if (last_sign != quiet_since) {
+        quiet_since = last_sign;
+        quiet_told = false;
+      }
+      if (!quiet_told && now >= last_sign + *a.quiet_after) {
+        quiet_told = true;
+        a.on_quiet(std::chrono::duration_cast<std::chrono::milliseconds>(now - last_sign));
+      }
     }
     if (a.idle_timeout && now >= last_sign + *a.idle_timeout) {
       if (a.active && a.active()) {

@@ -42,6 +42,8 @@ struct TmuxAttempt {
   std::optional<std::chrono::milliseconds> timeout;
   std::optional<std::chrono::milliseconds> idle_timeout;
   std::function<bool()> active; // as util::ProcessOptions::active
+  std::optional<std::chrono::milliseconds> quiet_after;     // as util::ProcessOptions
+  std::function<void(std::chrono::milliseconds)> on_quiet;
   std::chrono::milliseconds kill_grace{2000};
   const std::atomic<bool>* cancel = nullptr; // set: kill the attempt and return
 };

@@ -258,6 +258,8 @@ ProcessResult run_process(const ProcessOptions& o) {
   bool term_sent = false;
   Clock::time_point term_at{};
   Clock::time_point last_sign = start; // of life: output, or activity reported
+  Clock::time_point quiet_since = start; // the sign of life the last quiet spell followed
+  bool quiet_told = false;
   char buf[65536];
   bool open = true;
   while (open) {
@@ -272,6 +274,21 @@ ProcessResult run_process(const ProcessOptions& o) {
         term_sent = true;
         term_at = now;
         continue;
+      }
+    }
+    if (o.quiet_after && o.on_quiet && !term_sent) {
+      if (last_sign != quiet_since) {
+        quiet_since = last_sign; // a sign of life since: a new quiet spell may begin
+        quiet_told = false;
+      }
+      if (!quiet_told && now >= last_sign + *o.quiet_after) {
+        quiet_told = true;
+        o.on_quiet(std::chrono::duration_cast<std::chrono::milliseconds>(now - last_sign));
+      } else if (!quiet_told) {
+        const int quiet_ms = static_cast<int>(std::min<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(last_sign + *o.quiet_after - now).count() + 1,
+            60'000));
+        wait_ms = wait_ms < 0 ? quiet_ms : std::min(wait_ms, quiet_ms);
       }
     }
     if (o.idle_timeout && !term_sent) {

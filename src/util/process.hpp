@@ -34,6 +34,11 @@ struct ProcessOptions {
   // when it says no, the whole group is killed as stalled.
   std::optional<std::chrono::milliseconds> idle_timeout;
   std::function<bool()> active;
+  // Told (from the calling thread) once the command has been quiet for
+  // `quiet_after`: no output, no activity reported; again after each new
+  // quiet spell. It goes on running.
+  std::optional<std::chrono::milliseconds> quiet_after;
+  std::function<void(std::chrono::milliseconds)> on_quiet;
 };
 
 struct ProcessResult {

@@ -136,6 +136,7 @@ fresh hung "$(three_waves hung 1 'idle_timeout = "1s"')"
 behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/hung.pid"; wait'
 run git -C "$REPO" wave run --one-wave
 expect_rc 0
+expect_out "wave 1 a#1 output-idle: no output for"
 expect_out "wave 1 a#1 exited: stalled: stalled: killed after"
 expect_out "wave 1 a#2 exited: done"
 ! alive "$(cat "$TEST_DIR/hung.pid")" || fail "the stalled agent's process survived"
@@ -204,7 +205,7 @@ for line in open(sys.argv[1]):
     e = json.loads(line)
     assert list(e) == keys, e
     assert e["event"] in {"started", "launched", "exited", "retried", "committed", "gate-step", "gated",
-                          "merged", "blocked", "done", "waiting"}, e
+                          "merged", "blocked", "done", "waiting", "output-idle"}, e
     assert isinstance(e["attempt"], int) and isinstance(e["ok"], bool)
     kinds.add(e["event"])
 assert {"launched", "exited", "committed", "gated", "merged"} <= kinds, kinds

@@ -112,3 +112,21 @@ TEST_CASE("process: a timeout kills the whole process group", "[process]") {
   ::sleep(3);
   CHECK_FALSE(std::filesystem::exists(marker));
 }
+
+TEST_CASE("process: a quiet spell is told once, and again after the command speaks", "[process]") {
+  for (const bool direct : {false, true}) {
+    util::ProcessOptions o;
+    o.command = "sleep 0.6; echo awake; sleep 0.6";
+    o.log = temp_dir() / (direct ? "quiet-direct.log" : "quiet-pipe.log");
+    std::filesystem::remove(o.log);
+    o.direct_log = direct;
+    o.quiet_after = 250ms;
+    std::vector<std::chrono::milliseconds> told;
+    o.on_quiet = [&](std::chrono::milliseconds quiet) { told.push_back(quiet); };
+    const auto r = util::run_process(o);
+    CHECK(r.ok());
+    REQUIRE(told.size() == 2);
+    CHECK(told[0] >= 250ms);
+    CHECK(slurp(o.log) == "awake\n");
+  }
+}
