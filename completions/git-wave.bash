@@ -151,7 +151,7 @@ _git_wave ()
 	hook)
 		# git wave hook (pre-commit | install | uninstall)
 		if [ -z "$(__git_wave_positionals "$subcommand_idx" "$options")" ]; then
-			__gitcomp "pre-commit install uninstall"
+			__gitcomp "pre-commit pre-receive install uninstall"
 		fi
 		;;
 	owner)

@@ -138,7 +138,7 @@ function __git_wave_complete
                 contains -- $agent $positionals; or echo $agent
             end
         case hook
-            test (count $positionals) -eq 0; and printf '%s\n' pre-commit install uninstall
+            test (count $positionals) -eq 0; and printf '%s\n' pre-commit pre-receive install uninstall
         case owner
             __fish_complete_path $cur
     end

@@ -18,21 +18,43 @@ std::string self_path() {
   return ec ? std::string("git-wave") : p.string();
 }
 
-std::string pre_commit_shim() {
-  std::string shim(git::pre_commit_shim);
+namespace {
+
+// A shim with the absolute path of this binary filled in.
+std::string filled(std::string_view shim) {
+  std::string out(shim);
   constexpr std::string_view placeholder = "'@GIT_WAVE@'";
-  const auto pos = shim.find(placeholder);
+  const auto pos = out.find(placeholder);
   if (pos != std::string::npos) {
-    shim.replace(pos, placeholder.size(), git::shell_quote(self_path()));
+    out.replace(pos, placeholder.size(), git::shell_quote(self_path()));
   }
-  return shim;
+  return out;
 }
 
-std::string pre_commit_marker() {
-  const std::string_view shim = git::pre_commit_shim;
+// A shim's second line, which says whose it is.
+std::string marker_of(std::string_view shim) {
   const auto first = shim.find('\n');
   const auto second = shim.find('\n', first + 1);
   return std::string(shim.substr(first + 1, second - first - 1));
+}
+
+} // namespace
+
+std::string pre_commit_shim() {
+  return filled(git::pre_commit_shim);
+}
+
+std::string pre_commit_marker() {
+  return marker_of(git::pre_commit_shim);
+}
+
+std::string pre_receive_marker() {
+  return marker_of(git::pre_receive_shim);
+}
+
+git::HookInstall install_pre_receive(git_repository* repo) {
+  const git::HooksDir dir = git::hooks_dir(repo);
+  return git::install_hook(dir.path, "pre-receive", filled(git::pre_receive_shim), pre_receive_marker());
 }
 
 git::HookInstall install_pre_commit(git_repository* repo) {
@@ -55,18 +77,19 @@ git::HookWiring pre_commit_wiring(const fs::path& worktree) {
 
 std::string describe(const git::HookInstall& install) {
   const std::string hook = install.hook.string();
+  const std::string name = install.hook.filename().string();
   switch (install.status) {
   case git::HookStatus::installed:
-    return fmt::format("installed the pre-commit hook '{}'", hook);
+    return fmt::format("installed the {} hook '{}'", name, hook);
   case git::HookStatus::chained:
-    return fmt::format("installed the pre-commit hook '{}'; the hook that was there runs first, from '{}'",
-                       hook, install.chained ? install.chained->string() : std::string());
+    return fmt::format("installed the {} hook '{}'; the hook that was there runs first, from '{}'",
+                       name, hook, install.chained ? install.chained->string() : std::string());
   case git::HookStatus::updated:
-    return fmt::format("updated the pre-commit hook '{}'", hook);
+    return fmt::format("updated the {} hook '{}'", name, hook);
   case git::HookStatus::unchanged:
-    return fmt::format("the pre-commit hook '{}' is installed already", hook);
+    return fmt::format("the {} hook '{}' is installed already", name, hook);
   case git::HookStatus::integrated:
-    return fmt::format("the pre-commit hook '{}' already runs 'git wave hook pre-commit'", hook);
+    return fmt::format("the {} hook '{}' already runs 'git wave hook {}'", name, hook, name);
   }
   return {};
 }

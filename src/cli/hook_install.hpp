@@ -7,8 +7,10 @@
 
 #include <string>
 
-// Installing git wave's pre-commit shim (hooks/pre-commit) into a
-// repository, shared by `git wave hook install` and `git wave start`.
+// Installing git wave's hook shims into a repository: pre-commit
+// (hooks/pre-commit), shared by `git wave hook install` and `git wave
+// start`; pre-receive (hooks/pre-receive) for a bare repository a server
+// serves.
 namespace wave::cli {
 
 // The shim with the absolute path of the running git-wave binary filled in.
@@ -23,6 +25,13 @@ std::string pre_commit_marker();
 // the agents' worktrees) or when the hook cannot be installed.
 git::HookInstall install_pre_commit(git_repository* repo);
 
+// The line that marks a pre-receive hook as git wave's shim.
+std::string pre_receive_marker();
+
+// Installs the pre-receive shim (a server's check of pushes: gate/receive)
+// into the hooks directory of `repo`, chaining a hook already there.
+git::HookInstall install_pre_receive(git_repository* repo);
+
 // Will git wave's check run on a commit in `worktree` (see git/hook_check.hpp)?
 // This git-wave program's path (for the hook shim, and for git wave run's
 // briefs), or "git-wave" when it cannot be read.
@@ -30,7 +39,7 @@ std::string self_path();
 
 git::HookWiring pre_commit_wiring(const std::filesystem::path& worktree);
 
-// One line saying what install_pre_commit() did.
+// One line saying what install_pre_commit() or install_pre_receive() did.
 std::string describe(const git::HookInstall& install);
 
 } // namespace wave::cli

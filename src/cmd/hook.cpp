@@ -2,6 +2,7 @@
 
 #include "cli/hook_install.hpp"
 #include "cli/term.hpp"
+#include "cmd/hook_receive.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/hooks.hpp"
@@ -122,29 +123,32 @@ int pre_commit() {
 
 // `git wave hook install|uninstall`: the pre-commit shim in the hooks
 // directory git uses, chaining (and on removal restoring) a hook already there.
+// In a bare repository (a server's), the pre-receive shim instead.
 int install_or_uninstall(const std::string& action) {
   const git::Repo repo = git::open();
+  const bool bare = git_repository_is_bare(repo.get()) == 1;
   if (action == "install") {
-    const auto result = cli::install_pre_commit(repo.get());
+    const auto result = bare ? cli::install_pre_receive(repo.get()) : cli::install_pre_commit(repo.get());
     fmt::print("{}\n", cli::describe(result));
     return exit_code::ok;
   }
+  const std::string name = bare ? "pre-receive" : "pre-commit";
   const git::HooksDir dir = git::hooks_dir(repo.get());
-  const std::string hook = (dir.path / "pre-commit").string();
-  switch (git::uninstall_hook(dir.path, "pre-commit", cli::pre_commit_marker())) {
+  const std::string hook = (dir.path / name).string();
+  switch (git::uninstall_hook(dir.path, name, bare ? cli::pre_receive_marker() : cli::pre_commit_marker())) {
   case git::HookRemoval::removed:
-    fmt::print("removed the pre-commit hook '{}'\n", hook);
+    fmt::print("removed the {} hook '{}'\n", name, hook);
     break;
   case git::HookRemoval::restored:
-    fmt::print("removed git wave's pre-commit hook; '{}' is the hook that was there before\n", hook);
+    fmt::print("removed git wave's {} hook; '{}' is the hook that was there before\n", name, hook);
     break;
   case git::HookRemoval::absent:
-    fmt::print("there is no pre-commit hook in '{}'\n", dir.path.string());
+    fmt::print("there is no {} hook in '{}'\n", name, dir.path.string());
     break;
   case git::HookRemoval::foreign:
-    throw Error(
-        fmt::format("the pre-commit hook '{}' is not git wave's: left alone", hook), exit_code::fatal,
-        {"if a hook manager runs 'git wave hook pre-commit', remove that step from its configuration"});
+    throw Error(fmt::format("the {} hook '{}' is not git wave's: left alone", name, hook), exit_code::fatal,
+                {fmt::format("if a hook manager runs 'git wave hook {}', remove that step from its configuration",
+                             name)});
   }
   return exit_code::ok;
 }
@@ -155,17 +159,22 @@ int hook(const cli::Args& args) {
   std::string name;
   std::vector<std::string> hook_args;
   cli::Parser parser(
-      "hook", "git wave hook (pre-commit | install | uninstall)",
+      "hook", "git wave hook (pre-commit | pre-receive | install | uninstall)",
       "pre-commit: the check git runs before each commit; on an agent branch wave/<run>/<agent> it "
       "rejects a commit whose staged changes touch a path the agent does not own, by the plan recorded "
-      "for the run; other branches pass. install: add that pre-commit hook, chaining one already there. "
-      "uninstall: remove it, putting a chained hook back.");
-  parser.positional("action", name, "pre-commit, install or uninstall", "(pre-commit | install | uninstall)",
-                    true);
+      "for the run; other branches pass. pre-receive: a server's check of a push (a bare repository's "
+      "hook): an agent branch whose commits touch a path the agent does not own, a run state moved "
+      "backwards, a claim moved, are refused. install: add the pre-commit hook (pre-receive in a bare "
+      "repository), chaining one already there. uninstall: remove it, putting a chained hook back.");
+  parser.positional("action", name, "pre-commit, pre-receive, install or uninstall",
+                    "(pre-commit | pre-receive | install | uninstall)", true);
   parser.positionals("args", hook_args, "what git passed to the hook (ignored)");
   parser.parse(args);
   if (name == "pre-commit") {
     return pre_commit();
+  }
+  if (name == "pre-receive") {
+    return pre_receive();
   }
   if (name == "install" || name == "uninstall") {
     if (!hook_args.empty()) {
@@ -174,7 +183,7 @@ int hook(const cli::Args& args) {
     return install_or_uninstall(name);
   }
   throw UsageError(fmt::format("unknown hook '{}'", name),
-                   {"use 'git wave hook pre-commit', 'git wave hook install' or 'git wave hook uninstall'"});
+                   {"use 'git wave hook pre-commit', 'pre-receive', 'install' or 'uninstall'"});
 }
 
 } // namespace wave::cmd

@@ -36,6 +36,16 @@ Repo open() {
   return std::move(*repo);
 }
 
+Repo open_from_env() {
+  git_repository* raw = nullptr;
+  const int rc = git_repository_open_ext(&raw, nullptr, GIT_REPOSITORY_OPEN_FROM_ENV, nullptr);
+  if (rc == GIT_ENOTFOUND) {
+    not_a_repository();
+  }
+  check(rc, "cannot open repository");
+  return Repo(raw);
+}
+
 Repo open_for_hook() {
   git_repository* raw = nullptr;
   const char* git_dir = std::getenv("GIT_DIR");

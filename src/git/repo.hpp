@@ -28,6 +28,11 @@ Repo open_for_hook();
 
 // Opens the repository containing `dir` (searching upwards from it), or Error.
 Repo open(const std::filesystem::path& dir);
+// The repository git's environment names (GIT_DIR, and GIT_OBJECT_DIRECTORY
+// with GIT_ALTERNATE_OBJECT_DIRECTORIES: a pre-receive hook sees the pushed
+// objects only through them, in quarantine), else the one around the
+// current directory.
+Repo open_from_env();
 
 // Working tree root of `repo` (with trailing slash removed); throws for a bare repository.
 std::filesystem::path workdir(git_repository* repo);

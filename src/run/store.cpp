@@ -57,19 +57,33 @@ std::string state_file(git_repository* repo, const std::string& ref, git_tree* t
 
 } // namespace
 
+namespace {
+
+Stored read_state(git_repository* repo, std::string_view run, const std::string& where, const git_oid& id,
+                  git_tree* tree) {
+  Stored out{from_json_text(state_file(repo, where, tree, state_entry)), state_file(repo, where, tree, plan_entry),
+             id};
+  if (out.state.run != run) {
+    throw Error(fmt::format("'{}' holds the state of run '{}'", where, out.state.run));
+  }
+  return out;
+}
+
+} // namespace
+
 std::optional<Stored> load(git_repository* repo, std::string_view run) {
   const std::string ref = state_ref(run);
   const auto found = state_tree(repo, ref);
   if (!found) {
     return std::nullopt;
   }
-  const auto& [id, tree] = *found;
-  Stored out{from_json_text(state_file(repo, ref, tree.get(), state_entry)),
-             state_file(repo, ref, tree.get(), plan_entry), id};
-  if (out.state.run != run) {
-    throw Error(fmt::format("'{}' holds the state of run '{}'", ref, out.state.run));
-  }
-  return out;
+  return read_state(repo, run, ref, found->first, found->second.get());
+}
+
+Stored load_at(git_repository* repo, std::string_view run, const git_oid& commit) {
+  const git::Commit c = git::lookup_commit(repo, commit);
+  const git::Tree tree = git::commit_tree(c.get());
+  return read_state(repo, run, git::short_oid(commit), commit, tree.get());
 }
 
 std::optional<std::string> load_plan_text(git_repository* repo, std::string_view run) {

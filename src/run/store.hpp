@@ -37,6 +37,11 @@ std::string state_ref(std::string_view run);
 // Throws Error when the ref exists but does not hold a readable state.
 std::optional<Stored> load(git_repository* repo, std::string_view run);
 
+// The state held by state commit `commit` of `run` (for a server checking a
+// push, which sees the new state before its ref moves). Throws Error when
+// the commit does not hold a readable state of that run.
+Stored load_at(git_repository* repo, std::string_view run, const git_oid& commit);
+
 // Only the plan snapshot of `run` (nothing when there is no such run), for
 // the pre-commit hook: the state is neither read nor parsed.
 std::optional<std::string> load_plan_text(git_repository* repo, std::string_view run);

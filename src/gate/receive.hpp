@@ -1,0 +1,52 @@
+#pragma once
+
+#include <git2.h>
+
+#include <string>
+#include <vector>
+
+// What a server checks before it takes a push (`git wave hook pre-receive`):
+// the gate's ownership audit, moved to where nobody can skip it.
+//
+// - `refs/heads/wave/<run>/<agent>`: every commit of the branch since the
+//   agent's base touches only paths the agent owns and no protected path,
+//   by the plan the run recorded (from the run's state as this push leaves
+//   it). A branch of a run the server does not know is refused.
+// - `refs/wave/<run>/state`: created, or moved forward (never rewound), to a
+//   commit that holds a readable state of that run and a valid plan.
+// - `refs/wave/<run>/claims/<agent>`: created or deleted, never moved, for an
+//   agent of the run (so creating one is a lock on any server).
+// - `refs/wave/<run>/archive/*`: created, never moved (deleting is allowed:
+//   pruning).
+// - with `gated_only`: a run's integration branch moves only to a commit
+//   that a run's state records as a candidate that passed its gate.
+// Deleting an agent branch or a run's other refs is always allowed.
+namespace wave::gate {
+
+struct RefUpdate {
+  git_oid old_id{};
+  git_oid new_id{};
+  std::string ref;
+};
+
+struct Refusal {
+  std::string ref;
+  std::string reason;               // one line
+  std::vector<std::string> details; // e.g. one line per foreign path
+  std::string hint;
+};
+
+struct ReceiveOptions {
+  bool gated_only = false; // wave.receive.gatedOnly
+};
+
+// Reads pre-receive's standard input: "<old> <new> <ref>" lines. Throws
+// wave::Error on a line that is not one.
+std::vector<RefUpdate> parse_updates(const std::string& input);
+
+// The refusals for a push of `updates` into `repo` (opened so that it sees
+// the pushed objects: GIT_QUARANTINE_PATH's). Empty: take it.
+std::vector<Refusal> check_push(git_repository* repo, const std::vector<RefUpdate>& updates,
+                                const ReceiveOptions& options);
+
+} // namespace wave::gate
