@@ -5,26 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
 
-AGENT="$TEST_DIR/agent.sh"
-cat >"$AGENT" <<'SH'
-#!/bin/sh
-# A scripted agent: keeps its brief, then acts as $TEST_DIR/behave/<agent> says
-# for this attempt (default: write <agent>/work.txt).
-cat >"$GIT_WAVE_BRIEF.seen"
-echo "agent $GIT_WAVE_AGENT, attempt $GIT_WAVE_ATTEMPT, wave $GIT_WAVE_WAVE of $GIT_WAVE_RUN"
-echo "$GIT_WAVE_AGENT $GIT_WAVE_ATTEMPT start $(date +%s.%N)" >>"$WAVE_TEST_DIR/timeline"
-how="$WAVE_TEST_DIR/behave/$GIT_WAVE_AGENT.$GIT_WAVE_ATTEMPT"
-[ -f "$how" ] && . "$how"
-mkdir -p "$GIT_WAVE_AGENT"
-echo "work of $GIT_WAVE_AGENT, attempt $GIT_WAVE_ATTEMPT" >"$GIT_WAVE_AGENT/work.txt"
-echo "$GIT_WAVE_AGENT $GIT_WAVE_ATTEMPT end $(date +%s.%N)" >>"$WAVE_TEST_DIR/timeline"
-SH
-export WAVE_TEST_DIR="$TEST_DIR"
-mkdir -p "$TEST_DIR/behave"
-
-# behave AGENT ATTEMPT SCRIPT: what the agent does on that attempt, before
-# (or instead of) its usual work.
-behave() { printf '%s\n' "$3" >"$TEST_DIR/behave/$1.$2"; }
+. "$SOURCE_DIR/tests/integration/run_lib.sh"
 
 three_waves() {
   cat <<TOML
@@ -54,11 +35,6 @@ TOML
 }
 
 
-# fresh NAME PLAN [GATE]: a new run repository; no behaviour left from before.
-fresh() {
-  rm -f "$TEST_DIR"/behave/* "$TEST_DIR/timeline"
-  make_repo "$@"
-}
 
 state_field() { git -C "$REPO" show refs/wave/demo/state:state.json | python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"; }
 
@@ -161,13 +137,7 @@ PY
 test_case "run killed with -9 mid-wave, then run again: no attempt twice at once, nothing lost"
 fresh killed "$(three_waves killed)"
 behave a 1 'sleep 3; echo "a: still talking after the run was killed"'
-(cd "$REPO" && exec git-wave run --one-wave >"$TEST_DIR/run1.out" 2>&1) &
-runner=$!
-# "launched" is printed just before the fork; the case needs the agent running.
-for _ in $(seq 200); do grep -q "^a 1 start" "$TEST_DIR/timeline" 2>/dev/null && break; sleep 0.05; done
-grep -q "^a 1 start" "$TEST_DIR/timeline" || fail "agent a never started: $(cat "$TEST_DIR/run1.out")"
-kill -KILL "$runner"
-wait "$runner" 2>/dev/null || true
+kill_run_when "$TEST_DIR/run1.out" KILL "$a_started"
 run git -C "$REPO" wave run --one-wave
 expect_rc 0
 expect_out "still running; waiting for it to end"
@@ -180,12 +150,7 @@ grep -q "still talking after the run was killed" "$REPO/.git/wave/demo/logs/1/a-
 test_case "Ctrl-C stops the agents it started; the next run continues"
 fresh interrupted "$(three_waves interrupted)"
 behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/interrupted.pid"; wait'
-(cd "$REPO" && exec git-wave run --one-wave >"$TEST_DIR/run2.out" 2>&1) &
-runner=$!
-for _ in $(seq 200); do [ -s "$TEST_DIR/interrupted.pid" ] && break; sleep 0.05; done
-[ -s "$TEST_DIR/interrupted.pid" ] || fail "agent a never started: $(cat "$TEST_DIR/run2.out")"
-kill -INT "$runner"
-wait "$runner" 2>/dev/null || true
+kill_run_when "$TEST_DIR/run2.out" INT '[ -s "$TEST_DIR/interrupted.pid" ]'
 sleep 0.3
 ! alive "$(cat "$TEST_DIR/interrupted.pid")" || fail "an agent survived Ctrl-C"
 run git -C "$REPO" wave run --one-wave

@@ -16,22 +16,7 @@ export TMUX_TMPDIR
 unset TMUX
 trap 'rc=$?; tmux kill-server 2>/dev/null; rm -rf "$TMUX_TMPDIR"; (exit $rc); finish' EXIT
 
-AGENT="$TEST_DIR/agent.sh"
-cat >"$AGENT" <<'SH'
-#!/bin/sh
-# A scripted agent: reads its brief, says where it writes, does what
-# $WAVE_TEST_DIR/behave/<agent>.<attempt> says, then its work.
-cat >/dev/null
-if [ -t 1 ]; then echo "$GIT_WAVE_AGENT on a terminal"; else echo "$GIT_WAVE_AGENT not on a terminal"; fi
-echo "$GIT_WAVE_AGENT $GIT_WAVE_ATTEMPT start" >>"$WAVE_TEST_DIR/timeline"
-how="$WAVE_TEST_DIR/behave/$GIT_WAVE_AGENT.$GIT_WAVE_ATTEMPT"
-[ -f "$how" ] && . "$how"
-mkdir -p "$GIT_WAVE_AGENT"
-echo "work of $GIT_WAVE_AGENT, attempt $GIT_WAVE_ATTEMPT" >"$GIT_WAVE_AGENT/work.txt"
-SH
-export WAVE_TEST_DIR="$TEST_DIR"
-mkdir -p "$TEST_DIR/behave"
-behave() { printf '%s\n' "$3" >"$TEST_DIR/behave/$1.$2"; }
+. "$SOURCE_DIR/tests/integration/run_lib.sh"
 
 plan() {
   cat <<TOML
@@ -52,10 +37,6 @@ owns = ["b/**"]
 TOML
 }
 
-fresh() {
-  rm -f "$TEST_DIR"/behave/* "$TEST_DIR/timeline"
-  make_repo "$@"
-}
 
 # screen: what the test's terminal shows now.
 screen() { tmux capture-pane -p -t =term: ; }
@@ -139,17 +120,12 @@ tmux kill-session -t =wave-demo
 test_case "--tmux: run killed with -9, then run again: the window's attempt is waited for, not run twice"
 fresh killed "$(plan killed)"
 behave a 1 'sleep 2; echo "a: still talking after the run was killed"'
-(cd "$REPO" && exec git-wave run --one-wave --tmux >"$TEST_DIR/run1.out" 2>&1) &
-runner=$!
-for _ in $(seq 200); do grep -q "^a 1 start" "$TEST_DIR/timeline" 2>/dev/null && break; sleep 0.05; done
-grep -q "^a 1 start" "$TEST_DIR/timeline" || fail "agent a never started: $(cat "$TEST_DIR/run1.out")"
-kill -KILL "$runner"
-wait "$runner" 2>/dev/null || true
+kill_run_when "$TEST_DIR/run1.out" KILL "$a_started" --tmux
 run git -C "$REPO" wave run --one-wave --tmux
 expect_rc 0
 expect_out "still running; waiting for it to end"
 expect_no_out "a#2 launched"
-expect_eq "$(grep -c '^a ' "$TEST_DIR/timeline")" 1 "a ran more than once: $(cat "$TEST_DIR/timeline")"
+expect_eq "$(grep -c '^a ' "$TEST_DIR/timeline")" 2 "a ran more than once: $(cat "$TEST_DIR/timeline")"
 expect_eq "$(git -C "$REPO" show main:a/work.txt)" "work of a, attempt 1"
 grep -q "still talking after the run was killed" "$REPO/.git/wave/demo/logs/1/a-attempt-1.log" ||
   fail "what the agent wrote after the kill is not in its log"
@@ -158,12 +134,7 @@ tmux kill-session -t =wave-demo
 test_case "--tmux: Ctrl-C stops the agents in their windows; the next run continues"
 fresh interrupted "$(plan interrupted)"
 behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/interrupted.pid"; wait'
-(cd "$REPO" && exec git-wave run --one-wave --tmux >"$TEST_DIR/run2.out" 2>&1) &
-runner=$!
-for _ in $(seq 200); do [ -s "$TEST_DIR/interrupted.pid" ] && break; sleep 0.05; done
-[ -s "$TEST_DIR/interrupted.pid" ] || fail "agent a never started: $(cat "$TEST_DIR/run2.out")"
-kill -INT "$runner"
-wait "$runner" 2>/dev/null || true
+kill_run_when "$TEST_DIR/run2.out" INT '[ -s "$TEST_DIR/interrupted.pid" ]' --tmux
 for _ in $(seq 50); do alive "$(cat "$TEST_DIR/interrupted.pid")" || break; sleep 0.1; done
 ! alive "$(cat "$TEST_DIR/interrupted.pid")" || fail "an agent survived Ctrl-C"
 run git -C "$REPO" wave run --one-wave --tmux
