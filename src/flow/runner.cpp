@@ -91,6 +91,18 @@ std::string fingerprint(const fs::path& worktree) {
   return out + "|" + head.output;
 }
 
+// When `file` was last written (the exit status an attempt wrote as it
+// ended), or now when it cannot be told.
+std::string written_at(const fs::path& file) {
+  std::error_code ec;
+  const auto t = fs::last_write_time(file, ec);
+  if (ec) {
+    return run::now_text();
+  }
+  return run::format_time(
+      std::chrono::time_point_cast<std::chrono::system_clock::duration>(std::chrono::file_clock::to_sys(t)));
+}
+
 // An event of this wave (the driver fills in the time and the wave).
 Event event(std::string type, std::string agent, int attempt, std::string detail, std::string log, bool ok) {
   Event e;
@@ -299,14 +311,16 @@ private:
     return {run::AttemptEnd::done, changed ? "proven done" : "proven done (read-only, nothing changed)"};
   }
 
+  // `exited_at`: when its process ended, before the proof (which may take
+  // the time of its own gate), so that its recorded time is the agent's.
   void finish_attempt(const run::WaveRun& w, const run::AgentRun& record, int number,
-                      const util::ProcessResult& r) {
+                      const util::ProcessResult& r, const std::string& exited_at) {
     const Verdict v = prove(w, record, r);
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
                     if (a.agent == record.name && a.number == number) {
-                      a.exited_at = run::now_text();
+                      a.exited_at = exited_at;
                       a.end = v.end;
                       a.exit_code = r.exit_code;
                       a.detail = v.detail;
@@ -345,7 +359,7 @@ private:
         util::ProcessResult r;
         r.exit_code = std::atoi(std::string(util::trim(*code)).c_str());
         m_attempt_of[a.agent] = a.number;
-        finish_attempt(w, *record, a.number, r);
+        finish_attempt(w, *record, a.number, r, written_at(a.log + ".exit"));
       } else {
         change_wave(fmt::format("run wave {}: {} attempt {} interrupted", w.label, a.agent, a.number),
                     [&](run::WaveRun& wave) {
@@ -370,6 +384,7 @@ private:
     std::thread thread;
     util::ProcessResult result;
     std::string error;
+    std::string exited_at;
   };
 
   std::string launch_command(const std::string& agent) const {
@@ -458,6 +473,7 @@ private:
         raw->error = e.what();
         raw->result.exit_code = 127;
       }
+      raw->exited_at = run::now_text();
       const std::lock_guard lock(mutex);
       finished.push_back(raw);
       cv.notify_all();
@@ -555,13 +571,14 @@ private:
         const int number = done->number;
         util::ProcessResult result = done->result;
         const std::string error = done->error;
+        const std::string exited_at = done->exited_at;
         running.erase(name);
         const run::WaveRun w = wave_now();
         const run::AgentRun* record = w.find(name);
         if (!error.empty()) {
           result.exit_code = 127;
         }
-        finish_attempt(w, *record, number, result);
+        finish_attempt(w, *record, number, result, exited_at);
         const run::WaveRun after = wave_now();
         const run::Attempt* last = latest(after, name);
         if (last != nullptr && last->end != run::AttemptEnd::done) {

@@ -264,6 +264,7 @@ MergeRecord read_merge(const Json& j, const std::string& where, std::optional<In
   m.from = f.text("from");
   m.to = f.text("to");
   m.at = f.text("at", false);
+  m.finished_at = f.text("finished_at", false);
   m.archive = f.text("archive", false);
   if (const Json* landing = f.get("landing"); landing != nullptr && landing->is_object()) {
     Intent in;
@@ -459,6 +460,9 @@ Json write_wave(const WaveRun& w) {
     m["from"] = w.merged->from;
     m["to"] = w.merged->to;
     m["at"] = w.merged->at;
+    if (!w.merged->finished_at.empty()) {
+      m["finished_at"] = w.merged->finished_at;
+    }
     if (!w.merged->archive.empty()) {
       m["archive"] = w.merged->archive;
     }

@@ -100,9 +100,10 @@ struct GateRecord {
 struct MergeRecord {
   std::string from;
   std::string to;
-  std::string at;
+  std::string at;      // when the merge began (its intent was recorded)
   std::string archive; // ref keeping squashed branches' own commits, or empty
   Json extra = Json::object();
+  std::string finished_at; // when it was complete; empty before, and in states older than it
 };
 
 // One launch of an agent by `git wave run`, with its times, so that the
@@ -111,7 +112,7 @@ struct Attempt {
   std::string agent;
   int number = 1;            // 1, 2, ...
   std::string launched_at;
-  std::string exited_at;     // empty while it runs
+  std::string exited_at; // when its process ended; empty while it runs
   AttemptEnd end = AttemptEnd::running;
   int exit_code = -1;        // the launch command's status, -1 when unknown
   std::string detail;        // why it ended, for the next attempt's brief
