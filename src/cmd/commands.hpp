@@ -18,5 +18,6 @@ int abort(const cli::Args& args);
 int hook(const cli::Args& args);
 int run(const cli::Args& args);
 int logs(const cli::Args& args);
+int report(const cli::Args& args);
 
 } // namespace wave::cmd
