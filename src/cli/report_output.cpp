@@ -179,9 +179,8 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
                      duration_text(r.wall));
   out += fmt::format("{}theoretical {} in waves, {} eager (the plan's estimates)\n", pad,
                      speed(r.speedup.theoretical), speed(r.speedup.theoretical_eager));
-  out += fmt::format("{}with the actual durations {} in waves ({}), {} eager ({}: each agent as soon as its "
-                     "dependencies were done)\n",
-                     pad, speed(r.speedup.waves), duration_text(r.waves_time), speed(r.speedup.eager),
+  out += fmt::format("{}with the actual durations {} in waves ({}), {} eager ({}, no barriers)\n", pad,
+                     speed(r.speedup.waves), duration_text(r.waves_time), speed(r.speedup.eager),
                      duration_text(r.eager_time));
   if (!r.lost.empty()) {
     out += fmt::format("{}  {} -> {}, lost to\n", paint(Color::bold, "lost    "),
