@@ -97,6 +97,14 @@ struct GateRecord {
   bool passed() const noexcept { return result == GateResult::pass; }
 };
 
+// When an earlier gate of a wave ran, and how it ended: a wave gated again
+// keeps only its last record, and the report still counts the time.
+struct GateTimes {
+  std::string started_at;
+  std::string finished_at;
+  GateResult result = GateResult::fail;
+};
+
 struct MergeRecord {
   std::string from;
   std::string to;
@@ -148,6 +156,7 @@ struct WaveRun {
   std::string started_at;
   std::vector<AgentRun> agents;
   std::optional<GateRecord> gate;
+  std::vector<GateTimes> earlier_gates; // the gates before `gate`, in order
   std::optional<MergeRecord> merged;
   std::optional<std::string> archive; // ref of the archive on abort
   std::optional<Intent> intent;       // an unfinished change of this wave
