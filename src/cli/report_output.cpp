@@ -72,6 +72,9 @@ std::string lane(const Report& r, const WaveReport& w, const report::AgentReport
          : a.redone[i]                                   ? 'x'
                                                          : '=');
   }
+  for (const auto& g : w.earlier_gates) {
+    fill(g.start, g.end, 'G');
+  }
   if (w.gate) {
     fill(w.gate->start, w.gate->end, 'G');
   }
@@ -183,8 +186,9 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
                      speed(r.speedup.waves), duration_text(r.waves_time), speed(r.speedup.eager),
                      duration_text(r.eager_time));
   if (!r.lost.empty()) {
-    out += fmt::format("{}  {} -> {}, lost to\n", paint(Color::bold, "lost    "),
-                       speed(r.speedup.theoretical), speed(r.speedup.actual));
+    out += fmt::format("{}  {} planned -> {} actual, {}\n", paint(Color::bold, "lost    "),
+                       speed(r.speedup.theoretical), speed(r.speedup.actual),
+                       r.speedup.actual < r.speedup.theoretical ? "lost to" : "time still lost to");
     for (const auto& l : r.lost) {
       out += fmt::format("{}{}\n", pad, l);
     }
@@ -244,6 +248,11 @@ Json report_json(const Report& r) {
     jw["end"] = w.end;
     jw["gate"] = w.gate ? Json{{"start", w.gate->start}, {"end", w.gate->end}, {"passed", w.gate_passed}}
                         : Json(nullptr);
+    Json earlier = Json::array();
+    for (const auto& g : w.earlier_gates) {
+      earlier.push_back({{"start", g.start}, {"end", g.end}});
+    }
+    jw["earlier_gates"] = std::move(earlier);
     jw["merge"] = w.merge ? Json{{"start", w.merge->start}, {"end", w.merge->end}} : Json(nullptr);
     jw["slowest_seconds"] = w.slowest;
     jw["running_seconds"] = w.running;

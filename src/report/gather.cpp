@@ -93,6 +93,11 @@ public:
       out.gate = span(w.gate->started_at, w.gate->finished_at);
       out.gate_passed = w.gate->passed();
     }
+    for (const auto& g : w.earlier_gates) {
+      if (const auto s = span(g.started_at, g.finished_at)) {
+        out.earlier_gates.push_back(*s);
+      }
+    }
     if (w.merged) {
       out.merge = span(w.merged->at, w.merged->finished_at);
     }

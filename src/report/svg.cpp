@@ -131,7 +131,8 @@ int header(Canvas& c, const Report& r) {
   line(fmt::format("agents done, waiting for the slowest of their wave: {} of agent time",
                    duration_text(r.waiting)));
   if (!r.lost.empty()) {
-    line(fmt::format("lost from {} to {}: {}", speed(r.speedup.theoretical), speed(r.speedup.actual),
+    line(fmt::format("{} planned -> {} actual, {}: {}", speed(r.speedup.theoretical), speed(r.speedup.actual),
+                     r.speedup.actual < r.speedup.theoretical ? "lost to" : "time still lost to",
                      r.lost.front()));
     for (std::size_t i = 1; i < r.lost.size() && i < 4; ++i) {
       line(fmt::format("    {}", r.lost[i]));
@@ -274,13 +275,25 @@ int waves(Canvas& c, const Report& r, int y) {
       lane(c, w, a, lane_y, done);
       lane_y += lane_height;
     }
+    // A gate: a band over the wave's lanes, outlined red when it failed,
+    // dashed when a later gate of the wave replaced it.
+    const auto gate = [&](const Span& g, bool earlier) {
+      const double x0 = c.x(g.start);
+      const bool failed = !earlier && !w.gate_passed;
+      c.rect(x0, y + 4, std::max(c.x(g.end) - x0, 3.0), height - 8,
+             fmt::format("class=\"gate\" fill=\"{}\" fill-opacity=\"0.35\" stroke=\"{}\"{}", gate_fill,
+                         failed ? redone_fill : gate_fill, earlier ? " stroke-dasharray=\"4 3\"" : ""),
+             fmt::format("{} of wave {}: {}{}", earlier ? "an earlier gate" : "gate", w.label,
+                         duration_text(g.length()),
+                         earlier  ? ""
+                         : failed ? " (failed)"
+                                  : " (passed)"));
+    };
+    for (const auto& g : w.earlier_gates) {
+      gate(g, true);
+    }
     if (w.gate) {
-      const double x0 = c.x(w.gate->start);
-      c.rect(
-          x0, y + 4, std::max(c.x(w.gate->end) - x0, 3.0), height - 8,
-          fmt::format("class=\"gate\" fill=\"{}\" fill-opacity=\"0.35\" stroke=\"{}\"", gate_fill, gate_fill),
-          fmt::format("gate of wave {}: {} ({})", w.label, duration_text(w.gate->length()),
-                      w.gate_passed ? "passed" : "failed"));
+      gate(*w.gate, false);
     }
     if (w.merge) {
       const double xm = c.x(w.merge->end);

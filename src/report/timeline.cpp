@@ -78,6 +78,7 @@ WaveReport wave_report(const WaveTimeline& w) {
   r.started = w.started;
   r.gate = w.gate;
   r.gate_passed = w.gate_passed;
+  r.earlier_gates = w.earlier_gates;
   r.merge = w.merge;
   r.end = w.started;
   std::vector<Span> spans;
@@ -104,6 +105,9 @@ WaveReport wave_report(const WaveTimeline& w) {
   if (w.gate) {
     r.end = std::max(r.end, w.gate->end);
   }
+  for (const auto& g : w.earlier_gates) {
+    r.end = std::max(r.end, g.end);
+  }
   if (w.merge) {
     r.end = std::max(r.end, w.merge->end);
   }
@@ -122,6 +126,11 @@ Phase phase_at(const Report& r, Seconds from, Seconds to) {
   for (const auto& w : r.waves) {
     if (inside(w.gate, from, to)) {
       return Phase::gates;
+    }
+    for (const auto& g : w.earlier_gates) {
+      if (inside(g, from, to)) {
+        return Phase::gates;
+      }
     }
   }
   bool redone = false;
@@ -173,6 +182,9 @@ void sweep(Report& r) {
     points.push_back(w.started);
     add(w.gate);
     add(w.merge);
+    for (const auto& g : w.earlier_gates) {
+      add(g);
+    }
     for (const auto& a : w.agents) {
       for (const auto& at : a.attempts) {
         add(at.span);
@@ -268,7 +280,7 @@ void explain(Report& r) {
                     r.speedup.waves, r.speedup.theoretical));
   }
   std::vector<std::pair<Seconds, std::string>> items;
-  if (r.serial > 0) {
+  if (r.serial > 0 && std::any_of(r.waves.begin(), r.waves.end(), [](const auto& w) { return !w.aborted; })) {
     const WaveReport* worst = nullptr;
     for (const auto& w : r.waves) {
       if (!w.aborted && (worst == nullptr || w.serial > worst->serial)) {

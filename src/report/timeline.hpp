@@ -45,6 +45,7 @@ struct WaveTimeline {
   std::vector<AgentTimeline> agents;
   std::optional<Span> gate; // its last gate
   bool gate_passed = false;
+  std::vector<Span> earlier_gates; // gates before the last (failed, or before agents' new work)
   std::optional<Span> merge;
 };
 
@@ -94,6 +95,7 @@ struct WaveReport {
   Seconds end = 0; // merged, or where the run's record stops
   std::optional<Span> gate;
   bool gate_passed = false;
+  std::vector<Span> earlier_gates;
   std::optional<Span> merge;
   std::vector<AgentReport> agents;
   Seconds slowest = 0; // the largest agent time

@@ -50,6 +50,27 @@ run git -C "$REPO" wave run
 expect_rc 0
 run git -C "$REPO" wave report --json
 expect_rc 0
+python3 - "$TEST_DIR/out" <<'PY' || fail "the JSON's shape is not git-wave-report(1)'s"
+import json, sys
+d = json.load(open(sys.argv[1]))
+def keys(o, want, where):
+    assert list(o) == want.split(), f"{where}: {list(o)}"
+keys(d, "run approximate finished running origin plan_waves wall_seconds agent_seconds waves_seconds "
+        "eager_seconds speedup time waiting_seconds retry_seconds serial_seconds lost critical_path waves", "top")
+keys(d["speedup"], "actual theoretical theoretical_eager waves eager", "speedup")
+keys(d["time"], "working retries gates merges idle between aborted", "time")
+keys(d["critical_path"], "planned actual", "critical_path")
+for w in d["waves"]:
+    keys(w, "label aborted approximate started end gate earlier_gates merge slowest_seconds running_seconds "
+            "serial_seconds agents", "wave")
+    keys(w["gate"], "start end passed", "gate")
+    keys(w["merge"], "start end", "merge")
+    for a in w["agents"]:
+        keys(a, "name launched first_commit last_commit exited gated merged work_seconds retry_seconds "
+                "waiting_seconds estimate_seconds planned_critical actual_critical running attempts", "agent")
+        for at in a["attempts"]:
+            keys(at, "number start end seconds ended redone", "attempt")
+PY
 expect_eq "$(json_get 'd["approximate"]')" "False"
 expect_eq "$(json_get 'd["finished"]')" "True"
 expect_eq "$(json_get '[w["label"] for w in d["waves"]]')" "['1', '2']"
@@ -128,13 +149,16 @@ if [ -x /usr/bin/chromium ]; then
 fi
 
 test_case "a run driven by hand reports approximate figures from its commits, and says so"
-make_repo byhand "$(plan byhand)"
+make_repo byhand "$(plan byhand)" 'test -f b5/ok'
 start_wave
 a=$(wt a1) b=$(wt b5)
 mkdir -p "$a/a1" "$b/b5"
 echo one >"$a/a1/x" && git -C "$a" add -A && env -u GIT_COMMITTER_DATE git -C "$a" commit -q -m a1
 sleep 2
 echo two >"$b/b5/x" && git -C "$b" add -A && env -u GIT_COMMITTER_DATE git -C "$b" commit -q -m b5
+run git -C "$REPO" wave gate
+expect_rc 1
+echo ok >"$b/b5/ok" && git -C "$b" add -A && env -u GIT_COMMITTER_DATE git -C "$b" commit -q -m "b5: ok"
 run git -C "$REPO" wave gate
 expect_rc 0
 run git -C "$REPO" wave merge
@@ -145,7 +169,11 @@ expect_eq "$(json_get 'd["approximate"]')" "True"
 expect_eq "$(json_get 'd["finished"]')" "False"
 expect_eq "$(json_get 'd["waves"][0]["approximate"]')" "True"
 expect_eq "$(json_get '[a["attempts"][0]["ended"] for a in d["waves"][0]["agents"]]')" "['commits', 'commits']"
-within "$(json_get 'd["waves"][0]["agents"][1]["work_seconds"]')" 2 4 "b5 committed two seconds in"
+within "$(json_get 'd["waves"][0]["agents"][1]["work_seconds"]')" 2 8 "b5 committed two seconds in, and after the gate"
+# The gate that failed counts too.
+expect_eq "$(json_get 'len(d["waves"][0]["earlier_gates"])')" "1"
+expect_eq "$(json_get 'd["waves"][0]["earlier_gates"][0]["end"] <= d["waves"][0]["gate"]["start"]')" "True"
+expect_eq "$(json_get 'sum(d["time"].values()) == d["wall_seconds"]')" "True"
 expect_eq "$(json_get 'd["waves"][0]["agents"][1]["last_commit"] == d["waves"][0]["agents"][1]["exited"]')" "True"
 run git -C "$REPO" wave report
 expect_rc 0

@@ -276,3 +276,23 @@ TEST_CASE("report: durations read at a glance", "[report]") {
   CHECK(duration_text(65) == "1m05s");
   CHECK(duration_text(3725) == "1h02m");
 }
+
+TEST_CASE("report: a wave gated twice counts both gates", "[report]") {
+  const std::string plan = R"(name = "r"
+[[agent]]
+name = "a"
+owns = ["a"]
+)";
+  Timeline t;
+  // The gate fails at 5-6, a second attempt runs 6-9, the gate passes at 9-10.
+  WaveTimeline w = wave_of("1", 0, {agent("a", {attempt(0, 5, "culprit", 1), attempt(6, 9, "done", 2)})},
+                           {{9, 10}}, {{10, 10}});
+  w.earlier_gates.push_back({m(5), m(6)});
+  t.waves.push_back(w);
+  const Report r = analysed(plan, t);
+  CHECK(r.time.gates == m(2));
+  CHECK(r.time.retries == m(5));
+  CHECK(r.time.working == m(3));
+  CHECK(r.retries == m(5));
+  CHECK(r.wall == m(10));
+}
