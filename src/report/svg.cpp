@@ -117,8 +117,8 @@ int header(Canvas& c, const Report& r) {
     card(c, 24 + static_cast<double>(i) * 190, y, figures[i].first, figures[i].second, i == 0);
   }
   y += 84;
-  const auto line = [&](const std::string& s, std::string_view fill = text_fill) {
-    c.text(24, y, s, fmt::format("class=\"note\" font-size=\"13\" fill=\"{}\"", fill));
+  const auto line = [&](const std::string& s, std::string_view fill = text_fill, double indent = 0) {
+    c.text(24 + indent, y, s, fmt::format("class=\"note\" font-size=\"13\" fill=\"{}\"", fill));
     y += 19;
   };
   line(fmt::format(
@@ -135,7 +135,7 @@ int header(Canvas& c, const Report& r) {
                      r.speedup.actual < r.speedup.theoretical ? "lost to" : "time still lost to",
                      r.lost.front()));
     for (std::size_t i = 1; i < r.lost.size() && i < 4; ++i) {
-      line(fmt::format("    {}", r.lost[i]));
+      line(r.lost[i], text_fill, 24);
     }
   }
   line(fmt::format("critical path, planned: {}; actual: {} ({})", chain(r.planned_critical),
@@ -297,6 +297,10 @@ int waves(Canvas& c, const Report& r, int y) {
     }
     if (w.merge) {
       const double xm = c.x(w.merge->end);
+      const double xs = c.x(w.merge->start);
+      if (xm - xs >= 1) { // the merge's own time: a band, as the gate's
+        c.rect(xs, y + 4, xm - xs, height - 8, fmt::format("fill=\"{}\" fill-opacity=\"0.25\"", merge_fill));
+      }
       c.line(xm, y + 4, xm, y + height - 4, fmt::format("stroke=\"{}\" stroke-width=\"2\"", merge_fill));
       c.raw(fmt::format(
           "<path class=\"merge\" d=\"M{:.1f} {} l7 7 l-7 7 l-7 -7 z\" fill=\"{}\"><title>merge of wave "
