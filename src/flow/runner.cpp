@@ -312,15 +312,21 @@ private:
   }
 
   // `exited_at`: when its process ended, before the proof (which may take
-  // the time of its own gate), so that its recorded time is the agent's.
+  // the time of its own gate), so that its recorded time is the agent's;
+  // `started_at`, when known, when its process started (its launch was
+  // recorded before its brief was written).
   void finish_attempt(const run::WaveRun& w, const run::AgentRun& record, int number,
-                      const util::ProcessResult& r, const std::string& exited_at) {
+                      const util::ProcessResult& r, const std::string& exited_at,
+                      const std::string& started_at = {}) {
     const Verdict v = prove(w, record, r);
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
                     if (a.agent == record.name && a.number == number) {
                       a.exited_at = exited_at;
+                      if (!started_at.empty()) {
+                        a.launched_at = started_at;
+                      }
                       a.end = v.end;
                       a.exit_code = r.exit_code;
                       a.detail = v.detail;
@@ -384,6 +390,7 @@ private:
     std::thread thread;
     util::ProcessResult result;
     std::string error;
+    std::string started_at;
     std::string exited_at;
   };
 
@@ -467,6 +474,7 @@ private:
     emit(event("launched", record.name, number, launch_command(record.name), log.string(), true));
     Slot* raw = slot.get();
     slot->thread = std::thread([raw, o, &mutex, &cv, &finished] {
+      raw->started_at = run::now_text();
       try {
         raw->result = util::run_process(o);
       } catch (const std::exception& e) {
@@ -572,13 +580,14 @@ private:
         util::ProcessResult result = done->result;
         const std::string error = done->error;
         const std::string exited_at = done->exited_at;
+        const std::string started_at = done->started_at;
         running.erase(name);
         const run::WaveRun w = wave_now();
         const run::AgentRun* record = w.find(name);
         if (!error.empty()) {
           result.exit_code = 127;
         }
-        finish_attempt(w, *record, number, result, exited_at);
+        finish_attempt(w, *record, number, result, exited_at, started_at);
         const run::WaveRun after = wave_now();
         const run::Attempt* last = latest(after, name);
         if (last != nullptr && last->end != run::AttemptEnd::done) {

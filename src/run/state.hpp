@@ -119,8 +119,8 @@ struct MergeRecord {
 struct Attempt {
   std::string agent;
   int number = 1;            // 1, 2, ...
-  std::string launched_at;
-  std::string exited_at; // when its process ended; empty while it runs
+  std::string launched_at;   // when it was launched; once ended, when its process started
+  std::string exited_at;     // when its process ended; empty while it runs
   AttemptEnd end = AttemptEnd::running;
   int exit_code = -1;        // the launch command's status, -1 when unknown
   std::string detail;        // why it ended, for the next attempt's brief

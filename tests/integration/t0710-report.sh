@@ -74,18 +74,18 @@ PY
 expect_eq "$(json_get 'd["approximate"]')" "False"
 expect_eq "$(json_get 'd["finished"]')" "True"
 expect_eq "$(json_get '[w["label"] for w in d["waves"]]')" "['1', '2']"
-# Recorded to the second: a sleep of N seconds lasts N or N+1.
+# Recorded to the second: a sleep of N seconds lasts N or N+1 (+1 on a loaded machine).
 work() { json_get "{a['name']: a['work_seconds'] for w in d['waves'] for a in w['agents']}['$1']"; }
-within "$(work a1)" 1 2 "a1"
-within "$(work b5)" 5 6 "b5"
-within "$(work c1)" 1 2 "c1"
+within "$(work a1)" 1 3 "a1"
+within "$(work b5)" 5 7 "b5"
+within "$(work c1)" 1 3 "c1"
 expect_eq "$(json_get 'd["agent_seconds"] == sum(a["work_seconds"] for w in d["waves"] for a in w["agents"])')" "True"
 # In waves: the slowest of wave 1 (b5) then c1; eagerly c1 runs beside b5.
 expect_eq "$(json_get 'd["waves_seconds"] == max(a["work_seconds"] for a in d["waves"][0]["agents"]) + d["waves"][1]["agents"][0]["work_seconds"]')" "True"
 expect_eq "$(json_get 'd["eager_seconds"]')" "$(work b5)"
 expect_eq "$(json_get 'd["critical_path"]')" "{'planned': ['b5'], 'actual': ['b5']}"
-within "$(json_get 'd["speedup"]["waves"]')" 1.1 1.35 "waves with the actual durations"
-within "$(json_get 'd["speedup"]["eager"]')" 1.3 1.7 "eager with the actual durations"
+within "$(json_get 'd["speedup"]["waves"]')" 1.1 1.5 "waves with the actual durations"
+within "$(json_get 'd["speedup"]["eager"]')" 1.25 1.9 "eager with the actual durations"
 within "$(json_get 'd["speedup"]["theoretical"]')" 1.166 1.167 "theoretical: 7s of estimates in 6s of waves"
 within "$(json_get 'd["speedup"]["theoretical_eager"]')" 1.39 1.41 "theoretical eager: 7s in 5s"
 expect_eq "$(json_get 'abs(d["speedup"]["actual"] - d["agent_seconds"] / d["wall_seconds"]) < 1e-9')" "True"
