@@ -120,6 +120,46 @@ std::string lane(const Report& r, const WaveReport& w, const report::AgentReport
   return out;
 }
 
+// Per agent: its time at work, attempts, and when it was launched, committed,
+// exited, gated and merged (seconds since the run's start), and how long it
+// waited for the slowest of its wave.
+std::string agents_text(const Report& r, const Painter& paint) {
+  const auto at = [](const std::optional<Seconds>& s) { return s ? duration_text(*s) : std::string("-"); };
+  std::vector<std::vector<std::string>> rows{{"WAVE", "AGENT", "WORK", "TRIES", "LAUNCHED", "COMMITS",
+                                              "EXITED", "GATED", "MERGED", "WAITED", "ESTIMATE"}};
+  for (const auto& w : r.waves) {
+    for (const auto& a : w.agents) {
+      std::string commits = "-";
+      if (a.first_commit && a.last_commit) {
+        commits = *a.first_commit == *a.last_commit ? at(a.first_commit)
+                                                    : at(a.first_commit) + ".." + at(a.last_commit);
+      }
+      rows.push_back(
+          {w.label + (w.aborted ? " (aborted)" : ""), a.name + (a.actual_critical ? "*" : ""),
+           duration_text(a.work), std::to_string(a.attempts.size()), at(a.launched), commits,
+           a.running ? std::string("running") : at(a.exited), at(a.gated), at(a.merged),
+           duration_text(a.waiting),
+           a.estimate ? duration_text(static_cast<Seconds>(*a.estimate + 0.5)) : std::string("-")});
+    }
+  }
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  std::string out;
+  for (std::size_t n = 0; n < rows.size(); ++n) {
+    std::string line;
+    for (std::size_t i = 0; i < rows[n].size(); ++i) {
+      const std::string cell = fmt::format("{:<{}}", rows[n][i], i + 1 == rows[n].size() ? 0 : widths[i]);
+      line += (i == 0 ? "" : "  ") + (n == 0 ? paint(Color::bold, cell) : cell);
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
 std::string timeline_text(const Report& r, const Painter& paint, std::size_t width) {
   std::size_t name_width = 4;
   for (const auto& w : r.waves) {
@@ -207,6 +247,7 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
                      r.actual_critical.empty() ? "-" : util::join(r.actual_critical, " -> "),
                      duration_text(r.eager_time));
   if (!r.waves.empty()) {
+    out += "\n" + agents_text(r, paint);
     out += "\n" + timeline_text(r, paint, std::max<std::size_t>(width, 10));
   }
   return out;

@@ -113,10 +113,12 @@ private:
     out.name = a.name;
     const auto tip = agent_tip(m_repo, w, a);
     if (tip && a.base.size() == GIT_OID_HEXSZ) {
-      if (const auto times = commit_times(m_repo, *tip, git::oid_from(a.base))) {
-        // Commits dated before their wave (another clock, a fixed date) count from its start.
-        out.first_commit = std::max(times->first - m_origin, wave.started);
-        out.last_commit = std::max(times->second - m_origin, wave.started);
+      // Commits dated before their wave started (another clock, a date
+      // fixed by the environment) say nothing of when the agent worked.
+      const auto times = commit_times(m_repo, *tip, git::oid_from(a.base));
+      if (times && times->first - m_origin >= wave.started) {
+        out.first_commit = times->first - m_origin;
+        out.last_commit = times->second - m_origin;
       }
     }
     for (const auto& at : w.attempts) {
