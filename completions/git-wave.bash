@@ -78,7 +78,7 @@ __git_wave_complete_value ()
 			__gitcomp "agents waves" "" "$value"
 		fi
 		;;
-	--plan | --worktrees)
+	--plan | --worktrees | --svg | --html)
 		local IFS=$'\n'
 		COMPREPLY=($(compgen -f -- "$value"))
 		compopt -o filenames 2>/dev/null

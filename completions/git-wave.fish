@@ -64,7 +64,7 @@ function __git_wave_values
             test "$sub" = plan; and set values text json dot mermaid
         case --list
             test "$sub" = plan; and set values agents waves
-        case --plan --worktrees
+        case --plan --worktrees --svg --html
             set values (__fish_complete_path $argv[2])
     end
     for v in $values

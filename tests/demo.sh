@@ -148,6 +148,8 @@ cat > agents/scripted.sh <<'SH'
 # A scripted coding agent: the brief arrives on stdin (and in $GIT_WAVE_BRIEF).
 brief=$(cat)
 echo "agent $GIT_WAVE_AGENT, attempt $GIT_WAVE_ATTEMPT: a brief of $(printf '%s\n' "$brief" | wc -l) lines"
+# It takes a moment, as agents do: the report at the end measures it.
+case $GIT_WAVE_AGENT in core) sleep 2 ;; docs) sleep 3 ;; *) sleep 1 ;; esac
 case $GIT_WAVE_AGENT in
 core) mkdir -p lib; printf 'greet() { printf "Hello, %%s!\\n" "$1"; }\n' > lib/greet.sh ;;
 cli)
@@ -175,4 +177,7 @@ for w in json.load(sys.stdin)["waves"]:
         print("    wave %s  %-6s attempt %d  %s .. %s  %s" % (w["label"], a["agent"], a["number"],
               a["launched_at"], a["exited_at"], a["end"]))'
 show git log --oneline --first-parent main
+step "What the waves bought: actual against theoretical speedup, and the timeline as a picture"
+show git wave report --svg "$scratch/report.svg"
+say "Open $scratch/report.svg in a browser: a lane per agent, attempts as bars, gates and merges as marks."
 printf '\n%sDemo done.%s Scratch repositories kept at %s (remove them when you like).\n' "$bold" "$off" "$scratch"

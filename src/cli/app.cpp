@@ -34,6 +34,8 @@ constexpr std::array table{
     Command{"run", "Run the plan unattended: launch, supervise, prove, gate and merge every wave", &cmd::run},
     Command{"logs", "Print (or follow) the output of an agent's latest attempt under git wave run", &cmd::logs},
     Command{"attach", "Show the tmux window of an agent under git wave run --tmux", &cmd::attach},
+    Command{"report", "Show what the waves bought: actual against theoretical speedup, where the time went",
+            &cmd::report},
     Command{"hook", "The pre-commit ownership check, and installing or removing it", &cmd::hook},
 };
 

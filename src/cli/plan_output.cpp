@@ -124,6 +124,9 @@ std::string plan_text(const Plan& plan, const Schedule& s, const plan::Diagnosti
                      cost_text(s, s.critical));
   out += fmt::format("{} {:.2f}x ({} one after another, {} in waves)\n", paint(Color::bold, "speedup:"),
                      s.speedup, cost_text(s, s.sequential), cost_text(s, s.parallel));
+  out +=
+      fmt::format("{} {:.2f}x ({}, each agent started as soon as its dependencies are done, no barriers)\n",
+                  paint(Color::bold, "eager:"), s.eager_speedup, cost_text(s, s.eager));
   const auto warnings = diagnostics.count(plan::Severity::warning);
   out += fmt::format("{}{}\n", paint(Color::green, "plan is valid"),
                      warnings == 0 ? std::string()
@@ -159,6 +162,7 @@ nlohmann::ordered_json plan_json(const std::string& file, const Plan* plan, cons
   json critical = json::array();
   json cost = nullptr;
   json speedup = nullptr;
+  json eager_speedup = nullptr;
   if (plan && s) {
     for (const auto& w : s->waves) {
       json overlaps = json::array();
@@ -208,14 +212,17 @@ nlohmann::ordered_json plan_json(const std::string& file, const Plan* plan, cons
     cost = {{"unit", s->estimated ? "ms" : "task"},
             {"sequential", s->sequential},
             {"parallel", s->parallel},
-            {"critical_path", s->critical}};
+            {"critical_path", s->critical},
+            {"eager", s->eager}};
     speedup = s->speedup;
+    eager_speedup = s->eager_speedup;
   }
   doc["waves"] = waves;
   doc["agents"] = agents;
   doc["critical_path"] = critical;
   doc["cost"] = cost;
   doc["speedup"] = speedup;
+  doc["eager_speedup"] = eager_speedup;
   json items = json::array();
   for (const auto& d : diagnostics.items) {
     items.push_back({{"severity", plan::severity_name(d.severity)},

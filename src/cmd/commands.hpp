@@ -19,5 +19,6 @@ int hook(const cli::Args& args);
 int run(const cli::Args& args);
 int logs(const cli::Args& args);
 int attach(const cli::Args& args);
+int report(const cli::Args& args);
 
 } // namespace wave::cmd

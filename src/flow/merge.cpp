@@ -203,6 +203,7 @@ public:
       }
       wave->intent.reset();
       wave->merged->archive = m_out.archive;
+      wave->merged->finished_at = run::now_text();
       return true;
     });
     return m_out;
@@ -253,7 +254,7 @@ private:
       }
       wave->status = run::WaveStatus::merged;
       wave->merged =
-          run::MergeRecord{git::oid_str(m_out.from), git::oid_str(m_out.to), intent.started_at, {}, {}};
+          run::MergeRecord{git::oid_str(m_out.from), git::oid_str(m_out.to), intent.started_at, {}, {}, {}};
       wave->intent = intent;
       return true;
     });

@@ -50,6 +50,18 @@ std::string tail_of(const fs::path& log, std::size_t lines) {
   return std::string(util::trim(util::tail_lines(log, lines)));
 }
 
+// When `file` was last written (the exit status an attempt wrote as it
+// ended), or now when it cannot be told.
+std::string written_at(const fs::path& file) {
+  std::error_code ec;
+  const auto t = fs::last_write_time(file, ec);
+  if (ec) {
+    return run::now_text();
+  }
+  return run::format_time(
+      std::chrono::time_point_cast<std::chrono::system_clock::duration>(std::chrono::file_clock::to_sys(t)));
+}
+
 // An event of this wave (the driver fills in the time and the wave).
 Event event(std::string type, std::string agent, int attempt, std::string detail, std::string log, bool ok) {
   Event e;
@@ -163,8 +175,13 @@ private:
     return run::logs_dir(m_repo, m_run) / w.label / fmt::format("{}-attempt-{}", agent, number);
   }
 
+  // `exited_at`: when its process ended, before the proof (which may take
+  // the time of its own gate), so that its recorded time is the agent's;
+  // `started_at`, when known, when its process started (its launch was
+  // recorded before its brief was written).
   void finish_attempt(const run::WaveRun& w, const run::AgentRun& record, int number,
-                      const util::ProcessResult& r, const std::string& launch_error = {}) {
+                      const util::ProcessResult& r, const std::string& exited_at,
+                      const std::string& started_at = {}, const std::string& launch_error = {}) {
     ProofInput in;
     in.repo = m_repo;
     in.run = m_run;
@@ -181,7 +198,10 @@ private:
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
                     if (a.agent == record.name && a.number == number) {
-                      a.exited_at = run::now_text();
+                      a.exited_at = exited_at;
+                      if (!started_at.empty()) {
+                        a.launched_at = started_at;
+                      }
                       a.end = v.end;
                       a.exit_code = r.exit_code;
                       a.detail = v.detail;
@@ -219,7 +239,7 @@ private:
       if (code && !util::trim(*code).empty()) {
         util::ProcessResult r;
         r.exit_code = std::atoi(std::string(util::trim(*code)).c_str());
-        finish_attempt(w, *record, a.number, r);
+        finish_attempt(w, *record, a.number, r, written_at(a.log + ".exit"));
       } else {
         change_wave(fmt::format("run wave {}: {} attempt {} interrupted", w.label, a.agent, a.number),
                     [&](run::WaveRun& wave) {
@@ -245,6 +265,8 @@ private:
     std::thread thread;
     util::ProcessResult result;
     std::string error;
+    std::string started_at;
+    std::string exited_at;
   };
 
   std::string launch_command(const std::string& agent) const {
@@ -362,12 +384,14 @@ private:
       body = [o] { return util::run_process(o); };
     }
     slot->thread = std::thread([raw, body, &mutex, &cv, &finished] {
+      raw->started_at = run::now_text();
       try {
         raw->result = body();
       } catch (const std::exception& e) {
         raw->error = e.what();
         raw->result.exit_code = 127;
       }
+      raw->exited_at = run::now_text();
       const std::lock_guard lock(mutex);
       finished.push_back(raw);
       cv.notify_all();
@@ -467,10 +491,12 @@ private:
         const int number = done->number;
         util::ProcessResult result = done->result;
         const std::string error = done->error;
+        const std::string exited_at = done->exited_at;
+        const std::string started_at = done->started_at;
         running.erase(name);
         const run::WaveRun w = wave_now();
         const run::AgentRun* record = w.find(name);
-        finish_attempt(w, *record, number, result, error);
+        finish_attempt(w, *record, number, result, exited_at, started_at, error);
         const run::WaveRun after = wave_now();
         const run::Attempt* last = latest(after, name);
         if (last != nullptr && last->end != run::AttemptEnd::done) {

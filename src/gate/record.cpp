@@ -92,6 +92,9 @@ void record_gate(git_repository* repo, const std::string& run, const run::WaveId
                       label),
           exit_code::fatal, {"see 'git wave status' and run the gate again"});
     }
+    if (wave->gate) {
+      wave->earlier_gates.push_back({wave->gate->started_at, wave->gate->finished_at, wave->gate->result});
+    }
     wave->gate = record;
     wave->status = report.pass ? run::WaveStatus::gated : run::WaveStatus::failed;
     try {

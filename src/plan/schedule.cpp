@@ -25,6 +25,125 @@ std::string sub_wave_label(int level, std::size_t index) {
   return fmt::format("{}{}", level, letters);
 }
 
+Chain longest_chain(const std::vector<std::vector<std::size_t>>& deps, const std::vector<double>& cost,
+                    const std::vector<bool>& include) {
+  const std::size_t n = deps.size();
+  const auto in = [&](std::size_t a) { return include.empty() || include[a]; };
+  // A topological order, iteratively (plans can hold chains of thousands).
+  std::vector<std::size_t> order;
+  std::vector<char> mark(n, 0); // 0 new, 1 on the stack, 2 placed
+  for (std::size_t root = 0; root < n; ++root) {
+    if (mark[root] != 0 || !in(root)) {
+      continue;
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> stack{{root, 0}};
+    mark[root] = 1;
+    while (!stack.empty()) {
+      auto& [v, next] = stack.back();
+      if (next < deps[v].size()) {
+        const auto d = deps[v][next++];
+        if (in(d) && mark[d] == 0) {
+          mark[d] = 1;
+          stack.emplace_back(d, 0);
+        }
+        continue;
+      }
+      mark[v] = 2;
+      order.push_back(v);
+      stack.pop_back();
+    }
+  }
+  Chain out;
+  if (order.empty()) {
+    return out;
+  }
+  std::vector<double> finish(n, 0);
+  std::vector<std::size_t> previous(n, n);
+  const auto better = [&](std::size_t a, std::size_t b) {
+    // Is `a` a better end of a chain than `b`?
+    return std::tuple(finish[a], deps[a].size(), n - a) > std::tuple(finish[b], deps[b].size(), n - b);
+  };
+  // Only a dependency placed before an agent may precede it in a chain: in
+  // a cycle (which parse() reports) a chain would loop.
+  std::vector<std::size_t> position(n, n);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    position[order[i]] = i;
+  }
+  for (const auto v : order) {
+    for (const auto d : deps[v]) {
+      if (in(d) && position[d] < position[v] && (previous[v] == n || better(d, previous[v]))) {
+        previous[v] = d;
+      }
+    }
+    finish[v] = cost[v] + (previous[v] == n ? 0.0 : finish[previous[v]]);
+  }
+  std::size_t last = order.front();
+  for (const auto v : order) {
+    if (better(v, last)) {
+      last = v;
+    }
+  }
+  out.length = finish[last];
+  for (auto v = last; v != n; v = previous[v]) {
+    out.agents.push_back(v);
+  }
+  std::reverse(out.agents.begin(), out.agents.end());
+  return out;
+}
+
+Chain eager_chain(const Plan& plan, const Schedule& s, const std::vector<double>& cost,
+                  const std::vector<bool>& include) {
+  const auto deps = dependencies(plan);
+  const std::size_t n = deps.size();
+  const auto in = [&](std::size_t a) { return include.empty() || include[a]; };
+  std::vector<double> finish(n, 0);
+  std::vector<std::size_t> previous(n, n);
+  const auto better = [&](std::size_t a, std::size_t b) {
+    return b == n ||
+           std::tuple(finish[a], deps[a].size(), n - a) > std::tuple(finish[b], deps[b].size(), n - b);
+  };
+  Chain out;
+  std::size_t last = n;
+  std::vector<bool> placed(n, false);
+  // Waves are in a topological order: dependencies sit in lower levels,
+  // sub-waves of one level follow each other.
+  for (std::size_t w = 0; w < s.waves.size(); ++w) {
+    std::size_t barrier = n; // the sub-wave before this one: its latest agent
+    if (w > 0 && s.waves[w].level == s.waves[w - 1].level) {
+      for (const auto b : s.waves[w - 1].agents) {
+        if (in(b) && better(b, barrier)) {
+          barrier = b;
+        }
+      }
+    }
+    for (const auto a : s.waves[w].agents) {
+      if (!in(a)) {
+        continue;
+      }
+      previous[a] = barrier;
+      for (const auto d : deps[a]) {
+        if (in(d) && placed[d] && better(d, previous[a])) {
+          previous[a] = d;
+        }
+      }
+      finish[a] = cost[a] + (previous[a] == n ? 0.0 : finish[previous[a]]);
+      placed[a] = true;
+      if (better(a, last)) {
+        last = a;
+      }
+    }
+  }
+  if (last == n) {
+    return out;
+  }
+  out.length = finish[last];
+  for (auto v = last; v != n; v = previous[v]) {
+    out.agents.push_back(v);
+  }
+  std::reverse(out.agents.begin(), out.agents.end());
+  return out;
+}
+
 std::optional<std::size_t> Schedule::find_wave(std::string_view label) const {
   for (std::size_t i = 0; i < waves.size(); ++i) {
     if (waves[i].label == label) {
@@ -175,40 +294,14 @@ void add_costs(const Plan& plan, Schedule& s) {
   s.speedup = s.parallel > 0 ? s.sequential / s.parallel : 1.0;
 }
 
-// The longest chain of dependencies by cost. Among equally long chains it
-// prefers agents with more dependencies (their start waits on the slowest of
-// more work, so they are the likelier to slip), then plan order.
-void add_critical_path(const Plan& plan, const Dependencies& deps, const std::vector<std::size_t>& order,
-                       Schedule& s) {
-  const std::size_t n = plan.agents.size();
-  if (n == 0 || order.empty()) {
-    return;
-  }
-  std::vector<double> finish(n, 0);
-  std::vector<std::size_t> previous(n, n);
-  const auto better = [&](std::size_t a, std::size_t b) {
-    // Is `a` a better end of a critical chain than `b`?
-    return std::tuple(finish[a], deps[a].size(), n - a) > std::tuple(finish[b], deps[b].size(), n - b);
-  };
-  for (const auto v : order) {
-    for (const auto d : deps[v]) {
-      if (previous[v] == n || better(d, previous[v])) {
-        previous[v] = d;
-      }
-    }
-    finish[v] = s.cost[v] + (previous[v] == n ? 0.0 : finish[previous[v]]);
-  }
-  std::size_t last = order.front();
-  for (const auto v : order) {
-    if (better(v, last)) {
-      last = v;
-    }
-  }
-  s.critical = finish[last];
-  for (auto v = last; v != n; v = previous[v]) {
-    s.critical_path.push_back(v);
-  }
-  std::reverse(s.critical_path.begin(), s.critical_path.end());
+void add_critical_path(const Plan& plan, Schedule& s) {
+  const auto deps = dependencies(plan);
+  const Chain critical = longest_chain(deps, s.cost);
+  s.critical = critical.length;
+  s.critical_path = critical.agents;
+  const Chain eager = eager_chain(plan, s, s.cost);
+  s.eager = eager.length;
+  s.eager_speedup = s.eager > 0 ? s.sequential / s.eager : 1.0;
 }
 
 } // namespace
@@ -254,13 +347,8 @@ Schedule schedule(const Plan& plan, bool split, Diagnostics& diagnostics) {
     }
   }
 
-  // Topological order: by level, then plan order (a dependency has a lower level).
-  std::vector<std::size_t> order;
-  for (const auto& [level, agents] : by_level) {
-    order.insert(order.end(), agents.begin(), agents.end());
-  }
   add_costs(plan, s);
-  add_critical_path(plan, deps, order, s);
+  add_critical_path(plan, s);
   lint(plan, s, owned, diagnostics);
   diagnostics.sort();
   return s;

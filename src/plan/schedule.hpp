@@ -51,6 +51,10 @@ struct Schedule {
   double parallel = 0;                    // sum over waves of the largest cost in the wave
   double critical = 0;                    // sum of costs along the critical path
   double speedup = 1;                     // sequential / parallel
+  // Eager scheduling: each agent starts as soon as what it waits for
+  // (eager_dependencies) is done, with no barrier between waves.
+  double eager = 0;         // the longest chain of eager_dependencies
+  double eager_speedup = 1; // sequential / eager
 
   // Index in `waves` of the wave labelled `label` ("2", "2b").
   std::optional<std::size_t> find_wave(std::string_view label) const;
@@ -68,6 +72,27 @@ struct Schedule {
 // comparing stops.
 inline constexpr std::size_t max_overlap_errors = 50;
 Schedule schedule(const Plan& plan, bool split, Diagnostics& diagnostics);
+
+// A chain of agents, each waiting for the one before it, and its length.
+struct Chain {
+  double length = 0;
+  std::vector<std::size_t> agents; // first to last
+};
+
+// The longest chain through `deps` (acyclic, by agent index) by `cost`, over
+// the agents `include` holds (all when empty). Among equally long chains it
+// prefers agents with more dependencies (their start waits on the slowest of
+// more work, so they are the likelier to slip), then plan order.
+Chain longest_chain(const std::vector<std::vector<std::size_t>>& deps, const std::vector<double>& cost,
+                    const std::vector<bool>& include = {});
+
+// The longest chain when each agent starts as soon as its dependencies are
+// done, by `cost`, over the agents `include` holds (all when empty): no
+// barrier between levels, but a level the plan runs as sub-waves (overlaps,
+// exclusive agents) still runs them one after another, since their agents
+// must not run at once. Linear in agents and dependencies.
+Chain eager_chain(const Plan& plan, const Schedule& s, const std::vector<double>& cost,
+                  const std::vector<bool>& include = {});
 
 // The label of sub-wave `index` (0-based) of `level`: "2a", ..., "2z", "2aa".
 std::string sub_wave_label(int level, std::size_t index);

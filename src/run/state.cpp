@@ -264,6 +264,7 @@ MergeRecord read_merge(const Json& j, const std::string& where, std::optional<In
   m.from = f.text("from");
   m.to = f.text("to");
   m.at = f.text("at", false);
+  m.finished_at = f.text("finished_at", false);
   m.archive = f.text("archive", false);
   if (const Json* landing = f.get("landing"); landing != nullptr && landing->is_object()) {
     Intent in;
@@ -358,6 +359,12 @@ WaveRun read_wave(const Json& j, const std::string& where) {
   }
   if (const Json* gate = f.get("gate"); gate != nullptr && !gate->is_null()) {
     w.gate = read_gate(*gate, f.path("gate"));
+  }
+  const Json& earlier = f.array("earlier_gates");
+  for (std::size_t i = 0; i < earlier.size(); ++i) {
+    Fields g(earlier[i], item(f.path("earlier_gates"), i));
+    w.earlier_gates.push_back({g.text("started_at", false), g.text("finished_at", false),
+                               g.choice<GateResult>("result", gate_result_names)});
   }
   std::optional<Intent> v1_landing;
   if (const Json* merged = f.get("merged"); merged != nullptr && !merged->is_null()) {
@@ -454,11 +461,22 @@ Json write_wave(const WaveRun& w) {
   }
   j["agents"] = std::move(agents);
   j["gate"] = w.gate ? write_gate(*w.gate) : Json(nullptr);
+  if (!w.earlier_gates.empty()) {
+    Json earlier = Json::array();
+    for (const auto& g : w.earlier_gates) {
+      earlier.push_back(
+          {{"started_at", g.started_at}, {"finished_at", g.finished_at}, {"result", to_string(g.result)}});
+    }
+    j["earlier_gates"] = std::move(earlier);
+  }
   if (w.merged) {
     Json m = Json::object();
     m["from"] = w.merged->from;
     m["to"] = w.merged->to;
     m["at"] = w.merged->at;
+    if (!w.merged->finished_at.empty()) {
+      m["finished_at"] = w.merged->finished_at;
+    }
     if (!w.merged->archive.empty()) {
       m["archive"] = w.merged->archive;
     }

@@ -97,12 +97,21 @@ struct GateRecord {
   bool passed() const noexcept { return result == GateResult::pass; }
 };
 
+// When an earlier gate of a wave ran, and how it ended: a wave gated again
+// keeps only its last record, and the report still counts the time.
+struct GateTimes {
+  std::string started_at;
+  std::string finished_at;
+  GateResult result = GateResult::fail;
+};
+
 struct MergeRecord {
   std::string from;
   std::string to;
-  std::string at;
+  std::string at;      // when the merge began (its intent was recorded)
   std::string archive; // ref keeping squashed branches' own commits, or empty
   Json extra = Json::object();
+  std::string finished_at; // when it was complete; empty before, and in states older than it
 };
 
 // One launch of an agent by `git wave run`, with its times, so that the
@@ -110,8 +119,8 @@ struct MergeRecord {
 struct Attempt {
   std::string agent;
   int number = 1;            // 1, 2, ...
-  std::string launched_at;
-  std::string exited_at;     // empty while it runs
+  std::string launched_at;   // when it was launched; once ended, when its process started
+  std::string exited_at;     // when its process ended; empty while it runs
   AttemptEnd end = AttemptEnd::running;
   int exit_code = -1;        // the launch command's status, -1 when unknown
   std::string detail;        // why it ended, for the next attempt's brief
@@ -147,6 +156,7 @@ struct WaveRun {
   std::string started_at;
   std::vector<AgentRun> agents;
   std::optional<GateRecord> gate;
+  std::vector<GateTimes> earlier_gates; // the gates before `gate`, in order
   std::optional<MergeRecord> merged;
   std::optional<std::string> archive; // ref of the archive on abort
   std::optional<Intent> intent;       // an unfinished change of this wave

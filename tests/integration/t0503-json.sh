@@ -36,8 +36,9 @@ PLAN = obj(
                    read_only=BOOL, exclusive=BOOL, pin=null(INT), gate=lst(STR),
                    estimate_ms=null(INT), cost=NUM, critical=BOOL)),
     critical_path=lst(STR),
-    cost=null(obj(unit=enum('task', 'ms'), sequential=NUM, parallel=NUM, critical_path=NUM)),
+    cost=null(obj(unit=enum('task', 'ms'), sequential=NUM, parallel=NUM, critical_path=NUM, eager=NUM)),
     speedup=null(NUM),
+    eager_speedup=null(NUM),
     diagnostics=lst(obj(severity=enum('error', 'warning', 'note'), file=STR, line=null(INT),
                         column=null(INT), message=STR, hint=null(STR))),
 )
@@ -105,7 +106,7 @@ check(doc, shape, '$')
 if shape_name == 'plan' and mode == 'valid':
     if doc.get('valid') is not True:
         errors.append('$.valid: expected true')
-    for key in ('name', 'max_parallel', 'overlap', 'merge', 'gate', 'cost', 'speedup'):
+    for key in ('name', 'max_parallel', 'overlap', 'merge', 'gate', 'cost', 'speedup', 'eager_speedup'):
         if doc.get(key) is None:
             errors.append(f'$.{key}: null in a valid plan')
     labels = [w.get('label') for w in doc.get('waves', [])]

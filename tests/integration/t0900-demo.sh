@@ -8,6 +8,10 @@ expect_rc 0
 expect_err "error: agent 'docs' of run 'greeter' may not commit this path:"
 expect_out "pass    commit docs"
 expect_out "Demo done."
+expect_out "speedup   actual "
+expect_out "wrote '"
+python3 -c "import sys, xml.etree.ElementTree as ET; ET.parse(sys.argv[1])" "$(ls "$TEST_DIR"/git-wave-demo.*/report.svg)" ||
+  fail "the demo's report.svg is not well-formed"
 repo=$(ls -d "$TEST_DIR"/git-wave-demo.*/greeter)
 expect_eq "$(git -C "$repo" log --first-parent --format=%s main | head -4 | tr '\n' '|')" \
   "Merge wave 3 agent 'tests': Test the greet command|Merge wave 2 agent 'docs': Document the greet command|Merge wave 2 agent 'cli': Add the greet command|Merge wave 1 agent 'core': Write the greeting library|"

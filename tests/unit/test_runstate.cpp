@@ -92,8 +92,10 @@ TEST_CASE("runstate: a state survives a JSON round trip", "[runstate]") {
   s.waves[0].gate = g;
   s.waves[0].status = run::WaveStatus::merged;
   s.waves[0].merged =
-      run::MergeRecord{std::string(40, 'c'), std::string(40, 'f'), "2024-05-01T13:06:00Z", "refs/x", {}};
+      run::MergeRecord{std::string(40, 'c'),  std::string(40, 'f'), "2024-05-01T13:06:00Z", "refs/x", {},
+                       "2024-05-01T13:06:02Z"};
   s.waves[0].archive = "refs/wave/sync/archive/1";
+  s.waves[0].earlier_gates.push_back({"2024-05-01T12:59:00Z", "2024-05-01T13:00:00Z", run::GateResult::fail});
   run::Intent intent;
   intent.kind = run::IntentKind::merge;
   intent.keep = true;
@@ -120,6 +122,10 @@ TEST_CASE("runstate: a state survives a JSON round trip", "[runstate]") {
   REQUIRE(back.waves[0].gate->violations.size() == 1);
   CHECK(back.waves[0].gate->violations[0].is_protected);
   CHECK(back.waves[0].merged->archive == "refs/x");
+  CHECK(back.waves[0].merged->finished_at == "2024-05-01T13:06:02Z");
+  REQUIRE(back.waves[0].earlier_gates.size() == 1);
+  CHECK(back.waves[0].earlier_gates[0].finished_at == "2024-05-01T13:00:00Z");
+  CHECK(back.waves[0].earlier_gates[0].result == run::GateResult::fail);
   REQUIRE(back.waves[0].intent);
   CHECK(back.waves[0].intent->kind == run::IntentKind::merge);
   CHECK(back.waves[0].intent->keep);

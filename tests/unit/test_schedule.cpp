@@ -384,3 +384,73 @@ TEST_CASE("schedule: a long chain schedules without recursion limits", "[schedul
   CHECK(s.critical_path.size() == 2000);
   CHECK(s.speedup == Approx(1.0));
 }
+
+TEST_CASE("schedule: eager scheduling has no barrier between waves", "[schedule]") {
+  // a (10m) and b (1m) in wave 1, c (10m) after b in wave 2: the waves take
+  // 10m + 10m, eagerly c starts when b is done and all ends at 11m.
+  const Plan p = parsed(R"(name = "r"
+[[agent]]
+name = "a"
+owns = ["a"]
+estimate = "10m"
+[[agent]]
+name = "b"
+owns = ["b"]
+estimate = "1m"
+[[agent]]
+name = "c"
+owns = ["c"]
+after = ["b"]
+estimate = "10m"
+)");
+  Diagnostics d;
+  const Schedule s = schedule(p, false, d);
+  CHECK(s.parallel == Approx(20 * 60'000.0));
+  CHECK(s.eager == Approx(11 * 60'000.0));
+  CHECK(s.eager_speedup == Approx(21.0 / 11.0));
+  SECTION("with other costs, the chain follows them") {
+    const Chain c = eager_chain(p, s, {5, 1, 1});
+    CHECK(c.length == 5);
+    REQUIRE(c.agents.size() == 1);
+    CHECK(p.agents[c.agents[0]].name == "a");
+  }
+  SECTION("over some agents only") {
+    const Chain c = eager_chain(p, s, s.cost, {false, true, true});
+    CHECK(c.length == Approx(11 * 60'000.0));
+    CHECK(c.agents == std::vector<std::size_t>{1, 2});
+  }
+}
+
+TEST_CASE("schedule: eagerly, sub-waves of one level still run one after another", "[schedule]") {
+  const Plan p = parsed(seed_000(true, "overlap = \"split\""));
+  Diagnostics d;
+  const Schedule s = schedule(p, false, d);
+  REQUIRE(labels(s) == Names{"1", "2a", "2b", "2c", "3", "4"});
+  // t1, t2, t3, t4 one after another, then t6, then t7: t5 runs beside them.
+  CHECK(s.eager == 6);
+  CHECK(s.eager_speedup == Approx(7.0 / 6.0));
+  const Chain c = eager_chain(p, s, s.cost);
+  Names names;
+  for (const auto a : c.agents) {
+    names.push_back(p.agents[a].name);
+  }
+  CHECK(names == Names{"t1", "t2", "t3", "t4", "t6", "t7"});
+}
+
+TEST_CASE("schedule: without estimates or splits, eager is the critical path", "[schedule]") {
+  const Plan p = parsed(seed_000(false));
+  Diagnostics d;
+  const Schedule s = schedule(p, false, d);
+  CHECK(s.eager == 4);
+  CHECK(s.eager_speedup == Approx(1.75));
+}
+
+TEST_CASE("schedule: chains through a cycle end, and leave it out", "[schedule]") {
+  // a -> c -> b -> a, as an invalid plan may hold (parse() reports it).
+  const std::vector<std::vector<std::size_t>> deps{{2}, {0}, {1}, {}};
+  const Chain c = longest_chain(deps, {1, 1, 1, 5});
+  CHECK(c.length == 5);
+  CHECK(c.agents == std::vector<std::size_t>{3});
+  const Chain d = longest_chain(deps, {1, 1, 1, 1});
+  CHECK(d.agents.size() <= 3);
+}

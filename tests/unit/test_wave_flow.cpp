@@ -366,7 +366,7 @@ TEST_CASE("wave_flow: a merge killed after its claim is finished by running it a
     auto st = r.stored();
     auto& w = st.state.waves.back();
     w.status = run::WaveStatus::merged;
-    w.merged = run::MergeRecord{r.base(), git::oid_str(*report.candidate), run::now_text(), "", {}};
+    w.merged = run::MergeRecord{r.base(), git::oid_str(*report.candidate), run::now_text(), "", {}, {}};
     run::Intent intent;
     intent.kind = run::IntentKind::merge;
     intent.archive = "refs/wave/r/archive/1-1";
