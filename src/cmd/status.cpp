@@ -427,6 +427,14 @@ int status(const cli::Args& args) {
     }
   }
   for (const auto& row : rows) {
+    const auto& vs = row.view.violations;
+    if (std::any_of(vs.begin(), vs.end(), [](const auto& v) { return v.committed; })) {
+      fmt::print("{} 'git wave repair {}' drops {}'s committed changes to files it does not own (its "
+                 "commits are kept under an archive ref)\n",
+                 paint(cli::Color::yellow, "hint:"), row.record->name, row.record->name);
+    }
+  }
+  for (const auto& row : rows) {
     if (row.record->setup == run::Setup::failed) {
       fmt::print("\nsetup of '{}' failed: see {}\n", row.record->name, row.record->setup_log);
     }

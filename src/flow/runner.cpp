@@ -269,15 +269,17 @@ private:
       return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits"};
     }
     const auto touched = gate::branch_paths(m_repo, *tip, {base});
-    const auto findings = gate::audit(m_plan, ownership, *index, touched);
+    auto findings = gate::audit(m_plan, ownership, *index, touched);
+    gate::take_restored(m_repo, base, *tip, findings);
     if (!findings.empty()) {
       std::vector<std::string> lines;
       for (const auto& f : findings) {
         lines.push_back(f.describe());
       }
       return {run::AttemptEnd::foreign,
-              fmt::format("its commits touch files it may not touch (rewrite them away):\n{}",
-                          util::join(lines, "\n"))};
+              fmt::format("its commits touch files it may not touch (commit them back to their content at "
+                          "the base, or 'git wave repair {}' drops them):\n{}",
+                          record.name, util::join(lines, "\n"))};
     }
     for (std::size_t i = 0; i < agent.gate.size(); ++i) {
       class Quiet : public gate::Reporter {

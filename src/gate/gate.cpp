@@ -216,14 +216,21 @@ private:
       Step step{"audit", a.name, "", {}, m_logs.next("audit", a.name), {}, std::nullopt};
       m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
         const auto touched = branch_paths(m_in.repo, tip, {a.base, m_rep.base});
-        const auto found = audit(*m_in.plan, *m_in.ownership, a.plan_index, touched);
+        auto found = audit(*m_in.plan, *m_in.ownership, a.plan_index, touched);
+        const auto restored = take_restored(m_in.repo, a.base, tip, found);
         text = fmt::format("{} commits touch {} path{} from {} to {}\n", git::branch_name(a.branch),
                            touched.size(), touched.size() == 1 ? "" : "s", git::oid_str(a.base),
                            git::oid_str(tip));
         for (const auto& f : found) {
           text += "  " + f.describe() + "\n";
         }
+        for (const auto& f : restored) {
+          text += fmt::format("  {}, restored to its content at the base: accepted ('git wave repair {}' "
+                              "drops the change from the history)\n",
+                              f.describe(), a.name);
+        }
         m_rep.findings.insert(m_rep.findings.end(), found.begin(), found.end());
+        m_rep.restored.insert(m_rep.restored.end(), restored.begin(), restored.end());
         if (!found.empty()) {
           blame(a.name);
         }

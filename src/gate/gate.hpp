@@ -74,6 +74,7 @@ struct GateReport {
   std::vector<StepRecord> steps;
   std::vector<LeadCommit> commits;
   std::vector<Finding> findings; // ownership audit
+  std::vector<Finding> restored; // foreign paths changed, then put back as at the base: accepted
   std::optional<Conflict> conflict;
   bool bisected = false;
   int bisect_runs = 0;

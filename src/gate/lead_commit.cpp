@@ -303,6 +303,13 @@ std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std
       }
       lc.refused = audit(*in.plan, *in.ownership, a.plan_index, touched);
       if (!lc.refused.empty()) {
+        // Foreign files put back as they were at the base are a restore, not a change.
+        git_tree* raw = nullptr;
+        git::check(git_tree_lookup(&raw, in.repo, &snap->tree()), "cannot read the worktree's snapshot");
+        const git::Tree tree(raw);
+        take_restored(in.repo, a.base, tree.get(), lc.refused);
+      }
+      if (!lc.refused.empty()) {
         continue; // the snapshot is dropped: the worktree is as the agent left it
       }
       lc.commit = snap->prepare(a.task.empty() ? a.name : a.task);
