@@ -371,7 +371,14 @@ private:
       // Missing or unusable: register it afresh.
       prune_worktree(m_in.repo, scratch);
       fs::create_directories(scratch.parent_path());
-      return git(git::common_dir(m_in.repo), add_args);
+      if (!git(git::common_dir(m_in.repo), add_args)) {
+        return false;
+      }
+      // The candidate is checked out whole, even where the main worktree's
+      // sparse checkout was inherited.
+      const auto sparse = git::run_git(scratch, {"config", "--get", "--bool", "core.sparseCheckout"});
+      return !sparse.ok() || util::trim(sparse.output) != "true" ||
+             git(scratch, {"-C", scratch.string(), "sparse-checkout", "disable"});
     }));
     if (m_rep.steps.back().result.status != StepStatus::pass) {
       return false;

@@ -132,7 +132,13 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
   // git add -A, in memory only.
   git::check(git_index_add_all(s.m_index.get(), nullptr, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr),
              fmt::format("cannot read the files of '{}'", worktree.string()));
-  git::check(git_index_update_all(s.m_index.get(), nullptr, nullptr, nullptr),
+  // A file a sparse checkout leaves out (skip-worktree) is absent from the
+  // disk, not deleted: its entry stays as it is.
+  const auto keep_skipped = [](const char* path, const char*, void* payload) -> int {
+    const git_index_entry* e = git_index_get_bypath(static_cast<git_index*>(payload), path, 0);
+    return e != nullptr && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0 ? 1 : 0;
+  };
+  git::check(git_index_update_all(s.m_index.get(), nullptr, keep_skipped, s.m_index.get()),
              fmt::format("cannot read the files of '{}'", worktree.string()));
   git::check(git_index_write_tree(&s.m_tree, s.m_index.get()), "cannot write the worktree's tree");
 

@@ -55,7 +55,8 @@ void add_worktree(const std::filesystem::path& repo_root, const std::filesystem:
                   std::string_view branch, bool force, const std::filesystem::path& log);
 
 // Checks out a registered worktree's HEAD into its index and files, the way
-// `git worktree add` finishes (`git reset --hard --no-recurse-submodules`).
+// `git worktree add` finishes (`git reset --hard --no-recurse-submodules`),
+// every file of it: a sparse checkout it inherited is turned off first.
 // Output goes to `log`; a failure throws Error with its last lines.
 void checkout_worktree(const std::filesystem::path& path, const std::filesystem::path& log);
 
