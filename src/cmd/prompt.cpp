@@ -83,6 +83,7 @@ int prompt(const cli::Args& args) {
   parser.parse(args);
 
   const git::Repo repo = git::open();
+  git::require_full_history(repo.get());
   std::optional<run::Stored> stored;
   plan::Plan plan;
   if (run::list_runs(repo.get()).empty() && run_option.empty()) {

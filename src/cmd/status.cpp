@@ -210,6 +210,7 @@ int status(const cli::Args& args) {
   parser.parse(args);
 
   const git::Repo repo = git::open();
+  git::require_full_history(repo.get());
   const std::string run_name = cli::select_run(repo.get(), run_option);
   const auto stored = run::load(repo.get(), run_name);
   if (!stored) {
