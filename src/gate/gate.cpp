@@ -294,7 +294,7 @@ private:
     for (const auto i : agent_indices) {
       const auto& a = m_in.agents[i];
       spec.branches.push_back(
-          {a.name, a.task, std::string(git::branch_name(a.branch)), a.base, m_rep.tips[i].second});
+          {a.name, a.task, std::string(git::branch_name(a.branch)), a.base, m_rep.tips[i].second, a.title});
     }
     return spec;
   }
@@ -475,6 +475,7 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
     ai.plan_index = *index;
     ai.name = a.name;
     ai.task = p.task;
+    ai.title = plan::title_of(p);
     ai.branch = "refs/heads/" + (a.branch.empty() ? run::agent_branch(state.run, a.name) : a.branch);
     ai.worktree = a.worktree;
     ai.base = git::oid_from(a.base.empty() ? wave.base : a.base);

@@ -25,6 +25,7 @@ struct AgentInput {
   std::size_t plan_index = 0;
   std::string name;
   std::string task;
+  std::string title;  // plan::title_of
   std::string branch; // full ref: refs/heads/wave/<run>/<agent>
   std::filesystem::path worktree;
   git_oid base{};

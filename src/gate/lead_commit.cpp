@@ -318,7 +318,13 @@ std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std
       if (!lc.refused.empty()) {
         continue; // the snapshot is dropped: the worktree is as the agent left it
       }
-      lc.commit = snap->prepare(a.task.empty() ? a.name : a.task);
+      plan::Agent agent;
+      agent.name = a.name;
+      agent.task = a.task;
+      agent.title = a.title;
+      const std::string title = plan::title_of(agent);
+      const std::string task(util::trim(a.task));
+      lc.commit = snap->prepare(task.empty() || task == title ? title : title + "\n\n" + task);
       ready.emplace_back(out.size() - 1, std::move(*snap));
     } catch (const Error& e) {
       lc.error = e.what();
