@@ -7,6 +7,7 @@
 #include "gate/audit.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "git/worktree.hpp"
 #include "run/branch.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"
@@ -20,20 +21,6 @@ namespace wave::flow {
 namespace fs = std::filesystem;
 
 namespace {
-
-// `s` quoted for a shell, for a command the user may paste.
-std::string sh_quote(const std::string& s) {
-  if (!s.empty() &&
-      s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@+,") ==
-          std::string::npos) {
-    return s;
-  }
-  std::string out = "'";
-  for (const char c : s) {
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return out + "'";
-}
 
 std::string branch_ref(const std::string& run, const run::AgentRun& a) {
   return "refs/heads/" + (a.branch.empty() ? run::agent_branch(run, a.name) : a.branch);
@@ -190,8 +177,8 @@ RepairOutcome repair_agent(git_repository* repo, const std::string& run, const r
           {fmt::format("the repair puts {} back as at the wave's base; keep the changes aside with "
                        "'git -C {} stash', or drop them with 'git -C {} restore --staged --worktree -- "
                        "<path>', then run 'git wave repair {}' again",
-                       sync.paths().size() == 1 ? "that file" : "those files", sh_quote(wt->string()),
-                       sh_quote(wt->string()), agent),
+                       sync.paths().size() == 1 ? "that file" : "those files", git::shell_quote(wt->string()),
+                       git::shell_quote(wt->string()), agent),
            "nothing was changed"});
     }
   }

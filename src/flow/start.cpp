@@ -127,25 +127,6 @@ void plan_existing(const StartInput& in, const std::vector<git::LinkedWorktree>&
   step.run_setup = r.setup != run::Setup::ok || step.worktree != WorktreeAction::ready;
 }
 
-// The nearest existing folder above `path` must be a folder: a file on the
-// way makes `git worktree add` fail only once the wave is recorded.
-std::optional<std::string> blocked_parent(const std::string& path) {
-  std::error_code ec;
-  for (fs::path p = fs::path(path).parent_path(); !p.empty(); p = p.parent_path()) {
-    const auto st = fs::status(p, ec);
-    if (fs::exists(st)) {
-      if (fs::is_directory(st)) {
-        return std::nullopt;
-      }
-      return fmt::format("worktree path '{}' cannot be made: '{}' is a file, not a folder", path, p.string());
-    }
-    if (p == p.root_path()) {
-      break;
-    }
-  }
-  return std::nullopt;
-}
-
 // For an agent of a new wave: everything must be free.
 void plan_new(const StartInput& in, const std::vector<git::LinkedWorktree>& worktrees, AgentStep& step,
               std::vector<std::string>& problems) {
@@ -158,7 +139,7 @@ void plan_new(const StartInput& in, const std::vector<git::LinkedWorktree>& work
         fmt::format("worktree path '{}' is taken: {}", r.worktree, describe_worktree_owner(*w)));
   } else if (!git::path_is_free(r.worktree)) {
     problems.push_back(fmt::format("worktree path '{}' is taken: it exists and is not empty", r.worktree));
-  } else if (auto blocked = blocked_parent(r.worktree)) {
+  } else if (auto blocked = git::blocked_parent(r.worktree)) {
     problems.push_back(std::move(*blocked));
   }
   step.create_branch = true;

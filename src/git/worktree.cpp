@@ -177,6 +177,23 @@ void discard_half_made_worktree(const fs::path& path, const fs::path& admin_dir)
   }
 }
 
+std::optional<std::string> blocked_parent(const std::string& path) {
+  std::error_code ec;
+  for (fs::path p = fs::path(path).parent_path(); !p.empty(); p = p.parent_path()) {
+    const auto st = fs::status(p, ec);
+    if (fs::exists(st)) {
+      if (fs::is_directory(st)) {
+        return std::nullopt;
+      }
+      return fmt::format("worktree path '{}' cannot be made: '{}' is a file, not a folder", path, p.string());
+    }
+    if (p == p.root_path()) {
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
 void add_worktree(const fs::path& repo_root, const fs::path& path, std::string_view branch, bool force,
                   const fs::path& log) {
   std::vector<std::string> args{"worktree", "add", "--no-checkout"};

@@ -36,6 +36,12 @@ std::optional<LinkedWorktree> find_worktree(const std::vector<LinkedWorktree>& w
 // Is `path` free for a new worktree: absent, or an empty folder?
 bool path_is_free(const std::filesystem::path& path);
 
+// Why a worktree cannot be made at `path` although it is free: the nearest
+// existing folder above it is a file ("worktree path '...' cannot be made:
+// '...' is a file, not a folder"); nullopt when nothing is in the way. `git
+// worktree add` would fail on it only once the wave is recorded.
+std::optional<std::string> blocked_parent(const std::string& path);
+
 // The admin folder of a worktree whose `git worktree add` was killed before
 // it finished, when `path` is one: its folder holds nothing but the `.git`
 // file, and that points to an admin folder under <common dir>/worktrees/
