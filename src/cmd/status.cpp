@@ -347,8 +347,9 @@ int status(const cli::Args& args) {
                "changes the run finishes it ('git wave {}' does)\n",
                paint(cli::Color::yellow, "interrupted:"), run::to_string(pending->intent->kind),
                pending->label, pending->intent->command, pending->intent->started_at,
-               pending->intent->kind == run::IntentKind::commit ? "commit"
-                                                                : run::to_string(pending->intent->kind));
+               pending->intent->kind == run::IntentKind::repair && !pending->intent->agents.empty()
+                   ? "repair " + pending->intent->agents.front().name
+                   : std::string(run::to_string(pending->intent->kind)));
   }
   if (current == nullptr) {
     fmt::print("no wave in progress: start one with 'git wave start'\n");

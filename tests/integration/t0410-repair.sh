@@ -168,6 +168,12 @@ for ((p = 0; p < ${#points[@]}; p += stride)); do
   (cd "$REPO" && exec strace -qq -o /dev/null -e signal=none -e trace="$sc" \
     -e inject="$sc:signal=KILL:when=$k" git-wave repair alpha) >/dev/null 2>&1 && continue
   n=$((n + 1))
+  run git -C "$REPO" wave status
+  if grep -q "^interrupted:" "$TEST_DIR/out"; then
+    interrupted=$((${interrupted:-0} + 1))
+    expect_out "the repair of wave 1 by a killed 'git wave repair'"
+    expect_out "('git wave repair alpha' does)"
+  fi
   run git -C "$REPO" wave repair alpha
   [ "$RC" -eq 0 ] || fail "after a kill at $sc #$k, the rerun exited $RC: $(cat "$TEST_DIR/err")"
   expect_eq "$(tip wave/demo/alpha)" "$want" "branch after a kill at $sc #$k"
@@ -179,5 +185,6 @@ for ((p = 0; p < ${#points[@]}; p += stride)); do
   run git -C "$REPO" wave gate
   [ "$RC" -eq 0 ] || fail "gate after a kill at $sc #$k: $(cat "$TEST_DIR/out")"
 done
-echo "# $n of ${#points[@]} kill points tried, each converged"
+echo "# $n of ${#points[@]} kill points tried, each converged; ${interrupted:-0} left an intent status showed"
+[ "${interrupted:-0}" -gt 0 ] || fail "no kill left a repair intent for status to show"
 [ "$n" -gt 0 ] || fail "no kill point was reached"
