@@ -31,6 +31,7 @@ constexpr std::array table{
     Command{"merge", "Land a gated wave on the integration branch, one merge per agent in plan order",
             &cmd::merge},
     Command{"abort", "Throw a wave away, keeping every agent commit under an archive ref", &cmd::abort},
+    Command{"repair", "Rewrite an agent's branch without its changes to files it does not own", &cmd::repair},
     Command{"run", "Run the plan unattended: launch, supervise, prove, gate and merge every wave", &cmd::run},
     Command{"logs", "Print (or follow) the output of an agent's latest attempt under git wave run", &cmd::logs},
     Command{"attach", "Show the tmux window of an agent under git wave run --tmux", &cmd::attach},

@@ -194,6 +194,7 @@ nlohmann::ordered_json plan_json(const std::string& file, const Plan* plan, cons
       const bool on_path = std::find(s->critical_path.begin(), s->critical_path.end(), i) != s->critical_path.end();
       agents.push_back({{"name", a.name},
                         {"task", a.task},
+                        {"title", plan::title_of(a)},
                         {"wave", s->waves[s->wave_of[i]].label},
                         {"level", s->waves[s->wave_of[i]].level},
                         {"after", after},

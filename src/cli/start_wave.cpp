@@ -23,12 +23,16 @@ namespace fs = std::filesystem;
 namespace {
 
 
-// The root of the main worktree, also when run from a linked one.
+// The root of the main worktree, also when run from a linked one; a bare
+// repository has none, and the linked worktree run from stands for it.
 fs::path main_root(git_repository* repo) {
   if (git_repository_is_worktree(repo) == 0) {
     return git::workdir(repo);
   }
   const git::Repo main = git::open(git::common_dir(repo));
+  if (git_repository_is_bare(main.get()) != 0) {
+    return git::workdir(repo);
+  }
   return git::workdir(main.get());
 }
 
@@ -103,6 +107,7 @@ void warn_unchecked(const flow::Decision& decision, const flow::ExecuteResult& r
 StartPlace prepare_start(const StartOptions& options) {
   StartPlace p;
   p.repo = git::open();
+  git::require_full_history(p.repo.get());
   git_repository* const repo_ptr = p.repo.get();
   if (git_repository_is_bare(repo_ptr) != 0) {
     throw Error("cannot start a wave in a bare repository", exit_code::fatal,

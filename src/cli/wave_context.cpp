@@ -50,6 +50,7 @@ namespace {
 WaveContext load(const std::string& run_option, const std::string& wave_option, std::string_view command) {
   WaveContext ctx;
   ctx.repo = git::open();
+  git::require_full_history(ctx.repo.get());
   const std::string name = select_run(ctx.repo.get(), run_option);
   flow::Recovery recovery;
   if (!command.empty()) {

@@ -15,6 +15,7 @@ int commit(const cli::Args& args);
 int gate(const cli::Args& args);
 int merge(const cli::Args& args);
 int abort(const cli::Args& args);
+int repair(const cli::Args& args);
 int hook(const cli::Args& args);
 int run(const cli::Args& args);
 int logs(const cli::Args& args);

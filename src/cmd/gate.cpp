@@ -134,6 +134,11 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
   for (const auto& c : r.culprits) {
     fmt::print("{} '{}' {}\n", paint(cli::Color::red, "culprit:"), c, blame_text(r, c));
   }
+  for (const auto& f : r.restored) {
+    fmt::print("{} {} changes {}, then puts it back as at the base: accepted ('git wave repair {}' drops the "
+               "change from its history)\n",
+               paint(cli::Color::yellow, "note:"), util::quote(f.agent), f.describe(), f.agent);
+  }
   if (r.bisected) {
     fmt::print("bisect: {} gate run{}\n", r.bisect_runs, r.bisect_runs == 1 ? "" : "s");
   }
@@ -149,6 +154,18 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
                merged == 1 ? "" : "es", ctx.stored.state.integration);
   } else {
     fmt::print("gate wave {}: {} {}\n", label, paint(cli::Color::red, "FAIL"), r.summary);
+    std::vector<std::string> foreign;
+    for (const auto& f : r.findings) {
+      if (std::find(foreign.begin(), foreign.end(), f.agent) == foreign.end()) {
+        foreign.push_back(f.agent);
+      }
+    }
+    for (const auto& agent : foreign) {
+      fmt::print("{} drop the files '{}' does not own from its branch with 'git wave repair {}' (its "
+                 "commits are kept under an archive ref), or commit them back to their content at the "
+                 "base in its worktree\n",
+                 paint(cli::Color::yellow, "hint:"), agent, agent);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 #include "cmd/hook_receive.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
+#include "git/handle.hpp"
 #include "git/hooks.hpp"
 #include "git/repo.hpp"
 #include "git/staged.hpp"
@@ -34,6 +35,49 @@ std::string owners_text(const plan::Plan& plan, const plan::Violation& v) {
     names.push_back(plan.agents[i].name);
   }
   return fmt::format("owned by {}", util::join(names, ", "));
+}
+
+// The paths of `violations` the index returns to their content at the base
+// of the agent's wave (a foreign file restored, a file it created deleted
+// again): the way out for an agent that committed a foreign file. Removed
+// from `violations` and returned. Reads the run's state, so only on the
+// path of a commit that is refused otherwise.
+std::vector<std::string> take_restores(git_repository* repo, const std::string& run, const std::string& agent,
+                                       std::vector<plan::Violation>& violations) {
+  std::vector<std::string> restored;
+  const auto stored = run::load(repo, run);
+  const auto found = stored ? stored->state.find_agent(agent) : std::nullopt;
+  if (!found || found->second->base.empty()) {
+    return restored;
+  }
+  git_index* raw_index = nullptr;
+  if (git_index_open(&raw_index, git::index_file(repo).c_str()) != 0) {
+    git_error_clear(); // an index this reader does not understand: no restore is recognised
+    return restored;
+  }
+  const git::Index index(raw_index);
+  const git::Commit base = git::lookup_commit(repo, git::oid_from(found->second->base));
+  const git::Tree tree = git::commit_tree(base.get());
+  std::vector<plan::Violation> kept;
+  for (auto& v : violations) {
+    const git_index_entry* staged = git_index_get_bypath(index.get(), v.path.c_str(), 0);
+    git_tree_entry* raw_entry = nullptr;
+    const int rc = git_tree_entry_bypath(&raw_entry, tree.get(), v.path.c_str());
+    if (rc != 0) {
+      git_error_clear();
+    }
+    const git::TreeEntry at_base(rc == 0 ? raw_entry : nullptr);
+    const bool same = at_base ? staged != nullptr && staged->mode == git_tree_entry_filemode(at_base.get()) &&
+                                    git_oid_equal(&staged->id, git_tree_entry_id(at_base.get())) != 0
+                              : staged == nullptr;
+    if (same) {
+      restored.push_back(v.path);
+    } else {
+      kept.push_back(std::move(v));
+    }
+  }
+  violations = std::move(kept);
+  return restored;
 }
 
 int pre_commit() {
@@ -84,7 +128,15 @@ int pre_commit() {
     return exit_code::ok;
   }
   const plan::Ownership ownership(plan);
-  const auto violations = ownership.violations(*agent, paths);
+  auto violations = ownership.violations(*agent, paths);
+  const auto restored = take_restores(repo.get(), agent_branch->run, agent_branch->agent, violations);
+  if (violations.empty()) {
+    for (const auto& path : restored) {
+      fmt::print(stderr, "{} '{}' returns to its content at the wave's base: accepted\n",
+                 paint(cli::Color::yellow, "note:"), util::escape_control(path));
+    }
+    return exit_code::ok;
+  }
 
   std::size_t width = 0;
   for (const auto& v : violations) {
@@ -117,6 +169,10 @@ int pre_commit() {
              paint(cli::Color::yellow, "hint:"));
   fmt::print(stderr,
              "{} ownership comes from the plan recorded when the run started ('git wave prompt {}')\n",
+             paint(cli::Color::yellow, "hint:"), agent_branch->agent);
+  fmt::print(stderr,
+             "{} to undo a foreign change committed earlier, commit the file back as it was at the wave's "
+             "base (that is accepted), or have the lead run 'git wave repair {}'\n",
              paint(cli::Color::yellow, "hint:"), agent_branch->agent);
   return exit_code::not_satisfied;
 }

@@ -20,6 +20,19 @@ namespace {
 
 enum class Format { text, json, dot, mermaid };
 
+// The repository around, if any. With --plan, one libgit2 cannot read
+// (SHA-256) is no reason not to check the plan.
+std::optional<git::Repo> repository(const std::string& plan_option) {
+  try {
+    return git::discover();
+  } catch (const git::UnsupportedRepository&) {
+    if (plan_option.empty()) {
+      throw;
+    }
+    return std::nullopt;
+  }
+}
+
 enum class List { agents, waves };
 
 // `git wave plan --list=...`, the plumbing the completion scripts call: one
@@ -28,7 +41,7 @@ enum class List { agents, waves };
 int list(const std::string& plan_option, bool split, List what) {
   std::optional<plan::ParseResult> result;
   try {
-    const auto repo = git::discover();
+    const auto repo = repository(plan_option);
     const auto where = cli::resolve_plan_path(repo ? repo->get() : nullptr, plan_option);
     result = plan::parse(cli::read_plan_file(where), where.shown);
   } catch (const Error&) {
@@ -102,7 +115,7 @@ int plan(const cli::Args& args) {
     format = Format::json;
   }
 
-  const auto repo = git::discover();
+  const auto repo = repository(plan_option);
   git_repository* r = repo ? repo->get() : nullptr;
   const auto where = cli::resolve_plan_path(r, plan_option);
   const auto text = cli::read_plan_file(where);

@@ -83,6 +83,7 @@ int prompt(const cli::Args& args) {
   parser.parse(args);
 
   const git::Repo repo = git::open();
+  git::require_full_history(repo.get());
   std::optional<run::Stored> stored;
   plan::Plan plan;
   if (run::list_runs(repo.get()).empty() && run_option.empty()) {
@@ -222,12 +223,15 @@ int prompt(const cli::Args& args) {
   std::error_code ec;
   const bool hooked = record != nullptr && std::filesystem::is_directory(record->worktree, ec) &&
                       cli::pre_commit_wiring(record->worktree).runs;
-  fmt::print("- Anything else outside your patterns. {}the gate re-checks your whole branch.\n\n",
+  fmt::print("- Anything else outside your patterns. {}the gate re-checks your whole branch. Committed one "
+             "by mistake? Commit it back as it was at the base (accepted), or ask the lead to run 'git wave "
+             "repair {}'.\n\n",
              hooked ? "The pre-commit hook rejects a commit that touches such a file, and "
              : record != nullptr
                  ? "No hook checks your commits in this worktree: check a path with 'git wave owner <path>' "
                    "before you commit it; "
-                 : "");
+                 : "",
+             agent_name);
 
   // The state of its base.
   fmt::print("## State of the base\n\n");
@@ -286,6 +290,10 @@ int prompt(const cli::Args& args) {
         for (const auto& v : view.violations) {
           fmt::print("- {}\n", v.path);
         }
+        fmt::print("To undo one, put it back as it was at the base (git checkout {} -- <path>, or git rm "
+                   "<path> for a file that was not there) and commit that: the check accepts it. Or the "
+                   "lead runs 'git wave repair {}', which rewrites your branch without them.\n",
+                   git::short_oid(record->base), agent_name);
       }
       fmt::print("\n");
     }

@@ -210,6 +210,7 @@ int status(const cli::Args& args) {
   parser.parse(args);
 
   const git::Repo repo = git::open();
+  git::require_full_history(repo.get());
   const std::string run_name = cli::select_run(repo.get(), run_option);
   const auto stored = run::load(repo.get(), run_name);
   if (!stored) {
@@ -346,8 +347,9 @@ int status(const cli::Args& args) {
                "changes the run finishes it ('git wave {}' does)\n",
                paint(cli::Color::yellow, "interrupted:"), run::to_string(pending->intent->kind),
                pending->label, pending->intent->command, pending->intent->started_at,
-               pending->intent->kind == run::IntentKind::commit ? "commit"
-                                                                : run::to_string(pending->intent->kind));
+               pending->intent->kind == run::IntentKind::repair && !pending->intent->agents.empty()
+                   ? "repair " + pending->intent->agents.front().name
+                   : std::string(run::to_string(pending->intent->kind)));
   }
   if (current == nullptr) {
     fmt::print("no wave in progress: start one with 'git wave start'\n");
@@ -424,6 +426,14 @@ int status(const cli::Args& args) {
                                            : "owned by " + util::join(v.owners, ", ");
       fmt::print("  {}: {} ({}, {})\n", row.record->name, v.path, v.committed ? "committed" : "uncommitted",
                  who);
+    }
+  }
+  for (const auto& row : rows) {
+    const auto& vs = row.view.violations;
+    if (std::any_of(vs.begin(), vs.end(), [](const auto& v) { return v.committed; })) {
+      fmt::print("{} 'git wave repair {}' drops {}'s committed changes to files it does not own (its "
+                 "commits are kept under an archive ref)\n",
+                 paint(cli::Color::yellow, "hint:"), row.record->name, row.record->name);
     }
   }
   for (const auto& row : rows) {

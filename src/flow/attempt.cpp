@@ -130,10 +130,13 @@ Verdict prove(const ProofInput& in) {
     return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits"};
   }
   const auto touched = gate::branch_paths(in.repo, *tip, {base});
-  const auto findings = gate::audit(plan, ownership, *index, touched);
+  auto findings = gate::audit(plan, ownership, *index, touched);
+  gate::take_restored(in.repo, base, *tip, findings);
   if (!findings.empty()) {
     return {run::AttemptEnd::foreign,
-            fmt::format("its commits touch files it may not touch (rewrite them away):\n{}", describe_all(findings))};
+            fmt::format("its commits touch files it may not touch (commit them back to their content at the base, "
+                        "or 'git wave repair {}' drops them):\n{}",
+                        record.name, describe_all(findings))};
   }
   class Quiet : public gate::Reporter {
   public:

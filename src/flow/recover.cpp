@@ -129,6 +129,15 @@ Recovery recover(git_repository* repo, const std::string& run) {
       out.merged = merged;
       break;
     }
+    case run::IntentKind::repair:
+      out.repaired = finish_repair(repo, run, id);
+      notes.push_back(fmt::format("finished the repair of '{}' that a killed '{}' left (its original commits "
+                                  "are under '{}')",
+                                  out.repaired->agent, by(intent), intent.archive));
+      if (!out.repaired->note.empty()) {
+        notes.push_back(out.repaired->note);
+      }
+      break;
     case run::IntentKind::abort:
       out.aborted = abort_wave(repo, run, id);
       for (const auto& line : out.aborted->kept) {

@@ -4,6 +4,7 @@
 
 #include "flow/abort.hpp"
 #include "flow/merge.hpp"
+#include "flow/repair.hpp"
 #include "run/state.hpp"
 
 #include <cstddef>
@@ -27,6 +28,7 @@ struct Recovery {
   std::optional<std::pair<run::IntentKind, std::size_t>> finished;
   std::optional<MergeOutcome> merged;  // what finishing a merge did
   std::optional<AbortOutcome> aborted; // what finishing an abort did
+  std::optional<RepairOutcome> repaired; // what finishing a repair did
 };
 
 // Throws wave::Error when an intent cannot be finished (e.g. a lock file of

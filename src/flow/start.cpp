@@ -139,6 +139,8 @@ void plan_new(const StartInput& in, const std::vector<git::LinkedWorktree>& work
         fmt::format("worktree path '{}' is taken: {}", r.worktree, describe_worktree_owner(*w)));
   } else if (!git::path_is_free(r.worktree)) {
     problems.push_back(fmt::format("worktree path '{}' is taken: it exists and is not empty", r.worktree));
+  } else if (auto blocked = git::blocked_parent(r.worktree)) {
+    problems.push_back(std::move(*blocked));
   }
   step.create_branch = true;
   step.worktree = WorktreeAction::add;

@@ -120,4 +120,53 @@ std::vector<Finding> audit(const plan::Plan& plan, const plan::Ownership& owners
   return out;
 }
 
+bool same_entry(git_tree* a, git_tree* b, const std::string& path) {
+  auto entry = [&path](git_tree* tree) {
+    git_tree_entry* raw = nullptr;
+    if (tree == nullptr) {
+      return git::TreeEntry();
+    }
+    const int rc = git_tree_entry_bypath(&raw, tree, path.c_str());
+    if (rc == GIT_ENOTFOUND) {
+      git_error_clear();
+      return git::TreeEntry();
+    }
+    git::check(rc, fmt::format("cannot read {}", util::quote(path)));
+    return git::TreeEntry(raw);
+  };
+  const git::TreeEntry x = entry(a);
+  const git::TreeEntry y = entry(b);
+  if (!x || !y) {
+    return !x && !y;
+  }
+  return git_tree_entry_filemode(x.get()) == git_tree_entry_filemode(y.get()) &&
+         git_oid_equal(git_tree_entry_id(x.get()), git_tree_entry_id(y.get())) != 0;
+}
+
+std::vector<Finding> take_restored(git_repository* repo, const git_oid& base, git_tree* tip,
+                                   std::vector<Finding>& findings) {
+  std::vector<Finding> restored;
+  if (findings.empty()) {
+    return restored;
+  }
+  const git::Commit base_commit = git::lookup_commit(repo, base);
+  const git::Tree base_tree = git::commit_tree(base_commit.get());
+  std::vector<Finding> kept;
+  for (auto& f : findings) {
+    (same_entry(base_tree.get(), tip, f.path) ? restored : kept).push_back(std::move(f));
+  }
+  findings = std::move(kept);
+  return restored;
+}
+
+std::vector<Finding> take_restored(git_repository* repo, const git_oid& base, const git_oid& tip_commit,
+                                   std::vector<Finding>& findings) {
+  if (findings.empty()) {
+    return {};
+  }
+  const git::Commit tip = git::lookup_commit(repo, tip_commit);
+  const git::Tree tree = git::commit_tree(tip.get());
+  return take_restored(repo, base, tree.get(), findings);
+}
+
 } // namespace wave::gate

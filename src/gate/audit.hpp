@@ -42,4 +42,18 @@ struct Finding {
 std::vector<Finding> audit(const plan::Plan& plan, const plan::Ownership& ownership, std::size_t agent_index,
                            const std::vector<TouchedPath>& paths);
 
+// Whether `path` has the same entry in `a` and `b` (object id and mode), or
+// none in either. A null tree is the empty tree.
+bool same_entry(git_tree* a, git_tree* b, const std::string& path);
+
+// The way out for an agent that touched a foreign path (issue 10, item 7):
+// a path its branch returns to its content at the wave's base is not a
+// change of its branch. Moves the findings whose path `tip` (a commit's
+// tree, or a worktree snapshot's) has as `base` has it from `findings` to
+// the result, in order.
+std::vector<Finding> take_restored(git_repository* repo, const git_oid& base, git_tree* tip,
+                                   std::vector<Finding>& findings);
+std::vector<Finding> take_restored(git_repository* repo, const git_oid& base, const git_oid& tip_commit,
+                                   std::vector<Finding>& findings);
+
 } // namespace wave::gate

@@ -5,6 +5,7 @@
 #include "git/identity.hpp"
 #include "git/repo.hpp"
 #include "git/tree_diff.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -177,15 +178,47 @@ git_oid write_commit(git_repository* repo, const Signatures& sig, const std::str
 
 } // namespace
 
-std::string merge_message(const CandidateSpec& spec, const Branch& b) {
+std::string merge_message(const CandidateSpec& spec, const Branch& b, const std::string& commits) {
   const std::string trailers =
       fmt::format("Wave-Run: {}\nWave: {}\nWave-Agent: {}\n", spec.run, spec.wave, b.agent);
-  const std::string task = b.task.empty() ? b.agent : b.task;
-  if (spec.style == plan::MergeStyle::squash) {
-    return fmt::format("{}\n\n{}", task, trailers);
+  plan::Agent agent;
+  agent.name = b.agent;
+  agent.task = b.task;
+  agent.title = b.title;
+  const std::string title = plan::title_of(agent);
+  const std::string task(util::trim(b.task));
+  std::string body;
+  if (!task.empty() && task != title) {
+    body += task + "\n\n";
   }
-  return fmt::format("Merge wave {} agent '{}': {}\n\nBranch: {}\n{}", spec.wave, b.agent, task, b.branch,
-                     trailers);
+  if (spec.style == plan::MergeStyle::squash) {
+    if (!commits.empty()) {
+      body += fmt::format("Commits of {}:\n\n{}\n", b.branch, commits);
+    }
+    return fmt::format("{}\n\n{}{}", title, body, trailers);
+  }
+  return fmt::format("Merge wave {} agent '{}': {}\n\n{}Branch: {}\n{}", spec.wave, b.agent, title, body,
+                     b.branch, trailers);
+}
+
+std::string squashed_messages(git_repository* repo, const Branch& b) {
+  git_revwalk* raw = nullptr;
+  git::check(git_revwalk_new(&raw, repo), "cannot walk history");
+  const git::RevWalk walk(raw);
+  git::check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE), "cannot walk history");
+  git::check(git_revwalk_push(walk.get(), &b.tip), "cannot walk history");
+  git::check(git_revwalk_hide(walk.get(), &b.base), "cannot walk history");
+  std::string out;
+  git_oid id;
+  while (git_revwalk_next(&id, walk.get()) == 0) {
+    const git::Commit c = git::lookup_commit(repo, id);
+    const std::string message(util::trim(git_commit_message(c.get())));
+    const auto lines = util::split(message, '\n');
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      out += i == 0 ? "* " + lines[i] + "\n" : lines[i].empty() ? std::string("\n") : "  " + lines[i] + "\n";
+    }
+  }
+  return out;
 }
 
 Candidate build_candidate(git_repository* repo, const CandidateSpec& spec) {
@@ -245,7 +278,8 @@ Candidate build_candidate(git_repository* repo, const CandidateSpec& spec) {
     if (!squash) {
       parents.push_back(b.tip);
     }
-    out.commit = write_commit(repo, sig, merge_message(spec, b), tree_id, parents);
+    out.commit = write_commit(repo, sig, merge_message(spec, b, squash ? squashed_messages(repo, b) : std::string()),
+                              tree_id, parents);
     current_tree = lookup_tree(repo, tree_id);
     if (fast) {
       for (const auto& c : changes) {

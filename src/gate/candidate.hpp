@@ -19,6 +19,7 @@ struct Branch {
   std::string branch; // wave/<run>/<agent>, named in merge messages
   git_oid base{};     // the commit the agent branched from
   git_oid tip{};      // what is merged
+  std::string title;  // the merge's subject; empty: from the task (plan::title_of)
 };
 
 struct CandidateSpec {
@@ -53,9 +54,15 @@ struct Candidate {
   std::optional<Conflict> conflict; // set when a branch could not be merged; commit is then meaningless
 };
 
-// The merge commit message for `b` ("Merge wave 2 agent 'x': task") or, for
-// squash, the task; both end with Wave-Run/Wave/Wave-Agent trailers.
-std::string merge_message(const CandidateSpec& spec, const Branch& b);
+// The merge commit message for `b`: the subject "Merge wave 2 agent 'x':
+// <title>" or, for squash, the title; then the task when it says more than
+// the title; for squash, `commits` (the agent's own commit messages, as
+// squashed_messages() gives them); then Wave-Run/Wave/Wave-Agent trailers.
+std::string merge_message(const CandidateSpec& spec, const Branch& b, const std::string& commits = {});
+
+// The messages of the commits from `b.base` to `b.tip`, oldest first, for
+// the body of a squash: "* subject" then the rest of each message, indented.
+std::string squashed_messages(git_repository* repo, const Branch& b);
 
 // Builds the candidate. Throws wave::Error for repository errors (missing
 // objects, no committer identity); a conflict is a result, not an error.

@@ -216,14 +216,21 @@ private:
       Step step{"audit", a.name, "", {}, m_logs.next("audit", a.name), {}, std::nullopt};
       m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
         const auto touched = branch_paths(m_in.repo, tip, {a.base, m_rep.base});
-        const auto found = audit(*m_in.plan, *m_in.ownership, a.plan_index, touched);
+        auto found = audit(*m_in.plan, *m_in.ownership, a.plan_index, touched);
+        const auto restored = take_restored(m_in.repo, a.base, tip, found);
         text = fmt::format("{} commits touch {} path{} from {} to {}\n", git::branch_name(a.branch),
                            touched.size(), touched.size() == 1 ? "" : "s", git::oid_str(a.base),
                            git::oid_str(tip));
         for (const auto& f : found) {
           text += "  " + f.describe() + "\n";
         }
+        for (const auto& f : restored) {
+          text += fmt::format("  {}, restored to its content at the base: accepted ('git wave repair {}' "
+                              "drops the change from the history)\n",
+                              f.describe(), a.name);
+        }
         m_rep.findings.insert(m_rep.findings.end(), found.begin(), found.end());
+        m_rep.restored.insert(m_rep.restored.end(), restored.begin(), restored.end());
         if (!found.empty()) {
           blame(a.name);
         }
@@ -287,7 +294,7 @@ private:
     for (const auto i : agent_indices) {
       const auto& a = m_in.agents[i];
       spec.branches.push_back(
-          {a.name, a.task, std::string(git::branch_name(a.branch)), a.base, m_rep.tips[i].second});
+          {a.name, a.task, std::string(git::branch_name(a.branch)), a.base, m_rep.tips[i].second, a.title});
     }
     return spec;
   }
@@ -364,7 +371,14 @@ private:
       // Missing or unusable: register it afresh.
       prune_worktree(m_in.repo, scratch);
       fs::create_directories(scratch.parent_path());
-      return git(git::common_dir(m_in.repo), add_args);
+      if (!git(git::common_dir(m_in.repo), add_args)) {
+        return false;
+      }
+      // The candidate is checked out whole, even where the main worktree's
+      // sparse checkout was inherited.
+      const auto sparse = git::run_git(scratch, {"config", "--get", "--bool", "core.sparseCheckout"});
+      return !sparse.ok() || util::trim(sparse.output) != "true" ||
+             git(scratch, {"-C", scratch.string(), "sparse-checkout", "disable"});
     }));
     if (m_rep.steps.back().result.status != StepStatus::pass) {
       return false;
@@ -461,6 +475,7 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
     ai.plan_index = *index;
     ai.name = a.name;
     ai.task = p.task;
+    ai.title = plan::title_of(p);
     ai.branch = "refs/heads/" + (a.branch.empty() ? run::agent_branch(state.run, a.name) : a.branch);
     ai.worktree = a.worktree;
     ai.base = git::oid_from(a.base.empty() ? wave.base : a.base);

@@ -25,6 +25,7 @@ struct AgentInput {
   std::size_t plan_index = 0;
   std::string name;
   std::string task;
+  std::string title;  // plan::title_of
   std::string branch; // full ref: refs/heads/wave/<run>/<agent>
   std::filesystem::path worktree;
   git_oid base{};
@@ -74,6 +75,7 @@ struct GateReport {
   std::vector<StepRecord> steps;
   std::vector<LeadCommit> commits;
   std::vector<Finding> findings; // ownership audit
+  std::vector<Finding> restored; // foreign paths changed, then put back as at the base: accepted
   std::optional<Conflict> conflict;
   bool bisected = false;
   int bisect_runs = 0;

@@ -132,7 +132,13 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
   // git add -A, in memory only.
   git::check(git_index_add_all(s.m_index.get(), nullptr, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr),
              fmt::format("cannot read the files of '{}'", worktree.string()));
-  git::check(git_index_update_all(s.m_index.get(), nullptr, nullptr, nullptr),
+  // A file a sparse checkout leaves out (skip-worktree) is absent from the
+  // disk, not deleted: its entry stays as it is.
+  const auto keep_skipped = [](const char* path, const char*, void* payload) -> int {
+    const git_index_entry* e = git_index_get_bypath(static_cast<git_index*>(payload), path, 0);
+    return e != nullptr && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0 ? 1 : 0;
+  };
+  git::check(git_index_update_all(s.m_index.get(), nullptr, keep_skipped, s.m_index.get()),
              fmt::format("cannot read the files of '{}'", worktree.string()));
   git::check(git_index_write_tree(&s.m_tree, s.m_index.get()), "cannot write the worktree's tree");
 
@@ -303,9 +309,22 @@ std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std
       }
       lc.refused = audit(*in.plan, *in.ownership, a.plan_index, touched);
       if (!lc.refused.empty()) {
+        // Foreign files put back as they were at the base are a restore, not a change.
+        git_tree* raw = nullptr;
+        git::check(git_tree_lookup(&raw, in.repo, &snap->tree()), "cannot read the worktree's snapshot");
+        const git::Tree tree(raw);
+        take_restored(in.repo, a.base, tree.get(), lc.refused);
+      }
+      if (!lc.refused.empty()) {
         continue; // the snapshot is dropped: the worktree is as the agent left it
       }
-      lc.commit = snap->prepare(a.task.empty() ? a.name : a.task);
+      plan::Agent agent;
+      agent.name = a.name;
+      agent.task = a.task;
+      agent.title = a.title;
+      const std::string title = plan::title_of(agent);
+      const std::string task(util::trim(a.task));
+      lc.commit = snap->prepare(task.empty() || task == title ? title : title + "\n\n" + task);
       ready.emplace_back(out.size() - 1, std::move(*snap));
     } catch (const Error& e) {
       lc.error = e.what();

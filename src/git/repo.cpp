@@ -5,8 +5,48 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <fstream>
 
 namespace wave::git {
+
+namespace {
+
+// A repository libgit2 could not open: SHA-256 object names get a plain
+// message of their own (libgit2 1.5 reads SHA-1 repositories only).
+void check_open(int rc) {
+  if (rc >= 0) {
+    return;
+  }
+  const git_error* e = git_error_last();
+  const std::string what = e != nullptr && e->message != nullptr ? e->message : "";
+  if (what.find("extensions.objectformat") != std::string::npos) {
+    git_error_clear();
+    throw UnsupportedRepository(
+        "this repository uses SHA-256 object names (extensions.objectFormat): libgit2, the library git wave "
+        "reads repositories with, supports only SHA-1 ones",
+        {"git wave cannot work in this repository; use it in a SHA-1 repository (git's default)",
+         "'git wave plan --plan <file>' still checks a plan here"});
+  }
+  check(rc, "cannot open repository");
+}
+
+// libgit2 takes a linked worktree of a bare repository (core.bare = true in
+// the common config) for bare, which git does not: give it its work tree,
+// the folder holding the `.git` file its git dir's `gitdir` names.
+Repo with_worktree(git_repository* raw) {
+  Repo repo(raw);
+  if (git_repository_workdir(raw) == nullptr && git_repository_is_worktree(raw) != 0) {
+    std::ifstream in(std::filesystem::path(git_repository_path(raw)) / "gitdir");
+    std::string dot_git;
+    if (std::getline(in, dot_git) && !dot_git.empty()) {
+      const auto top = std::filesystem::path(dot_git).parent_path();
+      check(git_repository_set_workdir(raw, top.c_str(), 0), "cannot open the worktree");
+    }
+  }
+  return repo;
+}
+
+} // namespace
 
 std::optional<Repo> discover() {
   git_repository* raw = nullptr;
@@ -15,8 +55,8 @@ std::optional<Repo> discover() {
     git_error_clear();
     return std::nullopt;
   }
-  check(rc, "cannot open repository");
-  return Repo(raw);
+  check_open(rc);
+  return with_worktree(raw);
 }
 
 namespace {
@@ -55,8 +95,8 @@ Repo open_for_hook() {
   if (rc == GIT_ENOTFOUND) {
     not_a_repository();
   }
-  check(rc, "cannot open repository");
-  return Repo(raw);
+  check_open(rc);
+  return with_worktree(raw);
 }
 
 Repo open(const std::filesystem::path& dir) {
@@ -65,8 +105,19 @@ Repo open(const std::filesystem::path& dir) {
   if (rc == GIT_ENOTFOUND) {
     throw Error(fmt::format("not a git repository (or any of the parent directories): {}", dir.string()));
   }
-  check(rc, "cannot open repository");
-  return Repo(raw);
+  check_open(rc);
+  return with_worktree(raw);
+}
+
+void require_full_history(git_repository* repo) {
+  if (git_repository_is_shallow(repo) != 1) {
+    return;
+  }
+  throw Error(fmt::format("this repository is a shallow clone ('{}' lists where its history stops): git wave "
+                          "walks the history of a run's branches, and libgit2 cannot walk past that point",
+                          (common_dir(repo) / "shallow").string()),
+              exit_code::fatal,
+              {"fetch the whole history with 'git fetch --unshallow', then run the command again"});
 }
 
 std::filesystem::path workdir(git_repository* repo) {

@@ -1,14 +1,27 @@
 #pragma once
 
+#include "core/error.hpp"
 #include "git/handle.hpp"
 
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // Small helpers over libgit2 used by many commands.
 namespace wave::git {
+
+// A repository libgit2 cannot read (SHA-256 object names): exit 128.
+class UnsupportedRepository : public Error {
+public:
+  UnsupportedRepository(const std::string& what, std::vector<std::string> hints)
+      : Error(what, exit_code::fatal, std::move(hints)) {}
+};
+
+// Refuses (Error naming the hint `git fetch --unshallow`) a shallow clone:
+// libgit2 cannot walk past its boundary, and a run walks its history.
+void require_full_history(git_repository* repo);
 
 // The repository around the current directory, found the way git finds it
 // (GIT_DIR, GIT_WORK_TREE and GIT_CEILING_DIRECTORIES included), or nullopt

@@ -1,5 +1,7 @@
 #include "git/worktree.hpp"
 
+#include "git/cli.hpp"
+
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -175,6 +177,23 @@ void discard_half_made_worktree(const fs::path& path, const fs::path& admin_dir)
   }
 }
 
+std::optional<std::string> blocked_parent(const std::string& path) {
+  std::error_code ec;
+  for (fs::path p = fs::path(path).parent_path(); !p.empty(); p = p.parent_path()) {
+    const auto st = fs::status(p, ec);
+    if (fs::exists(st)) {
+      if (fs::is_directory(st)) {
+        return std::nullopt;
+      }
+      return fmt::format("worktree path '{}' cannot be made: '{}' is a file, not a folder", path, p.string());
+    }
+    if (p == p.root_path()) {
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
 void add_worktree(const fs::path& repo_root, const fs::path& path, std::string_view branch, bool force,
                   const fs::path& log) {
   std::vector<std::string> args{"worktree", "add", "--no-checkout"};
@@ -187,6 +206,15 @@ void add_worktree(const fs::path& repo_root, const fs::path& path, std::string_v
 }
 
 void checkout_worktree(const fs::path& path, const fs::path& log) {
+  // `git worktree add` gives the new worktree the sparse-checkout patterns of
+  // the one it runs in. An agent's worktree is always full: files a sparse
+  // checkout leaves out would look deleted to the agent, to status and to
+  // the lead commit (issue 10, item 1).
+  const auto sparse = git::run_git(path, {"config", "--get", "--bool", "core.sparseCheckout"});
+  if (sparse.ok() && util::trim(sparse.output) == "true") {
+    run_git({"sparse-checkout", "disable"}, path, log,
+            fmt::format("turning sparse checkout off in '{}'", path.string()));
+  }
   run_git({"reset", "--hard", "--no-recurse-submodules", "--quiet"}, path, log,
           fmt::format("checking out '{}'", path.string()));
 }

@@ -36,6 +36,12 @@ std::optional<LinkedWorktree> find_worktree(const std::vector<LinkedWorktree>& w
 // Is `path` free for a new worktree: absent, or an empty folder?
 bool path_is_free(const std::filesystem::path& path);
 
+// Why a worktree cannot be made at `path` although it is free: the nearest
+// existing folder above it is a file ("worktree path '...' cannot be made:
+// '...' is a file, not a folder"); nullopt when nothing is in the way. `git
+// worktree add` would fail on it only once the wave is recorded.
+std::optional<std::string> blocked_parent(const std::string& path);
+
 // The admin folder of a worktree whose `git worktree add` was killed before
 // it finished, when `path` is one: its folder holds nothing but the `.git`
 // file, and that points to an admin folder under <common dir>/worktrees/
@@ -55,7 +61,8 @@ void add_worktree(const std::filesystem::path& repo_root, const std::filesystem:
                   std::string_view branch, bool force, const std::filesystem::path& log);
 
 // Checks out a registered worktree's HEAD into its index and files, the way
-// `git worktree add` finishes (`git reset --hard --no-recurse-submodules`).
+// `git worktree add` finishes (`git reset --hard --no-recurse-submodules`),
+// every file of it: a sparse checkout it inherited is turned off first.
 // Output goes to `log`; a failure throws Error with its last lines.
 void checkout_worktree(const std::filesystem::path& path, const std::filesystem::path& log);
 

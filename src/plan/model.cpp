@@ -15,6 +15,42 @@ std::optional<std::size_t> Plan::find(std::string_view agent_name) const {
   return std::nullopt;
 }
 
+std::string title_of(const Agent& agent) {
+  if (!agent.title.empty()) {
+    return agent.title;
+  }
+  std::string_view line(agent.task);
+  line = line.substr(0, line.find('\n'));
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+    line.remove_prefix(1);
+  }
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
+    line.remove_suffix(1);
+  }
+  if (line.empty()) {
+    return agent.name;
+  }
+  if (line.size() <= derived_title) {
+    return std::string(line);
+  }
+  // Cut at the last space that leaves room for "...", never inside a word
+  // (nor inside a UTF-8 sequence: a space is ASCII); a first word longer
+  // than that is cut at a character boundary.
+  const std::size_t room = derived_title - 3;
+  std::size_t cut = line.substr(0, room + 1).rfind(' ');
+  if (cut == std::string_view::npos || cut == 0) {
+    cut = room;
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+  }
+  std::string_view head = line.substr(0, cut);
+  while (!head.empty() && (head.back() == ' ' || head.back() == ',' || head.back() == ';' || head.back() == ':')) {
+    head.remove_suffix(1);
+  }
+  return std::string(head) + "...";
+}
+
 std::string worktree_path(const Plan& plan, std::string_view repo_root, std::string_view agent_name) {
   const std::string_view templ = plan.worktrees.empty() ? default_worktrees : std::string_view(plan.worktrees);
   std::string out;

@@ -26,6 +26,7 @@ struct Agent {
   std::string name;
   Location where;                         // of its name = ... (of the [[agent]] table when unnamed)
   std::string task;
+  std::string title;                      // the subject of its merge; empty: from the task (title_of)
   std::vector<Located> after;             // dependencies, by agent name
   std::vector<Located> owns;              // git glob pathspecs
   std::optional<int> wave;                // pin: may delay, never advance
@@ -81,6 +82,16 @@ struct Plan {
 // Where an agent's worktree goes when the plan does not say: a sibling folder
 // of the repository. Placeholders: {repo} (the work tree root, absolute),
 // {run} (the plan name), {agent} (the agent name).
+// The longest `title` a plan may give, and the length a task's first line
+// is shortened to when there is none.
+inline constexpr std::size_t max_title = 72;
+inline constexpr std::size_t derived_title = 60;
+
+// The subject of `agent`'s merge commit: its `title`; else the first line of
+// its task, shortened on a word boundary to at most derived_title bytes
+// ("..." marking the cut); else its name.
+std::string title_of(const Agent& agent);
+
 inline constexpr std::string_view default_worktrees = "{repo}.wave/{run}/{agent}";
 
 // The placeholders a `worktrees` template may use.

@@ -25,7 +25,7 @@ constexpr std::array plan_keys{"name"sv,     "base"sv,      "max_parallel"sv, "p
                                "run"sv};
 constexpr std::array run_keys{"launch"sv, "timeout"sv, "idle_timeout"sv, "retries"sv, "stagger"sv, "notify"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv};
-constexpr std::array agent_keys{"name"sv, "task"sv, "owns"sv,     "after"sv, "wave"sv,
+constexpr std::array agent_keys{"name"sv, "task"sv, "title"sv, "owns"sv,     "after"sv, "wave"sv,
                                 "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv, "launch"sv};
 
 Location at(const toml::source_region& region) {
@@ -448,6 +448,20 @@ Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& d
                         "a task is text: newlines and tabs are fine, other control characters are not");
     }
     agent.task = task->value;
+  }
+  if (auto title = r.string("title", "Event hooks")) {
+    std::size_t offset = 0;
+    if (util::has_control(title->value, &offset)) {
+      diagnostics.error(string_offset(text, title->where, offset),
+                        fmt::format("control character in 'title': '{}'", util::shown(title->value)),
+                        "a title is one line, the subject of the agent's merge: no newlines or other "
+                        "control characters");
+    } else if (title->value.size() > max_title) {
+      diagnostics.error(title->where,
+                        fmt::format("'title' is too long: {} bytes, at most {}", title->value.size(), max_title),
+                        "a title is the short subject of the agent's merge; the task holds the rest");
+    }
+    agent.title = title->value;
   }
   agent.owns = r.patterns("owns", "src/hooks/**");
   agent.after = r.strings("after", "config-schema");

@@ -126,6 +126,7 @@ name = "api"
 task = "Add the new endpoint to the API"
 owns = ["src/api/**", "tests/api/**"]
 # estimate = "30m"               # for the critical path and the speedup
+# title = "API endpoint"          # its merge's subject (default: the task, shortened)
 
 [[agent]]
 name = "cli"

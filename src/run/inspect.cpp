@@ -51,6 +51,9 @@ std::vector<PathChange> worktree_changes(const std::string& worktree) {
   git::check(git_status_list_new(&list_raw, repo.get(), &opts),
              fmt::format("cannot read the status of '{}'", worktree));
   const git::StatusList list(list_raw);
+  git_index* raw_index = nullptr;
+  git::check(git_repository_index(&raw_index, repo.get()), fmt::format("cannot read the index of '{}'", worktree));
+  const git::Index index(raw_index);
   std::vector<PathChange> out;
   const std::size_t n = git_status_list_entrycount(list.get());
   for (std::size_t i = 0; i < n; ++i) {
@@ -60,6 +63,13 @@ std::vector<PathChange> worktree_changes(const std::string& worktree) {
       continue;
     }
     const char* path = d->new_file.path != nullptr ? d->new_file.path : d->old_file.path;
+    if (e->status == GIT_STATUS_WT_DELETED) {
+      // Left out by a sparse checkout (skip-worktree), not deleted.
+      const git_index_entry* entry = git_index_get_bypath(index.get(), path, 0);
+      if (entry != nullptr && (entry->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0) {
+        continue;
+      }
+    }
     out.push_back({status_letter(e->status), path});
   }
   return out;

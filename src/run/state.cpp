@@ -15,7 +15,7 @@ constexpr std::array wave_status_names{"started", "gated", "failed", "merged", "
 constexpr std::array setup_names{"pending", "ok", "failed"};
 constexpr std::array gate_result_names{"pass", "fail"};
 constexpr std::array step_outcome_names{"pass", "fail", "timeout", "skipped"};
-constexpr std::array intent_kind_names{"commit", "merge", "abort"};
+constexpr std::array intent_kind_names{"commit", "merge", "abort", "repair"};
 constexpr std::array attempt_end_names{"running",  "done",     "failed",  "timeout", "stalled",
                                        "unchanged", "foreign", "own-gate", "culprit", "interrupted"};
 

@@ -29,7 +29,7 @@ enum class WaveStatus { started, gated, failed, merged, aborted };
 enum class Setup { pending, ok, failed };
 enum class GateResult { pass, fail };
 enum class StepOutcome { pass, fail, timeout, skipped };
-enum class IntentKind { commit, merge, abort };
+enum class IntentKind { commit, merge, abort, repair };
 // How an attempt of `git wave run` at an agent ended.
 enum class AttemptEnd { running, done, failed, timeout, stalled, unchanged, foreign, own_gate, culprit, interrupted };
 

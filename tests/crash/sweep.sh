@@ -8,7 +8,7 @@
 #            [--only CMD] [--syscalls S1,S2,...] [--list]
 #   --sample N      run every N-th point of the full list (a fixed stride)
 #   --sample-to K   choose the stride that gives about K points
-#   --only CMD      one command: start, commit, gate, merge, start2, abort
+#   --only CMD      one command: start, commit, gate, merge, start2, abort, repair
 #   --syscalls L    only these syscalls (comma-separated)
 #   --list          print the points and exit
 # Exit 0 when every point converged, 1 otherwise.
@@ -128,8 +128,9 @@ owns = ["c/**"]'
 # A flow is a list of steps "NAME KIND ARGS...": NAME is the command's name
 # in the sweep when the step is crash-tested, "-" otherwise. KIND is `wave`
 # (a git-wave command that must succeed), `work AGENT PATH CONTENT` (the
-# agent commits a file itself) or `leave AGENT PATH CONTENT` (the agent
-# leaves it uncommitted, for the lead commit).
+# agent commits a file itself), `sneak AGENT PATH CONTENT` (the same with
+# --no-verify, for a file it does not own) or `leave AGENT PATH CONTENT` (the
+# agent leaves it uncommitted, for the lead commit).
 # shellcheck disable=SC2034 # read through a nameref
 FLOW_main=(
   "start  wave start"
@@ -161,8 +162,18 @@ FLOW_abort=(
 FLOW_run=(
   "run    wave run"
 )
-FLOWS=(main abort run)
-COMMANDS=(start commit gate merge start2 abort run)
+# shellcheck disable=SC2034
+FLOW_repair=(
+  "-      wave start"
+  "-      work a a/x a-1"
+  "-      sneak a b/stolen s-1"
+  "-      work a a/y a-2"
+  "repair wave repair a"
+  "-      wave gate"
+  "-      wave merge"
+)
+FLOWS=(main abort run repair)
+COMMANDS=(start commit gate merge start2 abort run repair)
 
 if [ -n "$ONLY" ]; then
   case " ${COMMANDS[*]} " in
@@ -210,14 +221,18 @@ run_step() {
       (cd "$REPO" && git-wave $rest) >"$TEST_DIR/step.out" 2>"$TEST_DIR/step.err"
       STEP_RC=$?
       ;;
-    work|leave)
+    work|leave|sneak)
       local agent path content
       read -r agent path content <<<"$rest"
       (
         set -e
-        "$kind" "$agent" "$path" "$content"
+        if [ "$kind" = sneak ]; then
+          work "$agent" "$path" "$content" --no-verify
+        else
+          "$kind" "$agent" "$path" "$content"
+        fi
         dir=$(wt "$agent")
-        if [ "$kind" = work ]; then
+        if [ "$kind" != leave ]; then
           git -C "$dir" rev-parse HEAD >>"$scen/rec/commits"
         else
           printf '%s %s\n' "$(git -C "$dir" hash-object -- "$path")" "$path" >>"$scen/rec/left"

@@ -136,11 +136,12 @@ test_case "git help wave opens git-wave(1) from an installed tree"
 if have_man_db; then
   run cmake --install "$GIT_WAVE_BUILD_DIR" --prefix "$TEST_DIR/prefix"
   expect_rc 0
-  for page in "$MAN_DIR"/*.1; do
-    [ -f "$TEST_DIR/prefix/share/man/man1/$(basename "$page")" ] || fail "$(basename "$page") not installed"
-  done
-  for page in "$MAN_DIR"/*.5; do
-    [ -f "$TEST_DIR/prefix/share/man/man5/$(basename "$page")" ] || fail "$(basename "$page") not installed"
+  # Installed compressed (gzip -9n, as Debian policy asks): PAGE.gz.
+  for page in "$MAN_DIR"/*.1 "$MAN_DIR"/*.5; do
+    name=$(basename "$page")
+    installed=$TEST_DIR/prefix/share/man/man${name##*.}/$name.gz
+    [ -f "$installed" ] || fail "$name.gz not installed"
+    cmp -s "$page" <(gzip -dc "$installed") || fail "$name.gz is not $name"
   done
   export MANPATH=$TEST_DIR/prefix/share/man GIT_PAGER=cat MANPAGER=cat PAGER=cat MANWIDTH=80
   run git help -m wave

@@ -32,7 +32,7 @@ PLAN = obj(
     waves=lst(obj(label=STR, level=INT, agents=lst(STR),
                   split=enum('none', 'exclusive', 'overlap'),
                   overlaps=lst(obj(agent=STR, other=STR, pattern=STR, other_pattern=STR, witness=STR)))),
-    agents=lst(obj(name=STR, task=STR, wave=STR, level=INT, after=lst(STR), owns=lst(STR),
+    agents=lst(obj(name=STR, task=STR, title=STR, wave=STR, level=INT, after=lst(STR), owns=lst(STR),
                    read_only=BOOL, exclusive=BOOL, pin=null(INT), gate=lst(STR),
                    estimate_ms=null(INT), cost=NUM, critical=BOOL)),
     critical_path=lst(STR),

@@ -109,3 +109,31 @@ TEST_CASE("audit: findings name the path, who owns it, and the commit", "[audit]
   CHECK(gate::audit(p, own, 2, {{"src/a/ok.txt", zero}}).size() == 1);
   CHECK(gate::audit(p, own, 1, {{"src/b/deep/file", zero}}).empty());
 }
+
+TEST_CASE("audit: a foreign path the branch put back as at the base is taken out as restored", "[audit]") {
+  TempRepo r("audit-restored");
+  r.write("src/b/y.txt", "y\n");
+  r.write("src/b/z.txt", "z\n");
+  const auto base = r.commit_all("base");
+  r.git("checkout -q -b agent");
+  r.write("src/b/y.txt", "sneaky\n");
+  r.write("src/b/z.txt", "sneaky\n");
+  r.write("src/b/new.txt", "new\n");
+  r.commit_all("foreign changes");
+  r.write("src/b/y.txt", "y\n");
+  r.git("rm -q src/b/new.txt");
+  const auto tip = r.commit_all("put two of them back");
+
+  const git::Repo repo = r.open();
+  const plan::Plan plan = two_agents();
+  const plan::Ownership ownership(plan);
+  const auto touched = gate::branch_paths(repo.get(), git::oid_from(tip), {git::oid_from(base)});
+  auto findings = gate::audit(plan, ownership, 0, touched);
+  REQUIRE(findings.size() == 3);
+  const auto restored = gate::take_restored(repo.get(), git::oid_from(base), git::oid_from(tip), findings);
+  REQUIRE(restored.size() == 2);
+  CHECK(restored[0].path == "src/b/new.txt");
+  CHECK(restored[1].path == "src/b/y.txt");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].path == "src/b/z.txt");
+}

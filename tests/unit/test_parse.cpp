@@ -475,3 +475,34 @@ owns = ["a/**"]
     CHECK(e[2].find("unknown key 'lanch' in [run]") != std::string::npos);
   }
 }
+
+TEST_CASE("parse: an agent's title, and the one derived from its task", "[parse]") {
+  SECTION("given, it is the title") {
+    const auto r = parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\ntask = \"Long task\"\ntitle = \"Short\"\n");
+    REQUIRE(r.plan);
+    CHECK(title_of(r.plan->agents[0]) == "Short");
+  }
+  SECTION("derived: the task's first line, shortened on a word boundary") {
+    Agent a;
+    a.name = "a";
+    a.task = "  Add the event hook system\nwith every detail";
+    CHECK(title_of(a) == "Add the event hook system");
+    a.task = "Extend the configuration schema with typed event hooks, their validation, and the migration of "
+             "every old file";
+    const std::string t = title_of(a);
+    CHECK(t == "Extend the configuration schema with typed event hooks...");
+    CHECK(t.size() <= derived_title);
+    a.task = std::string(100, 'x');
+    CHECK(title_of(a) == std::string(57, 'x') + "...");
+    a.task = "";
+    CHECK(title_of(a) == "a");
+  }
+  SECTION("a title on two lines, or too long, is a located error") {
+    auto r = parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\ntitle = \"one\\ntwo\"\n");
+    CHECK(only_error(r).message == "control character in 'title': 'one\\ntwo'");
+    r = parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\ntitle = \"" + std::string(80, 'y') + "\"\n");
+    CHECK(only_error(r).message == "'title' is too long: 80 bytes, at most 72");
+    CHECK(only_error(r).where.line == 4);
+    CHECK_FALSE(only_error(r).hint.empty());
+  }
+}
