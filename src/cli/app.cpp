@@ -37,6 +37,8 @@ constexpr std::array table{
     Command{"attach", "Show the tmux window of an agent under git wave run --tmux", &cmd::attach},
     Command{"report", "Show what the waves bought: actual against theoretical speedup, where the time went",
             &cmd::report},
+    Command{"join", "Work as an agent of a run from another clone: its branch, worktree, hook and brief",
+            &cmd::join},
     Command{"hook", "The pre-commit ownership check, and installing or removing it", &cmd::hook},
 };
 

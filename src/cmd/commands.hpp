@@ -21,5 +21,6 @@ int run(const cli::Args& args);
 int logs(const cli::Args& args);
 int attach(const cli::Args& args);
 int report(const cli::Args& args);
+int join(const cli::Args& args);
 
 } // namespace wave::cmd

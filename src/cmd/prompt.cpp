@@ -73,13 +73,17 @@ int prompt(const cli::Args& args) {
   std::string agent_name;
   std::string run_option;
   std::string plan_option;
-  cli::Parser parser("prompt", "git wave prompt [--run <name>] [--plan <path>] <agent>",
+  cli::Parser parser("prompt", "git wave prompt [--run <name>] [--plan <path>] [--worktree <path>] <agent>",
                      "Print the brief for an agent: its task, the files it alone may change, the files it "
                      "must not touch, the state of its base, how to verify and how to commit, and the work "
                      "already in its worktree.");
   parser.positional("agent", agent_name, "the agent", "<agent>", true);
   parser.run(run_option, "the run (default: the current branch's, the only one, or the plan's)");
   parser.plan(plan_option, "before any run has started: brief from this plan instead of wave.toml");
+  std::string worktree_option;
+  parser.option("--worktree", worktree_option,
+                "the agent works in this worktree, not the one the run recorded (an agent on another machine)",
+                "<path>");
   parser.parse(args);
 
   const git::Repo repo = git::open();
@@ -131,6 +135,12 @@ int prompt(const cli::Args& args) {
       record_wave = found->first;
       record = found->second;
     }
+  }
+  std::optional<run::AgentRun> elsewhere;
+  if (record != nullptr && !worktree_option.empty()) {
+    elsewhere = *record;
+    elsewhere->worktree = std::filesystem::absolute(worktree_option).lexically_normal().string();
+    record = &*elsewhere;
   }
   const std::string integration =
       stored ? stored->state.integration

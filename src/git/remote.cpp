@@ -1,0 +1,50 @@
+#include "git/remote.hpp"
+
+#include "core/error.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace wave::git {
+
+void require_remote(const std::filesystem::path& cwd, const std::string& remote) {
+  const auto remotes = run_git(cwd, {"remote"});
+  for (const auto& name : util::split(remotes.output, '\n')) {
+    if (name == remote) {
+      return;
+    }
+  }
+  const std::string listed(util::trim(remotes.output));
+  throw Error(fmt::format("there is no remote '{}'", util::shown(remote)), exit_code::fatal,
+              {listed.empty() ? std::string("add one: git remote add origin <url>")
+                              : fmt::format("name one with --remote: {}", util::join(util::split(listed, '\n'), ", "))});
+}
+
+void fetch(const std::filesystem::path& cwd, const std::string& remote, const std::vector<std::string>& refspecs,
+           bool prune) {
+  std::vector<std::string> args = {"fetch", "--quiet", "--no-tags", "--no-write-fetch-head"};
+  if (prune) {
+    args.emplace_back("--prune");
+  }
+  args.push_back(remote);
+  args.insert(args.end(), refspecs.begin(), refspecs.end());
+  const auto r = run_git(cwd, args);
+  if (!r.ok()) {
+    throw Error(fmt::format("cannot fetch from '{}': {}", remote, util::trim(r.output)), exit_code::fatal,
+                {"check that the remote is reachable: git fetch " + remote});
+  }
+}
+
+PushResult push(const std::filesystem::path& cwd, const std::string& remote, const std::vector<std::string>& refspecs,
+                const std::vector<std::string>& leases) {
+  std::vector<std::string> args = {"push", "--atomic", "--porcelain", "--quiet"};
+  for (const auto& lease : leases) {
+    args.push_back("--force-with-lease=" + lease);
+  }
+  args.push_back(remote);
+  args.insert(args.end(), refspecs.begin(), refspecs.end());
+  const auto r = run_git(cwd, args);
+  return {r.ok(), r.output};
+}
+
+} // namespace wave::git
