@@ -39,6 +39,8 @@ constexpr std::array table{
             &cmd::report},
     Command{"join", "Work as an agent of a run from another clone: its branch, worktree, hook and brief",
             &cmd::join},
+    Command{"claim", "Take the next agent of the wave nobody holds, by a claim on the remote", &cmd::claim},
+    Command{"release", "Give a claimed agent back", &cmd::release},
     Command{"hook", "The pre-commit ownership check, and installing or removing it", &cmd::hook},
 };
 

@@ -22,5 +22,7 @@ int logs(const cli::Args& args);
 int attach(const cli::Args& args);
 int report(const cli::Args& args);
 int join(const cli::Args& args);
+int claim(const cli::Args& args);
+int release(const cli::Args& args);
 
 } // namespace wave::cmd

@@ -14,6 +14,7 @@
 #include "plan/schedule.hpp"
 #include "run/inspect.hpp"
 #include "run/lock.hpp"
+#include "run/claims.hpp"
 #include "run/store.hpp"
 #include "util/duration.hpp"
 #include "util/strings.hpp"
@@ -228,6 +229,8 @@ int status(const cli::Args& args) {
   const plan::Ownership ownership(plan);
 
   const run::WaveRun* current = state.current();
+  // Claims of workers that drain the wave from other machines (as fetched).
+  const auto claims = run::read_claims(repo.get(), state.run);
   std::vector<Row> rows;
   if (current != nullptr) {
     for (const auto& a : current->agents) {
@@ -320,6 +323,8 @@ int status(const cli::Args& args) {
                             : Json(nullptr);
       const auto elapsed = seconds_since(current->started_at);
       ja["elapsed_seconds"] = elapsed ? Json(*elapsed) : Json(nullptr);
+      const auto claim = claims.find(a.name);
+      ja["claimed_by"] = claim != claims.end() ? Json(claim->second.by) : Json(nullptr);
       agents.push_back(std::move(ja));
     }
     out["agents"] = std::move(agents);
@@ -439,6 +444,16 @@ int status(const cli::Args& args) {
   for (const auto& row : rows) {
     if (row.record->setup == run::Setup::failed) {
       fmt::print("\nsetup of '{}' failed: see {}\n", row.record->name, row.record->setup_log);
+    }
+  }
+  bool claimed = false;
+  for (const auto& row : rows) {
+    if (const auto c = claims.find(row.record->name); c != claims.end()) {
+      if (!claimed) {
+        fmt::print("\nclaimed (by workers on other machines, as last fetched):\n");
+        claimed = true;
+      }
+      fmt::print("  {}: by {} since {}\n", c->first, c->second.by, c->second.at);
     }
   }
   return exit_code::ok;

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+// A run as it is on a remote, for the commands that work from any clone
+// (join, claim, release): which run, and fetching its state and claims.
+namespace wave::cli {
+
+// `option` when given; else the only run `remote` has. Throws Error naming
+// the runs there when there are none or several.
+std::string remote_run(const std::filesystem::path& root, const std::string& remote, const std::string& option);
+
+// Fetches the run's state (only forward: a state here that the remote does
+// not have is an error, not overwritten) and mirrors its claims (those
+// released there are removed here).
+void fetch_run(const std::filesystem::path& root, const std::string& remote, const std::string& run);
+
+} // namespace wave::cli
