@@ -9,6 +9,7 @@
 #include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "run/store.hpp"
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -42,19 +43,45 @@ int take_agent_lock(const fs::path& path) {
   return fd;
 }
 
-std::string fingerprint(const fs::path& worktree) {
-  const auto status = git::run_git(worktree, {"--no-optional-locks", "status", "--porcelain", "-uall"});
-  std::string out = status.output;
-  for (const auto& line : util::split(status.output, '\n')) {
-    if (line.size() > 3) {
-      struct stat st {};
-      if (::stat((worktree / line.substr(3)).c_str(), &st) == 0) {
-        out += fmt::format("|{}:{}.{}", st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-      }
+bool changed_since(const fs::path& worktree, fs::file_time_type since) {
+  std::error_code ec;
+  auto newer = [&](const fs::path& p) {
+    std::error_code e;
+    const auto t = fs::last_write_time(p, e);
+    return !e && t > since;
+  };
+  // The worktree's own git dir, named by its .git file ("gitdir: <path>").
+  fs::path git_dir = worktree / ".git";
+  if (const auto text = util::read_file(worktree / ".git"); text && text->rfind("gitdir: ", 0) == 0) {
+    git_dir = fs::path(std::string(util::trim(text->substr(8))));
+    if (git_dir.is_relative()) {
+      git_dir = worktree / git_dir;
     }
   }
-  const auto head = git::run_git(worktree, {"rev-parse", "HEAD"});
-  return out + "|" + head.output;
+  for (const char* name : {"HEAD", "index", "logs/HEAD"}) {
+    if (newer(git_dir / name)) {
+      return true;
+    }
+  }
+  if (newer(worktree)) {
+    return true;
+  }
+  fs::recursive_directory_iterator it(worktree, fs::directory_options::skip_permission_denied, ec);
+  for (const fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename() == ".git") {
+      if (it->is_directory(ec)) {
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
+    std::error_code e;
+    const auto st = it->symlink_status(e);
+    const auto t = fs::is_symlink(st) ? fs::file_time_type::min() : it->last_write_time(e);
+    if (!e && t > since) {
+      return true;
+    }
+  }
+  return false;
 }
 
 namespace {

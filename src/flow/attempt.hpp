@@ -27,9 +27,12 @@ std::filesystem::path agent_lock_path(git_repository* repo, const std::string& r
 // wave::Error when the file cannot be opened.
 int take_agent_lock(const std::filesystem::path& path);
 
-// What the agent's worktree looks like now (changed files with their sizes
-// and times, and HEAD): a change between two calls is a sign of life.
-std::string fingerprint(const std::filesystem::path& worktree);
+// Did anything in the agent's worktree change after `since`: a file or
+// folder written, created, removed or renamed (its folder's time moves), a
+// commit or a staging (its git dir's HEAD, index, logs)? A sign of life of
+// an agent that writes no output. Walks the tree with no git process and
+// stops at the first change; .git folders (submodules) are skipped.
+bool changed_since(const std::filesystem::path& worktree, std::filesystem::file_time_type since);
 
 struct Verdict {
   run::AttemptEnd end = run::AttemptEnd::done;

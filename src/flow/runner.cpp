@@ -329,11 +329,14 @@ private:
         {"GIT_WAVE_LAUNCH", launch_command(record.name)},
         {"GIT_WAVE_EXIT_FILE", exit_file.string()}};
     const fs::path worktree = record.worktree;
-    auto last = std::make_shared<std::string>(fingerprint(worktree));
-    auto active = [worktree, last] {
-      std::string now = fingerprint(worktree);
-      const bool changed = now != *last;
-      *last = std::move(now);
+    // Silent for the idle timeout: did it change its worktree since the
+    // last look (or its launch)? A second of overlap, as the kernel stamps
+    // files with a coarse clock.
+    auto last_look = std::make_shared<fs::file_time_type>(fs::file_time_type::clock::now() - std::chrono::seconds(1));
+    auto active = [worktree, last_look] {
+      const auto now = fs::file_time_type::clock::now();
+      const bool changed = changed_since(worktree, *last_look);
+      *last_look = now - std::chrono::seconds(1);
       return changed;
     };
     emit(event("launched", record.name, number, launch_command(record.name), log.string(), true));
