@@ -153,6 +153,7 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const run:
     }
   }
   drop_candidate(repo, run, label);
+  drop_scratch(repo, run);
   out.done = std::move(c.done);
   out.kept = std::move(c.kept);
 

@@ -26,14 +26,8 @@ bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std
     return true;
   }
   if (registered && exists && fs::exists(path / ".git", ec)) {
-    if (!force) {
-      const auto status = git::run_git(path, {"status", "--porcelain"});
-      if (!status.ok() || !status.output.empty()) {
-        out.kept.push_back(
-            fmt::format("worktree '{}' of '{}': it has uncommitted changes", path.string(), agent));
-        return false;
-      }
-    }
+    // Without --force, git refuses a worktree with changes or untracked
+    // files itself (one scan of the tree, not two).
     std::vector<std::string> args{"worktree", "remove"};
     if (force) {
       args.insert(args.end(), {"--force", "--force"});
@@ -45,7 +39,9 @@ bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std
       return true;
     }
     if (fs::exists(path / ".git", ec)) {
-      out.kept.push_back(fmt::format("worktree '{}' of '{}': {}", path.string(), agent, rm.output));
+      out.kept.push_back(rm.output.find("contains modified or untracked files") != std::string::npos
+                             ? fmt::format("worktree '{}' of '{}': it has uncommitted changes", path.string(), agent)
+                             : fmt::format("worktree '{}' of '{}': {}", path.string(), agent, rm.output));
       return false;
     }
     // git stopped half way: finish below.
@@ -94,8 +90,11 @@ void delete_branch(git_repository* repo, const std::string& branch, const git_oi
   }
 }
 
-void drop_candidate(git_repository* repo, const std::string& run, const std::string& label) {
+void drop_scratch(git_repository* repo, const std::string& run) {
   gate::prune_worktree(repo, gate::scratch_dir(repo, run));
+}
+
+void drop_candidate(git_repository* repo, const std::string& run, const std::string& label) {
   const std::string cand = gate::candidate_ref(run, label);
   git_reference* raw = nullptr;
   if (git_reference_lookup(&raw, repo, cand.c_str()) == 0) {

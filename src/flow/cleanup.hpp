@@ -26,7 +26,10 @@ bool remove_agent_worktree(git_repository* repo, const std::filesystem::path& pa
 // Deletes branch `branch` (a short name) when it is still at `expected`.
 void delete_branch(git_repository* repo, const std::string& branch, const git_oid& expected, Cleanup& out);
 
-// Removes the wave's candidate ref and the run's scratch worktree.
+// Removes the wave's candidate ref.
 void drop_candidate(git_repository* repo, const std::string& run, const std::string& label);
+
+// Removes the run's scratch worktree, where the gate checks candidates out.
+void drop_scratch(git_repository* repo, const std::string& run);
 
 } // namespace wave::flow

@@ -11,6 +11,8 @@
 #include "git/repo.hpp"
 #include "run/branch.hpp"
 #include "run/lock.hpp"
+#include "plan/parse.hpp"
+#include "plan/schedule.hpp"
 #include "run/store.hpp"
 
 #include <fmt/format.h>
@@ -35,6 +37,19 @@ run::Stored load_run(git_repository* repo, const std::string& run) {
     throw Error(fmt::format("no run named '{}'", run));
   }
   return std::move(*stored);
+}
+
+// Is `label` the last wave of the run's recorded plan? (When the plan
+// cannot be read, it is taken as the last: the scratch worktree goes.)
+bool last_wave(const run::Stored& stored, const std::string& label) {
+  const auto parsed = plan::parse(stored.plan_text, "wave.toml");
+  if (!parsed.plan) {
+    return true;
+  }
+  plan::Diagnostics ignored;
+  const plan::Schedule schedule = plan::schedule(*parsed.plan, false, ignored);
+  const auto i = schedule.find_wave(label);
+  return !i || *i + 1 >= schedule.waves.size();
 }
 
 run::WaveRun& attempt_of(run::Stored& stored, const run::WaveId& id) {
@@ -178,6 +193,7 @@ public:
     const run::WaveRun w = attempt_of(stored, m_id);
     m_integration = stored.state.integration;
     m_ref = "refs/heads/" + m_integration;
+    m_last = last_wave(stored, m_label);
     const auto tip = git::resolve_commit(m_repo, m_ref);
     if (!tip) {
       throw Error(fmt::format("the integration branch '{}' does not exist", m_integration));
@@ -390,6 +406,11 @@ private:
       delete_branch(m_repo, branch, tip, c);
     }
     drop_candidate(m_repo, m_run, m_label);
+    if (m_last) {
+      // The gate's scratch worktree serves every wave of the run (a gate
+      // then checks out only what changed): it goes with the last.
+      drop_scratch(m_repo, m_run);
+    }
     m_out.done = std::move(c.done);
     m_out.kept = std::move(c.kept);
   }
@@ -403,6 +424,7 @@ private:
   std::string m_archive;
   std::string m_integration;
   std::string m_ref;
+  bool m_last = true; // the plan's last wave: the run is complete once it is merged
   MergeOutcome m_out;
 };
 

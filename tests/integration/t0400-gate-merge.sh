@@ -118,6 +118,22 @@ run git -C "$REPO" wave merge
 expect_rc 0
 expect_eq "$(git -C "$REPO" show main:lead.txt)" "the lead commits on main"
 
+test_case "a worktree holding files the gate never saw is kept, with its branch, and merge says why"
+make_repo dirty "$PLAN" "$GATE"
+start_wave
+work alpha alpha/a.txt "alpha work"
+work beta beta/b.txt "beta work"
+run git -C "$REPO" wave gate
+expect_rc 0
+echo "scratch notes" >"$(wt beta)/notes.txt"
+beta_wt=$(wt beta)
+run git -C "$REPO" wave merge
+expect_rc 0
+expect_out "worktree '$beta_wt' of 'beta': it has uncommitted changes"
+[ -e "$beta_wt/notes.txt" ] || fail "the untracked file was lost"
+git -C "$REPO" rev-parse -q --verify refs/heads/wave/demo/beta >/dev/null || fail "beta's branch was deleted under its kept worktree"
+[ ! -e "$(wt alpha 2>/dev/null)" ] || [ -z "$(wt alpha)" ] || fail "alpha's clean worktree was kept"
+
 test_case "merge --keep keeps the worktrees and branches; --json says what it did"
 make_repo keep "$PLAN" "$GATE"
 start_wave

@@ -54,6 +54,10 @@ expect_eq "$(state_field '[w["status"] for w in s["waves"]]')" "['merged', 'merg
 expect_eq "$(state_field 'all(a["launched_at"] and a["exited_at"] and a["end"] == "done" for w in s["waves"] for a in w["attempts"])')" "True"
 grep -q "^# Brief for agent 'c' (run 'demo', wave 2)" "$(ls "$REPO"/.git/wave/demo/logs/2/c-attempt-1.brief.md.seen)" ||
   fail "c did not get its brief on stdin"
+grep -q "worktree' 'add'" "$REPO"/.git/wave/demo/logs/gate-1-*/*checkout.log || fail "wave 1's gate did not make the scratch worktree"
+grep -q "'checkout' '-q'" "$REPO"/.git/wave/demo/logs/gate-2-*/*checkout.log ||
+  fail "wave 2's gate did not reuse the scratch worktree: $(cat "$REPO"/.git/wave/demo/logs/gate-2-*/*checkout.log)"
+expect_eq "$(git -C "$REPO" worktree list --porcelain | grep -c '^worktree ')" 1 "worktrees left after the run"
 run git -C "$REPO" wave logs c
 expect_rc 0
 expect_out "agent c, attempt 1, wave 2 of demo"
