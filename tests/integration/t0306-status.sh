@@ -59,7 +59,8 @@ assert [w["label"] for w in s["waves"]] == ["1"] and s["waves"][0]["status"] == 
 assert s["waves"][0]["agents"] == ["alpha", "beta"] and s["waves"][0]["gate"] is None
 a, b = s["agents"]
 assert set(a) == {"name", "wave", "branch", "worktree", "worktree_present", "base", "tip", "ahead", "setup",
-                  "setup_log", "committed", "uncommitted", "violations", "gate", "hook", "elapsed_seconds"}, sorted(a)
+                  "setup_log", "committed", "uncommitted", "violations", "gate", "hook", "elapsed_seconds",
+                  "claimed_by"}, sorted(a)
 assert a["hook"]["runs"] is True and a["hook"]["path"].endswith("/.git/hooks/pre-commit"), a["hook"]
 assert a["hook"]["detail"].startswith("git wave's hook"), a["hook"]
 assert a["name"] == "alpha" and a["wave"] == "1" and a["branch"] == "wave/demo/alpha"
@@ -67,7 +68,7 @@ assert a["worktree"] == sys.argv[2] and a["worktree_present"] is True
 assert a["ahead"] == 2 and a["setup"] == "ok" and a["gate"] is None
 assert a["committed"] == [{"status": "M", "path": "src/a/one.c"}, {"status": "A", "path": "src/a/two.c"}], a["committed"]
 assert a["uncommitted"] == [{"status": "M", "path": "src/a/one.c"}], a["uncommitted"]
-assert a["violations"] == [] and isinstance(a["elapsed_seconds"], int)
+assert a["violations"] == [] and isinstance(a["elapsed_seconds"], int) and a["claimed_by"] is None
 assert len(a["tip"]) == 40 and len(a["base"]) == 40
 assert b["violations"] == [
     {"path": "src/c/three.c", "committed": True, "owners": [], "protected": False},
