@@ -41,7 +41,8 @@ constexpr std::array table{
             &cmd::join},
     Command{"claim", "Take the next agent of the wave nobody holds, by a claim on the remote", &cmd::claim},
     Command{"release", "Give a claimed agent back", &cmd::release},
-    Command{"hook", "The pre-commit ownership check, and installing or removing it", &cmd::hook},
+    Command{"hook", "The ownership checks of commits (pre-commit) and of pushes (pre-receive), and installing them",
+            &cmd::hook},
 };
 
 void print_main_help(std::FILE* out) {
