@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <unistd.h>
 #include <set>
 
 namespace wave::cli {
@@ -245,8 +247,21 @@ void RunView::redraw_locked(const std::string& permanent) {
     out += line + "\n";
   }
   m_drawn = lines.size();
-  std::fputs(out.c_str(), m_out);
+  // One write for the whole redraw: a terminal that reads it in pieces
+  // would show the block erased, or half drawn (flicker).
   std::fflush(m_out);
+  const int fd = ::fileno(m_out);
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const auto n = ::write(fd, out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
 }
 
 void RunView::tick() {
