@@ -161,6 +161,9 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
     throw Error(fmt::format("tmux cannot start '{}' in its window: {}", a.window, util::trim(started.out)));
   }
 
+  // A signal to this command (Ctrl-C) reaches the pane's processes at once,
+  // as it does the process groups this command forked.
+  const util::ForeignGroup registered(pid);
   util::ProcessResult result;
   const auto start = Clock::now();
   auto last_sign = start;

@@ -385,6 +385,16 @@ bool stop_requested() noexcept {
   return g_stopping;
 }
 
+ForeignGroup::ForeignGroup(int pgid) : m_pgid(pgid) {
+  const std::lock_guard lock(g_groups_mutex);
+  g_groups.insert(static_cast<pid_t>(pgid));
+}
+
+ForeignGroup::~ForeignGroup() {
+  const std::lock_guard lock(g_groups_mutex);
+  g_groups.erase(static_cast<pid_t>(m_pgid));
+}
+
 void kill_process_groups(int sig) {
   const std::lock_guard lock(g_groups_mutex);
   for (const pid_t pgid : g_groups) {

@@ -63,6 +63,19 @@ ProcessResult run_process(const ProcessOptions& options);
 // thread (for the command's own SIGINT/SIGTERM handling).
 void kill_process_groups(int sig);
 
+// Registers a process group this process did not fork (a tmux pane's), so
+// that kill_process_groups() reaches it too, until destroyed.
+class ForeignGroup {
+public:
+  explicit ForeignGroup(int pgid);
+  ~ForeignGroup();
+  ForeignGroup(const ForeignGroup&) = delete;
+  ForeignGroup& operator=(const ForeignGroup&) = delete;
+
+private:
+  int m_pgid;
+};
+
 // The command is being stopped (by a signal): from now on run_process()
 // starts nothing (it throws wave::Error), and what ended meanwhile ended
 // because of the stop, not by itself.

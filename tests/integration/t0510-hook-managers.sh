@@ -137,7 +137,10 @@ PY
 }
 
 start_wave() {
-  run git wave start
+  # One setup at a time: husky and lefthook write the repository's shared
+  # .git/config, and two at once can fail on its lock ("could not lock
+  # config file"), leaving a worktree without its hooks.
+  run git wave start -j 1
   cp "$TEST_DIR/err" "$TEST_DIR/start.err"
   expect_rc 0
   expect_out "wave 1 of run 'demo' is ready"
