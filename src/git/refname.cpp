@@ -111,4 +111,14 @@ std::optional<std::string> ref_component_problem(std::string_view name) {
   return refname_problem(name, true);
 }
 
+std::optional<std::string> remote_name_problem(std::string_view name) {
+  if (name.empty()) {
+    return std::string("is empty");
+  }
+  if (name.starts_with('-')) {
+    return std::string("starts with '-'");
+  }
+  return refname_problem(fmt::format("refs/remotes/{}/test", name), false);
+}
+
 } // namespace wave::git

@@ -25,4 +25,9 @@ std::optional<std::string> branch_name_problem(std::string_view name);
 // an option on a command line).
 std::optional<std::string> ref_component_problem(std::string_view name);
 
+// Why `name` cannot be a remote's name (git's valid_remote_name():
+// refs/remotes/NAME/test must be a valid ref name), or nullopt; a leading
+// '-' is refused too (it would read as an option).
+std::optional<std::string> remote_name_problem(std::string_view name);
+
 } // namespace wave::git

@@ -63,6 +63,7 @@ struct Plan {
   std::string file = "wave.toml";         // as shown in messages
   std::string name;                       // run id: branches are wave/<name>/<agent>
   std::string base;                       // integration branch; empty = current branch
+  std::string remote;                     // the remote the run is kept on; empty = this clone only
   int max_parallel = 6;
   std::vector<Located> protected_paths;   // nobody may touch
   Gate gate;

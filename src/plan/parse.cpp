@@ -22,7 +22,7 @@ using std::string_view_literals::operator""sv;
 
 constexpr std::array plan_keys{"name"sv,     "base"sv,      "max_parallel"sv, "protected"sv, "overlap"sv, "merge"sv,
                                "worktrees"sv, "setup"sv,    "copy"sv,         "gate"sv,      "agent"sv,
-                               "run"sv};
+                               "run"sv,       "remote"sv};
 constexpr std::array run_keys{"launch"sv, "timeout"sv, "idle_timeout"sv, "retries"sv, "stagger"sv, "notify"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv};
 constexpr std::array agent_keys{"name"sv, "task"sv, "title"sv, "owns"sv,     "after"sv, "wave"sv,
@@ -528,6 +528,15 @@ void read_plan(const toml::table& root, Plan& plan, std::string_view text, Diagn
           fmt::format("invalid branch name '{}' for 'base': it {}", util::shown(plan.base), *problem),
           "name the integration branch, e.g. base = \"main\", or leave 'base' out for the current "
           "branch");
+    }
+  }
+  if (auto remote = r.string("remote", "origin")) {
+    plan.remote = remote->value;
+    if (const auto problem = git::remote_name_problem(plan.remote)) {
+      diagnostics.error(remote->where,
+                        fmt::format("invalid remote name '{}' for 'remote': it {}", util::shown(plan.remote),
+                                    *problem),
+                        "name a remote of the repository, e.g. remote = \"origin\" (see 'git remote')");
     }
   }
   if (auto max = r.integer("max_parallel", 1, 6)) {

@@ -506,3 +506,24 @@ TEST_CASE("parse: an agent's title, and the one derived from its task", "[parse]
     CHECK_FALSE(only_error(r).hint.empty());
   }
 }
+
+TEST_CASE("parse: the remote a run is kept on", "[parse]") {
+  const auto ok = parse_plan(R"(name = "r"
+remote = "upstream"
+[[agent]]
+name = "a"
+owns = ["a/**"]
+)");
+  REQUIRE(ok.plan);
+  CHECK(ok.plan->remote == "upstream");
+  const auto none = parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\n");
+  REQUIRE(none.plan);
+  CHECK(none.plan->remote.empty());
+  const auto bad = parse_plan(R"(name = "r"
+remote = "my origin"
+[[agent]]
+name = "a"
+owns = ["a/**"]
+)");
+  CHECK(errors(bad) == std::vector<std::string>{"2:10: invalid remote name 'my origin' for 'remote': it contains a space"});
+}

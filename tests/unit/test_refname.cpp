@@ -137,3 +137,27 @@ TEST_CASE("refname: reasons name the rule", "[refname]") {
   CHECK_FALSE(ref_component_problem("event-hooks").has_value());
   CHECK_FALSE(branch_name_problem("release/1.x").has_value());
 }
+
+TEST_CASE("refname: remote names agree with git remote add", "[refname]") {
+  const std::vector<std::string> names = {"origin", "up/stream", "-x",    "a..b",  "a b",   "x.lock", "o@{1}",
+                                          "a/.b",   "a//b",      "ok_1-", "a:b",   "a*",    ".hidden", "@",
+                                          "a/",     "a\\b",      "ünï",   "HEAD",  "a~1",   "a^"};
+  const char* base_env = std::getenv("WAVE_TEST_TMP");
+  const fs::path base = base_env ? fs::path(base_env) : fs::temp_directory_path();
+  fs::create_directories(base);
+  std::string templ = (base / "remote_oracle.XXXXXX").string();
+  REQUIRE(mkdtemp(templ.data()) != nullptr);
+  const fs::path dir = templ;
+  const std::string env = "GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME=" + quoted(dir) + " ";
+  REQUIRE(std::system((env + "git init -q " + quoted(dir / "r")).c_str()) == 0);
+  for (const auto& name : names) {
+    INFO("remote name '" << name << "'");
+    const std::string add = env + "git -C " + quoted(dir / "r") + " remote add -- " + quoted(fs::path(name)) +
+                            " file:///nowhere >/dev/null 2>&1";
+    const bool git_takes = std::system(add.c_str()) == 0;
+    // Stricter than git on purpose: a leading '-' would read as an option.
+    CHECK(!remote_name_problem(name).has_value() == (git_takes && !name.starts_with('-')));
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
