@@ -92,6 +92,12 @@ void delete_branch(git_repository* repo, const std::string& branch, const git_oi
 
 void drop_scratch(git_repository* repo, const std::string& run) {
   gate::prune_worktree(repo, gate::scratch_dir(repo, run));
+  std::error_code ec;
+  const fs::path agents = gate::agent_scratch_dir(repo, run, "").parent_path();
+  for (const auto& entry : fs::directory_iterator(agents, ec)) {
+    gate::prune_worktree(repo, entry.path());
+  }
+  fs::remove(agents, ec);
 }
 
 void drop_candidate(git_repository* repo, const std::string& run, const std::string& label) {

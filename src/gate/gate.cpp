@@ -7,6 +7,7 @@
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "git/worktree.hpp"
 #include "run/branch.hpp"
 #include "run/state.hpp"
 #include "run/store.hpp"
@@ -245,23 +246,29 @@ private:
 
   bool agent_gates() {
     std::vector<std::vector<Step>> groups;
+    std::vector<std::string> failed;
     for (std::size_t i = 0; i < m_in.agents.size(); ++i) {
       const auto& a = m_in.agents[i];
       if (a.gate.empty()) {
         continue;
       }
+      fs::path where = a.worktree;
+      if (where.empty()) {
+        // Its worktree is on another machine: its tip is checked out here.
+        where = agent_scratch_dir(m_in.repo, m_in.run, a.name);
+        if (!checkout(where, git::oid_str(m_rep.tips[i].second), "agent checkout", a.name)) {
+          failed.push_back(util::quote(a.name));
+          continue;
+        }
+      }
       std::vector<Step> group;
       for (const auto& command : a.gate) {
-        group.push_back(Step{"agent gate", a.name, command, a.worktree, m_logs.next("agent-gate", a.name),
+        group.push_back(Step{"agent gate", a.name, command, where, m_logs.next("agent-gate", a.name),
                              environment(m_in, a.name, a.base, "", {a.name}), m_in.plan->gate.timeout});
       }
       groups.push_back(std::move(group));
     }
-    if (groups.empty()) {
-      return true;
-    }
     const auto results = run_groups(groups, m_in.jobs, m_reporter);
-    std::vector<std::string> failed;
     for (std::size_t g = 0; g < groups.size(); ++g) {
       bool group_ok = true;
       for (std::size_t s = 0; s < groups[g].size(); ++s) {
@@ -342,22 +349,23 @@ private:
     return out;
   }
 
-  // Checks `commit` out in the scratch worktree and runs the plan's gate
-  // there; every step is recorded. `label` names the steps.
-  bool plan_gate(const git_oid& commit, const std::string& label, const std::vector<std::string>& agents) {
-    const fs::path scratch = scratch_dir(m_in.repo, m_in.run);
-    const std::string oid = git::oid_str(commit);
+  // Checks `oid` out, detached, in the scratch worktree `scratch` (added
+  // when missing or unusable), as a recorded step named `name`.
+  bool checkout(const fs::path& scratch, const std::string& oid, const std::string& name, const std::string& agent) {
     const bool exists = fs::exists(scratch / ".git");
     const std::vector<std::string> checkout_args{"-C",      scratch.string(), "checkout", "-q",
                                                  "--force", "--detach",       oid};
     const std::vector<std::string> clean_args{"-C", scratch.string(), "clean", "-q", "-f", "-d"};
     const std::vector<std::string> add_args{"worktree",       "add", "-q", "--force", "--detach",
                                             scratch.string(), oid};
-    const std::string name = label == "gate" ? "checkout" : label + " checkout";
-    Step checkout{
-        name, "",          git::git_command(exists ? checkout_args : add_args), scratch, m_logs.next(name),
-        {},   std::nullopt};
-    m_rep.steps.push_back(internal_step(checkout, m_reporter, [&](std::string& text, std::string& detail) {
+    Step step{name,
+              agent,
+              git::git_command(exists ? checkout_args : add_args),
+              scratch,
+              agent.empty() ? m_logs.next(name) : m_logs.next(name, agent),
+              {},
+              std::nullopt};
+    m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
       auto git = [&](const fs::path& cwd, const std::vector<std::string>& args) {
         auto r = git::run_git(cwd, args);
         text += "$ " + git::git_command(args) + "\n" + r.output + (r.output.empty() ? "" : "\n");
@@ -374,13 +382,21 @@ private:
       if (!git(git::common_dir(m_in.repo), add_args)) {
         return false;
       }
-      // The candidate is checked out whole, even where the main worktree's
+      // The commit is checked out whole, even where the main worktree's
       // sparse checkout was inherited.
       const auto sparse = git::run_git(scratch, {"config", "--get", "--bool", "core.sparseCheckout"});
       return !sparse.ok() || util::trim(sparse.output) != "true" ||
              git(scratch, {"-C", scratch.string(), "sparse-checkout", "disable"});
     }));
-    if (m_rep.steps.back().result.status != StepStatus::pass) {
+    return m_rep.steps.back().result.status == StepStatus::pass;
+  }
+
+  // Checks `commit` out in the scratch worktree and runs the plan's gate
+  // there; every step is recorded. `label` names the steps.
+  bool plan_gate(const git_oid& commit, const std::string& label, const std::vector<std::string>& agents) {
+    const fs::path scratch = scratch_dir(m_in.repo, m_in.run);
+    const std::string oid = git::oid_str(commit);
+    if (!checkout(scratch, oid, label == "gate" ? "checkout" : label + " checkout", "")) {
       return false;
     }
     std::vector<Step> group;
@@ -463,6 +479,7 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
   in.id = run::WaveId::of(state, wave);
   in.integration = "refs/heads/" + state.integration;
   in.log_dir = new_log_dir(run::logs_dir(repo, state.run), wave.label);
+  const auto linked = git::linked_worktrees(repo);
   for (const auto& a : wave.agents) {
     const auto index = plan.find(a.name);
     if (!index) {
@@ -477,7 +494,9 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
     ai.task = p.task;
     ai.title = plan::title_of(p);
     ai.branch = "refs/heads/" + (a.branch.empty() ? run::agent_branch(state.run, a.name) : a.branch);
-    ai.worktree = a.worktree;
+    // A worktree this repository does not know is another machine's (the
+    // run is kept on a remote): the branch is gated as fetched.
+    ai.worktree = a.worktree.empty() || !git::find_worktree(linked, a.worktree) ? fs::path() : fs::path(a.worktree);
     ai.base = git::oid_from(a.base.empty() ? wave.base : a.base);
     ai.gate = p.gate;
     in.agents.push_back(std::move(ai));

@@ -296,6 +296,9 @@ std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std
     const AgentInput& a = in.agents.at(i);
     LeadCommit& lc = out.emplace_back();
     lc.agent = a.name;
+    if (a.worktree.empty()) {
+      continue; // on another machine: its branch is what there is
+    }
     try {
       auto snap = WorktreeSnapshot::take(a.worktree, a.branch);
       if (!snap) {
