@@ -49,6 +49,9 @@ public:
   void color(std::optional<ColorWhen>& when);
   // --run <name>.
   void run(std::string& name, std::string_view help = "the run to work on, when the repository has several");
+  // --remote <name>: the remote the run is kept on (git-wave(1), SEVERAL
+  // MACHINES); overrides the plan's `remote`.
+  void remote(std::string& name);
   // --plan <path>.
   void
   plan(std::string& path,

@@ -175,6 +175,34 @@ StartPlace prepare_start(const StartOptions& options) {
   return p;
 }
 
+std::optional<flow::RemoteRun> remote_for_start(const StartPlace& place, const std::string& option) {
+  std::string remote = remote_of(place.repo.get(), place.run_name, option);
+  if (remote.empty()) {
+    remote = place.committed.plan.remote;
+  }
+  if (remote.empty()) {
+    return std::nullopt;
+  }
+  flow::RemoteRun out;
+  out.remote = remote;
+  out.run = place.run_name;
+  out.integration = place.integration;
+  return out;
+}
+
+void publish_start(git_repository* repo, flow::RemoteRun& remote) {
+  const auto published = flow::publish(repo, remote);
+  if (!published.ok) {
+    throw Error(fmt::format("'{}' refused the start of run '{}'", remote.remote, remote.run), exit_code::fatal,
+                {fmt::format("git said: {}", published.output),
+                 "the wave is started here; once the cause is fixed, 'git wave start' publishes it"});
+  }
+  if (published.pushed) {
+    fmt::print("published run '{}' to '{}': agents elsewhere join with 'git wave join {} <agent>'\n", remote.run,
+               remote.remote, remote.run);
+  }
+}
+
 int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome* said) {
   auto tell = [&](StartOutcome o) {
     if (said != nullptr) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/term.hpp"
+#include "flow/remote.hpp"
 #include "git/handle.hpp"
 #include "plan/model.hpp"
 
@@ -53,5 +54,14 @@ enum class StartOutcome { ready, complete, setup_failed };
 // The integration branch's tip is read again first: a merge that held the
 // lock meanwhile moved it.
 int start_locked(StartPlace& place, const StartOptions& options, StartOutcome* outcome = nullptr);
+
+// The remote the run is kept on (`option`, else the `remote` of the plan
+// recorded for the run, else of the committed plan), named for lock_run;
+// nothing when there is none.
+std::optional<flow::RemoteRun> remote_for_start(const StartPlace& place, const std::string& option);
+
+// After a start with a remote: the wave's branches and the run's state go
+// there in one atomic push. Throws Error with git's words when refused.
+void publish_start(git_repository* repo, flow::RemoteRun& remote);
 
 } // namespace wave::cli

@@ -2,7 +2,10 @@
 
 #include "cli/term.hpp"
 #include "cli/plan_loader.hpp"
+#include "cli/remote_run.hpp"
 #include "cli/run_select.hpp"
+#include "plan/parse.hpp"
+#include "run/store.hpp"
 #include "core/error.hpp"
 #include "flow/recover.hpp"
 #include "git/repo.hpp"
@@ -47,15 +50,56 @@ std::size_t find_wave(const run::State& state, const std::string& option) {
 
 namespace {
 
-WaveContext load(const std::string& run_option, const std::string& wave_option, std::string_view command) {
+void print_notes(const std::vector<std::string>& notes) {
+  if (notes.empty()) {
+    return;
+  }
+  const Painter paint = painter_for_stderr();
+  for (const auto& note : notes) {
+    fmt::print(stderr, "{} {}\n", paint(Color::yellow, "note:"), note);
+  }
+}
+
+// The run: as select_run finds it here, else (a clone that never saw it)
+// the only one, or the named one, on the remote.
+std::string run_name(git_repository* repo, const std::string& run_option, const std::string& remote_option) {
+  if (remote_option.empty() || (!run_option.empty() && run::load_plan_text(repo, run_option))) {
+    return select_run(repo, run_option);
+  }
+  try {
+    return select_run(repo, run_option);
+  } catch (const Error&) {
+    return remote_run(git::common_dir(repo), remote_option, run_option);
+  }
+}
+
+WaveContext load(const std::string& run_option, const std::string& wave_option, std::string_view command,
+                 const std::string& remote_option) {
   WaveContext ctx;
   ctx.repo = git::open();
   git::require_full_history(ctx.repo.get());
-  const std::string name = select_run(ctx.repo.get(), run_option);
+  const std::string name = run_name(ctx.repo.get(), run_option, remote_option);
+  // Reading commands go to the network only when told to.
+  const std::string remote = command.empty() ? remote_option : remote_of(ctx.repo.get(), name, remote_option);
   flow::Recovery recovery;
+  if (!remote.empty()) {
+    ctx.remote = flow::RemoteRun{};
+    ctx.remote->remote = remote;
+    ctx.remote->run = name;
+    if (const auto here = run::load(ctx.repo.get(), name)) {
+      ctx.remote->integration = here->state.integration;
+    }
+  }
   if (!command.empty()) {
     ctx.interrupts = std::make_unique<KillChildrenOnSignal>();
-    ctx.lock = lock_run(ctx.repo.get(), name, command, &recovery);
+    ctx.lock = lock_run(ctx.repo.get(), name, command, &recovery, ctx.remote ? &*ctx.remote : nullptr);
+  } else if (ctx.remote) {
+    // Reading only: the state comes forward, nothing here is changed.
+    *ctx.remote = flow::fetch_remote(ctx.repo.get(), remote, name, ctx.remote->integration);
+    const auto here = git::resolve_commit(ctx.repo.get(), run::state_ref(name));
+    if (ctx.remote->state && (!here || git_graph_descendant_of(ctx.repo.get(), &*ctx.remote->state, &*here) == 1)) {
+      flow::take_remote_state(ctx.repo.get(), *ctx.remote);
+    }
   }
   auto stored = run::load(ctx.repo.get(), name);
   if (!stored) {
@@ -78,25 +122,60 @@ WaveContext load(const std::string& run_option, const std::string& wave_option, 
 
 } // namespace
 
-WaveContext load_wave(const std::string& run_option, const std::string& wave_option) {
-  return load(run_option, wave_option, {});
+WaveContext load_wave(const std::string& run_option, const std::string& wave_option,
+                      const std::string& remote_option) {
+  return load(run_option, wave_option, {}, remote_option);
 }
 
-WaveContext lock_wave(const std::string& run_option, const std::string& wave_option, std::string_view command) {
-  return load(run_option, wave_option, command);
+WaveContext lock_wave(const std::string& run_option, const std::string& wave_option, std::string_view command,
+                      const std::string& remote_option) {
+  return load(run_option, wave_option, command, remote_option);
+}
+
+std::string remote_of(git_repository* repo, const std::string& run, const std::string& option) {
+  if (!option.empty()) {
+    return option;
+  }
+  const auto text = run::load_plan_text(repo, run);
+  if (!text) {
+    return {};
+  }
+  const auto parsed = plan::parse(*text, "wave.toml");
+  return parsed.plan ? parsed.plan->remote : std::string();
+}
+
+void publish_after(git_repository* repo, std::optional<flow::RemoteRun>& remote) {
+  if (!remote) {
+    return;
+  }
+  const auto published = flow::publish(repo, *remote);
+  if (!published.ok) {
+    const Painter paint = painter_for_stderr();
+    fmt::print(stderr, "{} '{}' did not take this record of run '{}': {}\n", paint(Color::yellow, "warning:"),
+               remote->remote, remote->run, published.output);
+    fmt::print(stderr, "{} the next command of the run publishes it, or keeps the remote's record if another "
+                       "machine changed the run meanwhile\n",
+               paint(Color::yellow, "hint:"));
+  }
 }
 
 std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& run, std::string_view command,
-                                       flow::Recovery* recovery) {
+                                       flow::Recovery* recovery, flow::RemoteRun* remote) {
   auto lock = std::make_unique<run::RunLock>(repo, run, command);
-  auto recovered = flow::recover(repo, run);
-  const auto& notes = recovered.notes;
-  if (!notes.empty()) {
-    const Painter paint = painter_for_stderr();
-    for (const auto& note : notes) {
-      fmt::print(stderr, "{} {}\n", paint(Color::yellow, "note:"), note);
+  if (remote != nullptr) {
+    *remote = flow::fetch_remote(repo, remote->remote, run, remote->integration);
+    auto synced = flow::sync(repo, *remote);
+    print_notes(synced.notes);
+    if (!synced.problems.empty()) {
+      const std::string first = synced.problems.front();
+      std::vector<std::string> hints(synced.problems.begin() + 1, synced.problems.end());
+      hints.push_back(fmt::format("nothing of run '{}' was recorded; fix it, then run 'git wave {}' again", run,
+                                  command));
+      throw Error(first, exit_code::fatal, std::move(hints));
     }
   }
+  auto recovered = flow::recover(repo, run);
+  print_notes(recovered.notes);
   if (recovery != nullptr) {
     *recovery = std::move(recovered);
   }

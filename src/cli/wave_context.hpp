@@ -2,6 +2,7 @@
 
 #include "cli/interrupt.hpp"
 #include "flow/recover.hpp"
+#include "flow/remote.hpp"
 #include "git/handle.hpp"
 #include "plan/model.hpp"
 #include "run/lock.hpp"
@@ -26,6 +27,8 @@ struct WaveContext {
   // just been finished (lock_wave): there is nothing left for it to do.
   bool finished = false;
   flow::Recovery recovery; // what lock_wave finished first
+  // The run is kept on a remote: what was fetched of it (and published since).
+  std::optional<flow::RemoteRun> remote;
 
   run::WaveRun& wave_run() { return stored.state.waves[wave]; }
   const run::WaveRun& wave_run() const { return stored.state.waves[wave]; }
@@ -36,17 +39,37 @@ struct WaveContext {
 // run, the only run, the working tree's plan's run). The wave: the one labelled
 // `wave_option` (its latest attempt that was not aborted), else the run's
 // current wave. Throws Error naming what is missing, with hints.
-WaveContext load_wave(const std::string& run_option, const std::string& wave_option);
+//
+// With a remote (`remote_option`, else the recorded plan's `remote`), the
+// run is fetched first (a clone that has never seen it, e.g. in CI, finds it
+// there) and this clone brought level with it (flow::sync); load_wave only
+// fetches the state forward. A clone that cannot be brought level (an
+// integration branch ahead, diverged branches) is refused by lock_wave.
+WaveContext load_wave(const std::string& run_option, const std::string& wave_option,
+                      const std::string& remote_option = {});
 
 // The same for a command that changes the run (`command`: "gate", "merge",
 // ...): the run lock is taken before the state is read, what a killed
 // command left is finished first (each thing done told on stderr as a
 // note), and a SIGINT or SIGTERM takes the command's children down with it.
-WaveContext lock_wave(const std::string& run_option, const std::string& wave_option, std::string_view command);
+WaveContext lock_wave(const std::string& run_option, const std::string& wave_option, std::string_view command,
+                      const std::string& remote_option = {});
 
 // The start of every command that changes run `run`: the run lock, then
 // flow::recover(), its notes printed on stderr.
+// With `remote` (a RemoteRun holding the remote's name, the run's and, when
+// known, the integration branch's), the run is fetched and synced under
+// the lock before recovery; `*remote` is then what was fetched.
 std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& run, std::string_view command,
-                                       flow::Recovery* recovery = nullptr);
+                                       flow::Recovery* recovery = nullptr, flow::RemoteRun* remote = nullptr);
+
+// The remote run `run` is kept on: `option` when given, else the `remote` of
+// the plan recorded for it here; empty when none.
+std::string remote_of(git_repository* repo, const std::string& run, const std::string& option);
+
+// Publishes what this command changed of a run kept on a remote (nothing
+// without one). A refusal is told on stderr as a warning: the next command
+// of the run publishes it, or takes the remote's record.
+void publish_after(git_repository* repo, std::optional<flow::RemoteRun>& remote);
 
 } // namespace wave::cli

@@ -173,7 +173,7 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
 
 int gate(const cli::Args& args) {
   cli::Parser parser("gate",
-                     "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] "
+                     "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] [--remote <name>] "
                      "[--run <name>] [--color=<when>]",
                      "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
                      "mode), audit ownership of every "
@@ -183,6 +183,7 @@ int gate(const cli::Args& args) {
                      "is recorded in the run.");
   std::string wave;
   std::string run;
+  std::string remote;
   unsigned jobs = std::max(1U, std::thread::hardware_concurrency());
   bool no_bisect = false;
   bool no_commit = false;
@@ -196,10 +197,11 @@ int gate(const cli::Args& args) {
               "leave agents' uncommitted work alone; gate the branches as they are");
   parser.flag("--json", json, "print the result as JSON on stdout (progress goes to stderr)");
   parser.run(run);
+  parser.remote(remote);
   parser.color(color_flag);
   parser.parse(args);
 
-  cli::WaveContext ctx = cli::lock_wave(run, wave, "gate");
+  cli::WaveContext ctx = cli::lock_wave(run, wave, "gate", remote);
   const run::WaveRun& w = ctx.wave_run();
   if (w.status == run::WaveStatus::merged) {
     throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()),
@@ -228,6 +230,7 @@ int gate(const cli::Args& args) {
     report = gate::run_gate(in, progress);
   }
   gate::record_gate(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w), report);
+  cli::publish_after(ctx.repo.get(), ctx.remote);
 
   if (json) {
     fmt::print("{}\n", report_json(ctx, report, in.log_dir).dump(2));

@@ -4,9 +4,12 @@
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "flow/merge.hpp"
+#include "flow/remote.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "plan/schedule.hpp"
+#include "run/branch.hpp"
+#include "run/store.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -38,12 +41,13 @@ std::optional<std::pair<std::string, std::vector<std::string>>> next_wave(const 
 
 int merge(const cli::Args& args) {
   cli::Parser parser("merge",
-                     "git wave merge [--wave <label>] [--keep] [--json] [--run <name>] [--color=<when>]",
+                     "git wave merge [--wave <label>] [--keep] [--json] [--run <name>] [--remote <name>] [--color=<when>]",
                      "Land a gated wave: move the integration branch to the candidate its gate passed on, "
                      "only if neither the branch nor any agent's tip moved since; then remove the wave's "
                      "worktrees and branches.");
   std::string wave;
   std::string run;
+  std::string remote;
   bool keep = false;
   bool json = false;
   std::optional<cli::ColorWhen> color_flag;
@@ -51,19 +55,35 @@ int merge(const cli::Args& args) {
   parser.flag("--keep", keep, "keep the wave's worktrees and branches");
   parser.flag("--json", json, "print the result as JSON");
   parser.run(run);
+  parser.remote(remote);
   parser.color(color_flag);
   parser.parse(args);
 
-  cli::WaveContext ctx = cli::lock_wave(run, wave, "merge");
+  cli::WaveContext ctx = cli::lock_wave(run, wave, "merge", remote);
   const run::WaveRun& w = ctx.wave_run();
   flow::MergeOutcome outcome;
   if (ctx.finished && ctx.recovery.merged) {
     // This very merge was killed half way; lock_wave has just finished it.
     outcome = *ctx.recovery.merged;
   } else {
-    outcome = flow::merge_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w),
-                               flow::MergeOptions{keep});
+    flow::MergeOptions options{keep, {}};
+    if (ctx.remote) {
+      options.publish = [&](const run::WaveRun& landing) { flow::land(ctx.repo.get(), *ctx.remote, landing); };
+    }
+    try {
+      outcome = flow::merge_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w), options);
+    } catch (const Error&) {
+      if (ctx.remote && ctx.remote->state) {
+        // Another machine won: its record of the run is the one kept.
+        const auto here = git::resolve_commit(ctx.repo.get(), run::state_ref(ctx.run_name()));
+        if (here && git_graph_descendant_of(ctx.repo.get(), &*here, &*ctx.remote->state) != 1) {
+          flow::take_remote_state(ctx.repo.get(), *ctx.remote);
+        }
+      }
+      throw;
+    }
   }
+  cli::publish_after(ctx.repo.get(), ctx.remote);
   const std::string& integration = ctx.stored.state.integration;
   const auto next = next_wave(ctx.plan, w.label);
 

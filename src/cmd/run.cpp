@@ -73,7 +73,7 @@ int run(const cli::Args& args) {
   cli::Parser parser(
       "run",
       "git wave run [--one-wave] [--no-merge] [--agent <name>] [--tmux] [--dry-run] [--json] [--plan <path>] "
-      "[--color=<when>]",
+      "[--remote <name>] [--color=<when>]",
       "Run the plan unattended: start the next wave, launch each agent's command in its worktree with its "
       "brief on stdin, supervise it, count it done only when proven (exit 0, changes, ownership, its own "
       "gate), relaunch what failed as a continuation, then gate, merge and go on, until the plan is done or "
@@ -94,6 +94,8 @@ int run(const cli::Args& args) {
   parser.flag("--dry-run", dry_run, "print what would be launched, and change nothing");
   parser.flag("--json", json, "print one JSON object per event, one a line (see git-wave-run(1))");
   parser.plan(plan_option);
+  std::string remote_option;
+  parser.remote(remote_option);
   std::optional<cli::ColorWhen> color_flag;
   parser.color(color_flag);
   parser.parse(args);
@@ -167,7 +169,8 @@ int run(const cli::Args& args) {
   }
 
   const cli::KillChildrenOnSignal interrupts;
-  const auto lock = cli::lock_run(repo, run_name, "run");
+  std::optional<flow::RemoteRun> remote = cli::remote_for_start(place, remote_option);
+  const auto lock = cli::lock_run(repo, run_name, "run", nullptr, remote ? &*remote : nullptr);
   const cli::Painter paint = cli::stdout_painter(color_flag, repo);
   std::vector<std::string> notify_commands = place.committed.plan.runner.notify;
   if (const auto stored = run::load(repo, run_name)) {
@@ -201,6 +204,9 @@ int run(const cli::Args& args) {
       return c;
     }()
                           : cli::start_locked(place, start, &outcome);
+    if (remote) {
+      cli::publish_start(repo, *remote);
+    }
     view.resume();
     if (outcome == cli::StartOutcome::complete) {
       return false;
@@ -232,6 +238,10 @@ int run(const cli::Args& args) {
     }
   };
 
+  if (remote) {
+    hooks.publish = [&] { cli::publish_after(repo, remote); };
+    hooks.land = [&](const run::WaveRun& w) { flow::land(repo, *remote, w); };
+  }
   if (tmux && !json) {
     fmt::print("agents run in windows of tmux session '{}': watch one with 'git wave attach <agent>'\n",
                flow::tmux_session(run_name));

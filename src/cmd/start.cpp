@@ -21,7 +21,7 @@ int start(const cli::Args& args) {
   cli::Parser parser(
       "start",
       "git wave start [--wave <label>] [--worktrees <template>] [-j <n>] [--setup-timeout <duration>] "
-      "[--no-hooks] [--plan <path>] [--color=<when>]",
+      "[--no-hooks] [--plan <path>] [--remote <name>] [--color=<when>]",
       "Start the next wave of the plan's run: for each agent a branch wave/<run>/<agent> at the integration "
       "branch's tip and a worktree, set up. Run again to complete a start that was interrupted.");
   parser.option("--wave", wave, "start this wave (its label, e.g. 2 or 2b) rather than the next one",
@@ -36,6 +36,8 @@ int start(const cli::Args& args) {
                 "kill a setup command running longer than this (default 20m)", "<duration>");
   parser.flag("--no-hooks", no_hooks, "do not install the pre-commit hook");
   parser.plan(plan_option);
+  std::string remote_option;
+  parser.remote(remote_option);
   std::optional<cli::ColorWhen> color_flag;
   parser.color(color_flag);
   parser.parse(args);
@@ -62,8 +64,13 @@ int start(const cli::Args& args) {
   // From here on this start is the only command changing the run; what a
   // killed one left (a merge half done) is finished before deciding.
   const cli::KillChildrenOnSignal interrupts;
-  const auto lock = cli::lock_run(place.repo.get(), place.run_name, "start");
-  return cli::start_locked(place, options);
+  auto remote = cli::remote_for_start(place, remote_option);
+  const auto lock = cli::lock_run(place.repo.get(), place.run_name, "start", nullptr, remote ? &*remote : nullptr);
+  const int code = cli::start_locked(place, options);
+  if (remote) {
+    cli::publish_start(place.repo.get(), *remote);
+  }
+  return code;
 }
 
 } // namespace wave::cmd

@@ -5,7 +5,10 @@
 
 #include "cli/color.hpp"
 #include "cli/hook_install.hpp"
+#include "cli/remote_run.hpp"
 #include "cli/run_select.hpp"
+#include "cli/wave_context.hpp"
+#include "flow/remote.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -201,18 +204,49 @@ int status(const cli::Args& args) {
   std::string run_option;
   bool json = false;
   std::optional<cli::ColorWhen> color_flag;
-  cli::Parser parser("status", "git wave status [--run <name>] [--json] [--color=<when>]",
+  cli::Parser parser("status", "git wave status [--run <name>] [--json] [--remote <name>] [--color=<when>]",
                      "Show where a run is: its waves and, per agent of the current wave, branch, worktree, "
                      "commits ahead of the base, uncommitted changes, ownership violations, gate, whether "
                      "commits there run the ownership check, and time since the wave started.");
   parser.run(run_option, "the run to show (default: the current branch's, the only one, or the plan's)");
   parser.flag("--json", json, "print one JSON object (see git-wave-status(1))");
+  std::string remote_option;
+  parser.remote(remote_option);
   parser.color(color_flag);
   parser.parse(args);
 
   const git::Repo repo = git::open();
   git::require_full_history(repo.get());
-  const std::string run_name = cli::select_run(repo.get(), run_option);
+  std::string run_name;
+  try {
+    run_name = cli::select_run(repo.get(), run_option);
+  } catch (const Error&) {
+    if (remote_option.empty()) {
+      throw;
+    }
+    run_name = cli::remote_run(git::common_dir(repo.get()), remote_option, run_option);
+  }
+  const std::string remote = cli::remote_of(repo.get(), run_name, remote_option);
+  std::string fetched_from;
+  if (!remote.empty()) {
+    // The run as the remote has it: its state comes forward (never back).
+    try {
+      const auto here = run::load(repo.get(), run_name);
+      const auto rr = flow::fetch_remote(repo.get(), remote, run_name, here ? here->state.integration : "");
+      const auto tip = git::resolve_commit(repo.get(), run::state_ref(run_name));
+      if (rr.state && (!tip || git_graph_descendant_of(repo.get(), &*rr.state, &*tip) == 1)) {
+        flow::take_remote_state(repo.get(), rr);
+      }
+      fetched_from = remote;
+    } catch (const Error& e) {
+      if (!remote_option.empty()) {
+        throw;
+      }
+      const cli::Painter err = cli::painter_for_stderr();
+      fmt::print(stderr, "{} {}; showing this clone's record of run '{}'\n", err(cli::Color::yellow, "warning:"),
+                 e.what(), run_name);
+    }
+  }
   const auto stored = run::load(repo.get(), run_name);
   if (!stored) {
     throw Error(fmt::format("there is no run '{}'", run_name));
@@ -271,6 +305,8 @@ int status(const cli::Args& args) {
     out["run"] = state.run;
     out["busy"] = busy ? Json(*busy) : Json(nullptr);
     out["integration"] = state.integration;
+    out["remote"] = remote.empty() ? Json(nullptr) : Json(remote);
+    out["fetched"] = !fetched_from.empty();
     out["plan_commit"] = state.plan_commit;
     out["created_at"] = state.created_at;
     out["current_wave"] = current != nullptr ? Json(current->label) : Json(nullptr);
@@ -333,8 +369,10 @@ int status(const cli::Args& args) {
   }
 
   const cli::Painter paint = cli::stdout_painter(color_flag, repo.get());
-  fmt::print("{} {} into {}\n", paint(cli::Color::bold, "run"), paint(cli::Color::bold, state.run),
-             state.integration);
+  fmt::print("{} {} into {}{}\n", paint(cli::Color::bold, "run"), paint(cli::Color::bold, state.run),
+             state.integration,
+             remote.empty() ? std::string()
+                            : fmt::format(", kept on '{}'{}", remote, fetched_from.empty() ? " (not fetched)" : ""));
   std::vector<std::string> waves;
   for (const auto& w : state.waves) {
     waves.push_back(fmt::format("{} {}", w.label, run::to_string(w.status)));

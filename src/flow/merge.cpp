@@ -206,6 +206,14 @@ public:
                   refused, {"'git wave start' opens the next wave, or says the run is complete"});
     } else {
       claim(stored.state, w, *tip);
+      if (m_options.publish) {
+        try {
+          m_options.publish(w);
+        } catch (...) {
+          unclaim();
+          throw;
+        }
+      }
     }
     move_branch();
     bring_worktree();
@@ -300,6 +308,14 @@ private:
 
   // The claim undone: the branch went elsewhere before it could move.
   [[noreturn]] void undo(const std::optional<git_oid>& now) {
+    unclaim();
+    throw Error(fmt::format("'{}' moved underneath (it is {} now, the gate tested {}); nothing was merged",
+                            m_integration, now ? git::short_oid(*now) : std::string("gone"),
+                            git::short_oid(m_out.from)),
+                refused, {"run 'git wave gate' again, then merge"});
+  }
+
+  void unclaim() {
     run::update(m_repo, m_run, fmt::format("merge wave {}: undone, '{}' moved", m_label, m_integration),
                 [&](run::State& state) {
                   run::WaveRun* wave = m_id.find(state);
@@ -311,10 +327,6 @@ private:
                   wave->intent.reset();
                   return true;
                 });
-    throw Error(fmt::format("'{}' moved underneath (it is {} now, the gate tested {}); nothing was merged",
-                            m_integration, now ? git::short_oid(*now) : std::string("gone"),
-                            git::short_oid(m_out.from)),
-                refused, {"run 'git wave gate' again, then merge"});
   }
 
   void move_branch() {

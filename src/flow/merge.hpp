@@ -1,10 +1,12 @@
 #pragma once
 
+#include "run/state.hpp"
 #include "run/wave_id.hpp"
 
 #include <git2.h>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +24,10 @@ namespace wave::flow {
 
 struct MergeOptions {
   bool keep = false; // keep the wave's worktrees and branches
+  // Called once the merge is recorded, before anything here moves: a run
+  // kept on a remote lands it there (one atomic push). Throwing refuses the
+  // merge: the record is undone and the error goes to the caller.
+  std::function<void(const run::WaveRun&)> publish;
 };
 
 struct MergeOutcome {

@@ -117,7 +117,7 @@ Recovery recover(git_repository* repo, const std::string& run) {
                   });
       break;
     case run::IntentKind::merge: {
-      const auto merged = merge_wave(repo, run, id, MergeOptions{intent.keep});
+      const auto merged = merge_wave(repo, run, id, MergeOptions{intent.keep, {}});
       notes.push_back(fmt::format("finished the merge of wave {} that a killed '{}' left: '{}' is at {}",
                                   id.label, by(intent), stored->state.integration, git::short_oid(merged.to)));
       if (!merged.worktree_problem.empty()) {

@@ -580,12 +580,18 @@ private:
     } relay(*this);
     const gate::GateReport report = gate::run_gate(in, relay);
     gate::record_gate(m_repo, m_run, m_id, report);
+    if (m_hooks.publish) {
+      m_hooks.publish();
+    }
     emit(event("gated", "", 0, report.pass ? "pass" : report.summary, in.log_dir.string(), report.pass));
     if (report.pass) {
       if (m_options.no_merge) {
         return RunResult{RunEnd::stopped, {}, {}};
       }
-      const auto out = merge_wave(m_repo, m_run, m_id, MergeOptions{false});
+      const auto out = merge_wave(m_repo, m_run, m_id, MergeOptions{false, m_hooks.land});
+      if (m_hooks.publish) {
+        m_hooks.publish();
+      }
       emit(event("merged", "", 0,
             fmt::format("{}..{}", git::short_oid(out.from), git::short_oid(out.to)), "", true));
       if (m_options.one_wave) {

@@ -51,6 +51,10 @@ struct RunHooks {
   // wave is merged. Throws wave::Error when it cannot.
   std::function<bool()> start_next;
   std::function<void(const Event&)> emit;
+  // A run kept on a remote: `publish` after a gate is recorded and after a
+  // merge, `land` as the merge's MergeOptions::publish. Unset: none.
+  std::function<void()> publish;
+  std::function<void(const run::WaveRun&)> land;
 };
 
 struct RunResult {

@@ -35,6 +35,24 @@ void fetch(const std::filesystem::path& cwd, const std::string& remote, const st
   }
 }
 
+std::string PushResult::why() const {
+  const auto lines = util::split(output, '\n');
+  for (const auto& line : lines) {
+    if (line.rfind("remote: error:", 0) == 0) {
+      return std::string(util::trim(line.substr(14)));
+    }
+  }
+  for (const auto& line : lines) {
+    // --porcelain: "!<TAB><from>:<to><TAB><summary> (<reason>)"
+    const auto fields = util::split(line, '\t');
+    if (fields.size() >= 3 && fields[0] == "!" && fields[2].find("atomic") == std::string::npos) {
+      const auto colon = fields[1].find(':');
+      return fmt::format("{}: {}", colon == std::string::npos ? fields[1] : fields[1].substr(colon + 1), fields[2]);
+    }
+  }
+  return std::string(util::trim(output));
+}
+
 PushResult push(const std::filesystem::path& cwd, const std::string& remote, const std::vector<std::string>& refspecs,
                 const std::vector<std::string>& leases) {
   std::vector<std::string> args = {"push", "--atomic", "--porcelain", "--quiet"};

@@ -25,6 +25,11 @@ void fetch(const std::filesystem::path& cwd, const std::string& remote, const st
 struct PushResult {
   bool ok = false;
   std::string output;
+
+  // The line of git's output that says why the push was refused: a server's
+  // "remote: error: ..." (its hook, its lock), else the first rejected ref
+  // ("wave/x/a: [rejected] (stale info)"), else the whole output.
+  std::string why() const;
 };
 
 // `git push --atomic --porcelain [--force-with-lease=<lease>]... <remote>

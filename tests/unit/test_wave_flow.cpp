@@ -123,7 +123,7 @@ public:
     const git::Repo repo = m_repo.open();
     const auto st = stored();
     const auto& w = st.state.waves.back();
-    return flow::merge_wave(repo.get(), "r", run::WaveId::of(st.state, w), flow::MergeOptions{keep});
+    return flow::merge_wave(repo.get(), "r", run::WaveId::of(st.state, w), flow::MergeOptions{keep, {}});
   }
 
   flow::AbortOutcome abort() const {

@@ -1,0 +1,414 @@
+#include "flow/remote.hpp"
+
+#include "core/error.hpp"
+#include "gate/record.hpp"
+#include "gate/worktrees.hpp"
+#include "git/check.hpp"
+#include "git/cli.hpp"
+#include "git/handle.hpp"
+#include "git/remote.hpp"
+#include "git/repo.hpp"
+#include "run/branch.hpp"
+#include "run/store.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace wave::flow {
+
+namespace {
+
+std::string tracking_prefix(const std::string& remote, const std::string& run) {
+  return fmt::format("refs/wave-remote/{}/{}/", remote, run);
+}
+
+std::string tracking_branches(const std::string& remote, const std::string& run) {
+  return fmt::format("refs/remotes/{}/wave/{}/", remote, run);
+}
+
+bool same(const git_oid& a, const git_oid& b) {
+  return git_oid_equal(&a, &b) != 0;
+}
+
+// Does `later` contain `earlier`?
+bool contains(git_repository* repo, const git_oid& later, const git_oid& earlier) {
+  return same(later, earlier) || git_graph_descendant_of(repo, &later, &earlier) == 1;
+}
+
+// The refs matching `glob`, name -> target.
+std::map<std::string, git_oid> refs_matching(git_repository* repo, const std::string& glob) {
+  std::map<std::string, git_oid> out;
+  git_reference_iterator* raw = nullptr;
+  git::check(git_reference_iterator_glob_new(&raw, repo, glob.c_str()), "cannot list references");
+  git_reference* ref = nullptr;
+  while (git_reference_next(&ref, raw) == 0) {
+    if (const git_oid* target = git_reference_target(ref)) {
+      out.emplace(git_reference_name(ref), *target);
+    }
+    git_reference_free(ref);
+  }
+  git_reference_iterator_free(raw);
+  return out;
+}
+
+// Moves `ref` to `to` only if it is at `from` (or, with none, creates it).
+void set_ref(git_repository* repo, const std::string& ref, const git_oid& to, const std::optional<git_oid>& from,
+             const std::string& message) {
+  git_reference* raw = nullptr;
+  const int rc = from ? git_reference_create_matching(&raw, repo, ref.c_str(), &to, 1, &*from, message.c_str())
+                      : git_reference_create(&raw, repo, ref.c_str(), &to, 0, message.c_str());
+  git::check(rc, fmt::format("cannot update '{}'", ref));
+  git_reference_free(raw);
+}
+
+// Fast-forwards branch `ref` from `from` to `to`; where it is checked out
+// the worktree follows (git refuses when local changes are in the way).
+// Returns why it could not, or nothing.
+std::optional<std::string> fast_forward(git_repository* repo, const std::string& ref, const git_oid& from,
+                                        const git_oid& to, const std::string& why) {
+  if (const auto wt = gate::worktree_of_branch(repo, ref)) {
+    const auto r = git::run_git(*wt, {"merge", "--ff-only", "--quiet", git::oid_str(to)});
+    if (!r.ok()) {
+      return fmt::format("its worktree '{}' cannot take the commits: {}", wt->string(), util::trim(r.output));
+    }
+    return std::nullopt;
+  }
+  set_ref(repo, ref, to, from, why);
+  return std::nullopt;
+}
+
+std::string fetch_error(const std::string& remote, const std::string& integration, const std::string& output) {
+  return output.find("couldn't find remote ref refs/heads/" + integration) != std::string::npos
+             ? fmt::format("'{}' has no branch '{}'", remote, integration)
+             : fmt::format("cannot fetch from '{}': {}", remote, util::trim(output));
+}
+
+void run_fetch(git_repository* repo, const std::string& remote, const std::string& integration,
+               const std::vector<std::string>& refspecs) {
+  std::vector<std::string> args = {"fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--prune", remote};
+  args.insert(args.end(), refspecs.begin(), refspecs.end());
+  const auto r = git::run_git(git::common_dir(repo), args);
+  if (!r.ok()) {
+    const bool no_branch = r.output.find("couldn't find remote ref") != std::string::npos;
+    throw Error(fetch_error(remote, integration, r.output), exit_code::fatal,
+                {no_branch ? fmt::format("push it first: git push -u {} {}", remote, integration)
+                           : fmt::format("check that the remote is reachable: git fetch {}", remote)});
+  }
+}
+
+} // namespace
+
+RemoteRun fetch_remote(git_repository* repo, const std::string& remote, const std::string& run,
+                       std::string integration) {
+  git::require_remote(git::common_dir(repo), remote);
+  const std::string prefix = tracking_prefix(remote, run);
+  std::vector<std::string> specs = {
+      fmt::format("+refs/wave/{}/*:{}*", run, prefix),
+      fmt::format("+refs/heads/wave/{}/*:{}*", run, tracking_branches(remote, run)),
+      fmt::format("+refs/wave/{0}/claims/*:refs/wave/{0}/claims/*", run),
+  };
+  const auto integration_spec = [&] {
+    return fmt::format("+refs/heads/{0}:refs/remotes/{1}/{0}", integration, remote);
+  };
+  if (!integration.empty()) {
+    specs.push_back(integration_spec());
+  }
+  run_fetch(repo, remote, integration, specs);
+
+  RemoteRun out;
+  out.remote = remote;
+  out.run = run;
+  out.state = git::resolve_commit(repo, prefix + "state");
+  if (integration.empty()) {
+    if (!out.state) {
+      throw Error(fmt::format("'{}' has no run named '{}'", remote, run), exit_code::fatal,
+                  {"start it on one machine first: git wave start --remote " + remote});
+    }
+    integration = run::load_at(repo, run, *out.state).state.integration;
+    run_fetch(repo, remote, integration, {integration_spec()});
+  }
+  out.integration = integration;
+  out.integration_tip = git::resolve_commit(repo, fmt::format("refs/remotes/{}/{}", remote, integration));
+  const std::string branches = tracking_branches(remote, run);
+  for (const auto& [name, oid] : refs_matching(repo, branches + "*")) {
+    out.branches.emplace(name.substr(branches.size()), oid);
+  }
+  for (const auto& [name, oid] : refs_matching(repo, prefix + "candidate/*")) {
+    out.candidates.emplace(name.substr(prefix.size() + std::string_view("candidate/").size()), oid);
+  }
+  for (const auto& [name, oid] : refs_matching(repo, prefix + "archive/*")) {
+    out.archives.insert(fmt::format("refs/wave/{}/{}", run, name.substr(prefix.size())));
+  }
+  return out;
+}
+
+void take_remote_state(git_repository* repo, const RemoteRun& remote) {
+  if (!remote.state) {
+    return;
+  }
+  const std::string ref = run::state_ref(remote.run);
+  git_reference* raw = nullptr;
+  git::check(git_reference_create(&raw, repo, ref.c_str(), &*remote.state, 1,
+                                  fmt::format("git wave: run state as on '{}'", remote.remote).c_str()),
+             fmt::format("cannot update '{}'", ref));
+  git_reference_free(raw);
+}
+
+Sync sync(git_repository* repo, RemoteRun& rr) {
+  Sync out;
+  const std::string why = fmt::format("git wave: fetched from '{}'", rr.remote);
+
+  // The integration branch.
+  const std::string int_ref = "refs/heads/" + rr.integration;
+  const auto local_int = git::resolve_commit(repo, int_ref);
+  const auto& remote_int = rr.integration_tip;
+  if (remote_int && !local_int) {
+    set_ref(repo, int_ref, *remote_int, std::nullopt, why);
+  } else if (remote_int && !same(*local_int, *remote_int)) {
+    if (contains(repo, *remote_int, *local_int)) {
+      if (const auto problem = fast_forward(repo, int_ref, *local_int, *remote_int, why)) {
+        out.problems.push_back(
+            fmt::format("'{}' is behind '{}/{}', and {}", rr.integration, rr.remote, rr.integration, *problem));
+      } else {
+        out.notes.push_back(fmt::format("fast-forwarded '{}' to '{}/{}' ({})", rr.integration, rr.remote,
+                                        rr.integration, git::short_oid(*remote_int)));
+      }
+    } else if (contains(repo, *local_int, *remote_int)) {
+      out.problems.push_back(fmt::format("'{}' has commits that '{}' does not: push them first (git push {} {})",
+                                         rr.integration, rr.remote, rr.remote, rr.integration));
+    } else {
+      out.problems.push_back(fmt::format("'{}' and '{}/{}' have diverged: bring them together first (git pull "
+                                         "--rebase {} {}, then git push)",
+                                         rr.integration, rr.remote, rr.integration, rr.remote, rr.integration));
+    }
+  }
+
+  // The run's state.
+  const std::string state_ref = run::state_ref(rr.run);
+  const auto local = git::resolve_commit(repo, state_ref);
+  if (rr.state && !local) {
+    set_ref(repo, state_ref, *rr.state, std::nullopt, why);
+  } else if (rr.state && !same(*local, *rr.state)) {
+    if (contains(repo, *rr.state, *local)) {
+      set_ref(repo, state_ref, *rr.state, local, why);
+    } else {
+      bool published = false;
+      if (contains(repo, *local, *rr.state)) {
+        const auto p = publish(repo, rr);
+        published = p.ok;
+        if (published) {
+          out.notes.push_back(fmt::format("published to '{}' what an interrupted command recorded here of run '{}'",
+                                          rr.remote, rr.run));
+        } else {
+          const auto before = rr.state;
+          rr = fetch_remote(repo, rr.remote, rr.run, rr.integration);
+          if (rr.state && same(*rr.state, *before)) {
+            // Not a race: the remote refused it (its hook, its rules).
+            out.problems.push_back(fmt::format("'{}' refused what this clone recorded of run '{}': {}", rr.remote,
+                                               rr.run, p.output));
+            return out;
+          }
+        }
+      }
+      if (!published) {
+        take_remote_state(repo, rr);
+        out.notes.push_back(fmt::format("run '{}' moved on '{}' meanwhile (another machine): what this clone "
+                                        "recorded alone since was dropped, the remote's record is kept",
+                                        rr.run, rr.remote));
+      }
+    }
+  }
+
+  // The agents' branches of the open waves.
+  const auto stored = run::load(repo, rr.run);
+  if (!stored) {
+    return out;
+  }
+  for (const auto& w : stored->state.waves) {
+    if (w.status == run::WaveStatus::aborted || w.status == run::WaveStatus::merged) {
+      continue;
+    }
+    for (const auto& a : w.agents) {
+      const auto there = rr.branches.find(a.name);
+      if (there == rr.branches.end()) {
+        continue;
+      }
+      const std::string branch = a.branch.empty() ? run::agent_branch(rr.run, a.name) : a.branch;
+      const std::string ref = "refs/heads/" + branch;
+      const auto here = git::resolve_commit(repo, ref);
+      if (!here) {
+        set_ref(repo, ref, there->second, std::nullopt, why);
+      } else if (same(*here, there->second) || contains(repo, *here, there->second)) {
+        continue; // level, or work of this machine not pushed yet: gated as it is
+      } else if (contains(repo, there->second, *here)) {
+        if (const auto problem = fast_forward(repo, ref, *here, there->second, why)) {
+          out.problems.push_back(fmt::format("branch '{}' is behind '{}', and {}", branch, rr.remote, *problem));
+        } else {
+          out.notes.push_back(fmt::format("fast-forwarded '{}' to what '{}' has ({})", branch, rr.remote,
+                                          git::short_oid(there->second)));
+        }
+      } else {
+        out.problems.push_back(fmt::format("branch '{}' here ({}) and on '{}' ({}) have diverged: keep one "
+                                           "(git push --force-with-lease {} {}, or git branch -f {} {}/{})",
+                                           branch, git::short_oid(*here), rr.remote, git::short_oid(there->second),
+                                           rr.remote, branch, branch, rr.remote, branch));
+      }
+    }
+  }
+  return out;
+}
+
+Published publish(git_repository* repo, RemoteRun& rr) {
+  const auto stored = run::load(repo, rr.run);
+  if (!stored) {
+    return {};
+  }
+  const run::State& state = stored->state;
+  std::vector<std::string> specs;
+  std::vector<std::string> leases;
+  auto lease = [&](const std::string& ref, const std::optional<git_oid>& expect) {
+    leases.push_back(ref + ":" + (expect ? git::oid_str(*expect) : std::string()));
+  };
+  const std::string state_ref = run::state_ref(rr.run);
+  if (!rr.state || !same(*rr.state, stored->commit)) {
+    specs.push_back(fmt::format("{}:{}", git::oid_str(stored->commit), state_ref));
+    lease(state_ref, rr.state);
+  }
+  std::vector<std::pair<std::string, git_oid>> created;
+  std::vector<std::string> deleted;
+  std::vector<std::pair<std::string, git_oid>> candidates;
+  std::vector<std::string> candidates_gone;
+  std::optional<git_oid> landed;
+  for (const auto& w : state.waves) {
+    if (w.status == run::WaveStatus::aborted) {
+      continue;
+    }
+    const std::string cand_ref = gate::candidate_ref(rr.run, w.label);
+    const auto cand_there = rr.candidates.find(w.label);
+    const auto cand_here = git::resolve_commit(repo, cand_ref);
+    if (w.status != run::WaveStatus::merged && cand_here &&
+        (cand_there == rr.candidates.end() || !same(cand_there->second, *cand_here))) {
+      specs.push_back(fmt::format("+{}:{}", git::oid_str(*cand_here), cand_ref));
+      lease(cand_ref, cand_there == rr.candidates.end() ? std::nullopt : std::optional<git_oid>(cand_there->second));
+      candidates.emplace_back(w.label, *cand_here);
+    } else if (w.status == run::WaveStatus::merged && !cand_here && cand_there != rr.candidates.end()) {
+      specs.push_back(":" + cand_ref);
+      lease(cand_ref, cand_there->second);
+      candidates_gone.push_back(w.label);
+    }
+    if (w.status != run::WaveStatus::merged) {
+      // A wave just started: its branches, still at their base, go there.
+      for (const auto& a : w.agents) {
+        const std::string branch = a.branch.empty() ? run::agent_branch(rr.run, a.name) : a.branch;
+        const auto here = git::resolve_commit(repo, "refs/heads/" + branch);
+        if (rr.branches.count(a.name) == 0 && here && git::oid_str(*here) == (a.base.empty() ? w.base : a.base)) {
+          specs.push_back(fmt::format("{}:refs/heads/{}", git::oid_str(*here), branch));
+          lease("refs/heads/" + branch, std::nullopt);
+          created.emplace_back(a.name, *here);
+        }
+      }
+      continue;
+    }
+    if (!w.merged) {
+      continue;
+    }
+    const bool pending = w.intent && w.intent->kind == run::IntentKind::merge;
+    const git_oid from = git::oid_from(w.merged->from);
+    const git_oid to = git::oid_from(w.merged->to);
+    if (pending && rr.integration_tip && !contains(repo, *rr.integration_tip, to)) {
+      if (!same(*rr.integration_tip, from)) {
+        return {false, false,
+                fmt::format("'{}' moved on '{}' since the gate: it is {}, the gate tested {}", rr.integration,
+                            rr.remote, git::short_oid(*rr.integration_tip), git::short_oid(from))};
+      }
+      const std::string ref = "refs/heads/" + rr.integration;
+      specs.push_back(fmt::format("{}:{}", git::oid_str(to), ref));
+      lease(ref, rr.integration_tip);
+      landed = to;
+    }
+    if ((pending && w.intent->keep) || !w.gate) {
+      continue;
+    }
+    // The merged branches go, when what they hold there is merged.
+    for (const auto& [agent, tip] : w.gate->tips) {
+      const auto there = rr.branches.find(agent);
+      if (there == rr.branches.end() || !contains(repo, git::oid_from(tip), there->second)) {
+        continue;
+      }
+      const std::string branch = run::agent_branch(rr.run, agent);
+      if (pending || !git::resolve_commit(repo, "refs/heads/" + branch)) {
+        specs.push_back(":refs/heads/" + branch);
+        lease("refs/heads/" + branch, there->second);
+        deleted.push_back(agent);
+      }
+    }
+  }
+  std::vector<std::string> archived;
+  for (const auto& [name, oid] : refs_matching(repo, fmt::format("refs/wave/{}/archive/*", rr.run))) {
+    if (rr.archives.count(name) == 0) {
+      specs.push_back(fmt::format("{}:{}", git::oid_str(oid), name));
+      lease(name, std::nullopt);
+      archived.push_back(name);
+    }
+  }
+  if (specs.empty()) {
+    return {};
+  }
+  const auto pushed = git::push(git::common_dir(repo), rr.remote, specs, leases);
+  if (!pushed.ok) {
+    return {false, false, pushed.why()};
+  }
+  rr.state = stored->commit;
+  if (landed) {
+    rr.integration_tip = landed;
+  }
+  for (const auto& [agent, oid] : created) {
+    rr.branches[agent] = oid;
+  }
+  for (const auto& agent : deleted) {
+    rr.branches.erase(agent);
+  }
+  rr.archives.insert(archived.begin(), archived.end());
+  for (const auto& [label, oid] : candidates) {
+    rr.candidates[label] = oid;
+  }
+  for (const auto& label : candidates_gone) {
+    rr.candidates.erase(label);
+  }
+  return {true, true, {}};
+}
+
+// Lands the merge just recorded on the remote, in one atomic push; when the
+// remote refuses, says what moved there since the gate.
+void land(git_repository* repo, RemoteRun& rr, const run::WaveRun& w) {
+  const auto published = publish(repo, rr);
+  if (published.ok) {
+    return;
+  }
+  rr = fetch_remote(repo, rr.remote, rr.run, rr.integration);
+  std::vector<std::string> moved;
+  if (w.gate && rr.integration_tip && git::oid_str(*rr.integration_tip) != w.gate->base) {
+    moved.push_back(fmt::format("'{}' moved on '{}' since the gate: it is {}, the gate tested {}", rr.integration,
+                                rr.remote, git::short_oid(*rr.integration_tip), git::short_oid(w.gate->base)));
+  }
+  if (w.gate) {
+    for (const auto& [agent, tip] : w.gate->tips) {
+      const auto there = rr.branches.find(agent);
+      if (there != rr.branches.end() && git::oid_str(there->second) != tip) {
+        moved.push_back(fmt::format("branch '{}' moved on '{}' since the gate: it is {}, the gate tested {}",
+                                    run::agent_branch(rr.run, agent), rr.remote, git::short_oid(there->second),
+                                    git::short_oid(tip)));
+      }
+    }
+  }
+  if (moved.empty()) {
+    moved.push_back(fmt::format("run '{}' changed on '{}' meanwhile (another machine)", rr.run, rr.remote));
+  }
+  std::vector<std::string> hints(moved.begin() + 1, moved.end());
+  hints.push_back(fmt::format("git said: {}", published.output));
+  hints.push_back("nothing was merged; run 'git wave gate' again to test what is there now, then merge");
+  throw Error(fmt::format("'{}' refused the merge of wave {}: {}", rr.remote, w.label, moved.front()),
+              exit_code::not_satisfied, std::move(hints));
+}
+
+} // namespace wave::flow
