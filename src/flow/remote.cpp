@@ -9,12 +9,16 @@
 #include "git/remote.hpp"
 #include "git/repo.hpp"
 #include "run/branch.hpp"
+#include "run/lock.hpp"
 #include "run/store.hpp"
+#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
 
 namespace wave::flow {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -52,8 +56,19 @@ std::map<std::string, git_oid> refs_matching(git_repository* repo, const std::st
 }
 
 // Moves `ref` to `to` only if it is at `from` (or, with none, creates it).
+// A lock this very update left when it was killed (it holds `to`, or it is
+// spent) is cleared first: the caller holds the run lock.
 void set_ref(git_repository* repo, const std::string& ref, const git_oid& to, const std::optional<git_oid>& from,
              const std::string& message) {
+  const auto lock = run::ref_lock_path(repo, ref);
+  std::error_code ec;
+  if (fs::exists(lock, ec)) {
+    const auto held = util::read_file(lock);
+    if (run::is_spent_lock(git::common_dir(repo) / ref, lock) ||
+        (held && (git::oid_str(to) + "\n").rfind(*held, 0) == 0)) {
+      fs::remove(lock, ec);
+    }
+  }
   git_reference* raw = nullptr;
   const int rc = from ? git_reference_create_matching(&raw, repo, ref.c_str(), &to, 1, &*from, message.c_str())
                       : git_reference_create(&raw, repo, ref.c_str(), &to, 0, message.c_str());
@@ -156,32 +171,9 @@ void take_remote_state(git_repository* repo, const RemoteRun& remote) {
 
 Sync sync(git_repository* repo, RemoteRun& rr) {
   Sync out;
+  // Under the run lock: what a killed command left on the run's own refs.
+  run::clear_ref_locks(repo, rr.run);
   const std::string why = fmt::format("git wave: fetched from '{}'", rr.remote);
-
-  // The integration branch.
-  const std::string int_ref = "refs/heads/" + rr.integration;
-  const auto local_int = git::resolve_commit(repo, int_ref);
-  const auto& remote_int = rr.integration_tip;
-  if (remote_int && !local_int) {
-    set_ref(repo, int_ref, *remote_int, std::nullopt, why);
-  } else if (remote_int && !same(*local_int, *remote_int)) {
-    if (contains(repo, *remote_int, *local_int)) {
-      if (const auto problem = fast_forward(repo, int_ref, *local_int, *remote_int, why)) {
-        out.problems.push_back(
-            fmt::format("'{}' is behind '{}/{}', and {}", rr.integration, rr.remote, rr.integration, *problem));
-      } else {
-        out.notes.push_back(fmt::format("fast-forwarded '{}' to '{}/{}' ({})", rr.integration, rr.remote,
-                                        rr.integration, git::short_oid(*remote_int)));
-      }
-    } else if (contains(repo, *local_int, *remote_int)) {
-      out.problems.push_back(fmt::format("'{}' has commits that '{}' does not: push them first (git push {} {})",
-                                         rr.integration, rr.remote, rr.remote, rr.integration));
-    } else {
-      out.problems.push_back(fmt::format("'{}' and '{}/{}' have diverged: bring them together first (git pull "
-                                         "--rebase {} {}, then git push)",
-                                         rr.integration, rr.remote, rr.integration, rr.remote, rr.integration));
-    }
-  }
 
   // The run's state.
   const std::string state_ref = run::state_ref(rr.run);
@@ -216,6 +208,37 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
                                         "recorded alone since was dropped, the remote's record is kept",
                                         rr.run, rr.remote));
       }
+    }
+  }
+
+  // The integration branch.
+  const std::string int_ref = "refs/heads/" + rr.integration;
+  const auto local_int = git::resolve_commit(repo, int_ref);
+  const auto& remote_int = rr.integration_tip;
+  // A merge recorded here and not finished moves it itself (recover).
+  const auto here_now = run::load(repo, rr.run);
+  const run::WaveRun* pending = here_now ? here_now->state.pending() : nullptr;
+  const bool merging = pending != nullptr && pending->intent->kind == run::IntentKind::merge;
+  if (merging) {
+    // nothing: flow::recover finishes the merge, the branch included
+  } else if (remote_int && !local_int) {
+    set_ref(repo, int_ref, *remote_int, std::nullopt, why);
+  } else if (remote_int && !same(*local_int, *remote_int)) {
+    if (contains(repo, *remote_int, *local_int)) {
+      if (const auto problem = fast_forward(repo, int_ref, *local_int, *remote_int, why)) {
+        out.problems.push_back(
+            fmt::format("'{}' is behind '{}/{}', and {}", rr.integration, rr.remote, rr.integration, *problem));
+      } else {
+        out.notes.push_back(fmt::format("fast-forwarded '{}' to '{}/{}' ({})", rr.integration, rr.remote,
+                                        rr.integration, git::short_oid(*remote_int)));
+      }
+    } else if (contains(repo, *local_int, *remote_int)) {
+      out.problems.push_back(fmt::format("'{}' has commits that '{}' does not: push them first (git push {} {})",
+                                         rr.integration, rr.remote, rr.remote, rr.integration));
+    } else {
+      out.problems.push_back(fmt::format("'{}' and '{}/{}' have diverged: bring them together first (git pull "
+                                         "--rebase {} {}, then git push)",
+                                         rr.integration, rr.remote, rr.integration, rr.remote, rr.integration));
     }
   }
 

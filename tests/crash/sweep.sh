@@ -172,8 +172,23 @@ FLOW_repair=(
   "-      wave gate"
   "-      wave merge"
 )
-FLOWS=(main abort run repair)
-COMMANDS=(start commit gate merge start2 abort run repair)
+# The run kept on a remote (a bare repository with the server's hook): the
+# commands fetch first and publish by atomic pushes; a kill between a push
+# and what follows it here must converge too, on both sides.
+# shellcheck disable=SC2034
+FLOW_remote=(
+  "rstart wave start"
+  "-      work a a/x a-1"
+  "-      leave b b/y b-1"
+  "rgate  wave gate"
+  "rmerge wave merge"
+  "-      wave start"
+  "-      work c c/z c-1"
+  "-      wave gate"
+  "-      wave merge"
+)
+FLOWS=(main abort run repair remote)
+COMMANDS=(start commit gate merge start2 abort run repair rstart rgate rmerge)
 
 if [ -n "$ONLY" ]; then
   case " ${COMMANDS[*]} " in
@@ -187,9 +202,19 @@ fi
 setup_scenario() {
   mkdir -p "$1/rec"
   new_repo "$1/repo"
-  printf '%s\n' "$PLAN" >"$1/repo/wave.toml"
+  if [ "${2:-}" = remote ]; then
+    printf 'remote = "origin"\n%s\n' "$PLAN" >"$1/repo/wave.toml"
+  else
+    printf '%s\n' "$PLAN" >"$1/repo/wave.toml"
+  fi
   git -C "$1/repo" add wave.toml
   git -C "$1/repo" commit -q -m "plan"
+  if [ "${2:-}" = remote ]; then
+    git init -q --bare "$1/server.git"
+    git -C "$1/server.git" wave hook install >/dev/null
+    git -C "$1/repo" remote add origin "file://$1/server.git"
+    git -C "$1/repo" push -q origin main
+  fi
   git -C "$1/repo" rev-list main >"$1/rec/setup"
   : >"$1/rec/commits"
   : >"$1/rec/left"
@@ -328,6 +353,16 @@ check_converged() {
   locks=$(cd "$repo/.git" && find . -name '*.lock' ! -path './wave/*/agents/*.lock' | sed 's|^\./|.git/|' | tr '\n' ' ')
   [ -z "$locks" ] || CHECK_FAILS+=("lock files left: ${locks% }")
 
+  if [ "$flow" = remote ]; then
+    local server="$scen/server.git"
+    [ "$(git -C "$server" rev-parse -q --verify 'main^{tree}')" = "${REF_TREE[$flow]}" ] ||
+      CHECK_FAILS+=("the server's main is not the tree of an uninterrupted run")
+    [ "$(git -C "$server" rev-parse -q --verify refs/wave/crash/state)" = "$(git -C "$repo" rev-parse -q --verify refs/wave/crash/state)" ] ||
+      CHECK_FAILS+=("the server's run state is not this clone's")
+    x=$(git -C "$server" for-each-ref --format='%(refname)' refs/heads/wave/ refs/wave/crash/candidate/ | tr '\n' ' ')
+    [ -z "$x" ] || CHECK_FAILS+=("refs left on the server: ${x% }")
+  fi
+
   local fsck
   fsck=$(git -C "$repo" fsck --no-dangling 2>&1)
   [ $? -eq 0 ] && [ -z "$fsck" ] || CHECK_FAILS+=("git fsck: $(head -1 <<<"$fsck")")
@@ -359,7 +394,7 @@ echo "# uninterrupted flows (reference)"
 for flow in "${FLOWS[@]}"; do
   declare -n steps="FLOW_$flow"
   scen="$TEST_DIR/$flow"
-  setup_scenario "$scen"
+  setup_scenario "$scen" "$flow"
   for i in "${!steps[@]}"; do
     step=${steps[$i]}
     read -r name kind rest <<<"$step"
