@@ -43,10 +43,13 @@ std::string remote_run(const std::filesystem::path& root, const std::string& rem
               {fmt::format("name one with --run: {}", util::join(runs, ", "))});
 }
 
-void fetch_run(const std::filesystem::path& root, const std::string& remote, const std::string& run) {
+void fetch_run(const std::filesystem::path& root, const std::string& remote, const std::string& run,
+               const std::vector<std::string>& also) {
   const std::string state = run::state_ref(run);
   const std::string claims = fmt::format("refs/wave/{}/claims/*", run);
-  git::fetch(root, remote, {fmt::format("{}:{}", state, state), fmt::format("+{}:{}", claims, claims)}, true);
+  std::vector<std::string> refspecs{fmt::format("{}:{}", state, state), fmt::format("+{}:{}", claims, claims)};
+  refspecs.insert(refspecs.end(), also.begin(), also.end());
+  git::fetch(root, remote, refspecs, true);
 }
 
 } // namespace wave::cli

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 // A run as it is on a remote, for the commands that work from any clone
 // (join, claim, release): which run, and fetching its state and claims.
@@ -13,7 +14,9 @@ std::string remote_run(const std::filesystem::path& root, const std::string& rem
 
 // Fetches the run's state (only forward: a state here that the remote does
 // not have is an error, not overwritten) and mirrors its claims (those
-// released there are removed here).
-void fetch_run(const std::filesystem::path& root, const std::string& remote, const std::string& run);
+// released there are removed here), with `also` (more refspecs, such as an
+// agent's branch) in the same fetch.
+void fetch_run(const std::filesystem::path& root, const std::string& remote, const std::string& run,
+               const std::vector<std::string>& also = {});
 
 } // namespace wave::cli

@@ -13,7 +13,6 @@
 #include "plan/schedule.hpp"
 #include "run/claims.hpp"
 #include "run/store.hpp"
-#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -59,7 +58,9 @@ int claim(const cli::Args& args) {
   const git::Repo repo = git::open();
   const fs::path root = git::workdir(repo.get());
   const std::string run_name = cli::remote_run(root, remote, run_option);
+  const run::ClaimRecordsLock records(repo.get(), run_name);
   cli::fetch_run(root, remote, run_name);
+  run::reconcile_own_claims(repo.get(), run_name);
   const auto stored = run::load(repo.get(), run_name);
   const run::WaveRun* wave = stored ? stored->state.current() : nullptr;
   if (wave == nullptr || wave->status == run::WaveStatus::merged) {
@@ -78,12 +79,18 @@ int claim(const cli::Args& args) {
       tree = empty_tree(root);
     }
     const std::string ref = run::claim_ref(run_name, agent.name);
-    const auto made =
-        git::run_git(root, {"commit-tree", tree, "-m", run::claim_message(run_name, agent.name, by, run::now_text())});
+    const auto made = git::run_git(
+        root, {"commit-tree", tree, "-m",
+               run::claim_message(run_name, agent.name, by, run::now_text(), run::claim_token())});
     if (!made.ok()) {
       throw Error(fmt::format("cannot write a claim commit: {}", util::trim(made.output)));
     }
     const std::string commit(util::trim(made.output));
+    // Recorded before the push: killed at any point after it, this clone
+    // still knows the claim for its own (the commit is unlike any other
+    // clone's); a record whose push never landed is dropped by the next
+    // claim or release (run::reconcile_own_claims).
+    run::record_own_claim(repo.get(), run_name, agent.name, commit);
     // The lease "<ref>:" (nothing expected) makes the push a create: of
     // workers racing for one agent, exactly one gets it.
     const auto pushed = git::push(root, remote, {commit + ":" + ref}, {ref + ":"});
@@ -91,11 +98,6 @@ int claim(const cli::Args& args) {
       continue; // another worker was first: the next agent
     }
     git::run_git(root, {"update-ref", ref, commit});
-    const fs::path own = run::own_claim_file(repo.get(), run_name, agent.name);
-    std::error_code ec;
-    fs::create_directories(own.parent_path(), ec);
-    fs::remove(own, ec);
-    util::write_new_file(own, commit + "\n");
     fmt::print(stderr, "claimed agent '{}' of run '{}' (wave {}) on '{}'\n", agent.name, run_name, wave->label,
                remote);
     fmt::print("{}\n", agent.name);
@@ -108,6 +110,7 @@ int claim(const cli::Args& args) {
     return prompt({"--run", run_name, agent.name});
   }
   cli::fetch_run(root, remote, run_name);
+  run::reconcile_own_claims(repo.get(), run_name);
   claims = run::read_claims(repo.get(), run_name);
   std::vector<std::string> held;
   for (const auto& [name, c] : claims) {

@@ -6,6 +6,7 @@
 #include "cmd/commands.hpp"
 
 #include "cli/hook_install.hpp"
+#include "cli/remote_run.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
@@ -104,7 +105,7 @@ int join(const cli::Args& args) {
                             agent, run_name),
                 exit_code::fatal, {"'git wave status' on the lead's machine shows the agents of the wave"});
   }
-  git::fetch(root, remote, {fmt::format("{}:{}", state_ref, state_ref), fmt::format("+refs/heads/{}:{}", branch, tracking)});
+  cli::fetch_run(root, remote, run_name, {fmt::format("+refs/heads/{}:{}", branch, tracking)});
 
   const auto stored = run::load(repo.get(), run_name);
   const run::WaveRun* wave = stored ? stored->state.current() : nullptr;

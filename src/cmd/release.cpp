@@ -7,7 +7,6 @@
 #include "git/remote.hpp"
 #include "git/repo.hpp"
 #include "run/claims.hpp"
-#include "util/file.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -34,9 +33,10 @@ int release(const cli::Args& args) {
   const fs::path root = git::workdir(repo.get());
   const std::string run_name = cli::remote_run(root, remote, run_option);
   const std::string ref = run::claim_ref(run_name, agent);
-  const fs::path own = run::own_claim_file(repo.get(), run_name, agent);
-  const std::string mine(util::trim(util::read_file(own).value_or("")));
+  const run::ClaimRecordsLock records(repo.get(), run_name);
   cli::fetch_run(root, remote, run_name);
+  run::reconcile_own_claims(repo.get(), run_name);
+  const std::string mine = run::own_claim(repo.get(), run_name, agent).value_or("");
   const auto there = git::resolve_commit(repo.get(), ref);
   if (!there) {
     git::run_git(root, {"update-ref", "-d", ref});
@@ -56,7 +56,7 @@ int release(const cli::Args& args) {
   }
   git::run_git(root, {"update-ref", "-d", ref});
   std::error_code ec;
-  fs::remove(own, ec);
+  fs::remove(run::own_claim_file(repo.get(), run_name, agent), ec);
   fmt::print("released agent '{}' of run '{}' on '{}'\n", agent, run_name, remote);
   return exit_code::ok;
 }

@@ -2,11 +2,15 @@
 
 #include "core/error.hpp"
 #include "git/worktree.hpp"
+#include "util/file.hpp"
 #include "util/process.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
+#include <thread>
 
 namespace wave::flow {
 
@@ -45,7 +49,30 @@ std::string copy_entry(const std::string& entry, const SetupContext& c) {
   return {};
 }
 
+// The size of the log now, so that a command's own output can be told from
+// what was there before it.
+std::size_t log_size(const fs::path& log) {
+  std::error_code ec;
+  const auto size = fs::file_size(log, ec);
+  return ec ? 0 : static_cast<std::size_t>(size);
+}
+
+// 0..100 ms, different for each worktree and attempt.
+int jitter(const fs::path& worktree, int attempt) {
+  return static_cast<int>(
+      (std::hash<std::string>{}(worktree.string()) + static_cast<std::size_t>(attempt) * 7919U) % 101U);
+}
+
 } // namespace
+
+std::optional<std::chrono::milliseconds> config_lock_retry(int attempt, std::string_view output,
+                                                           int jitter_ms) {
+  constexpr int attempts = 5;
+  if (attempt >= attempts || output.find("could not lock config file") == std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds((100 << (attempt - 1)) + std::clamp(jitter_ms, 0, 100));
+}
 
 void log_line(const fs::path& log, std::string_view line) {
   std::error_code ec;
@@ -77,11 +104,26 @@ SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const S
     o.timeout = c.timeout;
     o.env = {{"WAVE_RUN", c.run},       {"WAVE_WAVE", c.wave}, {"WAVE_AGENT", agent.name},
              {"WAVE_BRANCH", c.branch}, {"WAVE_BASE", c.base}, {"WAVE_WORKTREE", c.worktree.string()}};
-    const auto result = util::run_process(o);
-    if (!result.ok()) {
-      const auto error = fmt::format("setup command '{}' failed ({})", command, result.describe());
-      log_line(c.log, error);
-      return {false, error};
+    for (int attempt = 1;; ++attempt) {
+      const std::size_t logged = log_size(c.log);
+      const auto result = util::run_process(o);
+      if (result.ok()) {
+        break;
+      }
+      const std::string output = util::read_file(c.log).value_or("");
+      const std::string_view own = std::string_view(output).substr(std::min(logged, output.size()));
+      const auto delay = result.timed_out || result.stalled || util::stop_requested()
+                             ? std::nullopt
+                             : config_lock_retry(attempt, own, jitter(c.worktree, attempt));
+      if (!delay) {
+        const auto error = fmt::format("setup command '{}' failed ({})", command, result.describe());
+        log_line(c.log, error);
+        return {false, error};
+      }
+      log_line(c.log,
+               fmt::format("git's config file was locked (another setup writing it): '{}' again in {} ms",
+                           command, delay->count()));
+      std::this_thread::sleep_for(*delay);
     }
   }
   return {};

@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 
 // Getting a new agent worktree ready to work in: the files listed in `copy`
 // (plan-level, then the agent's) copied from the main worktree, then the
@@ -27,11 +29,23 @@ struct SetupOutcome {
   std::string error; // what failed, for the user: "setup command 'npm ci' failed (exit 1)"
 };
 
-// Copies and runs; stops at the first failure. Commands run with /bin/sh in
+// Copies and runs; stops at the first failure (a command that failed on
+// git's config lock is first retried, see config_lock_retry). Commands run with /bin/sh in
 // their own process group, with WAVE_RUN, WAVE_WAVE, WAVE_AGENT, WAVE_BRANCH,
 // WAVE_BASE and WAVE_WORKTREE in the environment; a command still running at
 // `timeout` is killed with its whole group.
 SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const SetupContext& context);
+
+// Setups of one wave run in parallel (git wave start -j), and hook
+// managers' installs (husky, lefthook) write the repository's shared
+// .git/config, which git locks without waiting: the second fails with
+// "could not lock config file". Such a failure is retried: the delay before
+// attempt `attempt + 1` (attempt counts from 1) of a command that failed
+// with `output`, or nothing when it is not git's config lock failure or the
+// attempts are spent (5 in all; 100 ms, then doubling, plus up to 100 ms of
+// `jitter_ms`, so that two setups that collided do not collide again).
+std::optional<std::chrono::milliseconds> config_lock_retry(int attempt, std::string_view output,
+                                                           int jitter_ms);
 
 // Appends a line to a log file (creating its folder).
 void log_line(const std::filesystem::path& log, std::string_view line);

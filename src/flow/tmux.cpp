@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "util/file.hpp"
 #include "util/strings.hpp"
+#include "util/watch.hpp"
 
 #include <fmt/format.h>
 
@@ -166,19 +167,20 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
   const util::ForeignGroup registered(pid);
   util::ProcessResult result;
   const auto start = Clock::now();
-  auto last_sign = start;
-  auto quiet_since = start;
-  bool quiet_told = false;
+  util::WatchLimits limits;
+  limits.timeout = a.timeout;
+  limits.idle_timeout = a.idle_timeout;
+  limits.quiet_after = a.on_quiet ? a.quiet_after : std::nullopt;
+  limits.kill_grace = a.kill_grace;
+  util::Watcher watch(limits, start);
   off_t logged = size_of(a.log);
-  bool term_sent = false;
-  Clock::time_point term_at{};
-  auto stop = [&](bool* flag) {
+  // Stops the pane's processes (SIGTERM; SIGKILL after the grace), as `flag`.
+  auto stop = [&](bool* flag, Clock::time_point now) {
     if (flag != nullptr) {
       *flag = true;
     }
     ::kill(-pid, SIGTERM);
-    term_sent = true;
-    term_at = Clock::now();
+    watch.stopping(now);
   };
   while (true) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -186,40 +188,33 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
     if (!alive(pid)) {
       break;
     }
-    if (term_sent) {
-      if (now >= term_at + a.kill_grace) {
-        ::kill(-pid, SIGKILL);
-      }
-      continue;
-    }
-    if ((a.cancel != nullptr && *a.cancel) || util::stop_requested()) {
-      stop(nullptr);
-      continue;
-    }
-    if (a.timeout && now >= start + *a.timeout) {
-      stop(&result.timed_out);
+    if (!watch.is_stopping() && ((a.cancel != nullptr && *a.cancel) || util::stop_requested())) {
+      stop(nullptr, now);
       continue;
     }
     if (const off_t size = size_of(a.log); size != logged) {
       logged = size;
-      last_sign = now;
+      watch.sign_of_life(now);
     }
-    if (a.quiet_after && a.on_quiet) {
-      if (last_sign != quiet_since) {
-        quiet_since = last_sign;
-        quiet_told = false;
-      }
-      if (!quiet_told && now >= last_sign + *a.quiet_after) {
-        quiet_told = true;
-        a.on_quiet(std::chrono::duration_cast<std::chrono::milliseconds>(now - last_sign));
-      }
-    }
-    if (a.idle_timeout && now >= last_sign + *a.idle_timeout) {
+    switch (watch.due(now)) {
+    case util::WatchDue::kill:
+      ::kill(-pid, SIGKILL);
+      break;
+    case util::WatchDue::timed_out:
+      stop(&result.timed_out, now);
+      break;
+    case util::WatchDue::idle:
       if (a.active && a.active()) {
-        last_sign = now;
+        watch.sign_of_life(now);
       } else {
-        stop(&result.stalled);
+        stop(&result.stalled, now);
       }
+      break;
+    case util::WatchDue::quiet:
+      a.on_quiet(watch.quiet_for(now));
+      break;
+    case util::WatchDue::nothing:
+      break;
     }
   }
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
@@ -235,7 +230,7 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
   }();
   if (code) {
     result.exit_code = *code;
-  } else if (!term_sent) {
+  } else if (!watch.is_stopping()) {
     // No status written: the lock was held (75), or the window was killed.
     const Tmux status = tmux({"display-message", "-p", "-t", pane, "#{pane_dead_status}"});
     const std::string text(util::trim(status.out));

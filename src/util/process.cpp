@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "util/duration.hpp"
 #include "util/file.hpp"
+#include "util/watch.hpp"
 
 #include <fmt/format.h>
 
@@ -255,66 +256,44 @@ ProcessResult run_process(const ProcessOptions& o) {
   off_t logged = 0;
 
   ProcessResult result;
-  bool term_sent = false;
-  Clock::time_point term_at{};
-  Clock::time_point last_sign = start; // of life: output, or activity reported
-  Clock::time_point quiet_since = start; // the sign of life the last quiet spell followed
-  bool quiet_told = false;
+  WatchLimits limits;
+  limits.timeout = o.timeout;
+  limits.idle_timeout = o.idle_timeout;
+  limits.quiet_after = o.on_quiet ? o.quiet_after : std::nullopt;
+  limits.kill_grace = o.kill_grace;
+  Watcher watch(limits, start);
+  // Stops the whole group (SIGTERM; SIGKILL after the grace), as `flag`.
+  const auto stop = [&](bool& flag, Clock::time_point now) {
+    flag = true;
+    ::kill(-pid, SIGTERM);
+    watch.stopping(now);
+  };
   char buf[65536];
   bool open = true;
   while (open) {
-    int wait_ms = -1;
     const auto now = Clock::now();
-    if (!term_sent && o.idle_timeout && now >= last_sign + *o.idle_timeout) {
+    const WatchDue due = watch.due(now);
+    if (due == WatchDue::kill) {
+      ::kill(-pid, SIGKILL);
+      break; // the group is gone; grandchildren holding the pipe are killed too
+    }
+    if (due == WatchDue::timed_out) {
+      stop(result.timed_out, now);
+      continue;
+    }
+    if (due == WatchDue::idle) {
       if (o.active && o.active()) {
-        last_sign = now;
+        watch.sign_of_life(now);
       } else {
-        result.stalled = true;
-        ::kill(-pid, SIGTERM);
-        term_sent = true;
-        term_at = now;
-        continue;
+        stop(result.stalled, now);
       }
+      continue;
     }
-    if (o.quiet_after && o.on_quiet && !term_sent) {
-      if (last_sign != quiet_since) {
-        quiet_since = last_sign; // a sign of life since: a new quiet spell may begin
-        quiet_told = false;
-      }
-      if (!quiet_told && now >= last_sign + *o.quiet_after) {
-        quiet_told = true;
-        o.on_quiet(std::chrono::duration_cast<std::chrono::milliseconds>(now - last_sign));
-      } else if (!quiet_told) {
-        const int quiet_ms = static_cast<int>(std::min<long long>(
-            std::chrono::duration_cast<std::chrono::milliseconds>(last_sign + *o.quiet_after - now).count() + 1,
-            60'000));
-        wait_ms = wait_ms < 0 ? quiet_ms : std::min(wait_ms, quiet_ms);
-      }
+    if (due == WatchDue::quiet) {
+      o.on_quiet(watch.quiet_for(now));
     }
-    if (o.idle_timeout && !term_sent) {
-      const auto until = last_sign + *o.idle_timeout - now;
-      const int idle_ms = static_cast<int>(
-          std::min<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(until).count() + 1, 60'000));
-      wait_ms = wait_ms < 0 ? idle_ms : std::min(wait_ms, idle_ms);
-    }
-    if (o.timeout || term_sent) {
-      const auto deadline = term_sent ? term_at + o.kill_grace : start + *o.timeout;
-      if (now >= deadline) {
-        if (!term_sent) {
-          result.timed_out = true;
-          ::kill(-pid, SIGTERM);
-          term_sent = true;
-          term_at = now;
-          continue;
-        }
-        ::kill(-pid, SIGKILL);
-        break; // the group is gone; grandchildren holding the pipe are killed too
-      }
-      // At most a minute per poll: a long deadline never wraps an int.
-      const int until_ms = static_cast<int>(std::min<long long>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1, 60'000));
-      wait_ms = wait_ms < 0 ? until_ms : std::min(wait_ms, until_ms);
-    }
+    const auto waiting = watch.wait(now);
+    const int wait_ms = waiting ? static_cast<int>(waiting->count()) : -1;
     if (direct) {
       // Nothing to read: look at the leader and the log's size now and then.
       siginfo_t done{};
@@ -325,7 +304,7 @@ ProcessResult run_process(const ProcessOptions& o) {
       struct stat st {};
       if (::fstat(log_fd.fd, &st) == 0 && st.st_size != logged) {
         logged = st.st_size;
-        last_sign = Clock::now();
+        watch.sign_of_life(Clock::now());
       }
       continue;
     }
@@ -354,7 +333,7 @@ ProcessResult run_process(const ProcessOptions& o) {
     if (o.capture != nullptr) {
       o.capture->append(buf, static_cast<std::size_t>(n));
     }
-    last_sign = Clock::now();
+    watch.sign_of_life(Clock::now());
   }
 
   // The leader has exited (or is about to): wait for it without reaping, so

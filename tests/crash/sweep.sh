@@ -43,54 +43,17 @@ case $SAMPLE_TO in ''|*[!0-9]*) echo "sweep.sh: --sample-to needs a number" >&2;
 set +e
 
 SWEEP_START=$(date +%s)
-SYSCALLS=(write pwrite64 rename renameat renameat2 unlink unlinkat rmdir mkdir mkdirat link linkat
-          symlink symlinkat openat ftruncate fsync flock clone clone3 vfork execve)
+. "$SOURCE_DIR/tests/crash/kill_lib.sh"
 if [ -n "$ONLY_SYSCALLS" ]; then
-  IFS=, read -r -a SYSCALLS <<<"$ONLY_SYSCALLS"
+  IFS=, read -r -a CRASH_SYSCALLS <<<"$ONLY_SYSCALLS"
 fi
+SYSCALLS=("${CRASH_SYSCALLS[@]}")
 RERUN_ATTEMPTS=3
-# LeakSanitizer stops the world with ptrace, which a traced process cannot
-# do: traced runs of a sanitizer build go without leak checks.
-TRACED_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
-command -v strace >/dev/null 2>&1 || { echo "sweep.sh: strace is not installed" >&2; exit 1; }
-command -v python3 >/dev/null 2>&1 || { echo "sweep.sh: python3 is not installed" >&2; exit 1; }
-strace -qq -o /dev/null true >/dev/null 2>&1 ||
-  { echo "sweep.sh: strace cannot trace here (ptrace not permitted?)" >&2; exit 1; }
-
-# reap.py CMD...: runs CMD as a child subreaper and, once CMD is gone, waits
-# for whatever it left running (git-wave's children live in their own process
-# groups and outlive a killed git-wave), so that the rerun never races with
-# the orphans of the killed run. Exits like CMD (128+signal when killed).
-REAP="$TEST_DIR/reap.py"
-cat >"$REAP" <<'PY'
-import ctypes, os, signal, sys, time
-ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-pid = os.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-_, status = os.waitpid(pid, 0)
-rc = os.waitstatus_to_exitcode(status)
-rc = 128 - rc if rc < 0 else rc
-deadline = time.time() + 60
-while True:
-    try:
-        p, _ = os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        break
-    if p == 0:
-        if time.time() > deadline:
-            me = str(os.getpid())
-            for d in os.listdir("/proc"):
-                try:
-                    if d.isdigit() and open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1] == me:
-                        os.kill(int(d), signal.SIGKILL)
-                except (OSError, IndexError):
-                    pass
-            deadline = time.time() + 60
-        time.sleep(0.005)
-sys.exit(rc)
-PY
+if missing=$(crash_tools_missing); then
+  echo "sweep.sh: $missing" >&2
+  exit 1
+fi
 
 # --- the scenario ----------------------------------------------------------
 # Worktrees go inside the scenario directory (../wt/<agent> from the
@@ -438,27 +401,21 @@ restore() {
 
 echo "# counting syscalls"
 POINTS=()
-trace_list=$(IFS=,; echo "${SYSCALLS[*]}")
 for name in "${COMMANDS[@]}"; do
   [ -z "$ONLY" ] || [ "$ONLY" = "$name" ] || continue
   restore "$name"
   (cd "$TEST_DIR/${CMD_FLOW[$name]}/repo" &&
-    ASAN_OPTIONS=$TRACED_ASAN_OPTIONS python3 "$REAP" strace -qq -e signal=none -e trace="$trace_list" -o "$TEST_DIR/count.log" \
-      git-wave ${CMD_ARGS[$name]}) >/dev/null 2>"$TEST_DIR/count.err"
+    traced git-wave ${CMD_ARGS[$name]}) >/dev/null 2>"$TEST_DIR/count.err"
   rc=$?
   [ "$rc" -eq 0 ] || [ "$rc" -eq "${RERUN_RC[$name]}" ] ||
     die "counting $name under strace: exit $rc: $(first_error "$TEST_DIR/count.err")"
   counts=""
+  while read -r sc k; do
+    POINTS+=("$name $sc $k")
+  done < <(points_traced)
   for sc in "${SYSCALLS[@]}"; do
-    n=$(grep -c "^$sc(" "$TEST_DIR/count.log")
-    # The first execve is strace starting git-wave: not a call of git-wave's
-    # and not one that inject's when= counts (git-wave's children exec in
-    # processes this trace, without -f, does not follow).
-    [ "$sc" != execve ] || [ "$n" -eq 0 ] || n=$((n - 1))
+    n=$(printf '%s\n' "${POINTS[@]}" | grep -c "^$name $sc ")
     [ "$n" -eq 0 ] || counts+=" $sc=$n"
-    for ((k = 1; k <= n; k++)); do
-      POINTS+=("$name $sc $k")
-    done
   done
   echo "# $name:$counts"
 done
@@ -495,8 +452,7 @@ point() {
   POINT_REASON=""
   restore "$name"
   (cd "$scen/repo" &&
-    ASAN_OPTIONS=$TRACED_ASAN_OPTIONS python3 "$REAP" strace -qq -o /dev/null -e signal=none -e trace="$sc" \
-      -e inject="$sc:signal=KILL:when=$n" git-wave ${CMD_ARGS[$name]}) \
+    killed_at "$sc" "$n" git-wave ${CMD_ARGS[$name]}) \
     >"$TEST_DIR/kill.out" 2>"$TEST_DIR/kill.err"
   rc=$?
   if [ "$rc" -ne 137 ]; then

@@ -97,6 +97,37 @@ expect_rc 1
 expect_out "timed out"
 [ $(($(date +%s) - start)) -lt 25 ] || fail "the setup was not killed at its timeout"
 
+test_case "a setup command that found git's config locked is run again; any other failure is not"
+cd "$TEST_DIR"
+mkdir w4
+two_wave_repo w4/repo
+cd w4/repo
+# Fails twice as git does when another setup holds .git/config's lock.
+cat >"$TEST_DIR/locked.sh" <<'SH'
+n=$(( $(cat "$HOME/tries-$WAVE_AGENT" 2>/dev/null || echo 0) + 1 ))
+echo "$n" >"$HOME/tries-$WAVE_AGENT"
+[ "$n" -ge 3 ] && exit 0
+echo "error: could not lock config file .git/config: File exists" >&2
+exit 255
+SH
+cat >"$TEST_DIR/other.sh" <<'SH'
+n=$(( $(cat "$HOME/tries-$WAVE_AGENT" 2>/dev/null || echo 0) + 1 ))
+echo "$n" >"$HOME/tries-$WAVE_AGENT"
+echo "error: could not read the package file" >&2
+exit 1
+SH
+sed -i "/^name = \"alpha\"/a setup = [\"sh $TEST_DIR/locked.sh\"]" wave.toml
+sed -i "/^name = \"beta\"/a setup = [\"sh $TEST_DIR/other.sh\"]" wave.toml
+git commit -q -am "setups that fail"
+run git wave start
+expect_rc 1
+expect_out "ok     alpha"
+expect_out "setup command 'sh $TEST_DIR/other.sh' failed (exit 1)"
+expect_eq "$(cat "$HOME/tries-alpha")" "3" "alpha's setup attempts"
+expect_eq "$(cat "$HOME/tries-beta")" "1" "beta's setup attempts"
+expect_eq "$(grep -c "git's config file was locked (another setup writing it): 'sh $TEST_DIR/locked.sh' again in" \
+  .git/wave/demo/logs/1/alpha-setup.log)" "2" "retries logged"
+
 test_case "an invalid --setup-timeout is a usage error"
 run git wave start --setup-timeout soon
 expect_rc 129

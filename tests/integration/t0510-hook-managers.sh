@@ -137,10 +137,11 @@ PY
 }
 
 start_wave() {
-  # One setup at a time: husky and lefthook write the repository's shared
-  # .git/config, and two at once can fail on its lock ("could not lock
-  # config file"), leaving a worktree without its hooks.
-  run git wave start -j 1
+  # Setups in parallel (the default): husky and lefthook write the
+  # repository's shared .git/config, and start runs again an install that
+  # found it locked ("could not lock config file"), so every worktree gets
+  # its hooks.
+  run git wave start
   cp "$TEST_DIR/err" "$TEST_DIR/start.err"
   expect_rc 0
   expect_out "wave 1 of run 'demo' is ready"

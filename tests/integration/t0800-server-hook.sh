@@ -5,6 +5,7 @@
 # over file:// and over a real network transport (git daemon on 127.0.0.1).
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/remote_lib.sh"
 
 PLAN='name = "demo"
 worktrees = "../lead.wt/{agent}"
@@ -17,16 +18,6 @@ owns = ["a/**"]
 [[agent]]
 name = "b"
 owns = ["b/**"]'
-
-SERVER="$TEST_DIR/server.git"
-
-# as_machine NAME CMD...: runs CMD with NAME's own HOME (another machine).
-as_machine() {
-  local name=$1
-  shift
-  mkdir -p "$TEST_DIR/home-$name"
-  HOME="$TEST_DIR/home-$name" XDG_CONFIG_HOME="$TEST_DIR/home-$name/.config" "$@"
-}
 
 test_case "git wave hook install in a bare repository installs the pre-receive hook, chaining one there"
 git init -q --bare "$SERVER"
@@ -41,17 +32,14 @@ expect_out "installed the pre-receive hook '$SERVER/hooks/pre-receive'; the hook
 [ ! -e "$SERVER/hooks/pre-commit" ] || fail "a pre-commit hook in a bare repository"
 
 test_case "the lead's run reaches the server: state and agent branches in one atomic push"
-make_repo lead "$PLAN"
-git -C "$REPO" remote add origin "file://$SERVER"
-git -C "$REPO" push -q origin main
+make_lead "$PLAN"
 start_wave
-run git -C "$REPO" push --atomic origin 'refs/wave/*:refs/wave/*' 'refs/heads/wave/*:refs/heads/wave/*'
+run push_run
 expect_rc 0
 grep -q " refs/wave/demo/state" "$SERVER/chained-saw" || fail "the chained hook did not get the push: $(cat "$SERVER/chained-saw")"
-LEAD=$REPO
 
 test_case "an agent on another machine pushes work it owns: taken"
-as_machine agent git clone -q "file://$SERVER" "$TEST_DIR/agent"
+machine_clone agent
 AGENT="$TEST_DIR/agent"
 git -C "$AGENT" checkout -q wave/demo/a
 mkdir -p "$AGENT/a"
@@ -156,12 +144,8 @@ expect_rc 0
 cp "$TEST_DIR/shim.saved" "$SERVER/hooks/pre-receive"
 
 test_case "over git daemon (a network transport): owned work taken, foreign work refused"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-git daemon --listen=127.0.0.1 --port="$port" --base-path="$TEST_DIR" --export-all --enable=receive-pack \
-  --reuseaddr --pid-file="$TEST_DIR/daemon.pid" --detach "$TEST_DIR"
-for _ in $(seq 50); do git ls-remote "git://127.0.0.1:$port/server.git" >/dev/null 2>&1 && break; sleep 0.1; done
-trap 'kill "$(cat "$TEST_DIR/daemon.pid" 2>/dev/null)" 2>/dev/null; finish' EXIT
-as_machine far git clone -q "git://127.0.0.1:$port/server.git" "$TEST_DIR/far"
+start_daemon
+machine_clone far "$DAEMON_URL/server.git"
 FAR="$TEST_DIR/far"
 git -C "$FAR" checkout -q wave/demo/a
 echo "from far away" >"$FAR/a/far.txt"

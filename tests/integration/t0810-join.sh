@@ -4,6 +4,7 @@
 # enforcing the recorded plan, and prints the brief; plain git pushes the work.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/remote_lib.sh"
 
 PLAN='name = "demo"
 worktrees = "{repo}.wt/{agent}"
@@ -21,24 +22,8 @@ name = "c"
 after = ["a"]
 owns = ["c/**"]'
 
-SERVER="$TEST_DIR/server.git"
-# as_machine NAME CMD...: runs CMD with NAME's own HOME (another machine).
-as_machine() {
-  local name=$1
-  shift
-  mkdir -p "$TEST_DIR/home-$name"
-  HOME="$TEST_DIR/home-$name" XDG_CONFIG_HOME="$TEST_DIR/home-$name/.config" "$@"
-}
-
-git init -q --bare "$SERVER"
-git -C "$SERVER" wave hook install >/dev/null
-make_repo lead "$PLAN"
-git -C "$REPO" remote add origin "file://$SERVER"
-git -C "$REPO" push -q origin main
-start_wave
-git -C "$REPO" push -q --atomic origin 'refs/wave/*:refs/wave/*' 'refs/heads/wave/*:refs/heads/wave/*'
-LEAD=$REPO
-as_machine far git clone -q "file://$SERVER" "$TEST_DIR/far"
+serve_run "$PLAN"
+machine_clone far
 FAR="$TEST_DIR/far"
 
 test_case "join sets up the agent's worktree with the hook, and prints the brief"
@@ -69,7 +54,7 @@ expect_eq "$(git -C "$SERVER" rev-parse wave/demo/a)" "$(git -C "$WT" rev-parse 
 
 test_case "join again: the same worktree, brought up to the remote's branch"
 other="$TEST_DIR/other"
-as_machine other git clone -q "file://$SERVER" "$other"
+machine_clone other
 as_machine other git -C "$other" wave join demo a >/dev/null 2>&1
 echo "more" >>"$TEST_DIR/other.wt/a/a/work.txt"
 git -C "$TEST_DIR/other.wt/a" commit -q -am "a: more, from another machine"

@@ -4,6 +4,7 @@
 # server; of workers racing, each agent goes to exactly one.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/remote_lib.sh"
 
 PLAN='name = "demo"
 worktrees = "{repo}.wt/{agent}"
@@ -24,32 +25,16 @@ name = "d"
 after = ["a"]
 owns = ["d/**"]'
 
-SERVER="$TEST_DIR/server.git"
-as_machine() {
-  local name=$1
-  shift
-  mkdir -p "$TEST_DIR/home-$name"
-  HOME="$TEST_DIR/home-$name" XDG_CONFIG_HOME="$TEST_DIR/home-$name/.config" \
-    GIT_COMMITTER_NAME="worker $name" GIT_COMMITTER_EMAIL="$name@example.com" "$@"
-}
-
-git init -q --bare "$SERVER"
-git -C "$SERVER" wave hook install >/dev/null
-make_repo lead "$PLAN"
-git -C "$REPO" remote add origin "file://$SERVER"
-git -C "$REPO" push -q origin main
-start_wave
-git -C "$REPO" push -q --atomic origin 'refs/wave/*:refs/wave/*' 'refs/heads/wave/*:refs/heads/wave/*'
-LEAD=$REPO
+serve_run "$PLAN"
 for w in 1 2 3 4 5; do
-  as_machine "w$w" git clone -q "file://$SERVER" "$TEST_DIR/w$w"
+  machine_clone "w$w"
 done
 
 test_case "five workers claim at once: every agent of the wave is claimed exactly once"
 for w in 1 2 3 4 5; do
   (
     rc=0
-    cd "$TEST_DIR/w$w" && as_machine "w$w" git wave claim --name-only >"$TEST_DIR/claim$w.out" 2>"$TEST_DIR/claim$w.err" || rc=$?
+    cd "$TEST_DIR/w$w" && as_worker "w$w" git wave claim --name-only >"$TEST_DIR/claim$w.out" 2>"$TEST_DIR/claim$w.err" || rc=$?
     echo "$rc" >"$TEST_DIR/claim$w.rc"
   ) &
 done
@@ -73,28 +58,28 @@ expect_eq "$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(
 
 test_case "release gives an agent back, only by its holder (or with --force); the next claim takes it"
 other=$(( holder % 5 + 1 ))
-run as_machine "w$other" git -C "$TEST_DIR/w$other" wave release a
+run as_worker "w$other" git -C "$TEST_DIR/w$other" wave release a
 expect_rc 1
 expect_err "the claim of 'a' is not this clone's: worker w$holder <w$holder@example.com> on "
-run as_machine "w$holder" git -C "$TEST_DIR/w$holder" wave release a
+run as_worker "w$holder" git -C "$TEST_DIR/w$holder" wave release a
 expect_rc 0
 expect_out "released agent 'a' of run 'demo' on 'origin'"
-run as_machine "w$other" git -C "$TEST_DIR/w$other" wave claim
+run as_worker "w$other" git -C "$TEST_DIR/w$other" wave claim
 expect_rc 0
 expect_eq "$(head -1 "$TEST_DIR/out")" "a"
 expect_out "# Brief for agent 'a' (run 'demo', wave 1)"
 run git -C "$LEAD" wave release --force a
 expect_rc 0
-run as_machine "w$other" git -C "$TEST_DIR/w$other" wave release a
+run as_worker "w$other" git -C "$TEST_DIR/w$other" wave release a
 expect_rc 1
 expect_err "agent 'a' of run 'demo' is not claimed on 'origin'"
 
 test_case "claim says what is wrong: no run there, several runs, no remote"
 git init -q --bare "$TEST_DIR/empty.git"
 git -C "$TEST_DIR/w1" remote add empty "file://$TEST_DIR/empty.git"
-run as_machine w1 git -C "$TEST_DIR/w1" wave claim --remote empty
+run as_worker w1 git -C "$TEST_DIR/w1" wave claim --remote empty
 expect_rc 128
 expect_err "'empty' has no run"
-run as_machine w1 git -C "$TEST_DIR/w1" wave claim --remote nowhere
+run as_worker w1 git -C "$TEST_DIR/w1" wave claim --remote nowhere
 expect_rc 128
 expect_err "there is no remote 'nowhere'"
