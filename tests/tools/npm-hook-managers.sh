@@ -18,7 +18,9 @@ if ! installed; then
   flock 9
   if ! installed; then
     # HOME may be a test's: keep npm's cache with the packages.
-    if ! npm install --prefix "$dir" --no-audit --no-fund --no-save --cache "$dir/.npm-cache" \
+    # --ignore-scripts: lefthook's postinstall would run `lefthook install` in
+    # the repository around DIR (this one); its binary comes without scripts.
+    if ! npm install --prefix "$dir" --no-audit --no-fund --no-save --ignore-scripts --cache "$dir/.npm-cache" \
       "${packages[@]}" >"$dir/install.log" 2>&1; then
       echo "npm install ${packages[*]} failed: see $dir/install.log" >&2
       exit 1
