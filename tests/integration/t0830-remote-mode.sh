@@ -7,6 +7,7 @@
 # what moved and takes the remote's record. Over file:// and git daemon.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
+. "$SOURCE_DIR/tests/integration/remote_lib.sh"
 
 PLAN='name = "demo"
 remote = "origin"
@@ -26,23 +27,11 @@ name = "c"
 after = ["a"]
 owns = ["c/**"]'
 
-SERVER="$TEST_DIR/server.git"
-# as_machine NAME CMD...: runs CMD with NAME's own HOME (another machine).
-as_machine() {
-  local name=$1
-  shift
-  mkdir -p "$TEST_DIR/home-$name"
-  HOME="$TEST_DIR/home-$name" XDG_CONFIG_HOME="$TEST_DIR/home-$name/.config" "$@"
-}
 on_server() { git -C "$SERVER" rev-parse -q --verify "$1" || echo none; }
 
-git init -q --bare "$SERVER"
-git -C "$SERVER" wave hook install >/dev/null
+make_server
 git -C "$SERVER" config wave.receive.gatedOnly true
-make_repo lead "$PLAN"
-LEAD=$REPO
-git -C "$LEAD" remote add origin "file://$SERVER"
-git -C "$LEAD" push -q -u origin main
+make_lead "$PLAN"
 
 test_case "start with a remote publishes the wave's branches and the state in one push"
 run git -C "$LEAD" wave start
@@ -160,16 +149,8 @@ expect_err "branch 'wave/demo/c' moved since the gate"
 expect_eq "$(on_server refs/heads/main)" "$main_before"
 
 test_case "over git daemon: the same merge lands once gated again"
-port=$((20000 + RANDOM % 20000))
-git daemon --reuseaddr --base-path="$TEST_DIR" --export-all --enable=receive-pack \
-  --listen=127.0.0.1 --port=$port "$TEST_DIR" >"$TEST_DIR/daemon.log" 2>&1 &
-daemon=$!
-trap 'kill $daemon 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-  git ls-remote "git://127.0.0.1:$port/server.git" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-git -C "$C" remote set-url origin "git://127.0.0.1:$port/server.git"
+start_daemon
+git -C "$C" remote set-url origin "$DAEMON_URL/server.git"
 run as_machine "$M" git -C "$C" wave gate
 expect_rc 0
 run as_machine "$M" git -C "$C" wave merge
@@ -177,8 +158,4 @@ expect_rc 0
 expect_out "run 'demo' is complete"
 expect_eq "$(on_server refs/heads/main)" "$(git -C "$C" rev-parse main)"
 git -C "$SERVER" show main:c/two.txt >/dev/null || fail "c's second commit did not land"
-kill $daemon
-wait $daemon 2>/dev/null || true
-trap - EXIT
-
-finish
+stop_daemon
