@@ -173,8 +173,8 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
 
 int gate(const cli::Args& args) {
   cli::Parser parser("gate",
-                     "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] [--remote <name>] "
-                     "[--run <name>] [--color=<when>]",
+                     "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] "
+                     "[--run <name>] [--remote <name>] [--color=<when>]",
                      "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
                      "mode), audit ownership of every "
                      "branch, run each agent's gate, build the candidate (the branches merged in plan "

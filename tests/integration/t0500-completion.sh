@@ -215,6 +215,12 @@ expect_completion "git wave plan --color=" "always " "auto " "never "
 expect_completion "git wave plan --color=n" "never "
 expect_completion "git wave plan --list=" "agents " "waves "
 
+test_case "bash: --remote takes a remote's name"
+git remote add origin https://example.com/x.git
+git remote add upstream https://example.com/y.git
+expect_completion "git wave gate --remote=" "origin " "upstream "
+expect_completion "git wave merge --remote u" "upstream "
+
 test_case "bash: --plan takes a file name"
 expect_completion "git wave plan --plan=wav" "wave.toml"
 expect_completion "git wave plan --plan wav" "wave.toml"
@@ -304,6 +310,7 @@ if command -v fish >/dev/null; then
   fish_complete "git-wave plan --" | grep -qx -- "--list=" || fail "fish: '--list=' not offered"
   expect_eq "$(fish_complete "git wave plan --format=d")" "--format=dot"
   expect_eq "$(fish_complete "git wave plan --color ")" "$(printf 'always\nauto\nnever')"
+  expect_eq "$(fish_complete "git wave start --remote ")" "$(printf 'origin\nupstream')"
   expect_eq "$(fish_complete "git-wave owner sr")" "src/"
   expect_eq "$(fish_complete "git wave prompt ev")" "event-hooks"
   expect_eq "$(fish_complete "git wave hook ")" "$(printf 'install\npre-commit\npre-receive\nuninstall')"
@@ -349,6 +356,7 @@ if command -v zsh >/dev/null; then
   expect_eq "$(zsh_installed "git wave prompt ")" "$(printf 'config-schema\nevent-hooks\nreview')"
   expect_eq "$(zsh_installed "git wave hook ")" "$(printf 'install\npre-commit\npre-receive\nuninstall')"
   expect_eq "$(zsh_installed "git-wave pl")" "plan"
+  expect_eq "$(zsh_installed "git wave merge --remote ")" "$(printf 'origin\nupstream')"
 else
   skip_shell zsh
 fi
