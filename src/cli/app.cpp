@@ -33,7 +33,8 @@ constexpr std::array table{
     Command{"abort", "Throw a wave away, keeping every agent commit under an archive ref", &cmd::abort},
     Command{"repair", "Rewrite an agent's branch without its changes to files it does not own", &cmd::repair},
     Command{"run", "Run the plan unattended: launch, supervise, prove, gate and merge every wave", &cmd::run},
-    Command{"logs", "Print (or follow) the output of an agent's latest attempt under git wave run", &cmd::logs},
+    Command{"logs", "Print (or follow) the output of an agent's latest attempt under git wave run",
+            &cmd::logs},
     Command{"attach", "Show the tmux window of an agent under git wave run --tmux", &cmd::attach},
     Command{"report", "Show what the waves bought: actual against theoretical speedup, where the time went",
             &cmd::report},
@@ -41,7 +42,8 @@ constexpr std::array table{
             &cmd::join},
     Command{"claim", "Take the next agent of the wave nobody holds, by a claim on the remote", &cmd::claim},
     Command{"release", "Give a claimed agent back", &cmd::release},
-    Command{"hook", "The ownership checks of commits (pre-commit) and of pushes (pre-receive), and installing them",
+    Command{"hook",
+            "The ownership checks of commits (pre-commit) and of pushes (pre-receive), and installing them",
             &cmd::hook},
 };
 

@@ -92,8 +92,10 @@ void Parser::run(std::string& name, std::string_view help) {
 }
 
 void Parser::remote(std::string& name) {
-  option("--remote", name, "the remote the run is kept on (default: the plan's 'remote'); fetch from it first, "
-                           "publish to it with one atomic push", "<name>");
+  option("--remote", name,
+         "the remote the run is kept on (default: the plan's 'remote'); fetch from it first, "
+         "publish to it with one atomic push",
+         "<name>");
 }
 
 void Parser::plan(std::string& path, std::string_view help) {

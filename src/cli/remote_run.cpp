@@ -9,7 +9,8 @@
 
 namespace wave::cli {
 
-std::string remote_run(const std::filesystem::path& root, const std::string& remote, const std::string& option) {
+std::string remote_run(const std::filesystem::path& root, const std::string& remote,
+                       const std::string& option) {
   git::require_remote(root, remote);
   if (!option.empty()) {
     return option;
@@ -47,7 +48,8 @@ void fetch_run(const std::filesystem::path& root, const std::string& remote, con
                const std::vector<std::string>& also) {
   const std::string state = run::state_ref(run);
   const std::string claims = fmt::format("refs/wave/{}/claims/*", run);
-  std::vector<std::string> refspecs{fmt::format("{}:{}", state, state), fmt::format("+{}:{}", claims, claims)};
+  std::vector<std::string> refspecs{fmt::format("{}:{}", state, state),
+                                    fmt::format("+{}:{}", claims, claims)};
   refspecs.insert(refspecs.end(), also.begin(), also.end());
   git::fetch(root, remote, refspecs, true);
 }

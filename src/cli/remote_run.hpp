@@ -10,7 +10,8 @@ namespace wave::cli {
 
 // `option` when given; else the only run `remote` has. Throws Error naming
 // the runs there when there are none or several.
-std::string remote_run(const std::filesystem::path& root, const std::string& remote, const std::string& option);
+std::string remote_run(const std::filesystem::path& root, const std::string& remote,
+                       const std::string& option);
 
 // Fetches the run's state (only forward: a state here that the remote does
 // not have is an error, not overwritten) and mirrors its claims (those

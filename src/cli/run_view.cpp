@@ -13,8 +13,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <unistd.h>
 #include <set>
+#include <unistd.h>
 
 namespace wave::cli {
 
@@ -91,7 +91,8 @@ std::string printable_log_line(std::string_view line) {
     if (c == '\x1b' && i + 1 < line.size() && line[i + 1] == ']') {
       // OSC: up to BEL or ST.
       i += 2;
-      while (i < line.size() && line[i] != '\a' && !(line[i] == '\x1b' && i + 1 < line.size() && line[i + 1] == '\\')) {
+      while (i < line.size() && line[i] != '\a' &&
+             !(line[i] == '\x1b' && i + 1 < line.size() && line[i + 1] == '\\')) {
         ++i;
       }
       if (i < line.size() && line[i] == '\x1b') {
@@ -127,10 +128,10 @@ std::vector<std::string> render(const WaveView& view, std::size_t width, const P
     running += a.state == "running" ? 1 : 0;
     done += a.state == "done" ? 1 : 0;
   }
-  lines.push_back(paint(Color::bold, fit(fmt::format("wave {} of run '{}': {} running, {} done of {}, {}",
-                                                     view.label, view.run, running, done, view.agents.size(),
-                                                     short_duration(view.elapsed)),
-                                         cols)));
+  lines.push_back(paint(
+      Color::bold, fit(fmt::format("wave {} of run '{}': {} running, {} done of {}, {}", view.label, view.run,
+                                   running, done, view.agents.size(), short_duration(view.elapsed)),
+                       cols)));
   for (const auto& a : view.agents) {
     const std::string name = fit(a.name, name_width + 1);
     std::string rest;
@@ -151,7 +152,8 @@ std::vector<std::string> render(const WaveView& view, std::size_t width, const P
     const std::string cut = fit(plain, cols);
     const std::size_t at = 3 + name_width;
     if (cut.size() >= at + a.state.size()) {
-      lines.push_back(cut.substr(0, at) + paint(color_of(a.state), a.state) + cut.substr(at + a.state.size()));
+      lines.push_back(cut.substr(0, at) + paint(color_of(a.state), a.state) +
+                      cut.substr(at + a.state.size()));
     } else {
       lines.push_back(cut);
     }
@@ -164,7 +166,8 @@ std::vector<std::string> render(const WaveView& view, std::size_t width, const P
 
 std::string event_line(const flow::Event& e, const Painter& paint) {
   const std::string who =
-      e.agent.empty() ? std::string() : fmt::format(" {}{}", e.agent, e.attempt > 0 ? fmt::format("#{}", e.attempt) : "");
+      e.agent.empty() ? std::string()
+                      : fmt::format(" {}{}", e.agent, e.attempt > 0 ? fmt::format("#{}", e.attempt) : "");
   const auto color = e.ok ? Color::none : Color::red;
   return fmt::format("{} wave {}{} {}: {}", e.at.size() >= 19 ? e.at.substr(11, 8) : e.at, e.wave, who,
                      paint(color, e.type), e.detail);
@@ -339,7 +342,8 @@ WaveView RunView::look() {
     stats.key = keys[pick];
     view.agents[stale[pick]].files = stats.files;
     m_next_agent = stale[pick] + 1;
-    m_next_measure = Clock::now() + std::max<Clock::duration>(std::chrono::seconds(1), (Clock::now() - began) * 9);
+    m_next_measure =
+        Clock::now() + std::max<Clock::duration>(std::chrono::seconds(1), (Clock::now() - began) * 9);
   }
   return view;
 }
@@ -353,7 +357,8 @@ void RunView::measure(git_repository* repo, const run::AgentRun& agent, Stats& s
       paths.insert(t.path);
     }
   }
-  const auto status = git::run_git(agent.worktree, {"--no-optional-locks", "status", "--porcelain", "-uall", "-z"});
+  const auto status =
+      git::run_git(agent.worktree, {"--no-optional-locks", "status", "--porcelain", "-uall", "-z"});
   if (!status.ok()) {
     return;
   }

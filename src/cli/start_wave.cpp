@@ -22,7 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 // The root of the main worktree, also when run from a linked one; a bare
 // repository has none, and the linked worktree run from stands for it.
 fs::path main_root(git_repository* repo) {
@@ -35,7 +34,6 @@ fs::path main_root(git_repository* repo) {
   }
   return git::workdir(main.get());
 }
-
 
 // The plan as committed at the tip of `branch`.
 CommittedPlan committed_plan(git_repository* repo, const std::string& branch, const std::string& rel,
@@ -193,13 +191,14 @@ std::optional<flow::RemoteRun> remote_for_start(const StartPlace& place, const s
 void publish_start(git_repository* repo, flow::RemoteRun& remote) {
   const auto published = flow::publish(repo, remote);
   if (!published.ok) {
-    throw Error(fmt::format("'{}' refused the start of run '{}'", remote.remote, remote.run), exit_code::fatal,
+    throw Error(fmt::format("'{}' refused the start of run '{}'", remote.remote, remote.run),
+                exit_code::fatal,
                 {fmt::format("git said: {}", published.output),
                  "the wave is started here; once the cause is fixed, 'git wave start' publishes it"});
   }
   if (published.pushed) {
-    fmt::print("published run '{}' to '{}': agents elsewhere join with 'git wave join {} <agent>'\n", remote.run,
-               remote.remote, remote.run);
+    fmt::print("published run '{}' to '{}': agents elsewhere join with 'git wave join {} <agent>'\n",
+               remote.run, remote.remote, remote.run);
   }
 }
 
@@ -234,8 +233,7 @@ int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome*
                  paint(Color::yellow, "warning:"), integration, run_name);
       fmt::print(stderr, "{} a changed plan is a new run: give it another name\n",
                  paint(Color::yellow, "hint:"));
-      run_plan =
-          load_plan_text(snapshot, fmt::format("{} (recorded for run {})", p.shown, run_name));
+      run_plan = load_plan_text(snapshot, fmt::format("{} (recorded for run {})", p.shown, run_name));
     }
   }
 
@@ -331,8 +329,8 @@ int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome*
   warn_unchecked(decision, result);
   if (failed > 0) {
     const Painter err = painter_for_stderr();
-    fmt::print(stderr, "{} {} of {} agents of wave {} failed to set up\n", err(Color::red, "error:"),
-               failed, decision.agents.size(), decision.label);
+    fmt::print(stderr, "{} {} of {} agents of wave {} failed to set up\n", err(Color::red, "error:"), failed,
+               decision.agents.size(), decision.label);
     fmt::print(stderr, "{} fix the cause (see the logs), then run 'git wave start' again to retry them\n",
                err(Color::yellow, "hint:"));
     tell(StartOutcome::setup_failed);

@@ -1,14 +1,14 @@
 #include "cli/wave_context.hpp"
 
-#include "cli/term.hpp"
 #include "cli/plan_loader.hpp"
 #include "cli/remote_run.hpp"
 #include "cli/run_select.hpp"
-#include "plan/parse.hpp"
-#include "run/store.hpp"
+#include "cli/term.hpp"
 #include "core/error.hpp"
 #include "flow/recover.hpp"
 #include "git/repo.hpp"
+#include "plan/parse.hpp"
+#include "run/store.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -97,7 +97,8 @@ WaveContext load(const std::string& run_option, const std::string& wave_option, 
     // Reading only: the state comes forward, nothing here is changed.
     *ctx.remote = flow::fetch_remote(ctx.repo.get(), remote, name, ctx.remote->integration);
     const auto here = git::resolve_commit(ctx.repo.get(), run::state_ref(name));
-    if (ctx.remote->state && (!here || git_graph_descendant_of(ctx.repo.get(), &*ctx.remote->state, &*here) == 1)) {
+    if (ctx.remote->state &&
+        (!here || git_graph_descendant_of(ctx.repo.get(), &*ctx.remote->state, &*here) == 1)) {
       flow::take_remote_state(ctx.repo.get(), *ctx.remote);
     }
   }
@@ -153,8 +154,9 @@ void publish_after(git_repository* repo, std::optional<flow::RemoteRun>& remote)
     const Painter paint = painter_for_stderr();
     fmt::print(stderr, "{} '{}' did not take this record of run '{}': {}\n", paint(Color::yellow, "warning:"),
                remote->remote, remote->run, published.output);
-    fmt::print(stderr, "{} the next command of the run publishes it, or keeps the remote's record if another "
-                       "machine changed the run meanwhile\n",
+    fmt::print(stderr,
+               "{} the next command of the run publishes it, or keeps the remote's record if another "
+               "machine changed the run meanwhile\n",
                paint(Color::yellow, "hint:"));
   }
 }
@@ -169,8 +171,8 @@ std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& 
     if (!synced.problems.empty()) {
       const std::string first = synced.problems.front();
       std::vector<std::string> hints(synced.problems.begin() + 1, synced.problems.end());
-      hints.push_back(fmt::format("nothing of run '{}' was recorded; fix it, then run 'git wave {}' again", run,
-                                  command));
+      hints.push_back(fmt::format("nothing of run '{}' was recorded; fix it, then run 'git wave {}' again",
+                                  run, command));
       throw Error(first, exit_code::fatal, std::move(hints));
     }
   }

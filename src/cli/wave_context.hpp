@@ -18,8 +18,8 @@ namespace wave::cli {
 
 struct WaveContext {
   git::Repo repo;
-  std::unique_ptr<run::RunLock> lock;                // held by commands that change the run
-  std::unique_ptr<KillChildrenOnSignal> interrupts;  // their children go down with them
+  std::unique_ptr<run::RunLock> lock;               // held by commands that change the run
+  std::unique_ptr<KillChildrenOnSignal> interrupts; // their children go down with them
   run::Stored stored;
   plan::Plan plan;      // parsed from the recorded snapshot
   std::size_t wave = 0; // index in stored.state.waves

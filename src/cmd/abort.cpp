@@ -34,6 +34,7 @@ int abort(const cli::Args& args) {
   } else {
     out = flow::abort_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w));
   }
+  cli::publish_after(ctx.repo.get(), ctx.remote);
   const int code = out.kept.empty() ? exit_code::ok : exit_code::fatal;
 
   if (json) {
@@ -43,9 +44,9 @@ int abort(const cli::Args& args) {
                       {"commit", git::oid_str(out.archive.kept[i].commit)},
                       {"rev", fmt::format("{}^{}", out.archive.ref, i + 1)}});
     }
-    nlohmann::ordered_json j = {{"run", ctx.run_name()}, {"wave", w.label},    {"archive", out.archive.ref},
-                                {"commits", kept},       {"saved", out.saved}, {"done", out.done},
-                                {"kept", out.kept},        {"resumed", out.resumed}};
+    nlohmann::ordered_json j = {
+        {"run", ctx.run_name()}, {"wave", w.label},  {"archive", out.archive.ref}, {"commits", kept},
+        {"saved", out.saved},    {"done", out.done}, {"kept", out.kept},           {"resumed", out.resumed}};
     fmt::print("{}\n", j.dump(2));
     return code;
   }
@@ -73,8 +74,9 @@ int abort(const cli::Args& args) {
     const cli::Painter err = cli::painter_for_stderr();
     fmt::print(stderr, "{} the wave is aborted, but not all of it could be removed (see 'kept' above)\n",
                err(cli::Color::red, "error:"));
-    fmt::print(stderr, "{} remove what is left by hand (git worktree remove --force <path>; git branch -D "
-                       "<branch>) before starting the wave again\n",
+    fmt::print(stderr,
+               "{} remove what is left by hand (git worktree remove --force <path>; git branch -D "
+               "<branch>) before starting the wave again\n",
                err(cli::Color::yellow, "hint:"));
     return code;
   }

@@ -64,8 +64,8 @@ int claim(const cli::Args& args) {
   const auto stored = run::load(repo.get(), run_name);
   const run::WaveRun* wave = stored ? stored->state.current() : nullptr;
   if (wave == nullptr || wave->status == run::WaveStatus::merged) {
-    throw Error(fmt::format("run '{}' has no wave in progress on '{}'", run_name, remote), exit_code::not_satisfied,
-                {"the lead starts the next wave (git wave start), then pushes it"});
+    throw Error(fmt::format("run '{}' has no wave in progress on '{}'", run_name, remote),
+                exit_code::not_satisfied, {"the lead starts the next wave (git wave start), then pushes it"});
   }
   const auto signature = git::require_identity(root, git::Role::committer);
   const std::string by = fmt::format("{} <{}> on {}", signature->name, signature->email, host_name());
@@ -98,8 +98,8 @@ int claim(const cli::Args& args) {
       continue; // another worker was first: the next agent
     }
     git::run_git(root, {"update-ref", ref, commit});
-    fmt::print(stderr, "claimed agent '{}' of run '{}' (wave {}) on '{}'\n", agent.name, run_name, wave->label,
-               remote);
+    fmt::print(stderr, "claimed agent '{}' of run '{}' (wave {}) on '{}'\n", agent.name, run_name,
+               wave->label, remote);
     fmt::print("{}\n", agent.name);
     std::fflush(stdout);
     if (name_only) {

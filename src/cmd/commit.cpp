@@ -65,6 +65,7 @@ int commit(const cli::Args& args) {
     }
   }
   const auto results = gate::commit_agents(in, which);
+  cli::publish_after(ctx.repo.get(), ctx.remote);
   bool ok = true;
   for (const auto& r : results) {
     ok = ok && r.ok();

@@ -77,8 +77,8 @@ int join(const cli::Args& args) {
   parser.positional("run", run_name, "the run", "<run>", true);
   parser.positional("agent", agent, "the agent", "<agent>", true);
   parser.option("--remote", remote, "the remote the run is on (default: origin)", "<name>");
-  parser.option("--worktree", worktree_option, "where the worktree goes (default: as the plan's worktrees says)",
-                "<path>");
+  parser.option("--worktree", worktree_option,
+                "where the worktree goes (default: as the plan's worktrees says)", "<path>");
   parser.parse(args);
 
   const git::Repo repo = git::open();
@@ -101,8 +101,8 @@ int join(const cli::Args& args) {
                  "'refs/heads/wave/*:refs/heads/wave/*'"});
   }
   if (listed.output.find("refs/heads/" + branch) == std::string::npos) {
-    throw Error(fmt::format("'{}' has no branch '{}': agent '{}' is not started in run '{}' there", remote, branch,
-                            agent, run_name),
+    throw Error(fmt::format("'{}' has no branch '{}': agent '{}' is not started in run '{}' there", remote,
+                            branch, agent, run_name),
                 exit_code::fatal, {"'git wave status' on the lead's machine shows the agents of the wave"});
   }
   cli::fetch_run(root, remote, run_name, {fmt::format("+refs/heads/{}:{}", branch, tracking)});
@@ -111,8 +111,8 @@ int join(const cli::Args& args) {
   const run::WaveRun* wave = stored ? stored->state.current() : nullptr;
   const run::AgentRun* record = wave != nullptr ? wave->find(agent) : nullptr;
   if (record == nullptr || wave->status == run::WaveStatus::merged) {
-    throw Error(fmt::format("agent '{}' is not in the wave run '{}' is at", agent, run_name), exit_code::fatal,
-                {"'git wave status --run " + run_name + "' lists the agents of the wave"});
+    throw Error(fmt::format("agent '{}' is not in the wave run '{}' is at", agent, run_name),
+                exit_code::fatal, {"'git wave status --run " + run_name + "' lists the agents of the wave"});
   }
   auto parsed = plan::parse(stored->plan_text, fmt::format("plan of run '{}'", run_name));
   if (!parsed.plan) {
@@ -127,7 +127,8 @@ int join(const cli::Args& args) {
     }
   } else {
     follow_remote(root, branch, tracking, checked_out_in(repo.get(), branch), err);
-    git::run_git(root, {"branch", "--quiet", "--set-upstream-to=" + fmt::format("{}/{}", remote, branch), branch});
+    git::run_git(root,
+                 {"branch", "--quiet", "--set-upstream-to=" + fmt::format("{}/{}", remote, branch), branch});
   }
 
   fs::path worktree;
@@ -165,7 +166,8 @@ int join(const cli::Args& args) {
     fmt::print(stderr, "{} no hook will check commits in '{}': {}\n", err(cli::Color::yellow, "warning:"),
                worktree.string(), wiring.detail);
   }
-  fmt::print(stderr, "joined run '{}' as agent '{}' in '{}': commit there, then 'git push' sends '{}' to '{}'\n",
+  fmt::print(stderr,
+             "joined run '{}' as agent '{}' in '{}': commit there, then 'git push' sends '{}' to '{}'\n",
              run_name, agent, worktree.string(), branch, remote);
   std::fflush(stderr);
   return prompt({"--run", run_name, "--worktree", worktree.string(), agent});

@@ -40,11 +40,12 @@ std::optional<std::pair<std::string, std::vector<std::string>>> next_wave(const 
 } // namespace
 
 int merge(const cli::Args& args) {
-  cli::Parser parser("merge",
-                     "git wave merge [--wave <label>] [--keep] [--json] [--run <name>] [--remote <name>] [--color=<when>]",
-                     "Land a gated wave: move the integration branch to the candidate its gate passed on, "
-                     "only if neither the branch nor any agent's tip moved since; then remove the wave's "
-                     "worktrees and branches.");
+  cli::Parser parser(
+      "merge",
+      "git wave merge [--wave <label>] [--keep] [--json] [--run <name>] [--remote <name>] [--color=<when>]",
+      "Land a gated wave: move the integration branch to the candidate its gate passed on, "
+      "only if neither the branch nor any agent's tip moved since; then remove the wave's "
+      "worktrees and branches.");
   std::string wave;
   std::string run;
   std::string remote;
@@ -68,10 +69,13 @@ int merge(const cli::Args& args) {
   } else {
     flow::MergeOptions options{keep, {}};
     if (ctx.remote) {
-      options.publish = [&](const run::WaveRun& landing) { flow::land(ctx.repo.get(), *ctx.remote, landing); };
+      options.publish = [&](const run::WaveRun& landing) {
+        flow::land(ctx.repo.get(), *ctx.remote, landing);
+      };
     }
     try {
-      outcome = flow::merge_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w), options);
+      outcome =
+          flow::merge_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w), options);
     } catch (const Error&) {
       if (ctx.remote && ctx.remote->state) {
         // Another machine won: its record of the run is the one kept.

@@ -41,13 +41,15 @@ int release(const cli::Args& args) {
   if (!there) {
     git::run_git(root, {"update-ref", "-d", ref});
     throw Error(fmt::format("agent '{}' of run '{}' is not claimed on '{}'", agent, run_name, remote),
-                exit_code::not_satisfied, {"'git wave status' lists the claims (after 'git wave claim' fetched them)"});
+                exit_code::not_satisfied,
+                {"'git wave status' lists the claims (after 'git wave claim' fetched them)"});
   }
   const auto claims = run::read_claims(repo.get(), run_name);
   const auto& held = claims.at(agent);
   if (!force && mine != git::oid_str(*there)) {
-    throw Error(fmt::format("the claim of '{}' is not this clone's: {} holds it since {}", agent, held.by, held.at),
-                exit_code::not_satisfied, {"release it anyway with --force"});
+    throw Error(
+        fmt::format("the claim of '{}' is not this clone's: {} holds it since {}", agent, held.by, held.at),
+        exit_code::not_satisfied, {"release it anyway with --force"});
   }
   const auto pushed = git::push(root, remote, {":" + ref}, {ref + ":" + git::oid_str(*there)});
   if (!pushed.ok) {

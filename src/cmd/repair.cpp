@@ -65,6 +65,7 @@ int repair(const cli::Args& args) {
     const plan::Ownership ownership(ctx.plan);
     out = flow::repair_agent(ctx.repo.get(), ctx.run_name(), id, ctx.plan, ownership, agent);
   }
+  cli::publish_after(ctx.repo.get(), ctx.remote);
   const std::string branch = run::agent_branch(ctx.run_name(), agent);
   const auto now = git::resolve_commit(ctx.repo.get(), "refs/heads/" + branch);
   const bool done = now && git_oid_equal(&*now, &out.to) != 0;

@@ -11,9 +11,9 @@
 #include "flow/runner.hpp"
 #include "flow/tmux.hpp"
 #include "git/repo.hpp"
+#include "plan/parse.hpp"
 #include "plan/schedule.hpp"
 #include "run/store.hpp"
-#include "plan/parse.hpp"
 #include "util/duration.hpp"
 #include "util/file.hpp"
 #include "util/process.hpp"
@@ -33,14 +33,14 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json event_json(const std::string& run, const flow::Event& e) {
-  return Json{{"event", e.type},  {"at", e.at},         {"run", run},      {"wave", e.wave},
-              {"agent", e.agent}, {"attempt", e.attempt}, {"ok", e.ok},    {"detail", e.detail},
-              {"log", e.log}};
+  return Json{{"event", e.type}, {"at", e.at},         {"run", run},
+              {"wave", e.wave},  {"agent", e.agent},   {"attempt", e.attempt},
+              {"ok", e.ok},      {"detail", e.detail}, {"log", e.log}};
 }
 
 bool notable(const std::string& type) {
   return type == "merged" || type == "blocked" || type == "done" ||
-         (type == "exited" ); // stalls and failures are told through exited
+         (type == "exited"); // stalls and failures are told through exited
 }
 
 // The notify commands of the plan, each with the event as JSON on stdin.

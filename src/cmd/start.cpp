@@ -65,7 +65,8 @@ int start(const cli::Args& args) {
   // killed one left (a merge half done) is finished before deciding.
   const cli::KillChildrenOnSignal interrupts;
   auto remote = cli::remote_for_start(place, remote_option);
-  const auto lock = cli::lock_run(place.repo.get(), place.run_name, "start", nullptr, remote ? &*remote : nullptr);
+  const auto lock =
+      cli::lock_run(place.repo.get(), place.run_name, "start", nullptr, remote ? &*remote : nullptr);
   const int code = cli::start_locked(place, options);
   if (remote) {
     cli::publish_start(place.repo.get(), *remote);

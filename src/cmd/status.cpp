@@ -8,16 +8,16 @@
 #include "cli/remote_run.hpp"
 #include "cli/run_select.hpp"
 #include "cli/wave_context.hpp"
-#include "flow/remote.hpp"
 #include "core/error.hpp"
+#include "flow/remote.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "run/claims.hpp"
 #include "run/inspect.hpp"
 #include "run/lock.hpp"
-#include "run/claims.hpp"
 #include "run/store.hpp"
 #include "util/duration.hpp"
 #include "util/strings.hpp"
@@ -243,8 +243,8 @@ int status(const cli::Args& args) {
         throw;
       }
       const cli::Painter err = cli::painter_for_stderr();
-      fmt::print(stderr, "{} {}; showing this clone's record of run '{}'\n", err(cli::Color::yellow, "warning:"),
-                 e.what(), run_name);
+      fmt::print(stderr, "{} {}; showing this clone's record of run '{}'\n",
+                 err(cli::Color::yellow, "warning:"), e.what(), run_name);
     }
   }
   const auto stored = run::load(repo.get(), run_name);
@@ -371,8 +371,9 @@ int status(const cli::Args& args) {
   const cli::Painter paint = cli::stdout_painter(color_flag, repo.get());
   fmt::print("{} {} into {}{}\n", paint(cli::Color::bold, "run"), paint(cli::Color::bold, state.run),
              state.integration,
-             remote.empty() ? std::string()
-                            : fmt::format(", kept on '{}'{}", remote, fetched_from.empty() ? " (not fetched)" : ""));
+             remote.empty()
+                 ? std::string()
+                 : fmt::format(", kept on '{}'{}", remote, fetched_from.empty() ? " (not fetched)" : ""));
   std::vector<std::string> waves;
   for (const auto& w : state.waves) {
     waves.push_back(fmt::format("{} {}", w.label, run::to_string(w.status)));

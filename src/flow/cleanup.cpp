@@ -39,9 +39,10 @@ bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std
       return true;
     }
     if (fs::exists(path / ".git", ec)) {
-      out.kept.push_back(rm.output.find("contains modified or untracked files") != std::string::npos
-                             ? fmt::format("worktree '{}' of '{}': it has uncommitted changes", path.string(), agent)
-                             : fmt::format("worktree '{}' of '{}': {}", path.string(), agent, rm.output));
+      out.kept.push_back(
+          rm.output.find("contains modified or untracked files") != std::string::npos
+              ? fmt::format("worktree '{}' of '{}': it has uncommitted changes", path.string(), agent)
+              : fmt::format("worktree '{}' of '{}': {}", path.string(), agent, rm.output));
       return false;
     }
     // git stopped half way: finish below.
@@ -84,8 +85,9 @@ void delete_branch(git_repository* repo, const std::string& branch, const git_oi
   if (git_reference_delete(ref.get()) == 0) {
     out.done.push_back(fmt::format("deleted branch '{}' (was {})", branch, git::short_oid(expected)));
   } else {
-    out.kept.push_back(fmt::format("branch '{}': {}", branch,
-                                   git_error_last() != nullptr ? git_error_last()->message : "cannot delete"));
+    out.kept.push_back(
+        fmt::format("branch '{}': {}", branch,
+                    git_error_last() != nullptr ? git_error_last()->message : "cannot delete"));
     git_error_clear();
   }
 }

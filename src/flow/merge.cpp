@@ -3,16 +3,16 @@
 #include "core/error.hpp"
 #include "flow/archive.hpp"
 #include "flow/cleanup.hpp"
-#include "git/cli.hpp"
 #include "gate/record.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
+#include "git/cli.hpp"
 #include "git/handle.hpp"
 #include "git/repo.hpp"
-#include "run/branch.hpp"
-#include "run/lock.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "run/branch.hpp"
+#include "run/lock.hpp"
 #include "run/store.hpp"
 
 #include <fmt/format.h>
@@ -120,7 +120,8 @@ void check_gated(git_repository* repo, const run::State& state, const run::WaveR
 // Only reads: no index lock is taken (a concurrent merge may be bringing the
 // same worktree along), the dry run works on a copy of the index.
 void check_worktree(const fs::path& wt, const std::string& branch, const git_oid& from, const git_oid& to) {
-  const auto status = git::run_git(wt, {"--no-optional-locks", "status", "--porcelain", "--untracked-files=no"});
+  const auto status =
+      git::run_git(wt, {"--no-optional-locks", "status", "--porcelain", "--untracked-files=no"});
   if (!status.ok()) {
     throw Error(fmt::format("cannot read the status of '{}': {}", wt.string(), status.output));
   }
@@ -146,7 +147,7 @@ void check_worktree(const fs::path& wt, const std::string& branch, const git_oid
   const fs::path copy = fs::path(index_path.output).string() + ".wave-merge";
   fs::copy_file(index_path.output, copy, fs::copy_options::overwrite_existing, ec);
   const auto dry = git::run_git(wt, {"read-tree", "-m", "-u", "-n", git::oid_str(from), git::oid_str(to)},
-                           {{"GIT_INDEX_FILE", copy.string()}});
+                                {{"GIT_INDEX_FILE", copy.string()}});
   fs::remove(copy, ec);
   fs::remove(copy.string() + ".lock", ec);
   if (!dry.ok()) {
@@ -331,8 +332,8 @@ private:
 
   void move_branch() {
     const auto tip = git::resolve_commit(m_repo, m_ref);
-    if (tip && (git_oid_equal(&*tip, &m_out.to) != 0 ||
-                git_graph_descendant_of(m_repo, &*tip, &m_out.to) == 1)) {
+    if (tip &&
+        (git_oid_equal(&*tip, &m_out.to) != 0 || git_graph_descendant_of(m_repo, &*tip, &m_out.to) == 1)) {
       return; // already there (and maybe built on since)
     }
     if (!tip || git_oid_equal(&*tip, &m_out.from) == 0) {

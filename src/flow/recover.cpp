@@ -24,15 +24,15 @@ std::string by(const run::Intent& intent) {
   return intent.command.empty() ? std::string("git wave") : intent.command;
 }
 
-void finish_commits(const std::string& run, const run::WaveRun& w,
-                    std::vector<std::string>& notes) {
+void finish_commits(const std::string& run, const run::WaveRun& w, std::vector<std::string>& notes) {
   const run::Intent& intent = *w.intent;
   for (const auto& step : intent.agents) {
     const run::AgentRun* a = w.find(step.name);
     if (a == nullptr || step.from.empty() || step.to.empty()) {
       continue;
     }
-    const std::string branch = "refs/heads/" + (a->branch.empty() ? run::agent_branch(run, a->name) : a->branch);
+    const std::string branch =
+        "refs/heads/" + (a->branch.empty() ? run::agent_branch(run, a->name) : a->branch);
     const std::string done = gate::WorktreeSnapshot::finish(a->worktree, branch, git::oid_from(step.from),
                                                             git::oid_from(step.to), step.index);
     if (!done.empty()) {
@@ -119,7 +119,8 @@ Recovery recover(git_repository* repo, const std::string& run) {
     case run::IntentKind::merge: {
       const auto merged = merge_wave(repo, run, id, MergeOptions{intent.keep, {}});
       notes.push_back(fmt::format("finished the merge of wave {} that a killed '{}' left: '{}' is at {}",
-                                  id.label, by(intent), stored->state.integration, git::short_oid(merged.to)));
+                                  id.label, by(intent), stored->state.integration,
+                                  git::short_oid(merged.to)));
       if (!merged.worktree_problem.empty()) {
         notes.push_back(merged.worktree_problem);
       }
@@ -143,8 +144,9 @@ Recovery recover(git_repository* repo, const std::string& run) {
       for (const auto& line : out.aborted->kept) {
         notes.push_back("kept " + line);
       }
-      notes.push_back(fmt::format("finished the abort of wave {} that a killed '{}' left (its work is under '{}')",
-                                  id.label, by(intent), intent.archive));
+      notes.push_back(
+          fmt::format("finished the abort of wave {} that a killed '{}' left (its work is under '{}')",
+                      id.label, by(intent), intent.archive));
       break;
     }
   }

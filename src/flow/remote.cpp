@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace wave::flow {
 
 namespace fs = std::filesystem;
@@ -58,8 +60,8 @@ std::map<std::string, git_oid> refs_matching(git_repository* repo, const std::st
 // Moves `ref` to `to` only if it is at `from` (or, with none, creates it).
 // A lock this very update left when it was killed (it holds `to`, or it is
 // spent) is cleared first: the caller holds the run lock.
-void set_ref(git_repository* repo, const std::string& ref, const git_oid& to, const std::optional<git_oid>& from,
-             const std::string& message) {
+void set_ref(git_repository* repo, const std::string& ref, const git_oid& to,
+             const std::optional<git_oid>& from, const std::string& message) {
   const auto lock = run::ref_lock_path(repo, ref);
   std::error_code ec;
   if (fs::exists(lock, ec)) {
@@ -70,8 +72,9 @@ void set_ref(git_repository* repo, const std::string& ref, const git_oid& to, co
     }
   }
   git_reference* raw = nullptr;
-  const int rc = from ? git_reference_create_matching(&raw, repo, ref.c_str(), &to, 1, &*from, message.c_str())
-                      : git_reference_create(&raw, repo, ref.c_str(), &to, 0, message.c_str());
+  const int rc = from
+                     ? git_reference_create_matching(&raw, repo, ref.c_str(), &to, 1, &*from, message.c_str())
+                     : git_reference_create(&raw, repo, ref.c_str(), &to, 0, message.c_str());
   git::check(rc, fmt::format("cannot update '{}'", ref));
   git_reference_free(raw);
 }
@@ -92,7 +95,20 @@ std::optional<std::string> fast_forward(git_repository* repo, const std::string&
   return std::nullopt;
 }
 
-std::string fetch_error(const std::string& remote, const std::string& integration, const std::string& output) {
+// Does an archive of the run here keep `oid` (an abort or a repair put the
+// branch's commits there)? Then a remote branch at `oid` can be replaced or
+// deleted without losing anything.
+bool archived(git_repository* repo, const std::string& run, const git_oid& oid) {
+  for (const auto& [name, tip] : refs_matching(repo, fmt::format("refs/wave/{}/archive/*", run))) {
+    if (contains(repo, tip, oid)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string fetch_error(const std::string& remote, const std::string& integration,
+                        const std::string& output) {
   return output.find("couldn't find remote ref refs/heads/" + integration) != std::string::npos
              ? fmt::format("'{}' has no branch '{}'", remote, integration)
              : fmt::format("cannot fetch from '{}': {}", remote, util::trim(output));
@@ -100,7 +116,8 @@ std::string fetch_error(const std::string& remote, const std::string& integratio
 
 void run_fetch(git_repository* repo, const std::string& remote, const std::string& integration,
                const std::vector<std::string>& refspecs) {
-  std::vector<std::string> args = {"fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--prune", remote};
+  std::vector<std::string> args = {"fetch",   "--quiet", "--no-tags", "--no-write-fetch-head",
+                                   "--prune", remote};
   args.insert(args.end(), refspecs.begin(), refspecs.end());
   const auto r = git::run_git(git::common_dir(repo), args);
   if (!r.ok()) {
@@ -189,15 +206,15 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
         const auto p = publish(repo, rr);
         published = p.ok;
         if (published) {
-          out.notes.push_back(fmt::format("published to '{}' what an interrupted command recorded here of run '{}'",
-                                          rr.remote, rr.run));
+          out.notes.push_back(fmt::format(
+              "published to '{}' what an interrupted command recorded here of run '{}'", rr.remote, rr.run));
         } else {
           const auto before = rr.state;
           rr = fetch_remote(repo, rr.remote, rr.run, rr.integration);
           if (rr.state && same(*rr.state, *before)) {
             // Not a race: the remote refused it (its hook, its rules).
-            out.problems.push_back(fmt::format("'{}' refused what this clone recorded of run '{}': {}", rr.remote,
-                                               rr.run, p.output));
+            out.problems.push_back(fmt::format("'{}' refused what this clone recorded of run '{}': {}",
+                                               rr.remote, rr.run, p.output));
             return out;
           }
         }
@@ -226,19 +243,21 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
   } else if (remote_int && !same(*local_int, *remote_int)) {
     if (contains(repo, *remote_int, *local_int)) {
       if (const auto problem = fast_forward(repo, int_ref, *local_int, *remote_int, why)) {
-        out.problems.push_back(
-            fmt::format("'{}' is behind '{}/{}', and {}", rr.integration, rr.remote, rr.integration, *problem));
+        out.problems.push_back(fmt::format("'{}' is behind '{}/{}', and {}", rr.integration, rr.remote,
+                                           rr.integration, *problem));
       } else {
         out.notes.push_back(fmt::format("fast-forwarded '{}' to '{}/{}' ({})", rr.integration, rr.remote,
                                         rr.integration, git::short_oid(*remote_int)));
       }
     } else if (contains(repo, *local_int, *remote_int)) {
-      out.problems.push_back(fmt::format("'{}' has commits that '{}' does not: push them first (git push {} {})",
-                                         rr.integration, rr.remote, rr.remote, rr.integration));
+      out.problems.push_back(
+          fmt::format("'{}' has commits that '{}' does not: push them first (git push {} {})", rr.integration,
+                      rr.remote, rr.remote, rr.integration));
     } else {
-      out.problems.push_back(fmt::format("'{}' and '{}/{}' have diverged: bring them together first (git pull "
-                                         "--rebase {} {}, then git push)",
-                                         rr.integration, rr.remote, rr.integration, rr.remote, rr.integration));
+      out.problems.push_back(
+          fmt::format("'{}' and '{}/{}' have diverged: bring them together first (git pull "
+                      "--rebase {} {}, then git push)",
+                      rr.integration, rr.remote, rr.integration, rr.remote, rr.integration));
     }
   }
 
@@ -263,9 +282,12 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
         set_ref(repo, ref, there->second, std::nullopt, why);
       } else if (same(*here, there->second) || contains(repo, *here, there->second)) {
         continue; // level, or work of this machine not pushed yet: gated as it is
+      } else if (!contains(repo, there->second, *here) && archived(repo, rr.run, there->second)) {
+        continue; // rewritten here (repair) or started anew (abort): publish replaces it
       } else if (contains(repo, there->second, *here)) {
         if (const auto problem = fast_forward(repo, ref, *here, there->second, why)) {
-          out.problems.push_back(fmt::format("branch '{}' is behind '{}', and {}", branch, rr.remote, *problem));
+          out.problems.push_back(
+              fmt::format("branch '{}' is behind '{}', and {}", branch, rr.remote, *problem));
         } else {
           out.notes.push_back(fmt::format("fast-forwarded '{}' to what '{}' has ({})", branch, rr.remote,
                                           git::short_oid(there->second)));
@@ -273,8 +295,9 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
       } else {
         out.problems.push_back(fmt::format("branch '{}' here ({}) and on '{}' ({}) have diverged: keep one "
                                            "(git push --force-with-lease {} {}, or git branch -f {} {}/{})",
-                                           branch, git::short_oid(*here), rr.remote, git::short_oid(there->second),
-                                           rr.remote, branch, branch, rr.remote, branch));
+                                           branch, git::short_oid(*here), rr.remote,
+                                           git::short_oid(there->second), rr.remote, branch, branch,
+                                           rr.remote, branch));
       }
     }
   }
@@ -289,21 +312,45 @@ Published publish(git_repository* repo, RemoteRun& rr) {
   const run::State& state = stored->state;
   std::vector<std::string> specs;
   std::vector<std::string> leases;
-  auto lease = [&](const std::string& ref, const std::optional<git_oid>& expect) {
-    leases.push_back(ref + ":" + (expect ? git::oid_str(*expect) : std::string()));
+  // One update of `ref` (`spec`), leased at `expect` (nullopt: must not
+  // exist there); a ref is never given twice.
+  std::set<std::string> refs;
+  auto update = [&](const std::string& spec, const std::string& ref, const std::optional<git_oid>& expect) {
+    if (refs.insert(ref).second) {
+      specs.push_back(spec);
+      leases.push_back(ref + ":" + (expect ? git::oid_str(*expect) : std::string()));
+    }
   };
   const std::string state_ref = run::state_ref(rr.run);
   if (!rr.state || !same(*rr.state, stored->commit)) {
-    specs.push_back(fmt::format("{}:{}", git::oid_str(stored->commit), state_ref));
-    lease(state_ref, rr.state);
+    update(fmt::format("{}:{}", git::oid_str(stored->commit), state_ref), state_ref, rr.state);
   }
   std::vector<std::pair<std::string, git_oid>> created;
   std::vector<std::string> deleted;
   std::vector<std::pair<std::string, git_oid>> candidates;
   std::vector<std::string> candidates_gone;
   std::optional<git_oid> landed;
+  std::set<std::string> live_agents; // of the waves not aborted: their branches are theirs
+  for (const auto& w : state.waves) {
+    if (w.status != run::WaveStatus::aborted) {
+      for (const auto& a : w.agents) {
+        live_agents.insert(a.name);
+      }
+    }
+  }
   for (const auto& w : state.waves) {
     if (w.status == run::WaveStatus::aborted) {
+      // The branches of an aborted wave go there too, when archived here.
+      for (const auto& a : w.agents) {
+        const auto there = rr.branches.find(a.name);
+        if (live_agents.count(a.name) == 0 && there != rr.branches.end() &&
+            std::find(deleted.begin(), deleted.end(), a.name) == deleted.end() &&
+            (contains(repo, git::oid_from(w.base), there->second) || archived(repo, rr.run, there->second))) {
+          const std::string ref = "refs/heads/" + run::agent_branch(rr.run, a.name);
+          update(":" + ref, ref, there->second);
+          deleted.push_back(a.name);
+        }
+      }
       continue;
     }
     const std::string cand_ref = gate::candidate_ref(rr.run, w.label);
@@ -311,22 +358,38 @@ Published publish(git_repository* repo, RemoteRun& rr) {
     const auto cand_here = git::resolve_commit(repo, cand_ref);
     if (w.status != run::WaveStatus::merged && cand_here &&
         (cand_there == rr.candidates.end() || !same(cand_there->second, *cand_here))) {
-      specs.push_back(fmt::format("+{}:{}", git::oid_str(*cand_here), cand_ref));
-      lease(cand_ref, cand_there == rr.candidates.end() ? std::nullopt : std::optional<git_oid>(cand_there->second));
+      update(fmt::format("+{}:{}", git::oid_str(*cand_here), cand_ref), cand_ref,
+             cand_there == rr.candidates.end() ? std::nullopt : std::optional<git_oid>(cand_there->second));
       candidates.emplace_back(w.label, *cand_here);
     } else if (w.status == run::WaveStatus::merged && !cand_here && cand_there != rr.candidates.end()) {
-      specs.push_back(":" + cand_ref);
-      lease(cand_ref, cand_there->second);
+      update(":" + cand_ref, cand_ref, cand_there->second);
       candidates_gone.push_back(w.label);
     }
     if (w.status != run::WaveStatus::merged) {
-      // A wave just started: its branches, still at their base, go there.
+      // A wave just started: its branches, still at their base, go there;
+      // a branch rewritten here (repair) replaces the remote's when an
+      // archive keeps what that held (an abort's, a repair's).
       for (const auto& a : w.agents) {
         const std::string branch = a.branch.empty() ? run::agent_branch(rr.run, a.name) : a.branch;
         const auto here = git::resolve_commit(repo, "refs/heads/" + branch);
-        if (rr.branches.count(a.name) == 0 && here && git::oid_str(*here) == (a.base.empty() ? w.base : a.base)) {
-          specs.push_back(fmt::format("{}:refs/heads/{}", git::oid_str(*here), branch));
-          lease("refs/heads/" + branch, std::nullopt);
+        const auto there = rr.branches.find(a.name);
+        if (!here) {
+          continue;
+        }
+        if (there == rr.branches.end()) {
+          if (git::oid_str(*here) == (a.base.empty() ? w.base : a.base)) {
+            update(fmt::format("{}:refs/heads/{}", git::oid_str(*here), branch), "refs/heads/" + branch,
+                   std::nullopt);
+            created.emplace_back(a.name, *here);
+          }
+        } else if (!same(*here, there->second) &&
+                   (contains(repo, *here, there->second)
+                        ? git::oid_str(*here) == (a.base.empty() ? w.base : a.base)
+                        : archived(repo, rr.run, there->second))) {
+          // (Contained: a branch left from an aborted wave with nothing of
+          // its own, at an older base than this wave's.)
+          update(fmt::format("+{}:refs/heads/{}", git::oid_str(*here), branch), "refs/heads/" + branch,
+                 there->second);
           created.emplace_back(a.name, *here);
         }
       }
@@ -345,8 +408,7 @@ Published publish(git_repository* repo, RemoteRun& rr) {
                             rr.remote, git::short_oid(*rr.integration_tip), git::short_oid(from))};
       }
       const std::string ref = "refs/heads/" + rr.integration;
-      specs.push_back(fmt::format("{}:{}", git::oid_str(to), ref));
-      lease(ref, rr.integration_tip);
+      update(fmt::format("{}:{}", git::oid_str(to), ref), ref, rr.integration_tip);
       landed = to;
     }
     if ((pending && w.intent->keep) || !w.gate) {
@@ -360,8 +422,7 @@ Published publish(git_repository* repo, RemoteRun& rr) {
       }
       const std::string branch = run::agent_branch(rr.run, agent);
       if (pending || !git::resolve_commit(repo, "refs/heads/" + branch)) {
-        specs.push_back(":refs/heads/" + branch);
-        lease("refs/heads/" + branch, there->second);
+        update(":refs/heads/" + branch, "refs/heads/" + branch, there->second);
         deleted.push_back(agent);
       }
     }
@@ -369,8 +430,7 @@ Published publish(git_repository* repo, RemoteRun& rr) {
   std::vector<std::string> archived;
   for (const auto& [name, oid] : refs_matching(repo, fmt::format("refs/wave/{}/archive/*", rr.run))) {
     if (rr.archives.count(name) == 0) {
-      specs.push_back(fmt::format("{}:{}", git::oid_str(oid), name));
-      lease(name, std::nullopt);
+      update(fmt::format("{}:{}", git::oid_str(oid), name), name, std::nullopt);
       archived.push_back(name);
     }
   }
@@ -411,16 +471,17 @@ void land(git_repository* repo, RemoteRun& rr, const run::WaveRun& w) {
   rr = fetch_remote(repo, rr.remote, rr.run, rr.integration);
   std::vector<std::string> moved;
   if (w.gate && rr.integration_tip && git::oid_str(*rr.integration_tip) != w.gate->base) {
-    moved.push_back(fmt::format("'{}' moved on '{}' since the gate: it is {}, the gate tested {}", rr.integration,
-                                rr.remote, git::short_oid(*rr.integration_tip), git::short_oid(w.gate->base)));
+    moved.push_back(fmt::format("'{}' moved on '{}' since the gate: it is {}, the gate tested {}",
+                                rr.integration, rr.remote, git::short_oid(*rr.integration_tip),
+                                git::short_oid(w.gate->base)));
   }
   if (w.gate) {
     for (const auto& [agent, tip] : w.gate->tips) {
       const auto there = rr.branches.find(agent);
       if (there != rr.branches.end() && git::oid_str(there->second) != tip) {
         moved.push_back(fmt::format("branch '{}' moved on '{}' since the gate: it is {}, the gate tested {}",
-                                    run::agent_branch(rr.run, agent), rr.remote, git::short_oid(there->second),
-                                    git::short_oid(tip)));
+                                    run::agent_branch(rr.run, agent), rr.remote,
+                                    git::short_oid(there->second), git::short_oid(tip)));
       }
     }
   }

@@ -28,11 +28,11 @@ namespace wave::flow {
 struct RemoteRun {
   std::string remote;
   std::string run;
-  std::string integration;                 // branch name
-  std::optional<git_oid> state;            // the remote's state commit
-  std::optional<git_oid> integration_tip;  // the remote's integration branch
-  std::map<std::string, git_oid> branches; // agent -> the remote's wave/<run>/<agent>
-  std::set<std::string> archives;          // the remote's refs/wave/<run>/archive/* (full names)
+  std::string integration;                   // branch name
+  std::optional<git_oid> state;              // the remote's state commit
+  std::optional<git_oid> integration_tip;    // the remote's integration branch
+  std::map<std::string, git_oid> branches;   // agent -> the remote's wave/<run>/<agent>
+  std::set<std::string> archives;            // the remote's refs/wave/<run>/archive/* (full names)
   std::map<std::string, git_oid> candidates; // wave label -> the remote's refs/wave/<run>/candidate/<label>
 };
 

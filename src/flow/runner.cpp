@@ -21,9 +21,9 @@
 
 #include <fmt/format.h>
 
-#include <csignal>
 #include <atomic>
 #include <condition_variable>
+#include <csignal>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -39,7 +39,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 plan::Plan recorded_plan(const run::Stored& stored) {
-  auto parsed = plan::parse(stored.plan_text, fmt::format("wave.toml (recorded for run {})", stored.state.run));
+  auto parsed =
+      plan::parse(stored.plan_text, fmt::format("wave.toml (recorded for run {})", stored.state.run));
   if (!parsed.plan) {
     throw Error(fmt::format("the plan recorded for run '{}' is not valid", stored.state.run));
   }
@@ -191,9 +192,10 @@ private:
     in.result = r;
     in.gate_log_base = attempt_base(w, record.name, number);
     in.emit = [this](Event e) { emit(std::move(e)); };
-    const Verdict v = launch_error.empty() ? prove(in)
-                                           : Verdict{run::AttemptEnd::failed,
-                                                     fmt::format("it could not be launched: {}", launch_error)};
+    const Verdict v =
+        launch_error.empty()
+            ? prove(in)
+            : Verdict{run::AttemptEnd::failed, fmt::format("it could not be launched: {}", launch_error)};
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
@@ -210,8 +212,8 @@ private:
                 });
     const fs::path log = attempt_base(w, record.name, number).string() + ".log";
     emit(event("exited", record.name, number,
-          fmt::format("{}: {}", to_string(v.end), v.detail.substr(0, v.detail.find('\n'))), log.string(),
-          v.end == run::AttemptEnd::done));
+               fmt::format("{}: {}", to_string(v.end), v.detail.substr(0, v.detail.find('\n'))), log.string(),
+               v.end == run::AttemptEnd::done));
   }
 
   // Attempts a killed run left as running: wait while their agent still
@@ -229,7 +231,8 @@ private:
       int fd = take_agent_lock(lock);
       if (fd < 0) {
         emit(event("waiting", a.agent, a.number,
-              "an attempt a killed 'git wave run' launched is still running; waiting for it to end", a.log, true));
+                   "an attempt a killed 'git wave run' launched is still running; waiting for it to end",
+                   a.log, true));
         while ((fd = take_agent_lock(lock)) < 0) {
           std::this_thread::sleep_for(std::chrono::milliseconds(200));
         }
@@ -294,8 +297,8 @@ private:
 
     slot->lock_fd = take_agent_lock(agent_lock_path(m_repo, m_run, record.name));
     if (slot->lock_fd < 0) {
-      throw Error(fmt::format("agent '{}' is still running an earlier attempt", record.name), exit_code::fatal,
-                  {"wait for it to end, then run 'git wave run' again"});
+      throw Error(fmt::format("agent '{}' is still running an earlier attempt", record.name),
+                  exit_code::fatal, {"wait for it to end, then run 'git wave run' again"});
     }
     change_wave(fmt::format("run wave {}: launch {} attempt {}", w.label, record.name, number),
                 [&](run::WaveRun& wave) {
@@ -332,7 +335,8 @@ private:
     // Silent for the idle timeout: did it change its worktree since the
     // last look (or its launch)? A second of overlap, as the kernel stamps
     // files with a coarse clock.
-    auto last_look = std::make_shared<fs::file_time_type>(fs::file_time_type::clock::now() - std::chrono::seconds(1));
+    auto last_look =
+        std::make_shared<fs::file_time_type>(fs::file_time_type::clock::now() - std::chrono::seconds(1));
     auto active = [worktree, last_look] {
       const auto now = fs::file_time_type::clock::now();
       const bool changed = changed_since(worktree, *last_look);
@@ -421,7 +425,8 @@ private:
         }
       }
       if (!m_options.agent.empty() && w.find(m_options.agent) == nullptr) {
-        throw Error(fmt::format("'{}' is not an agent of wave {}", m_options.agent, w.label), exit_code::usage);
+        throw Error(fmt::format("'{}' is not an agent of wave {}", m_options.agent, w.label),
+                    exit_code::usage);
       }
     }
     if (queue.empty()) {
@@ -430,9 +435,10 @@ private:
     if (m_plan.runner.launch.empty()) {
       for (const auto& name : queue) {
         if (launch_command(name).empty()) {
-          return blocked(fmt::format("the plan says not how to launch agent '{}'", name),
-                         {"set launch in [run] of wave.toml (or on the agent), e.g. launch = \"claude -p\"",
-                          "a changed plan is a new run: or launch the agents yourself, then 'git wave gate'"});
+          return blocked(
+              fmt::format("the plan says not how to launch agent '{}'", name),
+              {"set launch in [run] of wave.toml (or on the agent), e.g. launch = \"claude -p\"",
+               "a changed plan is a new run: or launch the agents yourself, then 'git wave gate'"});
         }
       }
     }
@@ -448,7 +454,8 @@ private:
         // Launch what the cap and the stagger allow.
         while (!queue.empty() && running.size() < cap) {
           const auto now = Clock::now();
-          if (last_launch && m_plan.runner.stagger.count() > 0 && now < *last_launch + m_plan.runner.stagger) {
+          if (last_launch && m_plan.runner.stagger.count() > 0 &&
+              now < *last_launch + m_plan.runner.stagger) {
             break;
           }
           const std::string name = queue.front();
@@ -505,7 +512,7 @@ private:
         if (last != nullptr && last->end != run::AttemptEnd::done) {
           if (m_launched[name] < allowed) {
             emit(event("retried", name, number + 1,
-                  fmt::format("attempt {} ended: {}", number, to_string(last->end)), "", false));
+                       fmt::format("attempt {} ended: {}", number, to_string(last->end)), "", false));
             queue.push_back(name);
           } else {
             exhausted.push_back(name);
@@ -553,7 +560,8 @@ private:
     const run::WaveRun w = wave_now();
     auto stored = run::load(m_repo, m_run);
     const plan::Ownership ownership(m_plan);
-    gate::GateInput in = gate::gate_input(m_repo, m_plan, ownership, stored->state, *m_id.find(stored->state));
+    gate::GateInput in =
+        gate::gate_input(m_repo, m_plan, ownership, stored->state, *m_id.find(stored->state));
     in.command = "git wave run";
     // Every agent's work was committed when it was proven done, and its
     // process has exited since: reading each worktree again would only cost
@@ -565,12 +573,13 @@ private:
       void step_started(const gate::Step&) override {}
       void step_finished(const gate::Step& step, const gate::StepResult& result) override {
         const std::lock_guard lock(m_mutex);
-        m_d.emit(event("gate-step", step.agent, 0,
-                  fmt::format("{}{}: {}", step.name,
-                              step.command.empty() || step.name == "checkout" ? std::string()
-                                                                               : fmt::format(" '{}'", step.command),
-                              result.detail.empty() ? std::string(gate::to_string(result.status)) : result.detail),
-                  step.log.string(), result.status == gate::StepStatus::pass));
+        m_d.emit(event(
+            "gate-step", step.agent, 0,
+            fmt::format("{}{}: {}", step.name,
+                        step.command.empty() || step.name == "checkout" ? std::string()
+                                                                        : fmt::format(" '{}'", step.command),
+                        result.detail.empty() ? std::string(gate::to_string(result.status)) : result.detail),
+            step.log.string(), result.status == gate::StepStatus::pass));
       }
       void note(std::string_view) override {}
 
@@ -592,8 +601,8 @@ private:
       if (m_hooks.publish) {
         m_hooks.publish();
       }
-      emit(event("merged", "", 0,
-            fmt::format("{}..{}", git::short_oid(out.from), git::short_oid(out.to)), "", true));
+      emit(event("merged", "", 0, fmt::format("{}..{}", git::short_oid(out.from), git::short_oid(out.to)), "",
+                 true));
       if (m_options.one_wave) {
         return RunResult{RunEnd::stopped, {}, {}};
       }
@@ -601,10 +610,11 @@ private:
       return std::nullopt;
     }
     if (report.culprits.empty()) {
-      return blocked(fmt::format("the gate of wave {} failed and names no agent: {}", w.label, report.summary),
-                     {fmt::format("see its logs in '{}'", in.log_dir.string()),
-                      "the integration tip itself may fail the gate, or the agents fail only together: fix "
-                      "it, or throw the wave away with 'git wave abort'"});
+      return blocked(
+          fmt::format("the gate of wave {} failed and names no agent: {}", w.label, report.summary),
+          {fmt::format("see its logs in '{}'", in.log_dir.string()),
+           "the integration tip itself may fail the gate, or the agents fail only together: fix "
+           "it, or throw the wave away with 'git wave abort'"});
     }
     // The culprits go again, with the end of the failing gate's log.
     std::string log_tail;
@@ -631,10 +641,11 @@ private:
                 });
     for (const auto& culprit : report.culprits) {
       if (m_launched[culprit] >= 1 + m_plan.runner.retries) {
-        return blocked(fmt::format("the gate of wave {} failed with the work of '{}', and its attempts are spent",
-                                   w.label, culprit),
-                       {fmt::format("see the gate's logs in '{}'", in.log_dir.string()),
-                        "'git wave run' again relaunches it with the gate's log in its brief"});
+        return blocked(
+            fmt::format("the gate of wave {} failed with the work of '{}', and its attempts are spent",
+                        w.label, culprit),
+            {fmt::format("see the gate's logs in '{}'", in.log_dir.string()),
+             "'git wave run' again relaunches it with the gate's log in its brief"});
       }
     }
     return std::nullopt;
@@ -647,12 +658,13 @@ private:
   plan::Plan m_plan;
   run::WaveId m_id;
   bool m_tried_setup = false;
-  std::map<std::string, int> m_launched;   // attempts this run launched, per agent
+  std::map<std::string, int> m_launched; // attempts this run launched, per agent
 };
 
 } // namespace
 
-RunResult drive(git_repository* repo, const std::string& run, const RunOptions& options, const RunHooks& hooks) {
+RunResult drive(git_repository* repo, const std::string& run, const RunOptions& options,
+                const RunHooks& hooks) {
   return Driver(repo, run, options, hooks).drive();
 }
 

@@ -25,20 +25,20 @@
 namespace wave::flow {
 
 struct RunOptions {
-  bool one_wave = false; // stop once a wave is merged
-  bool no_merge = false; // stop once the wave's gate passed
-  std::string agent;     // only this agent: launch and prove it, no gate
-  bool tmux = false;     // each attempt in a window of the run's tmux session (flow/tmux)
+  bool one_wave = false;      // stop once a wave is merged
+  bool no_merge = false;      // stop once the wave's gate passed
+  std::string agent;          // only this agent: launch and prove it, no gate
+  bool tmux = false;          // each attempt in a window of the run's tmux session (flow/tmux)
   std::filesystem::path self; // the git-wave program, for briefs (git wave prompt)
 };
 
 // One thing that happened, for the terminal, --json and notify commands.
 struct Event {
-  std::string type;   // launched, exited, retried, committed, gate-step, gated, merged, started, blocked, done
-  std::string at;     // ISO-8601 UTC
-  std::string wave;   // label, or empty
-  std::string agent;  // or empty
-  int attempt = 0;    // or 0
+  std::string type;  // launched, exited, retried, committed, gate-step, gated, merged, started, blocked, done
+  std::string at;    // ISO-8601 UTC
+  std::string wave;  // label, or empty
+  std::string agent; // or empty
+  int attempt = 0;   // or 0
   std::string detail; // one line
   std::string log;    // a log file, or empty
   bool ok = true;     // for exited, gate-step, gated: did it pass
@@ -59,11 +59,12 @@ struct RunHooks {
 
 struct RunResult {
   RunEnd end = RunEnd::done;
-  std::string blocked;               // what needs a person, when blocked
-  std::vector<std::string> next;     // what to do about it
+  std::string blocked;           // what needs a person, when blocked
+  std::vector<std::string> next; // what to do about it
 };
 
-RunResult drive(git_repository* repo, const std::string& run, const RunOptions& options, const RunHooks& hooks);
+RunResult drive(git_repository* repo, const std::string& run, const RunOptions& options,
+                const RunHooks& hooks);
 
 // The log of the latest attempt of `agent`, or empty.
 std::filesystem::path latest_log(const run::State& state, const std::string& agent);

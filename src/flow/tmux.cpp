@@ -141,9 +141,25 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
       "{}exec flock -n -E 75 \"$GIT_WAVE_AGENT_LOCK\" /bin/sh -c '"
       "(eval \"$GIT_WAVE_LAUNCH\") <\"$GIT_WAVE_BRIEF\"; s=$?; echo $s >\"$GIT_WAVE_EXIT_FILE\"; exit $s'",
       unset.empty() ? "" : "unset" + unset + "; ");
-  std::vector<std::string> respawn = {"set-option",  "-w", "-t", pane, "remain-on-exit", "on", ";",
-                                      "pipe-pane",   "-t", pane, "-o", "cat >>" + shell_quote(a.log.string()),
-                                      ";",           "respawn-pane", "-k", "-t", pane, "-c", a.cwd.string()};
+  std::vector<std::string> respawn = {"set-option",
+                                      "-w",
+                                      "-t",
+                                      pane,
+                                      "remain-on-exit",
+                                      "on",
+                                      ";",
+                                      "pipe-pane",
+                                      "-t",
+                                      pane,
+                                      "-o",
+                                      "cat >>" + shell_quote(a.log.string()),
+                                      ";",
+                                      "respawn-pane",
+                                      "-k",
+                                      "-t",
+                                      pane,
+                                      "-c",
+                                      a.cwd.string()};
   for (const auto& [key, value] : a.env) {
     respawn.push_back("-e");
     respawn.push_back(key + "=" + value);

@@ -2,10 +2,10 @@
 
 #include "core/error.hpp"
 #include "gate/bisect.hpp"
-#include "git/cli.hpp"
 #include "gate/logs.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
+#include "git/cli.hpp"
 #include "git/repo.hpp"
 #include "git/worktree.hpp"
 #include "run/branch.hpp"
@@ -351,7 +351,8 @@ private:
 
   // Checks `oid` out, detached, in the scratch worktree `scratch` (added
   // when missing or unusable), as a recorded step named `name`.
-  bool checkout(const fs::path& scratch, const std::string& oid, const std::string& name, const std::string& agent) {
+  bool checkout(const fs::path& scratch, const std::string& oid, const std::string& name,
+                const std::string& agent) {
     const bool exists = fs::exists(scratch / ".git");
     const std::vector<std::string> checkout_args{"-C",      scratch.string(), "checkout", "-q",
                                                  "--force", "--detach",       oid};
@@ -496,7 +497,8 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
     ai.branch = "refs/heads/" + (a.branch.empty() ? run::agent_branch(state.run, a.name) : a.branch);
     // A worktree this repository does not know is another machine's (the
     // run is kept on a remote): the branch is gated as fetched.
-    ai.worktree = a.worktree.empty() || !git::find_worktree(linked, a.worktree) ? fs::path() : fs::path(a.worktree);
+    ai.worktree =
+        a.worktree.empty() || !git::find_worktree(linked, a.worktree) ? fs::path() : fs::path(a.worktree);
     ai.base = git::oid_from(a.base.empty() ? wave.base : a.base);
     ai.gate = p.gate;
     in.agents.push_back(std::move(ai));

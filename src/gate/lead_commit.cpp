@@ -175,8 +175,7 @@ git_oid WorktreeSnapshot::prepare(const std::string& message) {
     git::check(git_index_add(prepared.get(), git_index_get_byindex(m_index.get(), i)),
                "cannot make the worktree's next index");
   }
-  git::check(git_index_write(prepared.get()),
-             fmt::format("cannot write '{}'", m_prepared.string()));
+  git::check(git_index_write(prepared.get()), fmt::format("cannot write '{}'", m_prepared.string()));
   return m_commit;
 }
 
@@ -264,7 +263,8 @@ std::string WorktreeSnapshot::finish(const fs::path& worktree, const std::string
       }
       check_branch_unlocked(repo.get(), branch);
       if (move_branch(repo.get(), branch, from, to, "git wave commit: finished after an interruption")) {
-        done = fmt::format("finished the lead commit of '{}' ({})", git::branch_name(branch), git::short_oid(to));
+        done = fmt::format("finished the lead commit of '{}' ({})", git::branch_name(branch),
+                           git::short_oid(to));
       }
     }
   }
@@ -283,8 +283,8 @@ git_oid WorktreeSnapshot::write_commit(const std::string& message) {
   const git::Tree tree(raw_tree);
   const git_commit* parents[] = {parent.get()};
   git_oid id;
-  git::check(git_commit_create(&id, m_repo.get(), nullptr, author.get(), committer.get(), nullptr, message.c_str(),
-                               tree.get(), 1, parents),
+  git::check(git_commit_create(&id, m_repo.get(), nullptr, author.get(), committer.get(), nullptr,
+                               message.c_str(), tree.get(), 1, parents),
              "cannot write the commit");
   return id;
 }
@@ -360,7 +360,8 @@ std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std
     });
   };
   if (recorded) {
-    set_intent(intent, fmt::format("commit wave {}: {} agent{}", in.wave, ready.size(), ready.size() == 1 ? "" : "s"));
+    set_intent(intent, fmt::format("commit wave {}: {} agent{}", in.wave, ready.size(),
+                                   ready.size() == 1 ? "" : "s"));
   }
   for (auto& [i, snap] : ready) {
     try {

@@ -69,7 +69,8 @@ std::filesystem::path scratch_dir(git_repository* repo, const std::string& run) 
   return git::common_dir(repo) / "wave" / run / "scratch";
 }
 
-std::filesystem::path agent_scratch_dir(git_repository* repo, const std::string& run, const std::string& agent) {
+std::filesystem::path agent_scratch_dir(git_repository* repo, const std::string& run,
+                                        const std::string& agent) {
   return git::common_dir(repo) / "wave" / run / "scratch-agents" / agent;
 }
 

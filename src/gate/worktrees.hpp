@@ -24,6 +24,7 @@ std::filesystem::path scratch_dir(git_repository* repo, const std::string& run);
 
 // Where an agent's tip is checked out for its own gate when its worktree is
 // on another machine: "<common git dir>/wave/<run>/scratch-agents/<agent>".
-std::filesystem::path agent_scratch_dir(git_repository* repo, const std::string& run, const std::string& agent);
+std::filesystem::path agent_scratch_dir(git_repository* repo, const std::string& run,
+                                        const std::string& agent);
 
 } // namespace wave::gate

@@ -16,12 +16,13 @@ void require_remote(const std::filesystem::path& cwd, const std::string& remote)
   }
   const std::string listed(util::trim(remotes.output));
   throw Error(fmt::format("there is no remote '{}'", util::shown(remote)), exit_code::fatal,
-              {listed.empty() ? std::string("add one: git remote add origin <url>")
-                              : fmt::format("name one with --remote: {}", util::join(util::split(listed, '\n'), ", "))});
+              {listed.empty()
+                   ? std::string("add one: git remote add origin <url>")
+                   : fmt::format("name one with --remote: {}", util::join(util::split(listed, '\n'), ", "))});
 }
 
-void fetch(const std::filesystem::path& cwd, const std::string& remote, const std::vector<std::string>& refspecs,
-           bool prune) {
+void fetch(const std::filesystem::path& cwd, const std::string& remote,
+           const std::vector<std::string>& refspecs, bool prune) {
   std::vector<std::string> args = {"fetch", "--quiet", "--no-tags", "--no-write-fetch-head"};
   if (prune) {
     args.emplace_back("--prune");
@@ -47,14 +48,25 @@ std::string PushResult::why() const {
     const auto fields = util::split(line, '\t');
     if (fields.size() >= 3 && fields[0] == "!" && fields[2].find("atomic") == std::string::npos) {
       const auto colon = fields[1].find(':');
-      return fmt::format("{}: {}", colon == std::string::npos ? fields[1] : fields[1].substr(colon + 1), fields[2]);
+      return fmt::format("{}: {}", colon == std::string::npos ? fields[1] : fields[1].substr(colon + 1),
+                         fields[2]);
     }
   }
-  return std::string(util::trim(output));
+  for (const auto& line : lines) {
+    if (line.rfind("error:", 0) == 0 && line.find("failed to push some refs") == std::string::npos) {
+      return std::string(util::trim(line.substr(6)));
+    }
+  }
+  for (const auto& line : lines) {
+    if (!util::trim(line).empty()) {
+      return std::string(util::trim(line));
+    }
+  }
+  return {};
 }
 
-PushResult push(const std::filesystem::path& cwd, const std::string& remote, const std::vector<std::string>& refspecs,
-                const std::vector<std::string>& leases) {
+PushResult push(const std::filesystem::path& cwd, const std::string& remote,
+                const std::vector<std::string>& refspecs, const std::vector<std::string>& leases) {
   std::vector<std::string> args = {"push", "--atomic", "--porcelain", "--quiet"};
   for (const auto& lease : leases) {
     args.push_back("--force-with-lease=" + lease);

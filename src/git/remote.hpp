@@ -17,8 +17,8 @@ void require_remote(const std::filesystem::path& cwd, const std::string& remote)
 
 // `git fetch --no-tags [--prune] <remote> <refspec>...`. Throws Error with
 // git's own words when it fails.
-void fetch(const std::filesystem::path& cwd, const std::string& remote, const std::vector<std::string>& refspecs,
-           bool prune = false);
+void fetch(const std::filesystem::path& cwd, const std::string& remote,
+           const std::vector<std::string>& refspecs, bool prune = false);
 
 // A push's outcome: ok, or rejected (git's words), never half (`--atomic`
 // is always given).

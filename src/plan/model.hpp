@@ -24,19 +24,19 @@ struct Located {
 
 struct Agent {
   std::string name;
-  Location where;                         // of its name = ... (of the [[agent]] table when unnamed)
+  Location where; // of its name = ... (of the [[agent]] table when unnamed)
   std::string task;
-  std::string title;                      // the subject of its merge; empty: from the task (title_of)
-  std::vector<Located> after;             // dependencies, by agent name
-  std::vector<Located> owns;              // git glob pathspecs
-  std::optional<int> wave;                // pin: may delay, never advance
+  std::string title;          // the subject of its merge; empty: from the task (title_of)
+  std::vector<Located> after; // dependencies, by agent name
+  std::vector<Located> owns;  // git glob pathspecs
+  std::optional<int> wave;    // pin: may delay, never advance
   Location wave_where;
-  bool exclusive = false;                 // alone in its wave
-  std::vector<std::string> gate;          // commands run in the agent's worktree
+  bool exclusive = false;        // alone in its wave
+  std::vector<std::string> gate; // commands run in the agent's worktree
   std::optional<std::chrono::milliseconds> estimate;
-  std::vector<std::string> setup;         // commands run in a new worktree
-  std::vector<std::string> copy;          // untracked files copied into a new worktree
-  std::string launch;                     // overrides [run] launch for this agent
+  std::vector<std::string> setup; // commands run in a new worktree
+  std::vector<std::string> copy;  // untracked files copied into a new worktree
+  std::string launch;             // overrides [run] launch for this agent
 
   bool read_only() const noexcept { return owns.empty(); }
 };
@@ -48,33 +48,33 @@ struct Gate {
 
 // How `git wave run` launches and supervises agents ([run] in wave.toml).
 struct Runner {
-  std::string launch;                               // shell command run in the worktree, brief on stdin
-  std::chrono::milliseconds timeout = std::chrono::hours(1); // an attempt running longer is killed
+  std::string launch; // shell command run in the worktree, brief on stdin
+  std::chrono::milliseconds timeout = std::chrono::hours(1);         // an attempt running longer is killed
   std::chrono::milliseconds idle_timeout = std::chrono::minutes(10); // no output, no change: stalled
-  int retries = 1;                                  // attempts after the first, per agent
-  std::chrono::milliseconds stagger{0};             // between two launches of one wave
-  std::vector<std::string> notify;                  // run with each notable event as JSON on stdin
+  int retries = 1;                                                   // attempts after the first, per agent
+  std::chrono::milliseconds stagger{0};                              // between two launches of one wave
+  std::vector<std::string> notify; // run with each notable event as JSON on stdin
 };
 
 enum class MergeStyle { merge, squash };
 enum class OverlapPolicy { error, split };
 
 struct Plan {
-  std::string file = "wave.toml";         // as shown in messages
-  std::string name;                       // run id: branches are wave/<name>/<agent>
-  std::string base;                       // integration branch; empty = current branch
-  std::string remote;                     // the remote the run is kept on; empty = this clone only
+  std::string file = "wave.toml"; // as shown in messages
+  std::string name;               // run id: branches are wave/<name>/<agent>
+  std::string base;               // integration branch; empty = current branch
+  std::string remote;             // the remote the run is kept on; empty = this clone only
   int max_parallel = 6;
-  std::vector<Located> protected_paths;   // nobody may touch
+  std::vector<Located> protected_paths; // nobody may touch
   Gate gate;
   Runner runner;
   MergeStyle merge = MergeStyle::merge;
   OverlapPolicy overlap = OverlapPolicy::error;
-  std::string worktrees;                  // worktree path template; empty = default_worktrees
+  std::string worktrees; // worktree path template; empty = default_worktrees
   Location worktrees_where;
-  std::vector<std::string> setup;         // run in every new worktree, before the agent's
-  std::vector<std::string> copy;          // untracked files copied into every new worktree
-  std::vector<Agent> agents;              // in plan order
+  std::vector<std::string> setup; // run in every new worktree, before the agent's
+  std::vector<std::string> copy;  // untracked files copied into every new worktree
+  std::vector<Agent> agents;      // in plan order
 
   // Index of the agent called `agent_name`, if any.
   std::optional<std::size_t> find(std::string_view agent_name) const;

@@ -20,13 +20,14 @@ namespace {
 
 using std::string_view_literals::operator""sv;
 
-constexpr std::array plan_keys{"name"sv,     "base"sv,      "max_parallel"sv, "protected"sv, "overlap"sv, "merge"sv,
-                               "worktrees"sv, "setup"sv,    "copy"sv,         "gate"sv,      "agent"sv,
-                               "run"sv,       "remote"sv};
-constexpr std::array run_keys{"launch"sv, "timeout"sv, "idle_timeout"sv, "retries"sv, "stagger"sv, "notify"sv};
+constexpr std::array plan_keys{"name"sv,  "base"sv,      "max_parallel"sv, "protected"sv, "overlap"sv,
+                               "merge"sv, "worktrees"sv, "setup"sv,        "copy"sv,      "gate"sv,
+                               "agent"sv, "run"sv,       "remote"sv};
+constexpr std::array run_keys{"launch"sv,  "timeout"sv, "idle_timeout"sv,
+                              "retries"sv, "stagger"sv, "notify"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv};
-constexpr std::array agent_keys{"name"sv, "task"sv, "title"sv, "owns"sv,     "after"sv, "wave"sv,
-                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv, "launch"sv};
+constexpr std::array agent_keys{"name"sv,      "task"sv, "title"sv,    "owns"sv,  "after"sv, "wave"sv,
+                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv,  "launch"sv};
 
 Location at(const toml::source_region& region) {
   return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
@@ -404,7 +405,8 @@ void read_runner(const toml::node& node, Runner& runner, std::string_view text, 
 void read_gate(const toml::node& node, Gate& gate, std::string_view text, Diagnostics& diagnostics) {
   const auto* table = node.as_table();
   if (table == nullptr) {
-    diagnostics.error(at(node.source()), fmt::format("'gate' must be a table, not {}", type_name(node.type())),
+    diagnostics.error(at(node.source()),
+                      fmt::format("'gate' must be a table, not {}", type_name(node.type())),
                       "write [gate] on its own line, then commands = [\"make test\"]");
     return;
   }
@@ -457,9 +459,10 @@ Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& d
                         "a title is one line, the subject of the agent's merge: no newlines or other "
                         "control characters");
     } else if (title->value.size() > max_title) {
-      diagnostics.error(title->where,
-                        fmt::format("'title' is too long: {} bytes, at most {}", title->value.size(), max_title),
-                        "a title is the short subject of the agent's merge; the task holds the rest");
+      diagnostics.error(
+          title->where,
+          fmt::format("'title' is too long: {} bytes, at most {}", title->value.size(), max_title),
+          "a title is the short subject of the agent's merge; the task holds the rest");
     }
     agent.title = title->value;
   }
@@ -488,8 +491,8 @@ Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& d
 void read_agents(const toml::node& node, Plan& plan, std::string_view text, Diagnostics& diagnostics) {
   const auto* array = node.as_array();
   if (array == nullptr) {
-    diagnostics.error(at(node.source()), fmt::format("'agent' must be an array of tables, not {}",
-                                                     type_name(node.type())),
+    diagnostics.error(at(node.source()),
+                      fmt::format("'agent' must be an array of tables, not {}", type_name(node.type())),
                       "write [[agent]] (double brackets) before each agent");
     return;
   }
@@ -533,10 +536,10 @@ void read_plan(const toml::table& root, Plan& plan, std::string_view text, Diagn
   if (auto remote = r.string("remote", "origin")) {
     plan.remote = remote->value;
     if (const auto problem = git::remote_name_problem(plan.remote)) {
-      diagnostics.error(remote->where,
-                        fmt::format("invalid remote name '{}' for 'remote': it {}", util::shown(plan.remote),
-                                    *problem),
-                        "name a remote of the repository, e.g. remote = \"origin\" (see 'git remote')");
+      diagnostics.error(
+          remote->where,
+          fmt::format("invalid remote name '{}' for 'remote': it {}", util::shown(plan.remote), *problem),
+          "name a remote of the repository, e.g. remote = \"origin\" (see 'git remote')");
     }
   }
   if (auto max = r.integer("max_parallel", 1, 6)) {

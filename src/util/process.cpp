@@ -9,14 +9,14 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
-#include <set>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
 #include <poll.h>
+#include <set>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -297,7 +297,8 @@ ProcessResult run_process(const ProcessOptions& o) {
     if (direct) {
       // Nothing to read: look at the leader and the log's size now and then.
       siginfo_t done{};
-      if (::waitid(P_PID, static_cast<id_t>(pid), &done, WEXITED | WNOHANG | WNOWAIT) == 0 && done.si_pid == pid) {
+      if (::waitid(P_PID, static_cast<id_t>(pid), &done, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+          done.si_pid == pid) {
         break;
       }
       ::usleep(static_cast<useconds_t>((wait_ms < 0 ? 100 : std::clamp(wait_ms, 1, 100)) * 1000));

@@ -24,11 +24,11 @@ struct ProcessOptions {
   // stdout+stderr go straight to `log`, with no pipe through this process:
   // a command that outlives us (we were killed) can go on writing.
   bool direct_log = false;
-  bool echo = false;                                    // also copy output to our stderr
-  std::optional<std::chrono::milliseconds> timeout;     // kill the whole group after this
-  std::chrono::milliseconds kill_grace{2000};           // SIGTERM, then SIGKILL after this
-  std::filesystem::path stdin_file;                     // read on stdin; empty: /dev/null
-  int inherit_fd = -1;                                  // handed to the command as its fd 3
+  bool echo = false;                                // also copy output to our stderr
+  std::optional<std::chrono::milliseconds> timeout; // kill the whole group after this
+  std::chrono::milliseconds kill_grace{2000};       // SIGTERM, then SIGKILL after this
+  std::filesystem::path stdin_file;                 // read on stdin; empty: /dev/null
+  int inherit_fd = -1;                              // handed to the command as its fd 3
   // Stall detection: after `idle_timeout` without output, `active()` is
   // asked whether the command did something else meanwhile (changed files);
   // when it says no, the whole group is killed as stalled.

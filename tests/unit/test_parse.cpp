@@ -27,7 +27,9 @@ const Diagnostic& only_error(const ParseResult& r) {
                        [](const Diagnostic& d) { return d.severity == Severity::error; });
 }
 
-ParseResult parse_plan(const std::string& text) { return parse(text, "wave.toml"); }
+ParseResult parse_plan(const std::string& text) {
+  return parse(text, "wave.toml");
+}
 
 } // namespace
 
@@ -295,7 +297,8 @@ after = ["config-shema", "hooks", "nothing-like-it"]
 }
 
 TEST_CASE("parse: a repeated dependency is a warning", "[parse]") {
-  const auto r = parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\n[[agent]]\nname = \"b\"\nafter = [\"a\", \"a\"]\n");
+  const auto r =
+      parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\n[[agent]]\nname = \"b\"\nafter = [\"a\", \"a\"]\n");
   REQUIRE(r.plan);
   REQUIRE(r.diagnostics.count(Severity::warning) == 1);
   CHECK(r.diagnostics.items[0].where.column == 15);
@@ -360,7 +363,8 @@ wave = 5
 )");
   CHECK(errors(r) == std::vector<std::string>{
                          "8:8: agent 'b' is pinned to wave 3 but is after 'a', which runs in wave 3"});
-  CHECK(r.diagnostics.items[0].hint == "a pin may only delay an agent: use wave = 4 or later, or remove the pin");
+  CHECK(r.diagnostics.items[0].hint ==
+        "a pin may only delay an agent: use wave = 4 or later, or remove the pin");
 }
 
 TEST_CASE("parse: copy paths and commands", "[parse]") {
@@ -383,7 +387,8 @@ TEST_CASE("parse: worktree templates", "[parse]") {
   const auto bad = [](const std::string& templ) {
     return errors(parse_plan("name = \"r\"\nworktrees = \"" + templ + "\"\n[[agent]]\nname = \"a\"\n"));
   };
-  CHECK(bad("../{rn}/{agent}") == std::vector<std::string>{"2:17: unknown placeholder '{rn}' in 'worktrees'"});
+  CHECK(bad("../{rn}/{agent}") ==
+        std::vector<std::string>{"2:17: unknown placeholder '{rn}' in 'worktrees'"});
   CHECK(bad("../{run}/{agent") == std::vector<std::string>{"2:23: unclosed '{' in 'worktrees'"});
   CHECK(bad("../}") == std::vector<std::string>{"2:17: unmatched '}' in 'worktrees'"});
   CHECK(bad("../{run}") == std::vector<std::string>{"2:13: 'worktrees' must contain {agent}"});
@@ -478,7 +483,8 @@ owns = ["a/**"]
 
 TEST_CASE("parse: an agent's title, and the one derived from its task", "[parse]") {
   SECTION("given, it is the title") {
-    const auto r = parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\ntask = \"Long task\"\ntitle = \"Short\"\n");
+    const auto r =
+        parse_plan("name = \"r\"\n[[agent]]\nname = \"a\"\ntask = \"Long task\"\ntitle = \"Short\"\n");
     REQUIRE(r.plan);
     CHECK(title_of(r.plan->agents[0]) == "Short");
   }
@@ -525,5 +531,6 @@ remote = "my origin"
 name = "a"
 owns = ["a/**"]
 )");
-  CHECK(errors(bad) == std::vector<std::string>{"2:10: invalid remote name 'my origin' for 'remote': it contains a space"});
+  CHECK(errors(bad) ==
+        std::vector<std::string>{"2:10: invalid remote name 'my origin' for 'remote': it contains a space"});
 }

@@ -139,9 +139,9 @@ TEST_CASE("refname: reasons name the rule", "[refname]") {
 }
 
 TEST_CASE("refname: remote names agree with git remote add", "[refname]") {
-  const std::vector<std::string> names = {"origin", "up/stream", "-x",    "a..b",  "a b",   "x.lock", "o@{1}",
-                                          "a/.b",   "a//b",      "ok_1-", "a:b",   "a*",    ".hidden", "@",
-                                          "a/",     "a\\b",      "ünï",   "HEAD",  "a~1",   "a^"};
+  const std::vector<std::string> names = {"origin", "up/stream", "-x",    "a..b", "a b", "x.lock",  "o@{1}",
+                                          "a/.b",   "a//b",      "ok_1-", "a:b",  "a*",  ".hidden", "@",
+                                          "a/",     "a\\b",      "ünï",   "HEAD", "a~1", "a^"};
   const char* base_env = std::getenv("WAVE_TEST_TMP");
   const fs::path base = base_env ? fs::path(base_env) : fs::temp_directory_path();
   fs::create_directories(base);

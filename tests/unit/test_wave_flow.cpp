@@ -1,8 +1,8 @@
 #include <catch.hpp>
 
 #include "flow/abort.hpp"
-#include "gate/gate.hpp"
 #include "flow/merge.hpp"
+#include "gate/gate.hpp"
 #include "gate/record.hpp"
 #include "gate_support.hpp"
 #include "plan/parse.hpp"
