@@ -216,7 +216,7 @@ xml gl-b/audit.xml 'string(//system-out)' | grep -qF "puts it back as at the bas
 gate_in_clone() {
   fresh_clone "$1"
   on_runner git -C "$1" fetch -q origin 'refs/wave/*:refs/wave/*' 'refs/heads/wave/*:refs/heads/wave/*'
-  run on_runner git -C "$1" wave gate --no-commit --json --junit "$1/gate.xml"
+  run on_runner git -C "$1" wave gate --json --junit "$1/gate.xml"
 }
 
 test_case "gate --junit in a CI clone, the identity from the environment only"
@@ -239,9 +239,9 @@ expect_eq "$(git -C "$TEST_DIR/gate-env" log -1 --format='%an <%ae>|%cn <%ce>' r
 
 test_case "CI=true: gate prints a line per step, no line redrawn in place, even on a terminal"
 if command -v script >/dev/null; then
-  on_runner env TERM=xterm CI= script -qec "git -C '$TEST_DIR/gate-env' wave gate --no-commit" /dev/null >"$TEST_DIR/tty-out" || true
+  on_runner env TERM=xterm CI= script -qec "git -C '$TEST_DIR/gate-env' wave gate" /dev/null >"$TEST_DIR/tty-out" || true
   grep -q $'\033' "$TEST_DIR/tty-out" || fail "no live view on a terminal without CI: $(cat -v "$TEST_DIR/tty-out")"
-  on_runner env TERM=xterm script -qec "git -C '$TEST_DIR/gate-env' wave gate --no-commit" /dev/null >"$TEST_DIR/tty-out" || true
+  on_runner env TERM=xterm script -qec "git -C '$TEST_DIR/gate-env' wave gate" /dev/null >"$TEST_DIR/tty-out" || true
   grep -qF "gate wave 1: pass" "$TEST_DIR/tty-out" || fail "the gate did not pass: $(cat -v "$TEST_DIR/tty-out")"
   ! grep -q $'\033' "$TEST_DIR/tty-out" || fail "escape sequences with CI=true: $(cat -v "$TEST_DIR/tty-out")"
 else
