@@ -22,7 +22,10 @@ void require_remote(const std::filesystem::path& cwd, const std::string& remote)
 
 void fetch(const std::filesystem::path& cwd, const std::string& remote, const std::vector<std::string>& refspecs,
            bool prune) {
-  std::vector<std::string> args = {"fetch", "--quiet", "--no-tags", "--no-write-fetch-head"};
+  // Not --quiet: it would silence the one line that says why a ref was
+  // refused ("! [rejected] ... (non-fast-forward)"). The output is shown
+  // only when the fetch fails.
+  std::vector<std::string> args = {"fetch", "--no-tags", "--no-write-fetch-head"};
   if (prune) {
     args.emplace_back("--prune");
   }
