@@ -186,6 +186,23 @@ int audit(const cli::Args& args) {
   }
   if (!remote.empty()) {
     git::require_remote(cwd, remote);
+    std::vector<std::string> ls_args{"ls-remote", remote};
+    for (const auto& named_branch : named) {
+      ls_args.push_back("refs/heads/" + named_branch.first);
+    }
+    const auto listed = git::run_git(cwd, ls_args);
+    if (!listed.ok()) {
+      throw Error(fmt::format("cannot reach '{}': {}", remote, util::trim(listed.output)));
+    }
+    for (const auto& named_branch : named) {
+      if ((listed.output + "\n").find("\trefs/heads/" + named_branch.first + "\n") == std::string::npos) {
+        throw Error(
+            fmt::format("'{}' has no branch '{}'", remote, named_branch.first), exit_code::fatal,
+            {fmt::format("the agent pushes it (git push {} {}); 'git ls-remote {} \"refs/heads/wave/*\"' "
+                         "lists the agent branches there",
+                         remote, named_branch.first, remote)});
+      }
+    }
     std::set<std::string> fetched;
     for (const auto& [branch, parsed] : named) {
       if (fetched.insert(parsed.run).second) {

@@ -177,6 +177,10 @@ expect_err "error: HEAD is detached: name the branch to audit"
 run on_runner git -C "$TEST_DIR/bare-clone" wave audit --remote origin --junit "$TEST_DIR/no-dir/a.xml" wave/demo/a
 expect_rc 128
 expect_err "no folder '$TEST_DIR/no-dir'"
+run on_runner git -C "$TEST_DIR/bare-clone" wave audit --remote origin wave/demo/a wave/demo/nobody
+expect_rc 128
+expect_err "error: 'origin' has no branch 'wave/demo/nobody'"
+[ -z "$(git -C "$TEST_DIR/bare-clone" for-each-ref refs/wave)" ] || fail "audit fetched before it refused"
 run on_runner git -C "$TEST_DIR/bare-clone" wave audit --remote origin --json wave/demo/a wave/demo/b
 expect_rc 1
 expect_eq "$(jq -r '[.result, (.branches[] | .agent + ":" + .result + ":" + (.violations | length | tostring))] | join(" ")' "$TEST_DIR/out")" \
