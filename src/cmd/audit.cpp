@@ -186,21 +186,34 @@ int audit(const cli::Args& args) {
   }
   if (!remote.empty()) {
     git::require_remote(cwd, remote);
+    // What the remote has, in one round trip, so that nothing is fetched
+    // for an audit that cannot run.
     std::vector<std::string> ls_args{"ls-remote", remote};
-    for (const auto& named_branch : named) {
-      ls_args.push_back("refs/heads/" + named_branch.first);
+    for (const auto& [branch, parsed] : named) {
+      ls_args.push_back("refs/heads/" + branch);
+      ls_args.push_back(run::state_ref(parsed.run));
     }
     const auto listed = git::run_git(cwd, ls_args);
     if (!listed.ok()) {
       throw Error(fmt::format("cannot reach '{}': {}", remote, util::trim(listed.output)));
     }
-    for (const auto& named_branch : named) {
-      if ((listed.output + "\n").find("\trefs/heads/" + named_branch.first + "\n") == std::string::npos) {
+    const auto has = [&listed](const std::string& ref) {
+      return (listed.output + "\n").find("\t" + ref + "\n") != std::string::npos;
+    };
+    for (const auto& [branch, parsed] : named) {
+      if (!has(run::state_ref(parsed.run))) {
         throw Error(
-            fmt::format("'{}' has no branch '{}'", remote, named_branch.first), exit_code::fatal,
+            fmt::format("'{}' has no run '{}' (no {})", remote, parsed.run, run::state_ref(parsed.run)),
+            exit_code::fatal,
+            {"the lead pushes a run with its branches: git push --atomic <remote> "
+             "'refs/wave/*:refs/wave/*' 'refs/heads/wave/*:refs/heads/wave/*'"});
+      }
+      if (!has("refs/heads/" + branch)) {
+        throw Error(
+            fmt::format("'{}' has no branch '{}'", remote, branch), exit_code::fatal,
             {fmt::format("the agent pushes it (git push {} {}); 'git ls-remote {} \"refs/heads/wave/*\"' "
                          "lists the agent branches there",
-                         remote, named_branch.first, remote)});
+                         remote, branch, remote)});
       }
     }
     std::set<std::string> fetched;

@@ -181,6 +181,9 @@ run on_runner git -C "$TEST_DIR/bare-clone" wave audit --remote origin wave/demo
 expect_rc 128
 expect_err "error: 'origin' has no branch 'wave/demo/nobody'"
 [ -z "$(git -C "$TEST_DIR/bare-clone" for-each-ref refs/wave)" ] || fail "audit fetched before it refused"
+run on_runner git -C "$TEST_DIR/bare-clone" wave audit --remote origin wave/other/a
+expect_rc 128
+expect_err "error: 'origin' has no run 'other' (no refs/wave/other/state)"
 run on_runner git -C "$TEST_DIR/bare-clone" wave audit --remote origin --json wave/demo/a wave/demo/b
 expect_rc 1
 expect_eq "$(jq -r '[.result, (.branches[] | .agent + ":" + .result + ":" + (.violations | length | tostring))] | join(" ")' "$TEST_DIR/out")" \
