@@ -1,8 +1,15 @@
 #include <catch.hpp>
 
+#include "cli/junit_output.hpp"
+#include "core/error.hpp"
 #include "report/junit.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <unistd.h>
 
 using namespace wave;
 using report::CaseStatus;
@@ -92,4 +99,81 @@ TEST_CASE("junit: no suites is an empty, valid document", "[junit]") {
   CHECK(report::junit_xml("x", {}) ==
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"x\" tests=\"0\" failures=\"0\" "
         "errors=\"0\" skipped=\"0\" time=\"0.000\">\n</testsuites>\n");
+}
+
+TEST_CASE("junit: a gate's report, a case per step, the failing one with its log's tail", "[junit]") {
+  const char* base = std::getenv("WAVE_TEST_TMP");
+  const auto dir =
+      std::filesystem::path(base != nullptr ? base : "/tmp") / ("junit-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto write = [&dir](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return dir / name;
+  };
+  gate::GateReport r;
+  r.started_at = "2026-12-06T07:00:00Z";
+  const auto step = [](std::string name, std::string agent, std::string command, std::filesystem::path log,
+                       gate::StepStatus status, long ms, std::string detail) {
+    gate::StepRecord s;
+    s.step.name = std::move(name);
+    s.step.agent = std::move(agent);
+    s.step.command = std::move(command);
+    s.step.log = std::move(log);
+    s.result.status = status;
+    s.result.duration = std::chrono::milliseconds(ms);
+    s.result.detail = std::move(detail);
+    return s;
+  };
+  r.steps.push_back(step("audit", "a", "", write("audit-a.log", "wave/r/a commits touch 1 path\n"),
+                         gate::StepStatus::pass, 0, ""));
+  r.steps.push_back(
+      step("agent gate", "a", "make test", write("gate-a.log", "ok\n"), gate::StepStatus::pass, 2500, ""));
+  std::string long_log;
+  for (int i = 1; i <= 100; ++i) {
+    long_log += "line " + std::to_string(i) + "\n";
+  }
+  long_log += "cc: error: <oops> \x1b[31mred\x1b[m\n";
+  r.steps.push_back(
+      step("gate", "", "make", write("gate.log", long_log), gate::StepStatus::fail, 1200, "exit 2"));
+  r.steps.push_back(step("gate", "", "make check", write("gate2.log", ""), gate::StepStatus::skipped, 0, ""));
+  r.bisected = true;
+  r.bisect_runs = 2;
+  r.culprits = {"a"};
+
+  const auto suite = cli::gate_suite("r", "1", r);
+  REQUIRE(suite.cases.size() == 5);
+  CHECK(suite.name == "git wave gate: run r, wave 1");
+  CHECK(suite.timestamp == "2026-12-06T07:00:00Z");
+  CHECK(suite.cases[0].name == "audit a");
+  CHECK(suite.cases[0].classname == "wave.r.1.a");
+  CHECK(suite.cases[0].output == "wave/r/a commits touch 1 path\n"); // git wave's own step: its log
+  CHECK(suite.cases[1].name == "agent gate a: make test");
+  CHECK(suite.cases[1].output.empty()); // a command's log stays in the log
+  CHECK(suite.cases[1].time == std::chrono::milliseconds(2500));
+  const auto& failed = suite.cases[2];
+  CHECK(failed.name == "gate: make");
+  CHECK(failed.classname == "wave.r.1");
+  CHECK(failed.status == report::CaseStatus::failure);
+  CHECK(failed.message == "exit 2");
+  CHECK(failed.text.find("line 41\n") == std::string::npos); // the last 60 lines only
+  CHECK(failed.text.find("line 42\n") != std::string::npos);
+  CHECK(failed.text.find("cc: error: <oops>") != std::string::npos);
+  CHECK(failed.text.find("log: " + (dir / "gate.log").string()) != std::string::npos);
+  CHECK(suite.cases[3].status == report::CaseStatus::skipped);
+  CHECK(suite.cases[4].name == "culprit search");
+  CHECK(suite.cases[4].message == "culprit: a");
+
+  const std::string xml = report::junit_xml("git wave gate", {suite});
+  CHECK(xml.find("tests=\"5\" failures=\"2\" errors=\"0\" skipped=\"1\" time=\"3.700\"") !=
+        std::string::npos);
+  CHECK(xml.find("cc: error: &lt;oops&gt; red\n") != std::string::npos);
+
+  const auto file = dir / "gate.xml";
+  cli::write_junit(file, "git wave gate", {suite});
+  std::ifstream in(file);
+  CHECK(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()) == xml);
+  CHECK_THROWS_AS(cli::check_junit_path(dir / "missing" / "gate.xml"), Error);
+  CHECK_THROWS_AS(cli::check_junit_path(dir), Error);
+  CHECK_NOTHROW(cli::check_junit_path(file));
+  std::filesystem::remove_all(dir);
 }
