@@ -53,10 +53,14 @@ std::string branch_name(git_repository* repo, const std::string& arg) {
   return std::string(git::branch_name(arg));
 }
 
-// The tip to audit: the local branch, else the remote's as last fetched.
+// The tip to audit: the remote's as just fetched (`fetched`), else the
+// local branch, else the remote's as last fetched.
 std::pair<std::string, git_oid> find_tip(git_repository* repo, const std::string& branch,
-                                         const std::string& remote) {
-  for (const auto& ref : {"refs/heads/" + branch, fmt::format("refs/remotes/{}/{}", remote, branch)}) {
+                                         const std::string& remote, bool fetched) {
+  const std::string tracking = fmt::format("refs/remotes/{}/{}", remote, branch);
+  const std::vector<std::string> refs = fetched ? std::vector<std::string>{tracking}
+                                                : std::vector<std::string>{"refs/heads/" + branch, tracking};
+  for (const auto& ref : refs) {
     if (const auto tip = git::resolve_commit(repo, ref)) {
       return {ref, *tip};
     }
@@ -156,8 +160,8 @@ int audit(const cli::Args& args) {
   parser.positionals("branch", branches, "the agent branches to audit (default: the current branch)",
                      "<branch>");
   parser.option("--remote", remote,
-                "fetch the runs' state and the branches from <name> first (else they must be here: git fetch "
-                "<name> 'refs/wave/*:refs/wave/*')",
+                "audit the branches as they are on <name>: fetch them and their runs' state first (else they "
+                "must be here: git fetch <name> 'refs/wave/*:refs/wave/*')",
                 "<name>");
   parser.flag("--json", json, "print the result as JSON on stdout");
   parser.option("--junit", junit, "also write the result as a JUnit XML report to <file> (for CI)", "<file>");
@@ -244,7 +248,7 @@ int audit(const cli::Args& args) {
       }
       it = runs.emplace(parsed.run, std::pair{std::move(*stored), std::move(*plan.plan)}).first;
     }
-    const auto [ref, tip] = find_tip(repo.get(), branch, remote.empty() ? "origin" : remote);
+    const auto [ref, tip] = find_tip(repo.get(), branch, remote.empty() ? "origin" : remote, !remote.empty());
     auto audited = gate::audit_branch(repo.get(), it->second.first, it->second.second, parsed.agent, tip);
     if (!audited) {
       throw Error(

@@ -289,6 +289,14 @@ git -C "$(wt a)" rm -q a/gate-breaker
 git -C "$(wt a)" commit -q -m "a: unbreak"
 git -C "$REPO" push -q origin wave/demo/a
 
+test_case "audit --remote audits the branch as the remote has it, not a stale local one"
+run on_runner git -C "$TEST_DIR/gh-a" wave audit --remote origin --json wave/demo/a
+expect_rc 0
+expect_eq "$(jq -r '.branches[0] | .ref + " " + .tip' "$TEST_DIR/out")" \
+  "refs/remotes/origin/wave/demo/a $(git -C "$SERVER" rev-parse wave/demo/a)"
+[ "$(git -C "$TEST_DIR/gh-a" rev-parse wave/demo/a)" != "$(git -C "$SERVER" rev-parse wave/demo/a)" ] ||
+  fail "the local branch was expected to be behind"
+
 test_case "GitHub's gate-and-merge job: gate.json, gate.xml, the wave landed on the server"
 if git wave gate -h | grep -q -- --remote; then
   fresh_clone "$TEST_DIR/gh-gate"
