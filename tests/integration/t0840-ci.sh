@@ -193,6 +193,17 @@ expect_rc 1
 expect_eq "$(jq -r '[.result, (.branches[] | .agent + ":" + .result + ":" + (.violations | length | tostring))] | join(" ")' "$TEST_DIR/out")" \
   "fail a:pass:0 b:fail:1"
 
+test_case "wave-ci.sh: usage errors are 129, install finds git wave on PATH"
+run on_runner bash "$TEST_DIR/gh-a/ci/wave-ci.sh" audit
+expect_rc 129
+expect_err "wave-ci: which branch?"
+run on_runner bash "$TEST_DIR/gh-a/ci/wave-ci.sh" deploy
+expect_rc 129
+expect_err "usage: wave-ci.sh (install | audit [<branch>] | gate-and-merge)"
+run on_runner bash "$TEST_DIR/gh-a/ci/wave-ci.sh" install
+expect_rc 0
+expect_out "wave-ci: git-wave version"
+
 test_case "CI=true: no colour and no redrawn lines, even on a terminal"
 if command -v script >/dev/null; then
   # script(1) gives the command a terminal; TERM says it can colour.
