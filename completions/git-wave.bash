@@ -81,7 +81,10 @@ __git_wave_complete_value ()
 			__gitcomp "agents waves" "" "$value"
 		fi
 		;;
-	--plan | --worktrees | --svg | --html)
+	--remote)
+		__gitcomp_nl "$(__git remote)" "" "$value"
+		;;
+	--plan | --worktrees | --svg | --html | --junit)
 		local IFS=$'\n'
 		COMPREPLY=($(compgen -f -- "$value"))
 		compopt -o filenames 2>/dev/null
@@ -156,6 +159,11 @@ _git_wave ()
 		if [ -z "$(__git_wave_positionals "$subcommand_idx" "$options")" ]; then
 			__gitcomp "pre-commit pre-receive install uninstall"
 		fi
+		;;
+	audit)
+		# git wave audit [<branch>...]: the agent branches here, local or fetched.
+		__gitcomp_nl "$(__git for-each-ref --format='%(refname:strip=2)' refs/heads/wave/ |
+			grep -vxF -e "$(__git_wave_positionals "$subcommand_idx" "$options")")"
 		;;
 	owner)
 		# Paths: tracked and untracked files, a directory level at a time.

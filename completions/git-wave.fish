@@ -66,7 +66,9 @@ function __git_wave_values
             test "$sub" = plan; and set values text json dot mermaid
         case --list
             test "$sub" = plan; and set values agents waves
-        case --plan --worktrees --svg --html
+        case --remote
+            set values (git remote 2>/dev/null)
+        case --plan --worktrees --svg --html --junit
             set values (__fish_complete_path $argv[2])
     end
     for v in $values
@@ -141,6 +143,10 @@ function __git_wave_complete
             end
         case hook
             test (count $positionals) -eq 0; and printf '%s\n' pre-commit pre-receive install uninstall
+        case audit
+            for branch in (git for-each-ref --format='%(refname:strip=2)' refs/heads/wave/ 2>/dev/null)
+                contains -- $branch $positionals; or echo $branch
+            end
         case owner
             __fish_complete_path $cur
     end

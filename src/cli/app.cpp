@@ -28,6 +28,8 @@ constexpr std::array table{
             &cmd::commit},
     Command{"gate", "Check a wave: ownership audit, agents' gates, the plan's gate on the merged candidate",
             &cmd::gate},
+    Command{"audit", "Audit agent branches against the files their agents own, as a server's hook does: for CI",
+            &cmd::audit},
     Command{"merge", "Land a gated wave on the integration branch, one merge per agent in plan order",
             &cmd::merge},
     Command{"abort", "Throw a wave away, keeping every agent commit under an archive ref", &cmd::abort},

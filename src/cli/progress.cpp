@@ -21,7 +21,7 @@ std::chrono::milliseconds since(Clock::time_point t) {
 
 bool live_terminal(int fd) {
   const char* term = std::getenv("TERM");
-  return ::isatty(fd) != 0 && term != nullptr && std::string_view(term) != "dumb" && *term != '\0';
+  return ::isatty(fd) != 0 && !ci_runner() && term != nullptr && std::string_view(term) != "dumb" && *term != '\0';
 }
 
 ProgressReporter::ProgressReporter(std::FILE* out, bool live, Painter paint)

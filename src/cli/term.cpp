@@ -95,6 +95,11 @@ std::string Painter::operator()(Color c, std::string_view text) const {
   return fmt::format("\033[{}m{}\033[m", code, text);
 }
 
+bool ci_runner() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && *ci != '\0' && std::strcmp(ci, "false") != 0 && std::strcmp(ci, "0") != 0;
+}
+
 namespace {
 ColorInputs env_inputs(int fd) {
   ColorInputs in;
@@ -102,7 +107,7 @@ ColorInputs env_inputs(int fd) {
   in.no_color_env = no_color != nullptr && *no_color != '\0';
   const char* term = std::getenv("TERM");
   in.term_dumb = term == nullptr || std::strcmp(term, "dumb") == 0;
-  in.is_tty = isatty(fd) != 0;
+  in.is_tty = isatty(fd) != 0 && !ci_runner();
   return in;
 }
 } // namespace

@@ -26,6 +26,12 @@ struct ColorInputs {
   bool is_tty = false;
 };
 
+// Whether this runs on a CI runner: the CI variable set, as GitHub Actions,
+// GitLab CI and most others set it (CI=true), and not "false" or "0". A
+// runner's log is no terminal even when it allocates one: no colour unless
+// asked for, no line redrawn in place.
+bool ci_runner();
+
 // git's precedence: flag, then color.wave, then color.ui, then auto. "auto"
 // means: a terminal, TERM not dumb, NO_COLOR unset.
 bool decide_color(const ColorInputs& in);

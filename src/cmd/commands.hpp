@@ -13,6 +13,7 @@ int status(const cli::Args& args);
 int prompt(const cli::Args& args);
 int commit(const cli::Args& args);
 int gate(const cli::Args& args);
+int audit(const cli::Args& args);
 int merge(const cli::Args& args);
 int abort(const cli::Args& args);
 int repair(const cli::Args& args);

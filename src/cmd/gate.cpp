@@ -1,7 +1,9 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
+#include "cli/finding_json.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/junit_output.hpp"
 #include "cli/progress.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
@@ -25,13 +27,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json finding_json(const gate::Finding& f) {
-  return {{"agent", f.agent},
-          {"path", f.path},
-          {"owners", f.owners},
-          {"protected", f.is_protected},
-          {"commit", git_oid_is_zero(&f.commit) != 0 ? "" : git::oid_str(f.commit)}};
-}
+using cli::finding_json;
 
 Json report_json(const cli::WaveContext& ctx, const gate::GateReport& r, const std::filesystem::path& logs) {
   Json tips = Json::object();
@@ -174,7 +170,7 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
 int gate(const cli::Args& args) {
   cli::Parser parser("gate",
                      "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] "
-                     "[--run <name>] [--remote <name>] [--color=<when>]",
+                     "[--junit <file>] [--run <name>] [--remote <name>] [--color=<when>]",
                      "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
                      "mode), audit ownership of every "
                      "branch, run each agent's gate, build the candidate (the branches merged in plan "
@@ -188,6 +184,7 @@ int gate(const cli::Args& args) {
   bool no_bisect = false;
   bool no_commit = false;
   bool json = false;
+  std::string junit;
   std::optional<cli::ColorWhen> color_flag;
   parser.option("--wave", wave, "gate this wave (its label) rather than the current one", "<label>");
   parser.option("-j,--jobs", jobs, "run this many agents' gates at once (default: the CPU count)", "<n>", 1,
@@ -196,10 +193,16 @@ int gate(const cli::Args& args) {
   parser.flag("--no-commit", no_commit,
               "leave agents' uncommitted work alone; gate the branches as they are");
   parser.flag("--json", json, "print the result as JSON on stdout (progress goes to stderr)");
+  parser.option("--junit", junit,
+                "also write the result as a JUnit XML report to <file> (for CI): a test case per step",
+                "<file>");
   parser.run(run);
   parser.remote(remote);
   parser.color(color_flag);
   parser.parse(args);
+  if (!junit.empty()) {
+    cli::check_junit_path(junit);
+  }
 
   cli::WaveContext ctx = cli::lock_wave(run, wave, "gate", remote);
   const run::WaveRun& w = ctx.wave_run();
@@ -231,6 +234,9 @@ int gate(const cli::Args& args) {
   }
   gate::record_gate(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w), report);
   cli::publish_after(ctx.repo.get(), ctx.remote);
+  if (!junit.empty()) {
+    cli::write_junit(junit, "git wave gate", {cli::gate_suite(ctx.run_name(), w.label, report)});
+  }
 
   if (json) {
     fmt::print("{}\n", report_json(ctx, report, in.log_dir).dump(2));

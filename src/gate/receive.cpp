@@ -1,9 +1,8 @@
 #include "gate/receive.hpp"
 
 #include "core/error.hpp"
-#include "gate/audit.hpp"
+#include "gate/branch_audit.hpp"
 #include "git/check.hpp"
-#include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "run/branch.hpp"
 #include "run/store.hpp"
@@ -116,42 +115,22 @@ private:
              "same push");
       return;
     }
-    const auto index = v.plan->find(agent);
-    const run::WaveRun* wave = nullptr;
-    const run::AgentRun* record = nullptr;
-    for (const auto& w : v.stored->state.waves) {
-      if (const auto* a = w.find(agent); a != nullptr && w.status != run::WaveStatus::aborted) {
-        wave = &w;
-        record = a;
-      }
-    }
-    if (!index || record == nullptr || wave == nullptr) {
+    const auto audited = audit_branch(m_repo, *v.stored, *v.plan, agent, u.new_id);
+    if (!audited) {
       refuse(u, fmt::format("run '{}' has no started agent '{}'", run, agent), {},
              fmt::format("branches wave/{}/<agent> are for the agents of the run's started waves", run));
       return;
     }
-    std::vector<git_oid> hide{git::oid_from(record->base)};
-    const auto touched = branch_paths(m_repo, u.new_id, hide);
-    const plan::Ownership ownership(*v.plan);
-    const auto findings = audit(*v.plan, ownership, *index, touched);
-    if (findings.empty()) {
+    if (audited->findings.empty()) {
       return;
     }
     std::vector<std::string> lines;
-    for (const auto& f : findings) {
+    for (const auto& f : audited->findings) {
       lines.push_back(f.describe());
     }
-    std::vector<std::string> patterns;
-    for (const auto& p : v.plan->agents[*index].owns) {
-      patterns.push_back(p.value);
-    }
-    refuse(u,
-           fmt::format("agent '{}' of run '{}' may not change {}", agent, run,
-                       findings.size() == 1 ? "this path" : fmt::format("these {} paths", findings.size())),
-           std::move(lines),
-           fmt::format("'{}' owns {}; rewrite those commits away (git rebase -i {}), then push again", agent,
-                       patterns.empty() ? std::string("nothing: it is read-only") : util::join(patterns, ", "),
-                       git::short_oid(record->base)));
+    refuse(u, audited->reason(), std::move(lines),
+           fmt::format("{}; rewrite those commits away (git rebase -i {}), then push again", audited->owns_text(),
+                       git::short_oid(audited->base)));
   }
 
   void run_side_ref(const RefUpdate& u, const std::string& run, const std::string& rest) {

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,19 +67,19 @@ std::optional<std::string> read_file(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-bool write_new_file(const fs::path& path, std::string_view content) {
-  std::error_code ec;
-  if (fs::symlink_status(path, ec).type() != fs::file_type::not_found) {
-    return false;
-  }
+namespace {
+
+// `content` in a complete temporary file beside `path` (mode 0666 less the
+// umask, synced), to be linked or renamed into place.
+std::unique_ptr<TempFile> write_temp(const fs::path& path, std::string_view content) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::string pattern = (dir / fmt::format(".{}.XXXXXX", path.filename().string())).string();
   const int fd = ::mkstemp(pattern.data());
   if (fd < 0) {
     fail(path, errno);
   }
-  TempFile temp(pattern);
-  temp.set_fd(fd);
+  auto temp = std::make_unique<TempFile>(pattern);
+  temp->set_fd(fd);
   if (::fchmod(fd, 0666 & ~current_umask()) != 0) {
     fail(path, errno);
   }
@@ -93,16 +94,34 @@ bool write_new_file(const fs::path& path, std::string_view content) {
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || temp.close() != 0) {
+  if (::fsync(fd) != 0 || temp->close() != 0) {
     fail(path, errno);
   }
-  if (::link(temp.path().c_str(), path.c_str()) != 0) {
+  return temp;
+}
+
+} // namespace
+
+bool write_new_file(const fs::path& path, std::string_view content) {
+  std::error_code ec;
+  if (fs::symlink_status(path, ec).type() != fs::file_type::not_found) {
+    return false;
+  }
+  const auto temp = write_temp(path, content);
+  if (::link(temp->path().c_str(), path.c_str()) != 0) {
     if (errno == EEXIST) {
       return false;
     }
     fail(path, errno);
   }
   return true;
+}
+
+void replace_file(const fs::path& path, std::string_view content) {
+  const auto temp = write_temp(path, content);
+  if (::rename(temp->path().c_str(), path.c_str()) != 0) {
+    fail(path, errno);
+  }
 }
 
 } // namespace wave::util

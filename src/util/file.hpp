@@ -19,4 +19,9 @@ std::optional<std::string> read_file(const std::filesystem::path& path);
 // cannot be written.
 bool write_new_file(const std::filesystem::path& path, std::string_view content);
 
+// Writes `content` to `path`, replacing what is there, all or nothing: a
+// temporary file beside it renamed into place, so a reader (or a crash)
+// sees the old file or the new one, never half. Throws Error when it cannot.
+void replace_file(const std::filesystem::path& path, std::string_view content);
+
 } // namespace wave::util

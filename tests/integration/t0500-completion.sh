@@ -322,6 +322,20 @@ test_case "bash: git wave commit <TAB> offers the agents not named yet"
 expect_completion "git wave commit " "config-schema " "event-hooks " "review "
 expect_completion "git wave commit review " "config-schema " "event-hooks "
 
+test_case "git wave audit <TAB> offers the agent branches not named yet; --remote a remote, --junit a file"
+git branch wave/demo/config-schema
+git branch wave/demo/review
+git remote add origin "file://$TEST_DIR/nowhere.git"
+expect_completion "git wave audit " "wave/demo/config-schema " "wave/demo/review "
+expect_completion "git wave audit wave/demo/review " "wave/demo/config-schema "
+expect_completion "git wave audit --remote " "origin "
+expect_completion "git wave gate --junit=wav" "wave.toml"
+if command -v fish >/dev/null; then
+  expect_eq "$(fish_complete "git wave audit ")" "$(printf 'wave/demo/config-schema\nwave/demo/review')"
+  expect_eq "$(fish_complete "git wave audit wave/demo/review ")" "wave/demo/config-schema"
+  expect_eq "$(fish_complete "git wave audit --remote ")" "origin"
+fi
+
 # The installed completions, loaded by the real shells the way they load them
 # on a user's machine: fish from XDG_DATA_DIRS, zsh from $fpath with compinit.
 run cmake --install "$GIT_WAVE_BUILD_DIR" --prefix "$TEST_DIR/installed"
@@ -355,6 +369,7 @@ if command -v zsh >/dev/null; then
   expect_eq "$(zsh_installed "git wave pl")" "plan"
   expect_eq "$(zsh_installed "git wave prompt ")" "$(printf 'config-schema\nevent-hooks\nreview')"
   expect_eq "$(zsh_installed "git wave hook ")" "$(printf 'install\npre-commit\npre-receive\nuninstall')"
+  expect_eq "$(zsh_installed "git wave audit ")" "$(printf 'wave/demo/config-schema\nwave/demo/review')"
   expect_eq "$(zsh_installed "git-wave pl")" "plan"
   expect_eq "$(zsh_installed "git wave merge --remote ")" "$(printf 'origin\nupstream')"
 else
