@@ -68,9 +68,6 @@ __git_wave_complete_value ()
 	--color)
 		__gitcomp "always never auto" "" "$value"
 		;;
-	--remote)
-		__gitcomp_nl "$(__git remote)" "" "$value"
-		;;
 	--format)
 		if [ "$subcommand" = plan ]; then
 			__gitcomp "text json dot mermaid" "" "$value"

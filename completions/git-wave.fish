@@ -60,8 +60,6 @@ function __git_wave_values
             set values (__git_wave_list waves)
         case --color
             set values always never auto
-        case --remote
-            set values (git remote 2>/dev/null)
         case --format
             test "$sub" = plan; and set values text json dot mermaid
         case --list

@@ -325,15 +325,14 @@ expect_completion "git wave commit review " "config-schema " "event-hooks "
 test_case "git wave audit <TAB> offers the agent branches not named yet; --remote a remote, --junit a file"
 git branch wave/demo/config-schema
 git branch wave/demo/review
-git remote add origin "file://$TEST_DIR/nowhere.git"
 expect_completion "git wave audit " "wave/demo/config-schema " "wave/demo/review "
 expect_completion "git wave audit wave/demo/review " "wave/demo/config-schema "
-expect_completion "git wave audit --remote " "origin "
+expect_completion "git wave audit --remote " "origin " "upstream "
 expect_completion "git wave gate --junit=wav" "wave.toml"
 if command -v fish >/dev/null; then
   expect_eq "$(fish_complete "git wave audit ")" "$(printf 'wave/demo/config-schema\nwave/demo/review')"
   expect_eq "$(fish_complete "git wave audit wave/demo/review ")" "wave/demo/config-schema"
-  expect_eq "$(fish_complete "git wave audit --remote ")" "origin"
+  expect_eq "$(fish_complete "git wave audit --remote ")" "$(printf 'origin\nupstream')"
 fi
 
 # The installed completions, loaded by the real shells the way they load them
