@@ -3,6 +3,7 @@
 #include "cli/plan_loader.hpp"
 #include "cli/remote_run.hpp"
 #include "cli/run_select.hpp"
+#include "cli/plan_loader.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "flow/recover.hpp"
@@ -63,13 +64,18 @@ void print_notes(const std::vector<std::string>& notes) {
 // The run: as select_run finds it here, else (a clone that never saw it)
 // the only one, or the named one, on the remote.
 std::string run_name(git_repository* repo, const std::string& run_option, const std::string& remote_option) {
-  if (remote_option.empty() || (!run_option.empty() && run::load_plan_text(repo, run_option))) {
+  if (!run_option.empty() && run::load_plan_text(repo, run_option)) {
     return select_run(repo, run_option);
   }
   try {
     return select_run(repo, run_option);
   } catch (const Error&) {
-    return remote_run(git::common_dir(repo), remote_option, run_option);
+    // Not here: on the remote named, else on the one the plan here names.
+    const std::string remote = !remote_option.empty() ? remote_option : remote_of(repo, run_option, "");
+    if (remote.empty()) {
+      throw;
+    }
+    return remote_run(git::common_dir(repo), remote, run_option);
   }
 }
 
@@ -96,11 +102,7 @@ WaveContext load(const std::string& run_option, const std::string& wave_option, 
   } else if (ctx.remote) {
     // Reading only: the state comes forward, nothing here is changed.
     *ctx.remote = flow::fetch_remote(ctx.repo.get(), remote, name, ctx.remote->integration);
-    const auto here = git::resolve_commit(ctx.repo.get(), run::state_ref(name));
-    if (ctx.remote->state &&
-        (!here || git_graph_descendant_of(ctx.repo.get(), &*ctx.remote->state, &*here) == 1)) {
-      flow::take_remote_state(ctx.repo.get(), *ctx.remote);
-    }
+    flow::forward_state(ctx.repo.get(), *ctx.remote);
   }
   auto stored = run::load(ctx.repo.get(), name);
   if (!stored) {
@@ -137,12 +139,22 @@ std::string remote_of(git_repository* repo, const std::string& run, const std::s
   if (!option.empty()) {
     return option;
   }
-  const auto text = run::load_plan_text(repo, run);
-  if (!text) {
-    return {};
+  if (const auto text = run::load_plan_text(repo, run)) {
+    const auto parsed = plan::parse(*text, "wave.toml");
+    return parsed.plan ? parsed.plan->remote : std::string();
   }
-  const auto parsed = plan::parse(*text, "wave.toml");
-  return parsed.plan ? parsed.plan->remote : std::string();
+  // A clone that has never seen the run (CI, a second lead): the plan in
+  // its working tree says where the run is kept.
+  try {
+    const auto where = resolve_plan_path(repo, "");
+    const auto parsed = plan::parse(read_plan_file(where), where.shown);
+    if (parsed.plan && (run.empty() || parsed.plan->name == run)) {
+      return parsed.plan->remote;
+    }
+  } catch (const Error&) {
+    // no readable plan here: no remote
+  }
+  return {};
 }
 
 void publish_after(git_repository* repo, std::optional<flow::RemoteRun>& remote) {
@@ -171,8 +183,7 @@ std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& 
     if (!synced.problems.empty()) {
       const std::string first = synced.problems.front();
       std::vector<std::string> hints(synced.problems.begin() + 1, synced.problems.end());
-      hints.push_back(fmt::format("nothing of run '{}' was recorded; fix it, then run 'git wave {}' again",
-                                  run, command));
+      hints.push_back(fmt::format("fix it, then run 'git wave {}' again", command));
       throw Error(first, exit_code::fatal, std::move(hints));
     }
   }

@@ -64,7 +64,9 @@ std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& 
                                        flow::Recovery* recovery = nullptr, flow::RemoteRun* remote = nullptr);
 
 // The remote run `run` is kept on: `option` when given, else the `remote` of
-// the plan recorded for it here; empty when none.
+// the plan recorded for it here, else (a clone that has not seen the run)
+// of the working tree's plan when it is that run's (or `run` is empty);
+// empty when none.
 std::string remote_of(git_repository* repo, const std::string& run, const std::string& option);
 
 // Publishes what this command changed of a run kept on a remote (nothing

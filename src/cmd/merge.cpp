@@ -68,21 +68,25 @@ int merge(const cli::Args& args) {
     outcome = *ctx.recovery.merged;
   } else {
     flow::MergeOptions options{keep, {}};
+    bool refused_there = false;
     if (ctx.remote) {
       options.publish = [&](const run::WaveRun& landing) {
-        flow::land(ctx.repo.get(), *ctx.remote, landing);
+        try {
+          flow::land(ctx.repo.get(), *ctx.remote, landing);
+        } catch (const Error&) {
+          refused_there = true;
+          throw;
+        }
       };
     }
     try {
       outcome =
           flow::merge_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w), options);
     } catch (const Error&) {
-      if (ctx.remote && ctx.remote->state) {
-        // Another machine won: its record of the run is the one kept.
-        const auto here = git::resolve_commit(ctx.repo.get(), run::state_ref(ctx.run_name()));
-        if (here && git_graph_descendant_of(ctx.repo.get(), &*here, &*ctx.remote->state) != 1) {
-          flow::take_remote_state(ctx.repo.get(), *ctx.remote);
-        }
+      if (refused_there) {
+        // The remote's record is the run's: this clone's claim, undone,
+        // changed nothing anywhere.
+        flow::take_remote_state(ctx.repo.get(), *ctx.remote);
       }
       throw;
     }

@@ -233,10 +233,7 @@ int status(const cli::Args& args) {
     try {
       const auto here = run::load(repo.get(), run_name);
       const auto rr = flow::fetch_remote(repo.get(), remote, run_name, here ? here->state.integration : "");
-      const auto tip = git::resolve_commit(repo.get(), run::state_ref(run_name));
-      if (rr.state && (!tip || git_graph_descendant_of(repo.get(), &*rr.state, &*tip) == 1)) {
-        flow::take_remote_state(repo.get(), rr);
-      }
+      flow::forward_state(repo.get(), rr);
       fetched_from = remote;
     } catch (const Error& e) {
       if (!remote_option.empty()) {

@@ -67,7 +67,7 @@ void set_ref(git_repository* repo, const std::string& ref, const git_oid& to,
   if (fs::exists(lock, ec)) {
     const auto held = util::read_file(lock);
     if (run::is_spent_lock(git::common_dir(repo) / ref, lock) ||
-        (held && (git::oid_str(to) + "\n").rfind(*held, 0) == 0)) {
+        (held && !held->empty() && (git::oid_str(to) + "\n").rfind(*held, 0) == 0)) {
       fs::remove(lock, ec);
     }
   }
@@ -85,7 +85,7 @@ void set_ref(git_repository* repo, const std::string& ref, const git_oid& to,
 std::optional<std::string> fast_forward(git_repository* repo, const std::string& ref, const git_oid& from,
                                         const git_oid& to, const std::string& why) {
   if (const auto wt = gate::worktree_of_branch(repo, ref)) {
-    const auto r = git::run_git(*wt, {"merge", "--ff-only", "--quiet", git::oid_str(to)});
+    const auto r = git::run_git(*wt, {"merge", "--ff-only", "--no-autostash", "--quiet", git::oid_str(to)});
     if (!r.ok()) {
       return fmt::format("its worktree '{}' cannot take the commits: {}", wt->string(), util::trim(r.output));
     }
@@ -174,6 +174,24 @@ RemoteRun fetch_remote(git_repository* repo, const std::string& remote, const st
   return out;
 }
 
+bool forward_state(git_repository* repo, const RemoteRun& remote) {
+  if (!remote.state) {
+    return false;
+  }
+  const std::string ref = run::state_ref(remote.run);
+  const auto here = git::resolve_commit(repo, ref);
+  if (here && (same(*here, *remote.state) || !contains(repo, *remote.state, *here))) {
+    return false;
+  }
+  git_reference* raw = nullptr;
+  const int rc = here ? git_reference_create_matching(&raw, repo, ref.c_str(), &*remote.state, 1, &*here,
+                                                      "git wave: run state fetched")
+                      : git_reference_create(&raw, repo, ref.c_str(), &*remote.state, 0, "git wave: run state fetched");
+  git_reference_free(raw);
+  git_error_clear();
+  return rc == 0;
+}
+
 void take_remote_state(git_repository* repo, const RemoteRun& remote) {
   if (!remote.state) {
     return;
@@ -211,9 +229,19 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
         } else {
           const auto before = rr.state;
           rr = fetch_remote(repo, rr.remote, rr.run, rr.integration);
-          if (rr.state && same(*rr.state, *before)) {
+          const auto here_state = run::load(repo, rr.run);
+          const run::WaveRun* claimed = here_state ? here_state->state.pending() : nullptr;
+          if (claimed != nullptr && claimed->intent->kind == run::IntentKind::merge) {
+            // A merge a killed command claimed here and never landed: it
+            // changed nothing but this record, and can no longer land.
+            take_remote_state(repo, rr);
+            out.notes.push_back(fmt::format("the merge of wave {} that an interrupted command recorded here "
+                                            "cannot land on '{}' ({}): it is dropped; gate the wave again",
+                                            claimed->label, rr.remote, p.output));
+            published = true; // nothing more to take
+          } else if (rr.state && same(*rr.state, *before)) {
             // Not a race: the remote refused it (its hook, its rules).
-            out.problems.push_back(fmt::format("'{}' refused what this clone recorded of run '{}': {}",
+            out.problems.push_back(fmt::format("'{}' did not take what this clone recorded of run '{}': {}",
                                                rr.remote, rr.run, p.output));
             return out;
           }
@@ -236,8 +264,11 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
   const auto here_now = run::load(repo, rr.run);
   const run::WaveRun* pending = here_now ? here_now->state.pending() : nullptr;
   const bool merging = pending != nullptr && pending->intent->kind == run::IntentKind::merge;
-  if (merging) {
-    // nothing: flow::recover finishes the merge, the branch included
+  if (remote_int && !local_int) {
+    set_ref(repo, int_ref, *remote_int, std::nullopt, why);
+  } else if (merging) {
+    // nothing: flow::recover finishes the merge, the branch included (a
+    // lock the killed merge left on it is cleared there, and only there)
   } else if (remote_int && !local_int) {
     set_ref(repo, int_ref, *remote_int, std::nullopt, why);
   } else if (remote_int && !same(*local_int, *remote_int)) {
@@ -293,11 +324,12 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
                                           git::short_oid(there->second)));
         }
       } else {
-        out.problems.push_back(fmt::format("branch '{}' here ({}) and on '{}' ({}) have diverged: keep one "
-                                           "(git push --force-with-lease {} {}, or git branch -f {} {}/{})",
-                                           branch, git::short_oid(*here), rr.remote,
-                                           git::short_oid(there->second), rr.remote, branch, branch,
-                                           rr.remote, branch));
+        out.problems.push_back(fmt::format(
+            "branch '{}' here ({}) and on '{}' ({}) have diverged: see both (git log --oneline --graph {} {}/{}), "
+            "then keep the remote's (in its worktree: git reset --keep {}/{}) or push this one over it (git push "
+            "--force-with-lease {} {})",
+            branch, git::short_oid(*here), rr.remote, git::short_oid(there->second), branch, rr.remote, branch,
+            rr.remote, branch, rr.remote, branch));
       }
     }
   }
@@ -353,17 +385,22 @@ Published publish(git_repository* repo, RemoteRun& rr) {
       }
       continue;
     }
+    // The candidate of the wave's last gate (the one the state names), so
+    // that another machine has the commit it may land.
     const std::string cand_ref = gate::candidate_ref(rr.run, w.label);
     const auto cand_there = rr.candidates.find(w.label);
-    const auto cand_here = git::resolve_commit(repo, cand_ref);
-    if (w.status != run::WaveStatus::merged && cand_here &&
-        (cand_there == rr.candidates.end() || !same(cand_there->second, *cand_here))) {
-      update(fmt::format("+{}:{}", git::oid_str(*cand_here), cand_ref), cand_ref,
-             cand_there == rr.candidates.end() ? std::nullopt : std::optional<git_oid>(cand_there->second));
-      candidates.emplace_back(w.label, *cand_here);
-    } else if (w.status == run::WaveStatus::merged && !cand_here && cand_there != rr.candidates.end()) {
-      update(":" + cand_ref, cand_ref, cand_there->second);
-      candidates_gone.push_back(w.label);
+    const auto cand_lease =
+        cand_there == rr.candidates.end() ? std::nullopt : std::optional<git_oid>(cand_there->second);
+    if (w.status != run::WaveStatus::merged && w.gate && !w.gate->candidate.empty()) {
+      const git_oid cand = git::oid_from(w.gate->candidate);
+      git_commit* probe = nullptr;
+      const bool here = git_commit_lookup(&probe, repo, &cand) == 0;
+      git_commit_free(probe);
+      git_error_clear();
+      if (here && (!cand_lease || !same(*cand_lease, cand))) {
+        update(fmt::format("+{}:{}", w.gate->candidate, cand_ref), cand_ref, cand_lease);
+        candidates.emplace_back(w.label, cand);
+      }
     }
     if (w.status != run::WaveStatus::merged) {
       // A wave just started: its branches, still at their base, go there;
@@ -398,40 +435,62 @@ Published publish(git_repository* repo, RemoteRun& rr) {
     if (!w.merged) {
       continue;
     }
+    // A wave recorded as merged: the remote's integration branch holds it,
+    // or moves to it in this very push (from the tip the gate tested), or
+    // nothing is pushed at all: a state claiming a merge never goes out
+    // without it.
     const bool pending = w.intent && w.intent->kind == run::IntentKind::merge;
     const git_oid from = git::oid_from(w.merged->from);
     const git_oid to = git::oid_from(w.merged->to);
-    if (pending && rr.integration_tip && !contains(repo, *rr.integration_tip, to)) {
-      if (!same(*rr.integration_tip, from)) {
+    if (rr.integration_tip && !contains(repo, *rr.integration_tip, to)) {
+      if (!same(*rr.integration_tip, from) || landed) {
         return {false, false,
-                fmt::format("'{}' moved on '{}' since the gate: it is {}, the gate tested {}", rr.integration,
-                            rr.remote, git::short_oid(*rr.integration_tip), git::short_oid(from))};
+                fmt::format("'{}' moved on '{}' since the gate of wave {}: it is {}, the gate tested {}",
+                            rr.integration, rr.remote, w.label, git::short_oid(*rr.integration_tip),
+                            git::short_oid(from))};
       }
       const std::string ref = "refs/heads/" + rr.integration;
       update(fmt::format("{}:{}", git::oid_str(to), ref), ref, rr.integration_tip);
       landed = to;
     }
-    if ((pending && w.intent->keep) || !w.gate) {
+    if (cand_lease) {
+      update(":" + cand_ref, cand_ref, cand_lease);
+      candidates_gone.push_back(w.label);
+    }
+    if (!w.gate) {
       continue;
     }
-    // The merged branches go, when what they hold there is merged.
     for (const auto& [agent, tip] : w.gate->tips) {
       const auto there = rr.branches.find(agent);
-      if (there == rr.branches.end() || !contains(repo, git::oid_from(tip), there->second)) {
+      if (there == rr.branches.end()) {
         continue;
       }
       const std::string branch = run::agent_branch(rr.run, agent);
-      if (pending || !git::resolve_commit(repo, "refs/heads/" + branch)) {
-        update(":refs/heads/" + branch, "refs/heads/" + branch, there->second);
+      const std::string ref = "refs/heads/" + branch;
+      if (pending && w.intent->keep) {
+        // Kept: still leased, so that a push since the gate stops the merge.
+        if (same(git::oid_from(tip), there->second)) {
+          update(fmt::format("{}:{}", tip, ref), ref, there->second);
+        }
+        continue;
+      }
+      // A merged branch goes once what it holds there is in the merge (or,
+      // squashed, in an archive that goes in this push): never before.
+      if (!contains(repo, git::oid_from(tip), there->second) ||
+          !(contains(repo, to, there->second) || archived(repo, rr.run, there->second))) {
+        continue;
+      }
+      if (pending || !git::resolve_commit(repo, ref)) {
+        update(":" + ref, ref, there->second);
         deleted.push_back(agent);
       }
     }
   }
-  std::vector<std::string> archived;
+  std::vector<std::string> new_archives;
   for (const auto& [name, oid] : refs_matching(repo, fmt::format("refs/wave/{}/archive/*", rr.run))) {
     if (rr.archives.count(name) == 0) {
       update(fmt::format("{}:{}", git::oid_str(oid), name), name, std::nullopt);
-      archived.push_back(name);
+      new_archives.push_back(name);
     }
   }
   if (specs.empty()) {
@@ -451,7 +510,7 @@ Published publish(git_repository* repo, RemoteRun& rr) {
   for (const auto& agent : deleted) {
     rr.branches.erase(agent);
   }
-  rr.archives.insert(archived.begin(), archived.end());
+  rr.archives.insert(new_archives.begin(), new_archives.end());
   for (const auto& [label, oid] : candidates) {
     rr.candidates[label] = oid;
   }
@@ -469,6 +528,12 @@ void land(git_repository* repo, RemoteRun& rr, const run::WaveRun& w) {
     return;
   }
   rr = fetch_remote(repo, rr.remote, rr.run, rr.integration);
+  // A push the server took though git here saw it fail (the connection
+  // dropped after the update): the remote holds this very record.
+  const auto mine = git::resolve_commit(repo, run::state_ref(rr.run));
+  if (mine && rr.state && same(*mine, *rr.state)) {
+    return;
+  }
   std::vector<std::string> moved;
   if (w.gate && rr.integration_tip && git::oid_str(*rr.integration_tip) != w.gate->base) {
     moved.push_back(fmt::format("'{}' moved on '{}' since the gate: it is {}, the gate tested {}",

@@ -81,6 +81,11 @@ Published publish(git_repository* repo, RemoteRun& remote);
 // gate; `remote` is then fetched again.
 void land(git_repository* repo, RemoteRun& remote, const run::WaveRun& w);
 
+// For commands that only read: this clone's state ref moves to the
+// remote's when that is a fast-forward, with a compare-and-swap (no run
+// lock is taken; a command holding it wins). Returns whether it moved.
+bool forward_state(git_repository* repo, const RemoteRun& remote);
+
 // The state ref of this clone is set to the remote's (the remote wins), when
 // it has one. For a refused publish, once the remote was fetched again.
 void take_remote_state(git_repository* repo, const RemoteRun& remote);

@@ -70,7 +70,10 @@ std::string PushResult::why() const {
 
 PushResult push(const std::filesystem::path& cwd, const std::string& remote,
                 const std::vector<std::string>& refspecs, const std::vector<std::string>& leases) {
-  std::vector<std::string> args = {"push", "--atomic", "--porcelain", "--quiet"};
+  // --no-verify: these pushes carry git wave's records and gated commits;
+  // a client's pre-push hook (a test suite, say) would run on every one.
+  // The server's hooks still run.
+  std::vector<std::string> args = {"push", "--atomic", "--porcelain", "--quiet", "--no-verify"};
   for (const auto& lease : leases) {
     args.push_back("--force-with-lease=" + lease);
   }

@@ -29,6 +29,31 @@ owns = ["c/**"]'
 
 on_server() { git -C "$SERVER" rev-parse -q --verify "$1" || echo none; }
 
+# The server holds every push that moves the run's state while
+# $TEST_DIR/hold exists (its pre-receive hook, chained before git wave's),
+# leaving $TEST_DIR/held.<pid> for each push it holds.
+hold_state_pushes() {
+  cat >"$SERVER/hooks/pre-receive.wave-chained" <<SH
+#!/bin/sh
+if [ -e "$TEST_DIR/hold" ] && grep -q ' refs/wave/demo/state\$'; then
+  : >"$TEST_DIR/held.\$\$"
+  while [ -e "$TEST_DIR/hold" ]; do sleep 0.05; done
+fi
+exit 0
+SH
+  chmod +x "$SERVER/hooks/pre-receive.wave-chained"
+  : >"$TEST_DIR/hold"
+}
+# until_held N: waits until the server holds N pushes.
+until_held() {
+  for _ in $(seq 400); do
+    [ "$(find "$TEST_DIR" -maxdepth 1 -name 'held.*' | wc -l)" -ge "$1" ] && return 0
+    sleep 0.05
+  done
+  fail "the server never held $1 pushes"
+}
+release_pushes() { rm -f "$TEST_DIR/hold" "$TEST_DIR"/held.*; }
+
 make_server
 git -C "$SERVER" config wave.receive.gatedOnly true
 make_lead "$PLAN"
@@ -77,11 +102,11 @@ expect_eq "$(on_server refs/wave/demo/candidate/1)" "$candidate"
 test_case "a lead on another machine sees the gated run, and gates the agents' tips without their worktrees"
 as_machine lead2 git clone -q "file://$SERVER" "$TEST_DIR/lead2"
 LEAD2="$TEST_DIR/lead2"
-run as_machine lead2 git -C "$LEAD2" wave status --remote origin --json
+run as_worker lead2 git -C "$LEAD2" wave status --remote origin --json
 expect_rc 0
 expect_eq "$(jq -r '.waves[0].status' "$TEST_DIR/out")" "gated"
 expect_eq "$(jq -r '.remote' "$TEST_DIR/out")" "origin"
-run as_machine lead2 git -C "$LEAD2" wave gate --json
+run as_worker lead2 git -C "$LEAD2" wave gate --json
 expect_rc 0
 expect_eq "$(jq -r '.tips.a' "$TEST_DIR/out")" "$a_tip"
 # a's own gate ran on its tip, checked out here.
@@ -101,19 +126,31 @@ expect_eq "$(git -C "$LEAD" rev-parse refs/wave/demo/state)" "$state" "the lead'
 git -C "$LEAD" reset -q --hard HEAD^
 
 test_case "two leads merge at once: the server lets exactly one win, the other is told and takes its record"
-# Both are level with the remote (lead2's gate is the last record).
+# lead2's gate is the last record: its candidate (signed by lead2) is not
+# the lead's, who has it only as fetched. Both merges fetch, claim and push
+# before the server takes either push.
 git -C "$LEAD" wave status --remote origin >/dev/null
+hold_state_pushes
 (rc=0; cd "$LEAD" && git wave merge >"$TEST_DIR/m1.out" 2>"$TEST_DIR/m1.err" || rc=$?; echo $rc >"$TEST_DIR/m1.rc") &
-(rc=0; cd "$LEAD2" && as_machine lead2 git wave merge >"$TEST_DIR/m2.out" 2>"$TEST_DIR/m2.err" || rc=$?; echo $rc >"$TEST_DIR/m2.rc") &
+(rc=0; cd "$LEAD2" && as_worker lead2 git wave merge >"$TEST_DIR/m2.out" 2>"$TEST_DIR/m2.err" || rc=$?; echo $rc >"$TEST_DIR/m2.rc") &
+until_held 2
+release_pushes
 wait
 rc1=$(cat "$TEST_DIR/m1.rc") rc2=$(cat "$TEST_DIR/m2.rc")
 [ "$rc1$rc2" = "01" ] || [ "$rc1$rc2" = "10" ] ||
   fail "expected exactly one merge to win, got $rc1 and $rc2: $(cat "$TEST_DIR"/m1.err "$TEST_DIR"/m2.err)"
 if [ "$rc1" = 1 ]; then loser=1 winner=2; else loser=2 winner=1; fi
-grep -qF "'origin' refused the merge of wave 1" "$TEST_DIR/m$loser.err" || fail "loser said: $(cat "$TEST_DIR/m$loser.err")"
+grep -qF "'origin' refused the merge of wave 1: 'main' moved on 'origin' since the gate" "$TEST_DIR/m$loser.err" ||
+  fail "loser said: $(cat "$TEST_DIR/m$loser.err")"
 grep -qF "merged wave 1 of run 'demo'" "$TEST_DIR/m$winner.out" || fail "winner said: $(cat "$TEST_DIR/m$winner.out")"
 gated=$(git -C "$SERVER" show refs/wave/demo/state:state.json | jq -r '.waves[0].merged.to')
 expect_eq "$gated" "$(git -C "$LEAD2" show refs/wave/demo/state:state.json | jq -r '.waves[0].gate.candidate')"
+expect_eq "$(git -C "$SERVER" log -1 --format=%cn "$gated")" "worker lead2" "the candidate is not lead2's"
+if [ "$loser" = 1 ]; then L=$LEAD; else L=$LEAD2; fi
+# The loser took the remote's record as it was then (the winner's, maybe
+# before the winner's last word): nothing of its own claim.
+git -C "$SERVER" merge-base --is-ancestor "$(git -C "$L" rev-parse refs/wave/demo/state)" refs/wave/demo/state ||
+  fail "the loser kept its own record"
 expect_eq "$(on_server refs/heads/main)" "$gated" "the server's main is not the gated candidate"
 expect_eq "$(on_server refs/heads/wave/demo/a)" "none" "a's branch stayed on the server"
 expect_eq "$(on_server refs/heads/wave/demo/b)" "none" "b's branch stayed on the server"
@@ -124,36 +161,45 @@ expect_eq "$(git -C "$SERVER" show refs/wave/demo/state:state.json | jq -r '.wav
 test_case "the loser goes on from the remote's record: the next wave starts from the merged main"
 if [ "$loser" = 1 ]; then L=$LEAD M=lead; else L=$LEAD2 M=lead2; fi
 git -C "$L" pull -q --ff-only origin main
-run as_machine "$M" git -C "$L" wave start
+run as_worker "$M" git -C "$L" wave start
 expect_rc 0
 expect_out "starting wave 2 of run 'demo' from main at $(git -C "$SERVER" rev-parse --short main)"
 expect_eq "$(on_server refs/heads/wave/demo/c)" "$gated"
 expect_eq "$(git -C "$SERVER" show refs/wave/demo/state:state.json | jq -r '.waves[1].label')" "2"
 expect_eq "$(git -C "$L" rev-parse refs/wave/demo/state)" "$(on_server refs/wave/demo/state)"
 
-test_case "a push that moved an agent's branch after the gate stops the merge on the server's side"
+test_case "an agent's push between the lead's fetch and its push stops the merge on the server's side"
 C=$L
 as_machine c git clone -q "file://$SERVER" "$TEST_DIR/m-c"
 as_machine c git -C "$TEST_DIR/m-c" wave join demo c >/dev/null 2>&1
 cwt="$TEST_DIR/m-c.wt/c"
 mkdir -p "$cwt/c" && echo one >"$cwt/c/one.txt"
 git -C "$cwt" add -A && as_machine c git -C "$cwt" commit -q -m "c: one" && as_machine c git -C "$cwt" push -q
-run as_machine "$M" git -C "$C" wave gate
+run as_worker "$M" git -C "$C" wave gate
 expect_rc 0
 echo two >"$cwt/c/two.txt"
-git -C "$cwt" add -A && as_machine c git -C "$cwt" commit -q -m "c: two" && as_machine c git -C "$cwt" push -q
+git -C "$cwt" add -A && as_machine c git -C "$cwt" commit -q -m "c: two"
 main_before=$(on_server refs/heads/main)
-run as_machine "$M" git -C "$C" wave merge
-expect_rc 1
-expect_err "branch 'wave/demo/c' moved since the gate"
+: >"$TEST_DIR/hold"
+(rc=0; cd "$C" && as_worker "$M" git wave merge >"$TEST_DIR/m3.out" 2>"$TEST_DIR/m3.err" || rc=$?; echo $rc >"$TEST_DIR/m3.rc") &
+until_held 1
+# The lead fetched and checked c's branch; c pushes before the lead's push lands.
+as_machine c git -C "$cwt" push -q
+release_pushes
+wait
+expect_eq "$(cat "$TEST_DIR/m3.rc")" 1
+grep -qF "'origin' refused the merge of wave 2: branch 'wave/demo/c' moved on 'origin' since the gate" "$TEST_DIR/m3.err" ||
+  fail "the lead said: $(cat "$TEST_DIR/m3.err")"
 expect_eq "$(on_server refs/heads/main)" "$main_before"
+expect_eq "$(git -C "$C" rev-parse refs/wave/demo/state)" "$(on_server refs/wave/demo/state)"
+expect_eq "$(git -C "$SERVER" show refs/wave/demo/state:state.json | jq -r '.waves[1].status')" "gated"
 
 test_case "over git daemon: the same merge lands once gated again"
 start_daemon
 git -C "$C" remote set-url origin "$DAEMON_URL/server.git"
-run as_machine "$M" git -C "$C" wave gate
+run as_worker "$M" git -C "$C" wave gate
 expect_rc 0
-run as_machine "$M" git -C "$C" wave merge
+run as_worker "$M" git -C "$C" wave merge
 expect_rc 0
 expect_out "run 'demo' is complete"
 expect_eq "$(on_server refs/heads/main)" "$(git -C "$C" rev-parse main)"
