@@ -3,7 +3,6 @@
 #include "cli/plan_loader.hpp"
 #include "cli/remote_run.hpp"
 #include "cli/run_select.hpp"
-#include "cli/plan_loader.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "flow/recover.hpp"

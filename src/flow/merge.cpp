@@ -338,8 +338,7 @@ private:
     }
     // Finishing a merge that landed on a remote, in a clone whose branch
     // was behind the tip the gate tested: a fast-forward all the same.
-    const bool behind =
-        tip && m_out.resumed && git_graph_descendant_of(m_repo, &m_out.to, &*tip) == 1;
+    const bool behind = tip && m_out.resumed && git_graph_descendant_of(m_repo, &m_out.to, &*tip) == 1;
     if (!tip || (git_oid_equal(&*tip, &m_out.from) == 0 && !behind)) {
       undo(tip);
     }
@@ -347,7 +346,8 @@ private:
     check_branch_lock(m_repo, m_ref, m_out.to, true);
     git_reference* raw = nullptr;
     const std::string msg = fmt::format("git wave merge: wave {} of run {}", m_label, m_run);
-    const int rc = git_reference_create_matching(&raw, m_repo, m_ref.c_str(), &m_out.to, 1, &*tip, msg.c_str());
+    const int rc =
+        git_reference_create_matching(&raw, m_repo, m_ref.c_str(), &m_out.to, 1, &*tip, msg.c_str());
     if (rc == 0) {
       git_reference_free(raw);
       return;
@@ -373,7 +373,8 @@ private:
       return;
     }
     // Another git briefly holding the index lock (a status) is waited for.
-    const std::vector<std::string> args{"read-tree", "-m", "-u", git::oid_str(m_old ? *m_old : m_out.from), to};
+    const std::vector<std::string> args{"read-tree", "-m", "-u", git::oid_str(m_old ? *m_old : m_out.from),
+                                        to};
     auto r = git::run_git(*wt, args);
     for (int attempt = 0; !r.ok() && r.output.find("index.lock") != std::string::npos && attempt < 50;
          ++attempt) {
@@ -441,7 +442,7 @@ private:
   std::string m_archive;
   std::string m_integration;
   std::string m_ref;
-  bool m_last = true; // the plan's last wave: the run is complete once it is merged
+  bool m_last = true;           // the plan's last wave: the run is complete once it is merged
   std::optional<git_oid> m_old; // where this command moved the branch from
   MergeOutcome m_out;
 };

@@ -184,9 +184,10 @@ bool forward_state(git_repository* repo, const RemoteRun& remote) {
     return false;
   }
   git_reference* raw = nullptr;
-  const int rc = here ? git_reference_create_matching(&raw, repo, ref.c_str(), &*remote.state, 1, &*here,
-                                                      "git wave: run state fetched")
-                      : git_reference_create(&raw, repo, ref.c_str(), &*remote.state, 0, "git wave: run state fetched");
+  const int rc =
+      here ? git_reference_create_matching(&raw, repo, ref.c_str(), &*remote.state, 1, &*here,
+                                           "git wave: run state fetched")
+           : git_reference_create(&raw, repo, ref.c_str(), &*remote.state, 0, "git wave: run state fetched");
   git_reference_free(raw);
   git_error_clear();
   return rc == 0;
@@ -324,12 +325,14 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
                                           git::short_oid(there->second)));
         }
       } else {
-        out.problems.push_back(fmt::format(
-            "branch '{}' here ({}) and on '{}' ({}) have diverged: see both (git log --oneline --graph {} {}/{}), "
-            "then keep the remote's (in its worktree: git reset --keep {}/{}) or push this one over it (git push "
-            "--force-with-lease {} {})",
-            branch, git::short_oid(*here), rr.remote, git::short_oid(there->second), branch, rr.remote, branch,
-            rr.remote, branch, rr.remote, branch));
+        out.problems.push_back(fmt::format("branch '{}' here ({}) and on '{}' ({}) have diverged: see both "
+                                           "(git log --oneline --graph {} {}/{}), "
+                                           "then keep the remote's (in its worktree: git reset --keep {}/{}) "
+                                           "or push this one over it (git push "
+                                           "--force-with-lease {} {})",
+                                           branch, git::short_oid(*here), rr.remote,
+                                           git::short_oid(there->second), branch, rr.remote, branch,
+                                           rr.remote, branch, rr.remote, branch));
       }
     }
   }

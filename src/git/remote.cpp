@@ -21,8 +21,8 @@ void require_remote(const std::filesystem::path& cwd, const std::string& remote)
                    : fmt::format("name one with --remote: {}", util::join(util::split(listed, '\n'), ", "))});
 }
 
-void fetch(const std::filesystem::path& cwd, const std::string& remote, const std::vector<std::string>& refspecs,
-           bool prune) {
+void fetch(const std::filesystem::path& cwd, const std::string& remote,
+           const std::vector<std::string>& refspecs, bool prune) {
   // Not --quiet: it would silence the one line that says why a ref was
   // refused ("! [rejected] ... (non-fast-forward)"). The output is shown
   // only when the fetch fails.

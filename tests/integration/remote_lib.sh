@@ -17,6 +17,13 @@
 #                           <NAME@example.com>" (claims name their committer)
 #   machine_clone NAME [URL] clones URL (default: $SERVER) as machine NAME
 #                           into $TEST_DIR/NAME
+#   hold_state_pushes       the server holds every push that moves a run's
+#                           state while $TEST_DIR/hold exists (a pre-receive
+#                           hook chained before git wave's), leaving
+#                           $TEST_DIR/held.<pid> for each; with
+#                           $TEST_DIR/refuse, it then refuses the push
+#   until_held N            waits until the server holds N pushes
+#   release_pushes          lets them go on
 #   start_daemon            serves $TEST_DIR over git daemon on 127.0.0.1
 #                           (pushes allowed) and sets DAEMON_URL (git://...,
 #                           so $DAEMON_URL/server.git is $SERVER); it is
@@ -63,6 +70,30 @@ as_worker() {
 machine_clone() {
   as_machine "$1" git clone -q "${2:-file://$SERVER}" "$TEST_DIR/$1"
 }
+
+hold_state_pushes() {
+  cat >"$SERVER/hooks/pre-receive.wave-chained" <<SH
+#!/bin/sh
+if [ -e "$TEST_DIR/hold" ] && grep -q ' refs/wave/[^/]*/state\$'; then
+  : >"$TEST_DIR/held.\$\$"
+  while [ -e "$TEST_DIR/hold" ]; do sleep 0.05; done
+  [ ! -e "$TEST_DIR/refuse" ] || { echo "error: refused by the test" >&2; exit 1; }
+fi
+exit 0
+SH
+  chmod +x "$SERVER/hooks/pre-receive.wave-chained"
+  : >"$TEST_DIR/hold"
+}
+
+until_held() {
+  for _ in $(seq 400); do
+    [ "$(find "$TEST_DIR" -maxdepth 1 -name 'held.*' | wc -l)" -ge "$1" ] && return 0
+    sleep 0.05
+  done
+  fail "the server never held $1 pushes"
+}
+
+release_pushes() { rm -f "$TEST_DIR/hold" "$TEST_DIR"/held.*; }
 
 DAEMON_URL=""
 start_daemon() {

@@ -29,30 +29,6 @@ owns = ["c/**"]'
 
 on_server() { git -C "$SERVER" rev-parse -q --verify "$1" || echo none; }
 
-# The server holds every push that moves the run's state while
-# $TEST_DIR/hold exists (its pre-receive hook, chained before git wave's),
-# leaving $TEST_DIR/held.<pid> for each push it holds.
-hold_state_pushes() {
-  cat >"$SERVER/hooks/pre-receive.wave-chained" <<SH
-#!/bin/sh
-if [ -e "$TEST_DIR/hold" ] && grep -q ' refs/wave/demo/state\$'; then
-  : >"$TEST_DIR/held.\$\$"
-  while [ -e "$TEST_DIR/hold" ]; do sleep 0.05; done
-fi
-exit 0
-SH
-  chmod +x "$SERVER/hooks/pre-receive.wave-chained"
-  : >"$TEST_DIR/hold"
-}
-# until_held N: waits until the server holds N pushes.
-until_held() {
-  for _ in $(seq 400); do
-    [ "$(find "$TEST_DIR" -maxdepth 1 -name 'held.*' | wc -l)" -ge "$1" ] && return 0
-    sleep 0.05
-  done
-  fail "the server never held $1 pushes"
-}
-release_pushes() { rm -f "$TEST_DIR/hold" "$TEST_DIR"/held.*; }
 
 make_server
 git -C "$SERVER" config wave.receive.gatedOnly true

@@ -7,11 +7,12 @@
 using wave::git::PushResult;
 
 TEST_CASE("push: a server's own words come first", "[remote]") {
-  const PushResult r{false, "remote: error: cannot lock ref 'refs/heads/main': is at 1111 but expected 2222        \n"
-                            "error: failed to push some refs to 'file:///srv/app.git'\n"
-                            "To file:///srv/app.git\n"
-                            "!\t3333:refs/heads/main\t[remote rejected] (atomic transaction failed)\n"
-                            "Done\n"};
+  const PushResult r{
+      false, "remote: error: cannot lock ref 'refs/heads/main': is at 1111 but expected 2222        \n"
+             "error: failed to push some refs to 'file:///srv/app.git'\n"
+             "To file:///srv/app.git\n"
+             "!\t3333:refs/heads/main\t[remote rejected] (atomic transaction failed)\n"
+             "Done\n"};
   CHECK(r.why() == "cannot lock ref 'refs/heads/main': is at 1111 but expected 2222");
 }
 
