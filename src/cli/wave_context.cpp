@@ -175,7 +175,17 @@ void publish_after(git_repository* repo, std::optional<flow::RemoteRun>& remote)
 std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& run, std::string_view command,
                                        flow::Recovery* recovery, flow::RemoteRun* remote) {
   auto lock = std::make_unique<run::RunLock>(repo, run, command);
+  flow::Recovery early;
   if (remote != nullptr) {
+    // A commit, abort or repair a kill left half done changed only this
+    // clone: it is finished before the remote's record may replace ours. (A
+    // merge is published first, then finished: below.)
+    const auto here = run::load(repo, run);
+    const run::WaveRun* pending = here ? here->state.pending() : nullptr;
+    if (pending != nullptr && pending->intent->kind != run::IntentKind::merge) {
+      early = flow::recover(repo, run);
+      print_notes(early.notes);
+    }
     *remote = flow::fetch_remote(repo, remote->remote, run, remote->integration);
     auto synced = flow::sync(repo, *remote);
     print_notes(synced.notes);
@@ -188,6 +198,9 @@ std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& 
   }
   auto recovered = flow::recover(repo, run);
   print_notes(recovered.notes);
+  if (!recovered.finished && early.finished) {
+    recovered = std::move(early);
+  }
   if (recovery != nullptr) {
     *recovery = std::move(recovered);
   }
