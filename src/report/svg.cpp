@@ -1,5 +1,7 @@
 #include "report/svg.hpp"
 
+#include "report/junit.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -24,28 +26,10 @@ constexpr const char* critical_stroke = "#f08c1a";
 constexpr const char* text_fill = "#1f2328";
 constexpr const char* muted = "#59636e";
 
+// Text and attribute values: the JUnit writer's escaping (control
+// characters and invalid UTF-8 never reach the XML).
 std::string esc(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      // Control characters are not allowed in XML 1.0.
-      out += static_cast<unsigned char>(c) < 0x20 && c != '\t' ? ' ' : c;
-    }
-  }
-  return out;
+  return xml_escape(s);
 }
 
 std::string chain(const std::vector<std::string>& names) {
