@@ -1,6 +1,7 @@
 #include "flow/remote.hpp"
 
 #include "core/error.hpp"
+#include "flow/cleanup.hpp"
 #include "flow/remote_refs.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
@@ -8,6 +9,7 @@
 #include "git/handle.hpp"
 #include "git/remote.hpp"
 #include "git/repo.hpp"
+#include "git/worktree.hpp"
 #include "run/branch.hpp"
 #include "run/lock.hpp"
 #include "run/store.hpp"
@@ -91,6 +93,46 @@ void run_fetch(git_repository* repo, const std::string& remote, const std::strin
     throw Error(fetch_error(remote, integration, r.output), exit_code::fatal,
                 {no_branch ? fmt::format("push it first: git push -u {} {}", remote, integration)
                            : fmt::format("check that the remote is reachable: git fetch {}", remote)});
+  }
+}
+
+// A wave another machine finished merging (its branches gone from the
+// remote: not kept): this clone's worktrees and branches of it go, as that
+// merge would have removed them here. A worktree with changes, or the one
+// the command runs in, stays.
+void tidy_merged(git_repository* repo, const RemoteRun& rr, const run::State& state, Sync& out) {
+  const auto linked = git::linked_worktrees(repo);
+  std::error_code ec;
+  const fs::path here = fs::weakly_canonical(fs::current_path(ec), ec);
+  for (const auto& w : state.waves) {
+    if (w.status != run::WaveStatus::merged || !w.merged || w.intent) {
+      continue;
+    }
+    const git_oid to = git::oid_from(w.merged->to);
+    Cleanup c;
+    for (const auto& a : w.agents) {
+      if (a.worktree.empty() || !git::find_worktree(linked, a.worktree) || rr.branches.count(a.name) != 0) {
+        continue;
+      }
+      const auto rel = here.lexically_relative(fs::weakly_canonical(a.worktree, ec));
+      if (!rel.empty() && *rel.begin() != "..") {
+        continue;
+      }
+      const std::string branch = a.branch.empty() ? run::agent_branch(rr.run, a.name) : a.branch;
+      const auto tip = git::resolve_commit(repo, "refs/heads/" + branch);
+      if (tip && !contains(repo, to, *tip) && !archived(repo, rr.run, *tip)) {
+        continue; // work of its own after the merge: it stays
+      }
+      if (remove_agent_worktree(repo, a.worktree, a.name, false, c) && tip) {
+        delete_branch(repo, branch, *tip, c);
+      }
+    }
+    for (const auto& d : c.done) {
+      out.notes.push_back(fmt::format("wave {} was merged on another machine: {}", w.label, d));
+    }
+    for (const auto& k : c.kept) {
+      out.notes.push_back(fmt::format("wave {} was merged on another machine; kept {}", w.label, k));
+    }
   }
 }
 
@@ -264,6 +306,7 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
   if (!stored) {
     return out;
   }
+  tidy_merged(repo, rr, stored->state, out);
   for (const auto& w : stored->state.waves) {
     if (w.status == run::WaveStatus::aborted || w.status == run::WaveStatus::merged) {
       continue;

@@ -98,10 +98,14 @@ expect_eq "$(git -C "$TEST_DIR/behind" status --porcelain)" ""
 expect_eq "$(server_state '.waves[0].status')" "merged"
 expect_eq "$(server_state '.waves[0].intent')" "null"
 expect_eq "$(on_server refs/heads/main)" "$candidate"
-# The lead, killed, goes on: the merge is done there.
+# The lead, killed, goes on: the merge is done there, its worktrees and
+# branches of wave 1 go as that merge would have removed them.
 run git -C "$LEAD" wave start
 expect_rc 0
 expect_out "starting wave 2 of run 'demo' from main at $(git -C "$SERVER" rev-parse --short "$candidate")"
+expect_err "wave 1 was merged on another machine: removed worktree '$LEAD.wt/a'"
+[ ! -e "$LEAD.wt/a" ] && [ ! -e "$LEAD.wt/b" ] || fail "the lead's worktrees of wave 1 stayed"
+expect_eq "$(git -C "$LEAD" branch --list 'wave/demo/a' 'wave/demo/b')" ""
 
 test_case "squash: a merge killed after its push leaves the agent's branch on the server until its archive is there"
 fresh_run 'remote = "origin"
