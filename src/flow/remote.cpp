@@ -75,27 +75,6 @@ std::optional<std::string> fast_forward(git_repository* repo, const std::string&
   return std::nullopt;
 }
 
-std::string fetch_error(const std::string& remote, const std::string& integration,
-                        const std::string& output) {
-  return output.find("couldn't find remote ref refs/heads/" + integration) != std::string::npos
-             ? fmt::format("'{}' has no branch '{}'", remote, integration)
-             : fmt::format("cannot fetch from '{}': {}", remote, util::trim(output));
-}
-
-void run_fetch(git_repository* repo, const std::string& remote, const std::string& integration,
-               const std::vector<std::string>& refspecs) {
-  std::vector<std::string> args = {"fetch",   "--quiet", "--no-tags", "--no-write-fetch-head",
-                                   "--prune", remote};
-  args.insert(args.end(), refspecs.begin(), refspecs.end());
-  const auto r = git::run_git(git::common_dir(repo), args);
-  if (!r.ok()) {
-    const bool no_branch = r.output.find("couldn't find remote ref") != std::string::npos;
-    throw Error(fetch_error(remote, integration, r.output), exit_code::fatal,
-                {no_branch ? fmt::format("push it first: git push -u {} {}", remote, integration)
-                           : fmt::format("check that the remote is reachable: git fetch {}", remote)});
-  }
-}
-
 // A wave another machine finished merging (its branches gone from the
 // remote: not kept): this clone's worktrees and branches of it go, as that
 // merge would have removed them here. A worktree with changes, or the one
@@ -153,7 +132,7 @@ RemoteRun fetch_remote(git_repository* repo, const std::string& remote, const st
   if (!integration.empty()) {
     specs.push_back(integration_spec());
   }
-  run_fetch(repo, remote, integration, specs);
+  git::fetch(git::common_dir(repo), remote, specs, true);
 
   RemoteRun out;
   out.remote = remote;
@@ -165,7 +144,7 @@ RemoteRun fetch_remote(git_repository* repo, const std::string& remote, const st
                   {"start it on one machine first: git wave start --remote " + remote});
     }
     integration = run::load_at(repo, run, *out.state).state.integration;
-    run_fetch(repo, remote, integration, {integration_spec()});
+    git::fetch(git::common_dir(repo), remote, {integration_spec()}, true);
   }
   out.integration = integration;
   out.integration_tip = git::resolve_commit(repo, fmt::format("refs/remotes/{}/{}", remote, integration));

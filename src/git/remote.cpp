@@ -33,10 +33,19 @@ void fetch(const std::filesystem::path& cwd, const std::string& remote,
   args.push_back(remote);
   args.insert(args.end(), refspecs.begin(), refspecs.end());
   const auto r = run_git(cwd, args);
-  if (!r.ok()) {
-    throw Error(fmt::format("cannot fetch from '{}': {}", remote, util::trim(r.output)), exit_code::fatal,
-                {"check that the remote is reachable: git fetch " + remote});
+  if (r.ok()) {
+    return;
   }
+  // A branch named exactly that the remote does not have: say so plainly.
+  constexpr std::string_view missing = "couldn't find remote ref refs/heads/";
+  if (const auto at = r.output.find(missing); at != std::string::npos) {
+    const auto start = at + missing.size();
+    const std::string branch(util::trim(r.output.substr(start, r.output.find('\n', start) - start)));
+    throw Error(fmt::format("'{}' has no branch '{}'", remote, branch), exit_code::fatal,
+                {fmt::format("push it first: git push -u {} {}", remote, branch)});
+  }
+  throw Error(fmt::format("cannot fetch from '{}': {}", remote, util::trim(r.output)), exit_code::fatal,
+              {"check that the remote is reachable: git fetch " + remote});
 }
 
 std::string PushResult::why() const {
