@@ -30,7 +30,9 @@ export GIT_COMMITTER_NAME="C O Mitter" GIT_COMMITTER_EMAIL="committer@example.co
 export GIT_AUTHOR_DATE="2005-04-07T22:13:13Z" GIT_COMMITTER_DATE="2005-04-07T22:13:13Z"
 export LANG=C LC_ALL=C TZ=UTC
 export TERM=dumb
-unset NO_COLOR
+# A CI runner sets CI=true, which turns colour and the live view off: the
+# tests that want a CI runner say so themselves (t0840).
+unset NO_COLOR CI
 git config --global init.defaultBranch main
 git config --global user.name "A U Thor"
 git config --global user.email "author@example.com"
