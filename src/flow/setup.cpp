@@ -118,7 +118,7 @@ SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const S
       if (!delay) {
         const auto error = fmt::format("setup command '{}' failed ({})", command, result.describe());
         log_line(c.log, error);
-        return {false, error};
+        return {false, error, !result.timed_out && !result.stalled && !util::stop_requested()};
       }
       log_line(c.log,
                fmt::format("git's config file was locked (another setup writing it): '{}' again in {} ms",

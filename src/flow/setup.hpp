@@ -27,6 +27,9 @@ struct SetupContext {
 struct SetupOutcome {
   bool ok = true;
   std::string error; // what failed, for the user: "setup command 'npm ci' failed (exit 1)"
+  // A command exited with a failure (it did not time out, nobody stopped
+  // it): one that raced another setup on shared state may pass when run alone.
+  bool command_failed = false;
 };
 
 // Copies and runs; stops at the first failure (a command that failed on

@@ -1,15 +1,17 @@
 #include "flow/start.hpp"
 
 #include "core/error.hpp"
+#include "flow/setup.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "git/worktree.hpp"
 #include "run/branch.hpp"
-#include "flow/setup.hpp"
+#include "util/process.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -334,7 +336,7 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
     }
     state.waves.push_back(std::move(w));
     head = run::save(in.repo, run, state, in.plan_text,
-                fmt::format("start wave {}: {}", d.label, util::join(names, ", ")), head);
+                     fmt::format("start wave {}: {}", d.label, util::join(names, ", ")), head);
     result.recorded = true;
   }
 
@@ -354,6 +356,24 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
   std::condition_variable queue_ready;
   std::deque<std::size_t> queue;
   bool closed = false;
+  // Setups running at once share the repository's hooks folder and config,
+  // which hook managers' installs write: a setup that failed while another
+  // ran is run again alone once the others are done (see run_alone).
+  std::vector<std::size_t> running;
+  std::vector<char> overlapped(d.agents.size(), 0);
+  std::vector<std::size_t> run_alone;
+  auto setup = [&](std::size_t i) {
+    const AgentStep& step = d.agents[i];
+    SetupContext c{run,
+                   d.label,
+                   step.record.base,
+                   step.record.branch,
+                   step.record.worktree,
+                   in.main_root,
+                   step.record.setup_log,
+                   options.setup_timeout};
+    return run_setup(plan, plan.agents[step.agent], c);
+  };
   auto worker = [&]() {
     while (true) {
       std::size_t i = 0;
@@ -373,17 +393,30 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
           git::checkout_worktree(step.record.worktree, step.record.setup_log);
         }
         if (step.run_setup) {
-          SetupContext c{run,
-                         d.label,
-                         step.record.base,
-                         step.record.branch,
-                         step.record.worktree,
-                         in.main_root,
-                         step.record.setup_log,
-                         options.setup_timeout};
-          const auto setup = run_setup(plan, plan.agents[step.agent], c);
-          outcome.ok = setup.ok;
-          outcome.error = setup.error;
+          {
+            const std::lock_guard lock(queue_mutex);
+            for (const std::size_t other : running) {
+              overlapped[other] = 1;
+            }
+            overlapped[i] = running.empty() ? 0 : 1;
+            running.push_back(i);
+          }
+          SetupOutcome done;
+          try {
+            done = setup(i);
+          } catch (...) {
+            const std::lock_guard lock(queue_mutex);
+            std::erase(running, i);
+            throw;
+          }
+          outcome.ok = done.ok;
+          outcome.error = done.error;
+          const std::lock_guard lock(queue_mutex);
+          std::erase(running, i);
+          if (!done.ok && done.command_failed && overlapped[i] != 0) {
+            run_alone.push_back(i);
+            continue; // told once it has run alone
+          }
         }
       } catch (const std::exception& e) {
         outcome.ok = false;
@@ -456,6 +489,26 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
     }
   }
   finish();
+  std::sort(run_alone.begin(), run_alone.end());
+  for (const std::size_t i : run_alone) {
+    AgentStep& step = d.agents[i];
+    AgentOutcome& outcome = result.outcomes[i];
+    if (!util::stop_requested()) {
+      log_line(step.record.setup_log,
+               "# it failed while other setups ran at the same time (hook managers' installs write the "
+               "repository's shared hooks and config): once more, alone");
+      try {
+        const auto done = setup(i);
+        outcome.ok = done.ok;
+        outcome.error = done.error;
+      } catch (const std::exception& e) {
+        outcome.ok = false;
+        outcome.error = e.what();
+        log_line(step.record.setup_log, outcome.error);
+      }
+    }
+    tell(step, outcome);
+  }
 
   // Record every outcome at once.
   run::WaveRun* wave = state.current();
@@ -481,7 +534,7 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
   }
   if (changed) {
     run::save(in.repo, run, state, in.plan_text,
-         fmt::format("set up wave {}: {}", d.label, util::join(summary, ", ")), head);
+              fmt::format("set up wave {}: {}", d.label, util::join(summary, ", ")), head);
     result.recorded = true;
   }
   return result;

@@ -119,7 +119,8 @@ SH
 sed -i "/^name = \"alpha\"/a setup = [\"sh $TEST_DIR/locked.sh\"]" wave.toml
 sed -i "/^name = \"beta\"/a setup = [\"sh $TEST_DIR/other.sh\"]" wave.toml
 git commit -q -am "setups that fail"
-run git wave start
+# (-j 1: a failure while no other setup runs is final; see the next case.)
+run git wave start -j 1
 expect_rc 1
 expect_out "ok     alpha"
 expect_out "setup command 'sh $TEST_DIR/other.sh' failed (exit 1)"
@@ -127,6 +128,61 @@ expect_eq "$(cat "$HOME/tries-alpha")" "3" "alpha's setup attempts"
 expect_eq "$(cat "$HOME/tries-beta")" "1" "beta's setup attempts"
 expect_eq "$(grep -c "git's config file was locked (another setup writing it): 'sh $TEST_DIR/locked.sh' again in" \
   .git/wave/demo/logs/1/alpha-setup.log)" "2" "retries logged"
+
+test_case "a setup that failed while another ran is run again alone, once; the log says so"
+cd "$TEST_DIR"
+mkdir w5
+two_wave_repo w5/repo
+cd w5/repo
+# Both setups wait until both have begun, then take one lock (as two hook
+# managers' installs race on .git/hooks): the loser fails at once; the
+# winner holds the lock until the loser has failed.
+cat >"$TEST_DIR/race.sh" <<'SH'
+n=$(( $(cat "$HOME/tries-$WAVE_AGENT" 2>/dev/null || echo 0) + 1 ))
+echo "$n" >"$HOME/tries-$WAVE_AGENT"
+: >"$HOME/began-$WAVE_AGENT"
+for _ in $(seq 200); do [ -e "$HOME/began-alpha" ] && [ -e "$HOME/began-beta" ] && break; sleep 0.05; done
+if ! mkdir "$HOME/hooks-lock" 2>/dev/null; then
+  : >"$HOME/lost"
+  echo "can't rename pre-commit to pre-commit.old - file already exists" >&2
+  exit 1
+fi
+for _ in $(seq 200); do [ -e "$HOME/lost" ] && break; sleep 0.05; done
+rmdir "$HOME/hooks-lock"
+SH
+sed -i "/^name = \"alpha\"/a setup = [\"sh $TEST_DIR/race.sh\"]" wave.toml
+sed -i "/^name = \"beta\"/a setup = [\"sh $TEST_DIR/race.sh\"]" wave.toml
+git commit -q -am "setups that race"
+rm -f "$HOME"/tries-* "$HOME"/began-*
+run git wave start -j 2
+expect_rc 0
+expect_out "ok     alpha"
+expect_out "ok     beta"
+expect_eq "$(($(cat "$HOME/tries-alpha") + $(cat "$HOME/tries-beta")))" 3 "setup runs in all"
+expect_eq "$(cat .git/wave/demo/logs/1/*-setup.log | grep -c "failed while other setups ran at the same time")" 1 \
+  "the run alone, logged"
+expect_eq "$(git wave status --json | jq -r '[.agents[] | select(.wave == "1") | .setup] | join(",")')" "ok,ok"
+
+test_case "a setup that fails alone as well is reported failed, after its second run"
+cd "$TEST_DIR"
+mkdir w6
+two_wave_repo w6/repo
+cd w6/repo
+cat >"$TEST_DIR/both.sh" <<'SH'
+n=$(( $(cat "$HOME/tries6-$WAVE_AGENT" 2>/dev/null || echo 0) + 1 ))
+echo "$n" >"$HOME/tries6-$WAVE_AGENT"
+: >"$HOME/began6-$WAVE_AGENT"
+for _ in $(seq 200); do [ -e "$HOME/began6-alpha" ] && [ -e "$HOME/began6-beta" ] && break; sleep 0.05; done
+[ "$WAVE_AGENT" = alpha ] || { echo "error: could not read the package file" >&2; exit 1; }
+SH
+sed -i "1a setup = [\"sh $TEST_DIR/both.sh\"]" wave.toml
+git commit -q -am "beta's setup is broken"
+run git wave start -j 2
+expect_rc 1
+expect_out "ok     alpha"
+expect_out "setup command 'sh $TEST_DIR/both.sh' failed (exit 1)"
+expect_eq "$(cat "$HOME/tries6-alpha"),$(cat "$HOME/tries6-beta")" "1,2" "setup runs"
+grep -qF "once more, alone" .git/wave/demo/logs/1/beta-setup.log || fail "beta's log: $(cat .git/wave/demo/logs/1/beta-setup.log)"
 
 test_case "an invalid --setup-timeout is a usage error"
 run git wave start --setup-timeout soon
