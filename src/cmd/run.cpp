@@ -238,15 +238,34 @@ int run(const cli::Args& args) {
     }
   };
 
+  bool refused_there = false;
   if (remote) {
     hooks.publish = [&] { cli::publish_after(repo, remote); };
-    hooks.land = [&](const run::WaveRun& w) { flow::land(repo, *remote, w); };
+    hooks.land = [&](const run::WaveRun& w) {
+      try {
+        flow::land(repo, *remote, w);
+      } catch (const Error&) {
+        refused_there = true;
+        throw;
+      }
+    };
   }
   if (tmux && !json) {
     fmt::print("agents run in windows of tmux session '{}': watch one with 'git wave attach <agent>'\n",
                flow::tmux_session(run_name));
   }
-  const flow::RunResult result = flow::drive(repo, run_name, options, hooks);
+  const flow::RunResult result = [&] {
+    try {
+      return flow::drive(repo, run_name, options, hooks);
+    } catch (const Error&) {
+      if (refused_there) {
+        // As git wave merge: the remote's record is the run's; this clone's
+        // claim, undone, changed nothing anywhere.
+        flow::take_remote_state(repo, *remote);
+      }
+      throw;
+    }
+  }();
   view.finish();
   if (result.end == flow::RunEnd::blocked) {
     const cli::Painter err = cli::painter_for_stderr();

@@ -4,9 +4,10 @@
 #   SERVER                  the bare repository every machine pushes to
 #                           ($TEST_DIR/server.git)
 #   make_server             creates $SERVER with git wave's pre-receive hook
-#   make_lead PLAN          the lead's repository ($TEST_DIR/lead, also $REPO
-#                           and $LEAD) holding PLAN, with $SERVER as 'origin'
-#                           and main pushed there
+#   make_lead PLAN [GATE]   the lead's repository ($TEST_DIR/lead, also $REPO
+#                           and $LEAD) holding PLAN (and gate.sh, as make_repo
+#                           writes it), with $SERVER as 'origin' and main
+#                           pushed there
 #   push_run [OPTION...]    pushes the lead's run refs and agent branches to
 #                           origin in one atomic push
 #   serve_run PLAN          all of the above: server, lead, `git wave start`,
@@ -37,7 +38,7 @@ make_server() {
 }
 
 make_lead() {
-  make_repo lead "$1"
+  make_repo lead "$@"
   git -C "$REPO" remote add origin "file://$SERVER"
   git -C "$REPO" push -q origin main
   LEAD=$REPO

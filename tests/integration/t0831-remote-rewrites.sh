@@ -3,7 +3,8 @@
 # branches are replaced on the server when the wave starts again (their
 # work archived, there too); a branch that held a foreign commit on a server
 # without the hook is repaired and replaced there; `git wave run` publishes
-# and lands every wave.
+# and lands every wave, and when the server refuses its landing it stops,
+# taking the server's record.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
 . "$SOURCE_DIR/tests/integration/remote_lib.sh"
@@ -88,3 +89,31 @@ expect_eq "$(on_server refs/heads/main)" "$(git -C "$LEAD" rev-parse main)"
 git -C "$SERVER" cat-file -e "main:c/work.txt" || fail "c's work did not land on the server"
 expect_eq "$(on_server refs/wave/demo/state)" "$(git -C "$LEAD" rev-parse refs/wave/demo/state)"
 expect_eq "$(git -C "$SERVER" for-each-ref refs/heads/wave/ | wc -l)" "0" "agent branches left on the server"
+
+test_case "git wave run whose landing the server refuses stops, takes the server's record, and lands when run again"
+# A new server and lead, one wave. Its gate moves main on the server once,
+# as another lead's merge between this gate and its landing would.
+rm -rf "$SERVER" "$TEST_DIR/lead" "$TEST_DIR/lead.wt"
+git init -q --bare "$SERVER"
+make_lead "${PLAN%%
+\[\[agent\]\]
+name = \"c\"*}" 'if [ -e "$WAVE_TEST_DIR/move-main" ]; then
+  rm "$WAVE_TEST_DIR/move-main"
+  git -C "$WAVE_TEST_DIR/mover" push -q origin HEAD:main
+fi'
+machine_clone mover
+commit_file "$TEST_DIR/mover" notes.txt "another lead's merge"
+: >"$TEST_DIR/move-main"
+run git -C "$LEAD" wave run
+expect_rc 1
+expect_err "'origin' refused the merge of wave 1: 'main' moved on 'origin' since the gate"
+expect_eq "$(on_server refs/heads/main)" "$(git -C "$TEST_DIR/mover" rev-parse HEAD)" "the server's main"
+expect_eq "$(git -C "$LEAD" rev-parse refs/wave/demo/state)" "$(on_server refs/wave/demo/state)" \
+  "the lead's record is the server's"
+run git -C "$LEAD" wave run
+expect_rc 0
+expect_eq "$(on_server refs/heads/main)" "$(git -C "$LEAD" rev-parse main)"
+for f in notes.txt a/work.txt b/work.txt; do
+  git -C "$SERVER" cat-file -e "main:$f" || fail "$f is not on the server's main"
+done
+expect_eq "$(on_server refs/wave/demo/state)" "$(git -C "$LEAD" rev-parse refs/wave/demo/state)"
