@@ -8,7 +8,8 @@
 #            [--only CMD] [--syscalls S1,S2,...] [--list]
 #   --sample N      run every N-th point of the full list (a fixed stride)
 #   --sample-to K   choose the stride that gives about K points
-#   --only CMD      one command: start, commit, gate, merge, start2, abort, repair
+#   --only CMD      one command: start, commit, gate, merge, start2, abort,
+#                   run, repair, rstart, rcommit, rgate, rmerge, rabort, rrepair
 #   --syscalls L    only these syscalls (comma-separated)
 #   --list          print the points and exit
 # Exit 0 when every point converged, 1 otherwise.
@@ -143,6 +144,7 @@ FLOW_remote=(
   "rstart wave start"
   "-      work a a/x a-1"
   "-      leave b b/y b-1"
+  "rcommit wave commit"
   "rgate  wave gate"
   "rmerge wave merge"
   "-      wave start"
@@ -150,8 +152,38 @@ FLOW_remote=(
   "-      wave gate"
   "-      wave merge"
 )
-FLOWS=(main abort run repair remote)
-COMMANDS=(start commit gate merge start2 abort run repair rstart rgate rmerge)
+# Abort and repair with the remote: each publishes a rewrite (the aborted
+# wave's branches leave the server once an archive keeps them there; the
+# repaired branch replaces the server's).
+# shellcheck disable=SC2034
+FLOW_remote_abort=(
+  "-      wave start"
+  "-      work a a/x a-old"
+  "-      wave gate"
+  "-      leave b b/y b-old"
+  "rabort wave abort"
+  "-      wave start"
+  "-      work a a/x a-new"
+  "-      leave b b/y b-new"
+  "-      wave gate"
+  "-      wave merge"
+)
+# shellcheck disable=SC2034
+FLOW_remote_repair=(
+  "-      wave start"
+  "-      work a a/x a-1"
+  "-      wave gate"
+  "-      sneak a b/stolen s-1"
+  "-      work a a/y a-2"
+  "rrepair wave repair a"
+  "-      wave gate"
+  "-      wave merge"
+)
+FLOWS=(main abort run repair remote remote_abort remote_repair)
+COMMANDS=(start commit gate merge start2 abort run repair rstart rcommit rgate rmerge rabort rrepair)
+
+# remote_flow FLOW: whether FLOW keeps its run on a remote.
+remote_flow() { [[ $1 == remote* ]]; }
 
 if [ -n "$ONLY" ]; then
   case " ${COMMANDS[*]} " in
@@ -165,14 +197,14 @@ fi
 setup_scenario() {
   mkdir -p "$1/rec"
   new_repo "$1/repo"
-  if [ "${2:-}" = remote ]; then
+  if remote_flow "${2:-}"; then
     printf 'remote = "origin"\n%s\n' "$PLAN" >"$1/repo/wave.toml"
   else
     printf '%s\n' "$PLAN" >"$1/repo/wave.toml"
   fi
   git -C "$1/repo" add wave.toml
   git -C "$1/repo" commit -q -m "plan"
-  if [ "${2:-}" = remote ]; then
+  if remote_flow "${2:-}"; then
     git init -q --bare "$1/server.git"
     git -C "$1/server.git" wave hook install >/dev/null
     git -C "$1/repo" remote add origin "file://$1/server.git"
@@ -316,7 +348,7 @@ check_converged() {
   locks=$(cd "$repo/.git" && find . -name '*.lock' ! -path './wave/*/agents/*.lock' | sed 's|^\./|.git/|' | tr '\n' ' ')
   [ -z "$locks" ] || CHECK_FAILS+=("lock files left: ${locks% }")
 
-  if [ "$flow" = remote ]; then
+  if remote_flow "$flow"; then
     local server="$scen/server.git"
     [ "$(git -C "$server" rev-parse -q --verify 'main^{tree}')" = "${REF_TREE[$flow]}" ] ||
       CHECK_FAILS+=("the server's main is not the tree of an uninterrupted run")
