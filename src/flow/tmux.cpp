@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
+#include <memory>
 #include <sys/stat.h>
 #include <thread>
 
@@ -23,8 +25,11 @@ struct Tmux {
   std::string out;
 };
 
-Tmux tmux(const std::vector<std::string>& args) {
+// `during_stop`: a step of starting a window that a stop waits for, or of
+// undoing one (util::ForeignGroup).
+Tmux tmux(const std::vector<std::string>& args, bool during_stop = false) {
   util::ProcessOptions o;
+  o.allow_during_stop = during_stop;
   o.argv = {"tmux"};
   o.argv.insert(o.argv.end(), args.begin(), args.end());
   Tmux t;
@@ -170,17 +175,28 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
     respawn.emplace_back(s);
   }
   respawn.push_back(script);
-  const Tmux started = tmux(respawn);
-  const Tmux pid_text = tmux({"display-message", "-p", "-t", pane, "#{pane_pid}"});
-  const pid_t pid = static_cast<pid_t>(std::atoi(std::string(util::trim(pid_text.out)).c_str()));
-  if (!started.ok || pid <= 0) {
-    tmux({"kill-pane", "-t", pane});
+  // A signal to this command (Ctrl-C) reaches the pane's processes at once,
+  // as it does the process groups this command forked: the pane's process
+  // is registered before a stop can pass it by.
+  Tmux started;
+  const auto registered = [&] {
+    try {
+      return std::make_unique<const util::ForeignGroup>([&] {
+        started = tmux(respawn, true);
+        const Tmux pid_text = tmux({"display-message", "-p", "-t", pane, "#{pane_pid}"}, true);
+        const int id = std::atoi(std::string(util::trim(pid_text.out)).c_str());
+        return started.ok ? std::max(id, 0) : 0;
+      });
+    } catch (const Error&) {
+      tmux({"kill-pane", "-t", pane}, true);
+      throw;
+    }
+  }();
+  const pid_t pid = registered->pgid();
+  if (pid <= 0) {
+    tmux({"kill-pane", "-t", pane}, true);
     throw Error(fmt::format("tmux cannot start '{}' in its window: {}", a.window, util::trim(started.out)));
   }
-
-  // A signal to this command (Ctrl-C) reaches the pane's processes at once,
-  // as it does the process groups this command forked.
-  const util::ForeignGroup registered(pid);
   util::ProcessResult result;
   const auto start = Clock::now();
   util::WatchLimits limits;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -33,6 +34,9 @@ using Clock = std::chrono::steady_clock;
 std::mutex g_groups_mutex;
 std::set<pid_t> g_groups;
 std::atomic<bool> g_stopping{false};
+// Foreign starts under way (ForeignGroup), and their end, under the mutex.
+int g_foreign_starting = 0;
+std::condition_variable g_foreign_started;
 
 // A group in g_groups, put there by whoever forked it while holding the
 // mutex (so that no group starts unseen by a stop), removed when done.
@@ -154,7 +158,7 @@ std::string ProcessResult::describe() const {
 }
 
 ProcessResult run_process(const ProcessOptions& o) {
-  if (stop_requested()) {
+  if (stop_requested() && !o.allow_during_stop) {
     throw Error("interrupted: not starting '" + (o.argv.empty() ? o.command : o.argv.front()) + "'");
   }
   int pipefd[2];
@@ -210,7 +214,7 @@ ProcessResult run_process(const ProcessOptions& o) {
   // at the stop flag: a signal's sweep (kill_process_groups) sees every
   // group that could have started before it.
   std::unique_lock forking(g_groups_mutex);
-  if (g_stopping) {
+  if (g_stopping && !o.allow_during_stop) {
     throw Error("interrupted: not starting '" + (o.argv.empty() ? o.command : o.argv.front()) + "'");
   }
   const pid_t pid = ::fork();
@@ -365,18 +369,41 @@ bool stop_requested() noexcept {
   return g_stopping;
 }
 
-ForeignGroup::ForeignGroup(int pgid) : m_pgid(pgid) {
-  const std::lock_guard lock(g_groups_mutex);
-  g_groups.insert(static_cast<pid_t>(pgid));
+ForeignGroup::ForeignGroup(const std::function<int()>& start) {
+  {
+    const std::lock_guard lock(g_groups_mutex);
+    if (g_stopping) {
+      throw Error("interrupted: not starting an agent's window");
+    }
+    ++g_foreign_starting;
+  }
+  auto started = [&](int pgid) {
+    const std::lock_guard lock(g_groups_mutex);
+    if (pgid > 0) {
+      g_groups.insert(static_cast<pid_t>(pgid));
+    }
+    --g_foreign_starting;
+    g_foreign_started.notify_all();
+  };
+  try {
+    m_pgid = start();
+  } catch (...) {
+    started(0);
+    throw;
+  }
+  started(m_pgid);
 }
 
 ForeignGroup::~ForeignGroup() {
-  const std::lock_guard lock(g_groups_mutex);
-  g_groups.erase(static_cast<pid_t>(m_pgid));
+  if (m_pgid > 0) {
+    const std::lock_guard lock(g_groups_mutex);
+    g_groups.erase(static_cast<pid_t>(m_pgid));
+  }
 }
 
 void kill_process_groups(int sig) {
-  const std::lock_guard lock(g_groups_mutex);
+  std::unique_lock lock(g_groups_mutex);
+  g_foreign_started.wait_for(lock, std::chrono::seconds(5), [] { return g_foreign_starting == 0; });
   for (const pid_t pgid : g_groups) {
     ::kill(-pgid, sig);
   }

@@ -39,6 +39,9 @@ struct ProcessOptions {
   // quiet spell. It goes on running.
   std::optional<std::chrono::milliseconds> quiet_after;
   std::function<void(std::chrono::milliseconds)> on_quiet;
+  // Started even after a stop was requested: a step of a start that a
+  // signal's sweep waits for (ForeignGroup), or of undoing one.
+  bool allow_during_stop = false;
 };
 
 struct ProcessResult {
@@ -63,17 +66,24 @@ ProcessResult run_process(const ProcessOptions& options);
 // thread (for the command's own SIGINT/SIGTERM handling).
 void kill_process_groups(int sig);
 
-// Registers a process group this process did not fork (a tmux pane's), so
-// that kill_process_groups() reaches it too, until destroyed.
+// A process group this process does not fork (a tmux pane's): `start`
+// starts it and returns its id (0 when it did not start), which is then
+// registered, so that kill_process_groups() reaches it too, until
+// destroyed. A signal's sweep waits for a start under way (up to 5 s), so
+// no group starts unseen by a stop; `start` may still run processes
+// (allow_during_stop) to learn the group's id. Throws wave::Error, starting
+// nothing, once a stop was requested.
 class ForeignGroup {
 public:
-  explicit ForeignGroup(int pgid);
+  explicit ForeignGroup(const std::function<int()>& start);
   ~ForeignGroup();
   ForeignGroup(const ForeignGroup&) = delete;
   ForeignGroup& operator=(const ForeignGroup&) = delete;
 
+  int pgid() const noexcept { return m_pgid; }
+
 private:
-  int m_pgid;
+  int m_pgid = 0;
 };
 
 // The command is being stopped (by a signal): from now on run_process()
