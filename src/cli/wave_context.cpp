@@ -63,9 +63,6 @@ void print_notes(const std::vector<std::string>& notes) {
 // The run: as select_run finds it here, else (a clone that never saw it)
 // the only one, or the named one, on the remote.
 std::string run_name(git_repository* repo, const std::string& run_option, const std::string& remote_option) {
-  if (!run_option.empty() && run::load_plan_text(repo, run_option)) {
-    return select_run(repo, run_option);
-  }
   try {
     return select_run(repo, run_option);
   } catch (const Error&) {
