@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # git wave run on a real terminal (a tmux pane): the live block, a line per
 # agent redrawn in place; and --tmux: each agent in a window of the run's
-# tmux session, supervised as well as without it, and `git wave attach`.
+# tmux session, supervised as well as without it, and `git wave attach`;
+# Ctrl-C stops the agents, even one whose window is still being set up.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
 
@@ -148,3 +149,22 @@ run git -C "$REPO" wave run --one-wave --tmux
 expect_rc 0
 expect_out "wave 1 a#2 launched"
 expect_out "merged"
+
+test_case "--tmux: Ctrl-C while an agent's window is still being set up stops that agent too"
+fresh starting "$(plan starting)"
+behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/starting.pid"; wait'
+# A tmux that takes its time to say which process a pane runs: the agent is
+# at work before git wave knows its process.
+mkdir -p "$TEST_DIR/slow-tmux"
+cat >"$TEST_DIR/slow-tmux/tmux" <<SH
+#!/bin/sh
+case "\$*" in *pane_pid*) sleep 1.5 ;; esac
+exec $(command -v tmux) "\$@"
+SH
+chmod +x "$TEST_DIR/slow-tmux/tmux"
+saved_path=$PATH
+PATH="$TEST_DIR/slow-tmux:$PATH"
+kill_run_when "$TEST_DIR/run3.out" INT '[ -s "$TEST_DIR/starting.pid" ]' --tmux
+PATH=$saved_path
+for _ in $(seq 50); do alive "$(cat "$TEST_DIR/starting.pid")" || break; sleep 0.1; done
+! alive "$(cat "$TEST_DIR/starting.pid")" || fail "an agent whose window was being set up survived Ctrl-C"
