@@ -107,14 +107,14 @@ SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const S
     for (int attempt = 1;; ++attempt) {
       const std::size_t logged = log_size(c.log);
       const auto result = util::run_process(o);
-      if (result.ok()) {
-        break;
-      }
       const std::string output = util::read_file(c.log).value_or("");
       const std::string_view own = std::string_view(output).substr(std::min(logged, output.size()));
       const auto delay = result.timed_out || result.stalled || util::stop_requested()
                              ? std::nullopt
                              : config_lock_retry(attempt, own, jitter(c.worktree, attempt));
+      if (result.ok() && !delay) {
+        break;
+      }
       if (!delay) {
         const auto error = fmt::format("setup command '{}' failed ({})", command, result.describe());
         log_line(c.log, error);

@@ -42,7 +42,9 @@ SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const S
 // Setups of one wave run in parallel (git wave start -j), and hook
 // managers' installs (husky, lefthook) write the repository's shared
 // .git/config, which git locks without waiting: the second fails with
-// "could not lock config file". Such a failure is retried: the delay before
+// "could not lock config file" (husky says so and exits 0 all the same,
+// its hooks not set up). Such a command is run again, whatever its exit
+// status: the delay before
 // attempt `attempt + 1` (attempt counts from 1) of a command that failed
 // with `output`, or nothing when it is not git's config lock failure or the
 // attempts are spent (5 in all; 100 ms, then doubling, plus up to 100 ms of
