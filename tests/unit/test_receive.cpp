@@ -1,4 +1,5 @@
 #include <catch.hpp>
+#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "gate/receive.hpp"
@@ -20,7 +21,9 @@ TEST_CASE("receive: pre-receive's input lines become ref updates", "[receive]") 
 
 TEST_CASE("receive: a line that is not one is an error, shown safely", "[receive]") {
   CHECK_THROWS_AS(gate::parse_updates("hello world"), Error);
-  CHECK_THROWS_AS(gate::parse_updates(std::string(40, 'z') + " " + std::string(40, '0') + " refs/heads/x"), Error);
+  CHECK_THROWS_AS(
+      gate::parse_updates(fmt::format("{} {} refs/heads/x", std::string(40, 'z'), std::string(40, '0'))),
+      Error);
   try {
     gate::parse_updates("\x1b]0;x\a");
   } catch (const Error& e) {
