@@ -169,6 +169,17 @@ void publish_after(git_repository* repo, std::optional<flow::RemoteRun>& remote)
   }
 }
 
+void take_remote_record(git_repository* repo, const flow::RemoteRun& remote) {
+  try {
+    flow::take_remote_state(repo, remote);
+  } catch (const Error& e) {
+    const Painter paint = painter_for_stderr();
+    fmt::print(stderr, "{} this clone keeps its record of run '{}', not '{}''s: {}\n",
+               paint(Color::yellow, "warning:"), remote.run, remote.remote, e.what());
+    fmt::print(stderr, "{} the next command of the run takes the remote's\n", paint(Color::yellow, "hint:"));
+  }
+}
+
 std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& run, std::string_view command,
                                        flow::Recovery* recovery, flow::RemoteRun* remote) {
   auto lock = std::make_unique<run::RunLock>(repo, run, command);

@@ -74,4 +74,9 @@ std::string remote_of(git_repository* repo, const std::string& run, const std::s
 // of the run publishes it, or takes the remote's record.
 void publish_after(git_repository* repo, std::optional<flow::RemoteRun>& remote);
 
+// After the remote refused a merge's landing (flow::LandRefused; the claim
+// here undone): this clone takes the remote's record of the run. A failure
+// to do so is a warning, so that the refusal itself is what the user sees.
+void take_remote_record(git_repository* repo, const flow::RemoteRun& remote);
+
 } // namespace wave::cli

@@ -68,26 +68,18 @@ int merge(const cli::Args& args) {
     outcome = *ctx.recovery.merged;
   } else {
     flow::MergeOptions options{keep, {}};
-    bool refused_there = false;
     if (ctx.remote) {
       options.publish = [&](const run::WaveRun& landing) {
-        try {
-          flow::land(ctx.repo.get(), *ctx.remote, landing);
-        } catch (const Error&) {
-          refused_there = true;
-          throw;
-        }
+        flow::land(ctx.repo.get(), *ctx.remote, landing);
       };
     }
     try {
       outcome =
           flow::merge_wave(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w), options);
-    } catch (const Error&) {
-      if (refused_there) {
-        // The remote's record is the run's: this clone's claim, undone,
-        // changed nothing anywhere.
-        flow::take_remote_state(ctx.repo.get(), *ctx.remote);
-      }
+    } catch (const flow::LandRefused&) {
+      // The remote's record is the run's: this clone's claim, undone,
+      // changed nothing anywhere.
+      cli::take_remote_record(ctx.repo.get(), *ctx.remote);
       throw;
     }
   }

@@ -238,17 +238,9 @@ int run(const cli::Args& args) {
     }
   };
 
-  bool refused_there = false;
   if (remote) {
     hooks.publish = [&] { cli::publish_after(repo, remote); };
-    hooks.land = [&](const run::WaveRun& w) {
-      try {
-        flow::land(repo, *remote, w);
-      } catch (const Error&) {
-        refused_there = true;
-        throw;
-      }
-    };
+    hooks.land = [&](const run::WaveRun& w) { flow::land(repo, *remote, w); };
   }
   if (tmux && !json) {
     fmt::print("agents run in windows of tmux session '{}': watch one with 'git wave attach <agent>'\n",
@@ -257,12 +249,10 @@ int run(const cli::Args& args) {
   const flow::RunResult result = [&] {
     try {
       return flow::drive(repo, run_name, options, hooks);
-    } catch (const Error&) {
-      if (refused_there) {
-        // As git wave merge: the remote's record is the run's; this clone's
-        // claim, undone, changed nothing anywhere.
-        flow::take_remote_state(repo, *remote);
-      }
+    } catch (const flow::LandRefused&) {
+      // As git wave merge: the remote's record is the run's; this clone's
+      // claim, undone, changed nothing anywhere.
+      cli::take_remote_record(repo, *remote);
       throw;
     }
   }();

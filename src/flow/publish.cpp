@@ -244,8 +244,8 @@ void land(git_repository* repo, RemoteRun& rr, const run::WaveRun& w) {
   std::vector<std::string> hints(moved.begin() + 1, moved.end());
   hints.push_back(fmt::format("git said: {}", published.output));
   hints.push_back("nothing was merged; run 'git wave gate' again to test what is there now, then merge");
-  throw Error(fmt::format("'{}' refused the merge of wave {}: {}", rr.remote, w.label, moved.front()),
-              exit_code::not_satisfied, std::move(hints));
+  throw LandRefused(fmt::format("'{}' refused the merge of wave {}: {}", rr.remote, w.label, moved.front()),
+                    exit_code::not_satisfied, std::move(hints));
 }
 
 } // namespace wave::flow

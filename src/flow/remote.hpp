@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/error.hpp"
 #include "run/state.hpp"
 
 #include <git2.h>
@@ -75,10 +76,17 @@ struct Published {
 // leased at the value `remote` fetched. `remote` is updated on success.
 Published publish(git_repository* repo, RemoteRun& remote);
 
+// The remote refused a landing: it holds another record of the run than
+// this clone's (fetched again to say what moved).
+struct LandRefused : Error {
+  using Error::Error;
+};
+
 // Lands merge `w`, just recorded here, on the remote: publish() moves the
 // integration branch, the state and the wave's branches at once. When the
-// remote refuses, throws Error (exit 1) saying what moved there since the
-// gate; `remote` is then fetched again.
+// remote refuses, throws LandRefused (exit 1) saying what moved there since
+// the gate; `remote` is then fetched again. Any other failure (the remote
+// cannot be reached) throws Error.
 void land(git_repository* repo, RemoteRun& remote, const run::WaveRun& w);
 
 // For commands that only read: this clone's state ref moves to the
