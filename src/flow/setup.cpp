@@ -65,10 +65,14 @@ int jitter(const fs::path& worktree, int attempt) {
 
 } // namespace
 
+bool config_locked(std::string_view output) {
+  return output.find("could not lock config file") != std::string_view::npos;
+}
+
 std::optional<std::chrono::milliseconds> config_lock_retry(int attempt, std::string_view output,
                                                            int jitter_ms) {
   constexpr int attempts = 5;
-  if (attempt >= attempts || output.find("could not lock config file") == std::string_view::npos) {
+  if (attempt >= attempts || !config_locked(output)) {
     return std::nullopt;
   }
   return std::chrono::milliseconds((100 << (attempt - 1)) + std::clamp(jitter_ms, 0, 100));
@@ -112,11 +116,14 @@ SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const S
       const auto delay = result.timed_out || result.stalled || util::stop_requested()
                              ? std::nullopt
                              : config_lock_retry(attempt, own, jitter(c.worktree, attempt));
-      if (result.ok() && !delay) {
+      if (result.ok() && !config_locked(own)) {
         break;
       }
       if (!delay) {
-        const auto error = fmt::format("setup command '{}' failed ({})", command, result.describe());
+        const auto error =
+            result.ok()
+                ? fmt::format("setup command '{}' found git's config file locked, {} times", command, attempt)
+                : fmt::format("setup command '{}' failed ({})", command, result.describe());
         log_line(c.log, error);
         return {false, error, !result.timed_out && !result.stalled && !util::stop_requested()};
       }

@@ -42,15 +42,17 @@ SetupOutcome run_setup(const plan::Plan& plan, const plan::Agent& agent, const S
 // Setups of one wave run in parallel (git wave start -j), and hook
 // managers' installs (husky, lefthook) write the repository's shared
 // .git/config, which git locks without waiting: the second fails with
-// "could not lock config file" (husky says so and exits 0 all the same,
+// "could not lock config file" (husky says so, then exits 0 all the same,
 // its hooks not set up). Such a command is run again, whatever its exit
-// status: the delay before
-// attempt `attempt + 1` (attempt counts from 1) of a command that failed
-// with `output`, or nothing when it is not git's config lock failure or the
-// attempts are spent (5 in all; 100 ms, then doubling, plus up to 100 ms of
-// `jitter_ms`, so that two setups that collided do not collide again).
+// status: config_lock_retry gives the delay before attempt `attempt + 1`
+// (attempt counts from 1) of a command whose own output was `output`, or
+// nothing when that is not git's config lock failure or the attempts are
+// spent (5 in all; 100 ms, then doubling, plus up to 100 ms of `jitter_ms`,
+// so that two setups that collided do not collide again). A command whose
+// last attempt still says so failed, whatever its exit status.
 std::optional<std::chrono::milliseconds> config_lock_retry(int attempt, std::string_view output,
                                                            int jitter_ms);
+bool config_locked(std::string_view output);
 
 // Appends a line to a log file (creating its folder).
 void log_line(const std::filesystem::path& log, std::string_view line);

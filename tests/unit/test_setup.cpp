@@ -17,6 +17,10 @@ TEST_CASE("setup: only git's config lock failure is retried, with a growing dela
   SECTION("the fifth failure is final") {
     CHECK_FALSE(flow::config_lock_retry(5, locked, 0).has_value());
   }
+  SECTION("git's words are what tells it, whatever the exit status") {
+    CHECK(flow::config_locked(locked));
+    CHECK_FALSE(flow::config_locked("husky - install\n"));
+  }
   SECTION("any other failure is final at once") {
     CHECK_FALSE(flow::config_lock_retry(1, "npm ERR! code E404\n", 0).has_value());
     CHECK_FALSE(flow::config_lock_retry(1, "", 0).has_value());
