@@ -358,10 +358,13 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
   bool closed = false;
   // Setups running at once share the repository's hooks folder and config,
   // which hook managers' installs write: a setup that failed while another
-  // ran is run again alone once the others are done (see run_alone).
+  // ran is run again alone once the others are done (see run_alone), when
+  // some setup passed (a race has a winner; when all fail, the failure is
+  // the setup's own, and running each again would only take as long again).
   std::vector<std::size_t> running;
   std::vector<char> overlapped(d.agents.size(), 0);
   std::vector<std::size_t> run_alone;
+  bool some_passed = false;
   auto setup = [&](std::size_t i) {
     const AgentStep& step = d.agents[i];
     SetupContext c{run,
@@ -413,6 +416,7 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
           outcome.error = done.error;
           const std::lock_guard lock(queue_mutex);
           std::erase(running, i);
+          some_passed = some_passed || done.ok;
           if (!done.ok && done.command_failed && overlapped[i] != 0) {
             run_alone.push_back(i);
             continue; // told once it has run alone
@@ -493,7 +497,7 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
   for (const std::size_t i : run_alone) {
     AgentStep& step = d.agents[i];
     AgentOutcome& outcome = result.outcomes[i];
-    if (!util::stop_requested()) {
+    if (some_passed && !util::stop_requested()) {
       log_line(step.record.setup_log,
                "# it failed while other setups ran at the same time (hook managers' installs write the "
                "repository's shared hooks and config): once more, alone");

@@ -131,6 +131,18 @@ expect_eq "$(cat "$HOME/tries-beta")" "1" "beta's setup attempts"
 expect_eq "$(grep -c "git's config file was locked (another setup writing it): 'sh $TEST_DIR/locked.sh' again in" \
   .git/wave/demo/logs/1/alpha-setup.log)" "2" "retries logged"
 
+test_case "a setup command that still finds git's config locked at its fifth attempt failed, even if it exited 0"
+cd "$TEST_DIR"
+mkdir w4b
+two_wave_repo w4b/repo
+cd w4b/repo
+printf 'echo "error: could not lock config file .git/config: File exists" >&2\n' >"$TEST_DIR/locked.sh"
+sed -i "/^name = \"alpha\"/a setup = [\"sh $TEST_DIR/locked.sh\"]" wave.toml
+git commit -q -am "a setup that finds the config locked"
+run git wave start -j 1
+expect_rc 1
+expect_out "setup command 'sh $TEST_DIR/locked.sh' found git's config file locked, 5 times"
+
 test_case "a setup that failed while another ran is run again alone, once; the log says so"
 cd "$TEST_DIR"
 mkdir w5
@@ -143,13 +155,13 @@ cat >"$TEST_DIR/race.sh" <<'SH'
 n=$(( $(cat "$HOME/tries-$WAVE_AGENT" 2>/dev/null || echo 0) + 1 ))
 echo "$n" >"$HOME/tries-$WAVE_AGENT"
 : >"$HOME/began-$WAVE_AGENT"
-for _ in $(seq 200); do [ -e "$HOME/began-alpha" ] && [ -e "$HOME/began-beta" ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ -e "$HOME/began-alpha" ] && [ -e "$HOME/began-beta" ] && break; sleep 0.05; done
 if ! mkdir "$HOME/hooks-lock" 2>/dev/null; then
   : >"$HOME/lost"
   echo "can't rename pre-commit to pre-commit.old - file already exists" >&2
   exit 1
 fi
-for _ in $(seq 200); do [ -e "$HOME/lost" ] && break; sleep 0.05; done
+for _ in $(seq 600); do [ -e "$HOME/lost" ] && break; sleep 0.05; done
 rmdir "$HOME/hooks-lock"
 SH
 sed -i "/^name = \"alpha\"/a setup = [\"sh $TEST_DIR/race.sh\"]" wave.toml
@@ -170,12 +182,18 @@ cd "$TEST_DIR"
 mkdir w6
 two_wave_repo w6/repo
 cd w6/repo
+# Beta's setup is broken; alpha's passes, once beta's has failed beside it.
 cat >"$TEST_DIR/both.sh" <<'SH'
 n=$(( $(cat "$HOME/tries6-$WAVE_AGENT" 2>/dev/null || echo 0) + 1 ))
 echo "$n" >"$HOME/tries6-$WAVE_AGENT"
 : >"$HOME/began6-$WAVE_AGENT"
-for _ in $(seq 200); do [ -e "$HOME/began6-alpha" ] && [ -e "$HOME/began6-beta" ] && break; sleep 0.05; done
-[ "$WAVE_AGENT" = alpha ] || { echo "error: could not read the package file" >&2; exit 1; }
+for _ in $(seq 600); do [ -e "$HOME/began6-alpha" ] && [ -e "$HOME/began6-beta" ] && break; sleep 0.05; done
+if [ "$WAVE_AGENT" = beta ]; then
+  : >"$HOME/failed6"
+  echo "error: could not read the package file" >&2
+  exit 1
+fi
+for _ in $(seq 600); do [ -e "$HOME/failed6" ] && break; sleep 0.05; done
 SH
 sed -i "1a setup = [\"sh $TEST_DIR/both.sh\"]" wave.toml
 git commit -q -am "beta's setup is broken"
@@ -185,6 +203,26 @@ expect_out "ok     alpha"
 expect_out "setup command 'sh $TEST_DIR/both.sh' failed (exit 1)"
 expect_eq "$(cat "$HOME/tries6-alpha"),$(cat "$HOME/tries6-beta")" "1,2" "setup runs"
 grep -qF "once more, alone" .git/wave/demo/logs/1/beta-setup.log || fail "beta's log: $(cat .git/wave/demo/logs/1/beta-setup.log)"
+
+test_case "setups that all fail side by side are not run again: the failure is the setup's own"
+cd "$TEST_DIR"
+mkdir w7
+two_wave_repo w7/repo
+cd w7/repo
+cat >"$TEST_DIR/all.sh" <<'SH'
+n=$(( $(cat "$HOME/tries7-$WAVE_AGENT" 2>/dev/null || echo 0) + 1 ))
+echo "$n" >"$HOME/tries7-$WAVE_AGENT"
+: >"$HOME/began7-$WAVE_AGENT"
+for _ in $(seq 600); do [ -e "$HOME/began7-alpha" ] && [ -e "$HOME/began7-beta" ] && break; sleep 0.05; done
+echo "npm ERR! code E404" >&2
+exit 1
+SH
+sed -i "1a setup = [\"sh $TEST_DIR/all.sh\"]" wave.toml
+git commit -q -am "a broken setup"
+run git wave start -j 2
+expect_rc 1
+expect_eq "$(cat "$HOME/tries7-alpha"),$(cat "$HOME/tries7-beta")" "1,1" "setup runs"
+! grep -qF "once more, alone" .git/wave/demo/logs/1/*-setup.log || fail "a setup ran again"
 
 test_case "an invalid --setup-timeout is a usage error"
 run git wave start --setup-timeout soon
