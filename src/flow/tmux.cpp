@@ -187,7 +187,7 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
         const int id = std::atoi(std::string(util::trim(pid_text.out)).c_str());
         return started.ok ? std::max(id, 0) : 0;
       });
-    } catch (const Error&) {
+    } catch (...) {
       tmux({"kill-pane", "-t", pane}, true);
       throw;
     }

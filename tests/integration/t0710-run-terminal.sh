@@ -158,7 +158,7 @@ behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/starting.pid"; wait'
 mkdir -p "$TEST_DIR/slow-tmux"
 cat >"$TEST_DIR/slow-tmux/tmux" <<SH
 #!/bin/sh
-case "\$*" in *pane_pid*) sleep 1.5 ;; esac
+case "\$*" in *pane_pid*) sleep 3 ;; esac
 exec $(command -v tmux) "\$@"
 SH
 chmod +x "$TEST_DIR/slow-tmux/tmux"
