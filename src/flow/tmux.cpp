@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <csignal>
 #include <memory>
+#include <mutex>
 #include <sys/stat.h>
 #include <thread>
 
@@ -118,6 +119,11 @@ std::optional<std::string> tmux_missing() {
 util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
   // The window starts as a placeholder, so that its log is piped before the
   // agent writes a byte; then the attempt replaces it in the same pane.
+  // Agents start from several threads: the first makes the session, the
+  // others add windows to it (two `new-session` at once: "duplicate
+  // session"). Other commands of the run wait for the run lock.
+  static std::mutex making;
+  std::unique_lock made_lock(making);
   std::vector<std::string> make;
   if (tmux({"has-session", "-t", "=" + a.session}).ok) {
     for (const auto& pane : panes_named(a.session, a.window)) {
@@ -131,6 +137,7 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
     make.emplace_back(s);
   }
   const Tmux made = tmux(make);
+  made_lock.unlock();
   const std::string pane(util::trim(made.out));
   if (!made.ok || pane.empty() || pane[0] != '%') {
     throw Error(fmt::format("tmux cannot make a window for '{}': {}", a.window, util::trim(made.out)));

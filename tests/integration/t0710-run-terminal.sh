@@ -15,7 +15,7 @@ fi
 TMUX_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/gw-tmux.XXXXXX")
 export TMUX_TMPDIR
 unset TMUX
-trap 'rc=$?; tmux kill-server 2>/dev/null; rm -rf "$TMUX_TMPDIR"; (exit $rc); finish' EXIT
+trap 'rc=$?; tmux kill-server 2>/dev/null || true; rm -rf "$TMUX_TMPDIR"; (exit $rc); finish' EXIT
 
 . "$SOURCE_DIR/tests/integration/run_lib.sh"
 
@@ -168,3 +168,28 @@ kill_run_when "$TEST_DIR/run3.out" INT '[ -s "$TEST_DIR/starting.pid" ]' --tmux
 PATH=$saved_path
 for _ in $(seq 50); do alive "$(cat "$TEST_DIR/starting.pid")" || break; sleep 0.1; done
 ! alive "$(cat "$TEST_DIR/starting.pid")" || fail "an agent whose window was being set up survived Ctrl-C"
+
+test_case "--tmux: agents launched at once share one new session, each in its window, none failing"
+fresh together "$(plan together)"
+tmux kill-session -t =wave-demo 2>/dev/null || true
+# A tmux slow to answer whether the session exists: both agents' threads
+# hear "no" before either has made it.
+mkdir -p "$TEST_DIR/slow-has"
+cat >"$TEST_DIR/slow-has/tmux" <<SH
+#!/bin/sh
+[ "\$1" = has-session ] || exec $(command -v tmux) "\$@"
+$(command -v tmux) "\$@"
+rc=\$?
+sleep 0.5
+exit \$rc
+SH
+chmod +x "$TEST_DIR/slow-has/tmux"
+saved_path=$PATH
+PATH="$TEST_DIR/slow-has:$PATH"
+run git -C "$REPO" wave run --one-wave --tmux
+PATH=$saved_path
+expect_rc 0
+expect_no_out "duplicate session"
+expect_no_out "retried"
+expect_eq "$(tmux list-windows -t =wave-demo -F '#{window_name}' | sort | tr '\n' ' ')" "a b "
+tmux kill-session -t =wave-demo
