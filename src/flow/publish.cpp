@@ -92,8 +92,11 @@ Published publish(git_repository* repo, RemoteRun& rr) {
     }
     if (w.status != run::WaveStatus::merged) {
       // A wave just started: its branches, still at their base, go there;
-      // a branch rewritten here (repair) replaces the remote's when an
-      // archive keeps what that held (an abort's, a repair's).
+      // so does the work done here (an agent's commits in its worktree
+      // here, the lead's commit of its work): the remote holds what this
+      // clone gates, for any machine to gate and merge. A branch rewritten
+      // here (repair) replaces the remote's when an archive keeps what that
+      // held (an abort's, a repair's).
       for (const auto& a : w.agents) {
         const std::string branch = a.branch.empty() ? run::agent_branch(rr.run, a.name) : a.branch;
         const auto here = git::resolve_commit(repo, "refs/heads/" + branch);
@@ -109,10 +112,11 @@ Published publish(git_repository* repo, RemoteRun& rr) {
           }
         } else if (!same(*here, there->second) &&
                    (contains(repo, *here, there->second)
-                        ? git::oid_str(*here) == (a.base.empty() ? w.base : a.base)
+                        ? w.status != run::WaveStatus::aborted ||
+                              git::oid_str(*here) == (a.base.empty() ? w.base : a.base)
                         : archived(repo, rr.run, there->second))) {
-          // (Contained: a branch left from an aborted wave with nothing of
-          // its own, at an older base than this wave's.)
+          // (Ahead: work done here, or a branch left from an aborted wave
+          // with nothing of its own, at an older base than this wave's.)
           update(fmt::format("+{}:refs/heads/{}", git::oid_str(*here), branch), "refs/heads/" + branch,
                  there->second);
           created.emplace_back(a.name, *here);
