@@ -194,6 +194,7 @@ std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& 
       early = flow::recover(repo, run);
       print_notes(early.notes);
     }
+    print_notes(flow::clear_stale_locks(repo, run));
     *remote = flow::fetch_remote(repo, remote->remote, run, remote->integration);
     auto synced = flow::sync(repo, *remote);
     print_notes(synced.notes);

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "flow/abort.hpp"
 #include "flow/merge.hpp"
+#include "flow/remote_refs.hpp"
 #include "gate/lead_commit.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -44,8 +45,10 @@ void finish_commits(const std::string& run, const run::WaveRun& w, std::vector<s
 // Lock files on the agents' branches that a killed git wave left: on a
 // branch that does not exist (a start creating it, a merge or abort
 // deleting it: no agent can be committing on it), or holding a tip an
-// unfinished intent names (or nothing yet, for such a branch). A lock an
-// agent's own git holds, on its existing branch, holds another tip.
+// unfinished intent names (or nothing yet, for such a branch), or empty (a
+// deletion's) on the branch of a merged wave that the merge holds (the
+// clean-up of a wave merged on another machine). A lock an agent's own git
+// holds, on its existing branch, holds another tip.
 void clear_branch_locks(git_repository* repo, const std::string& run, const run::State& state,
                         std::vector<std::string>& notes) {
   const fs::path common = git::common_dir(repo);
@@ -72,6 +75,11 @@ void clear_branch_locks(git_repository* repo, const std::string& run, const run:
           }
         }
       }
+      if (!ours && w.status == run::WaveStatus::merged && w.merged && !w.intent) {
+        const auto tip = git::resolve_commit(repo, ref);
+        ours = util::read_file(lock).value_or("?").empty() && tip &&
+               (refs::contains(repo, git::oid_from(w.merged->to), *tip) || refs::archived(repo, run, *tip));
+      }
       if (ours && fs::remove(lock, ec)) {
         notes.push_back(fmt::format("removed '{}', left by a killed git wave",
                                     lock.lexically_relative(common).generic_string()));
@@ -82,19 +90,25 @@ void clear_branch_locks(git_repository* repo, const std::string& run, const run:
 
 } // namespace
 
-Recovery recover(git_repository* repo, const std::string& run) {
-  Recovery out;
-  auto& notes = out.notes;
+std::vector<std::string> clear_stale_locks(git_repository* repo, const std::string& run) {
+  std::vector<std::string> notes;
   for (const auto& file : run::clear_ref_locks(repo, run)) {
     notes.push_back(fmt::format("removed '{}', left by a killed git wave", file));
   }
+  if (const auto stored = run::load(repo, run)) {
+    clear_branch_locks(repo, run, stored->state, notes);
+  }
+  return notes;
+}
+
+Recovery recover(git_repository* repo, const std::string& run) {
+  Recovery out;
+  auto& notes = out.notes;
+  notes = clear_stale_locks(repo, run);
   for (int round = 0; round < 8; ++round) {
     const auto stored = run::load(repo, run);
     if (!stored) {
       return out;
-    }
-    if (round == 0) {
-      clear_branch_locks(repo, run, stored->state, notes);
     }
     const run::WaveRun* w = stored->state.pending();
     if (w == nullptr) {

@@ -26,8 +26,8 @@ struct Recovery {
   // state, so that the command a kill interrupted, run again, can report
   // its own work as done.
   std::optional<std::pair<run::IntentKind, std::size_t>> finished;
-  std::optional<MergeOutcome> merged;  // what finishing a merge did
-  std::optional<AbortOutcome> aborted; // what finishing an abort did
+  std::optional<MergeOutcome> merged;    // what finishing a merge did
+  std::optional<AbortOutcome> aborted;   // what finishing an abort did
   std::optional<RepairOutcome> repaired; // what finishing a repair did
 };
 
@@ -35,5 +35,10 @@ struct Recovery {
 // git's own is in the way), naming what is in the way; the intent then
 // stays for the next command.
 Recovery recover(git_repository* repo, const std::string& run);
+
+// The lock files part of recover() alone, for what must run before it (a
+// run kept on a remote brings the clone level first); one note per lock
+// removed.
+std::vector<std::string> clear_stale_locks(git_repository* repo, const std::string& run);
 
 } // namespace wave::flow

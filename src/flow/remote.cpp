@@ -77,8 +77,9 @@ std::optional<std::string> fast_forward(git_repository* repo, const std::string&
 
 // A wave another machine finished merging (its branches gone from the
 // remote: not kept): this clone's worktrees and branches of it go, as that
-// merge would have removed them here. A worktree with changes, or the one
-// the command runs in, stays.
+// merge would have removed them here (a branch whose worktree went before,
+// by a command killed half way, too). A worktree with changes, or the one
+// the command runs in, stays; so does a branch with work after the merge.
 void tidy_merged(git_repository* repo, const RemoteRun& rr, const run::State& state, Sync& out) {
   const auto linked = git::linked_worktrees(repo);
   std::error_code ec;
@@ -90,19 +91,25 @@ void tidy_merged(git_repository* repo, const RemoteRun& rr, const run::State& st
     const git_oid to = git::oid_from(w.merged->to);
     Cleanup c;
     for (const auto& a : w.agents) {
-      if (a.worktree.empty() || !git::find_worktree(linked, a.worktree) || rr.branches.count(a.name) != 0) {
+      if (rr.branches.count(a.name) != 0) {
         continue;
       }
-      const auto rel = here.lexically_relative(fs::weakly_canonical(a.worktree, ec));
-      if (!rel.empty() && *rel.begin() != "..") {
-        continue;
-      }
+      const bool worktree = !a.worktree.empty() && git::find_worktree(linked, a.worktree);
       const std::string branch = a.branch.empty() ? run::agent_branch(rr.run, a.name) : a.branch;
       const auto tip = git::resolve_commit(repo, "refs/heads/" + branch);
+      if (!worktree && !tip) {
+        continue;
+      }
+      if (worktree) {
+        const auto rel = here.lexically_relative(fs::weakly_canonical(a.worktree, ec));
+        if (!rel.empty() && *rel.begin() != "..") {
+          continue;
+        }
+      }
       if (tip && !contains(repo, to, *tip) && !archived(repo, rr.run, *tip)) {
         continue; // work of its own after the merge: it stays
       }
-      if (remove_agent_worktree(repo, a.worktree, a.name, false, c) && tip) {
+      if ((!worktree || remove_agent_worktree(repo, a.worktree, a.name, false, c)) && tip) {
         delete_branch(repo, branch, *tip, c);
       }
     }
