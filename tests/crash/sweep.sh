@@ -9,7 +9,8 @@
 #   --sample N      run every N-th point of the full list (a fixed stride)
 #   --sample-to K   choose the stride that gives about K points
 #   --only CMD      one command: start, commit, gate, merge, start2, abort,
-#                   run, repair, rstart, rcommit, rgate, rmerge, rabort, rrepair
+#                   run, repair, rstart, rcommit, rgate, rmerge, rabort,
+#                   rrepair, rtidy
 #   --syscalls L    only these syscalls (comma-separated)
 #   --list          print the points and exit
 # Exit 0 when every point converged, 1 otherwise.
@@ -179,8 +180,25 @@ FLOW_remote_repair=(
   "-      wave gate"
   "-      wave merge"
 )
-FLOWS=(main abort run repair remote remote_abort remote_repair)
-COMMANDS=(start commit gate merge start2 abort run repair rstart rcommit rgate rmerge rabort rrepair)
+# Another machine (`wave2`: git wave in a second clone of the server, with
+# no worktree of its own) gates and merges wave 1; this clone's next command
+# then takes its worktrees and branches of the wave away, as its own merge
+# would have, before it starts wave 2 (`rtidy`).
+# shellcheck disable=SC2034
+FLOW_remote_tidy=(
+  "-      wave start"
+  "-      work a a/x a-1"
+  "-      work b b/y b-1"
+  "-      wave gate"
+  "-      wave2 gate"
+  "-      wave2 merge"
+  "rtidy  wave start"
+  "-      work c c/z c-1"
+  "-      wave gate"
+  "-      wave merge"
+)
+FLOWS=(main abort run repair remote remote_abort remote_repair remote_tidy)
+COMMANDS=(start commit gate merge start2 abort run repair rstart rcommit rgate rmerge rabort rrepair rtidy)
 
 # remote_flow FLOW: whether FLOW keeps its run on a remote.
 remote_flow() { [[ $1 == remote* ]]; }
@@ -209,6 +227,7 @@ setup_scenario() {
     git -C "$1/server.git" wave hook install >/dev/null
     git -C "$1/repo" remote add origin "file://$1/server.git"
     git -C "$1/repo" push -q origin main
+    git clone -q "file://$1/server.git" "$1/repo2"
   fi
   git -C "$1/repo" rev-list main >"$1/rec/setup"
   : >"$1/rec/commits"
@@ -236,10 +255,12 @@ run_step() {
   read -r name kind rest <<<"$2"
   REPO="$scen/repo"
   case $kind in
-    wave)
+    wave|wave2)
+      [ "$kind" = wave ] || REPO="$scen/repo2"
       # shellcheck disable=SC2086
       (cd "$REPO" && git-wave $rest) >"$TEST_DIR/step.out" 2>"$TEST_DIR/step.err"
       STEP_RC=$?
+      REPO="$scen/repo"
       ;;
     work|leave|sneak)
       local agent path content
@@ -341,6 +362,9 @@ check_converged() {
     grep -qx "$c" <<<"$allowed" ||
       CHECK_FAILS+=("main's reflog has ${c:0:7}, not a passing gate's candidate")
   done < <(git -C "$repo" reflog show main --format=%H 2>/dev/null)
+
+  x=$(git -C "$repo" for-each-ref --format='%(refname:short)' refs/heads/wave/ | tr '\n' ' ')
+  [ -z "$x" ] || CHECK_FAILS+=("agent branches left: ${x% }")
 
   local locks
   # (The agent locks of git wave run, wave/<run>/agents/*.lock, are flock(2)
