@@ -1,10 +1,12 @@
 #include "git/tree_diff.hpp"
 
+#include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace wave::git {
@@ -36,41 +38,67 @@ unsigned file_type(git_filemode_t mode) {
   return static_cast<unsigned>(mode) & 0170000U;
 }
 
+// Walks two trees side by side with an explicit stack: the depth of a tree
+// is the input's to choose (an agent can push one 100,000 directories deep),
+// so it never decides how deep this process's own stack goes. Past
+// max_tree_depth it refuses, as git does with core.maxTreeDepth.
 class Walker {
 public:
   Walker(git_repository* repo, const TreeChangeFn& fn) : m_repo(repo), m_fn(fn) {}
 
-  void diff(git_tree* old_tree, git_tree* new_tree, std::string& prefix) {
-    const std::size_t n_old = old_tree != nullptr ? git_tree_entrycount(old_tree) : 0;
-    const std::size_t n_new = new_tree != nullptr ? git_tree_entrycount(new_tree) : 0;
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < n_old || j < n_new) {
-      const git_tree_entry* a = i < n_old ? git_tree_entry_byindex(old_tree, i) : nullptr;
-      const git_tree_entry* b = j < n_new ? git_tree_entry_byindex(new_tree, j) : nullptr;
-      int cmp = 0;
-      if (a == nullptr) {
-        cmp = 1;
-      } else if (b == nullptr) {
-        cmp = -1;
-      } else {
-        cmp = entry_compare(a, b);
-      }
-      if (cmp < 0) {
-        one_side(a, prefix, TreeChange::Kind::deleted);
-        ++i;
-      } else if (cmp > 0) {
-        one_side(b, prefix, TreeChange::Kind::added);
-        ++j;
-      } else {
-        both(a, b, prefix);
-        ++i;
-        ++j;
-      }
+  void run(git_tree* old_tree, git_tree* new_tree) {
+    m_stack.push_back(Frame{{}, {}, old_tree, new_tree, 0, 0, 0});
+    while (!m_stack.empty()) {
+      step();
     }
   }
 
 private:
+  // One directory being compared. `own_*` keep the trees looked up for it
+  // alive; the roots are the caller's.
+  struct Frame {
+    Tree own_old;
+    Tree own_new;
+    git_tree* old_tree;
+    git_tree* new_tree;
+    std::size_t i;
+    std::size_t j;
+    std::size_t prefix_len; // m_prefix's length at this directory
+  };
+
+  // Advances the top frame by one entry pair, or pops it when done.
+  void step() {
+    Frame& f = m_stack.back();
+    m_prefix.resize(f.prefix_len);
+    const std::size_t n_old = f.old_tree != nullptr ? git_tree_entrycount(f.old_tree) : 0;
+    const std::size_t n_new = f.new_tree != nullptr ? git_tree_entrycount(f.new_tree) : 0;
+    if (f.i >= n_old && f.j >= n_new) {
+      m_stack.pop_back();
+      return;
+    }
+    const git_tree_entry* a = f.i < n_old ? git_tree_entry_byindex(f.old_tree, f.i) : nullptr;
+    const git_tree_entry* b = f.j < n_new ? git_tree_entry_byindex(f.new_tree, f.j) : nullptr;
+    int cmp = 0;
+    if (a == nullptr) {
+      cmp = 1;
+    } else if (b == nullptr) {
+      cmp = -1;
+    } else {
+      cmp = entry_compare(a, b);
+    }
+    if (cmp < 0) {
+      ++f.i;
+      one_side(a, TreeChange::Kind::deleted);
+    } else if (cmp > 0) {
+      ++f.j;
+      one_side(b, TreeChange::Kind::added);
+    } else {
+      ++f.i;
+      ++f.j;
+      both(a, b);
+    }
+  }
+
   Tree lookup(const git_tree_entry* e) {
     git_tree* raw = nullptr;
     check(git_tree_lookup(&raw, m_repo, git_tree_entry_id(e)),
@@ -78,56 +106,58 @@ private:
     return Tree(raw);
   }
 
-  void push(std::string& prefix, const git_tree_entry* e) {
-    prefix += git_tree_entry_name(e);
-    prefix += '/';
+  // Enters directory `e` (a reference into the top frame's trees, which
+  // stay alive below the new frame).
+  void descend(const git_tree_entry* e, Tree old_sub, Tree new_sub) {
+    if (m_stack.size() > max_tree_depth) {
+      throw Error(fmt::format("tree {} is more than {} directories deep at '{}...'",
+                              oid_str(*git_tree_entry_id(e)), max_tree_depth,
+                              m_prefix.substr(0, std::min<std::size_t>(m_prefix.size(), 60))),
+                  exit_code::fatal,
+                  {"git refuses such trees too (core.maxTreeDepth); rewrite the commit that made it"});
+    }
+    m_prefix += git_tree_entry_name(e);
+    m_prefix += '/';
+    git_tree* o = old_sub.get();
+    git_tree* n = new_sub.get();
+    m_stack.push_back(Frame{std::move(old_sub), std::move(new_sub), o, n, 0, 0, m_prefix.size()});
   }
 
-  void one_side(const git_tree_entry* e, std::string& prefix, TreeChange::Kind kind) {
-    const std::size_t keep = prefix.size();
+  void one_side(const git_tree_entry* e, TreeChange::Kind kind) {
     if (is_tree(e)) {
-      const Tree sub = lookup(e);
-      push(prefix, e);
+      Tree sub = lookup(e);
       if (kind == TreeChange::Kind::added) {
-        diff(nullptr, sub.get(), prefix);
+        descend(e, Tree(), std::move(sub));
       } else {
-        diff(sub.get(), nullptr, prefix);
+        descend(e, std::move(sub), Tree());
       }
-      prefix.resize(keep);
       return;
     }
     if (kind == TreeChange::Kind::added) {
-      emit(kind, prefix, nullptr, e);
+      emit(kind, nullptr, e);
     } else {
-      emit(kind, prefix, e, nullptr);
+      emit(kind, e, nullptr);
     }
   }
 
-  void both(const git_tree_entry* a, const git_tree_entry* b, std::string& prefix) {
+  void both(const git_tree_entry* a, const git_tree_entry* b) {
     const bool same_id = git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)) != 0;
     if (is_tree(a)) {
-      if (same_id) {
-        return; // the whole subtree is identical: never read it
+      if (!same_id) { // an identical subtree is never read
+        descend(a, lookup(a), lookup(b));
       }
-      const Tree ta = lookup(a);
-      const Tree tb = lookup(b);
-      const std::size_t keep = prefix.size();
-      push(prefix, a);
-      diff(ta.get(), tb.get(), prefix);
-      prefix.resize(keep);
       return;
     }
     if (same_id && git_tree_entry_filemode(a) == git_tree_entry_filemode(b)) {
       return;
     }
-    emit(TreeChange::Kind::modified, prefix, a, b);
+    emit(TreeChange::Kind::modified, a, b);
   }
 
   // Reuses one TreeChange so its path keeps its capacity across calls.
-  void emit(TreeChange::Kind kind, const std::string& prefix, const git_tree_entry* a,
-            const git_tree_entry* b) {
+  void emit(TreeChange::Kind kind, const git_tree_entry* a, const git_tree_entry* b) {
     m_change.kind = kind;
-    m_change.path.assign(prefix).append(git_tree_entry_name(a != nullptr ? a : b));
+    m_change.path.assign(m_prefix).append(git_tree_entry_name(a != nullptr ? a : b));
     m_change.old_mode = a != nullptr ? git_tree_entry_filemode(a) : GIT_FILEMODE_UNREADABLE;
     m_change.new_mode = b != nullptr ? git_tree_entry_filemode(b) : GIT_FILEMODE_UNREADABLE;
     if (a != nullptr) {
@@ -145,6 +175,8 @@ private:
 
   git_repository* m_repo;
   const TreeChangeFn& m_fn;
+  std::vector<Frame> m_stack;
+  std::string m_prefix;
   TreeChange m_change;
 };
 
@@ -167,9 +199,7 @@ void diff_trees(git_repository* repo, git_tree* old_tree, git_tree* new_tree, co
       git_oid_equal(git_tree_id(old_tree), git_tree_id(new_tree)) != 0) {
     return;
   }
-  Walker walker(repo, fn);
-  std::string prefix;
-  walker.diff(old_tree, new_tree, prefix);
+  Walker(repo, fn).run(old_tree, new_tree);
 }
 
 std::vector<TreeChange> diff_trees(git_repository* repo, git_tree* old_tree, git_tree* new_tree) {

@@ -2,6 +2,7 @@
 
 #include "git/handle.hpp"
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -32,9 +33,16 @@ struct TreeChange {
 
 using TreeChangeFn = std::function<void(const TreeChange&)>;
 
+// How deep a tree may go before a walk refuses it: git's own default for
+// core.maxTreeDepth (a tree deeper than that is an attack on recursive
+// walks, git's and libgit2's).
+inline constexpr std::size_t max_tree_depth = 4096;
+
 // Calls `fn` for every change from `old_tree` to `new_tree`, in git's tree
 // order. Either tree may be null (the empty tree). Only non-tree entries are
-// reported; directories appear through their contents.
+// reported; directories appear through their contents. The walk keeps its
+// own stack, so the trees' depth never reaches the process's; a tree deeper
+// than max_tree_depth throws wave::Error.
 void diff_trees(git_repository* repo, git_tree* old_tree, git_tree* new_tree, const TreeChangeFn& fn);
 
 std::vector<TreeChange> diff_trees(git_repository* repo, git_tree* old_tree, git_tree* new_tree);

@@ -234,3 +234,51 @@ TEST_CASE("tree_diff: agrees with git diff --raw --no-renames on random historie
   }
   CHECK(compared == 60);
 }
+
+namespace {
+
+// A tree `depth` directories deep ("d/d/.../d/f"), written with libgit2's
+// tree builder (git itself cannot check such a tree out).
+git_oid deep_tree(git_repository* repo, std::size_t depth) {
+  git_oid blob;
+  REQUIRE(git_blob_create_from_buffer(&blob, repo, "x\n", 2) == 0);
+  git_oid id;
+  git_treebuilder* raw = nullptr;
+  REQUIRE(git_treebuilder_new(&raw, repo, nullptr) == 0);
+  git::TreeBuilder leaf(raw);
+  REQUIRE(git_treebuilder_insert(nullptr, leaf.get(), "f", &blob, GIT_FILEMODE_BLOB) == 0);
+  REQUIRE(git_treebuilder_write(&id, leaf.get()) == 0);
+  for (std::size_t i = 0; i < depth; ++i) {
+    REQUIRE(git_treebuilder_new(&raw, repo, nullptr) == 0);
+    git::TreeBuilder b(raw);
+    REQUIRE(git_treebuilder_insert(nullptr, b.get(), "d", &id, GIT_FILEMODE_TREE) == 0);
+    REQUIRE(git_treebuilder_write(&id, b.get()) == 0);
+  }
+  return id;
+}
+
+} // namespace
+
+TEST_CASE("tree_diff: a tree deeper than git allows is refused, never a crash", "[tree_diff]") {
+  // Issue 17, item 8: a tree 100,000 directories deep crashed every
+  // recursive walk (gate, audit, the server's hook) with SIGSEGV.
+  TempRepo r("tree-diff-deep");
+  const git::Repo repo = r.open();
+  git_tree* raw = nullptr;
+  const git_oid ok_id = deep_tree(repo.get(), git::max_tree_depth - 1);
+  REQUIRE(git_tree_lookup(&raw, repo.get(), &ok_id) == 0);
+  const git::Tree ok(raw);
+  const auto changes = git::diff_trees(repo.get(), nullptr, ok.get());
+  REQUIRE(changes.size() == 1);
+  CHECK(changes[0].path.size() == 2 * (git::max_tree_depth - 1) + 1);
+
+  const git_oid deep_id = deep_tree(repo.get(), 100000);
+  REQUIRE(git_tree_lookup(&raw, repo.get(), &deep_id) == 0);
+  const git::Tree deep(raw);
+  try {
+    git::diff_trees(repo.get(), ok.get(), deep.get());
+    FAIL("a tree 100,000 directories deep was walked");
+  } catch (const Error& e) {
+    CHECK_THAT(e.what(), Catch::Matchers::Contains("is more than 4096 directories deep at 'd/d/d/"));
+  }
+}
