@@ -353,7 +353,7 @@ WaveView RunView::look() {
 void RunView::measure(git_repository* repo, const run::AgentRun& agent, Stats& stats) {
   std::set<std::string> paths;
   if (const auto tip = git::resolve_commit(repo, "refs/heads/" + agent.branch)) {
-    for (const auto& t : gate::branch_paths(repo, *tip, {git::oid_from(agent.base)})) {
+    for (const auto& t : gate::branch_paths(repo, *tip, git::oid_from(agent.base))) {
       paths.insert(t.path);
     }
   }

@@ -156,7 +156,7 @@ Verdict prove(const ProofInput& in) {
   if (changed && agent.read_only()) {
     return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits"};
   }
-  const auto touched = gate::branch_paths(in.repo, *tip, {base});
+  const auto touched = gate::branch_paths(in.repo, *tip, base);
   auto findings = gate::audit(plan, ownership, *index, touched);
   gate::take_restored(in.repo, base, *tip, findings);
   if (!findings.empty()) {

@@ -149,11 +149,11 @@ RepairOutcome repair_agent(git_repository* repo, const std::string& run, const r
                 exit_code::fatal, {"abort the wave with 'git wave abort' and start it again"});
   }
   const git_oid base = git::oid_from(a->base.empty() ? w.base : a->base);
-  std::vector<git_oid> hide{base};
+  std::vector<git_oid> hide;
   if (const auto onto = git::resolve_commit(repo, "refs/heads/" + stored->state.integration)) {
     hide.push_back(*onto);
   }
-  auto findings = gate::audit(plan, ownership, *index, gate::branch_paths(repo, *tip, hide));
+  auto findings = gate::audit(plan, ownership, *index, gate::branch_paths(repo, *tip, base, hide));
   RepairOutcome out;
   out.agent = agent;
   out.from = *tip;

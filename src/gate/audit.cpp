@@ -12,24 +12,15 @@
 
 namespace wave::gate {
 
-namespace {
-
-std::set<std::string> changed_paths(git_repository* repo, git_tree* from, git_tree* to) {
-  std::set<std::string> out;
-  git::diff_trees(repo, from, to, [&out](const git::TreeChange& c) { out.insert(c.path); });
-  return out;
-}
-
-} // namespace
-
-std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip,
-                                      const std::vector<git_oid>& hide) {
+std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip, const git_oid& base,
+                                      const std::vector<git_oid>& also_hide) {
   git_revwalk* raw = nullptr;
   git::check(git_revwalk_new(&raw, repo), "cannot walk history");
   const git::RevWalk walk(raw);
   git::check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE), "cannot walk history");
   git::check(git_revwalk_push(walk.get(), &tip), fmt::format("cannot walk from {}", git::oid_str(tip)));
-  for (const auto& h : hide) {
+  git::check(git_revwalk_hide(walk.get(), &base), fmt::format("cannot walk from {}", git::oid_str(base)));
+  for (const auto& h : also_hide) {
     git::check(git_revwalk_hide(walk.get(), &h), fmt::format("cannot walk from {}", git::oid_str(h)));
   }
   std::map<std::string, git_oid> first;
@@ -42,31 +33,25 @@ std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip,
     git::check(rc, "cannot walk history");
     const git::Commit commit = git::lookup_commit(repo, id);
     const git::Tree tree = git::commit_tree(commit.get());
-    const unsigned parents = git_commit_parentcount(commit.get());
-    std::set<std::string> paths;
-    if (parents == 0) {
-      paths = changed_paths(repo, nullptr, tree.get());
+    // Against the first parent only: whatever a merge brings in from its
+    // other parents is a change the merge makes on this branch.
+    git::Tree parent_tree;
+    if (git_commit_parentcount(commit.get()) > 0) {
+      const git::Commit parent = git::lookup_commit(repo, *git_commit_parent_id(commit.get(), 0));
+      parent_tree = git::commit_tree(parent.get());
     }
-    for (unsigned p = 0; p < parents; ++p) {
-      const git::Commit parent = git::lookup_commit(repo, *git_commit_parent_id(commit.get(), p));
-      const git::Tree parent_tree = git::commit_tree(parent.get());
-      auto from_parent = changed_paths(repo, parent_tree.get(), tree.get());
-      if (p == 0) {
-        paths = std::move(from_parent);
-      } else {
-        std::set<std::string> both;
-        for (const auto& path : paths) {
-          if (from_parent.count(path) != 0) {
-            both.insert(path);
-          }
-        }
-        paths = std::move(both);
-      }
-    }
-    for (const auto& path : paths) {
-      first.emplace(path, id);
-    }
+    git::diff_trees(repo, parent_tree.get(), tree.get(),
+                    [&first, &id](const git::TreeChange& c) { first.emplace(c.path, id); });
   }
+  // The net change lands whatever the history says: a tip moved back to an
+  // older commit, or to one whose history hides behind the base, changes
+  // paths no commit of the walk does.
+  const git::Commit base_commit = git::lookup_commit(repo, base);
+  const git::Tree base_tree = git::commit_tree(base_commit.get());
+  const git::Commit tip_commit = git::lookup_commit(repo, tip);
+  const git::Tree tip_tree = git::commit_tree(tip_commit.get());
+  git::diff_trees(repo, base_tree.get(), tip_tree.get(),
+                  [&first, &tip](const git::TreeChange& c) { first.emplace(c.path, tip); });
   std::vector<TouchedPath> out;
   out.reserve(first.size());
   for (const auto& [path, commit] : first) {

@@ -19,12 +19,16 @@ struct TouchedPath {
   git_oid commit{}; // the first commit touching it; zero for uncommitted work
 };
 
-// The paths touched by the commits reachable from `tip` and from none of
-// `hide` (the agent's base and the integration tip): a commit with one
-// parent by its diff from it, a merge by the paths that differ from every
-// parent (what the merge itself introduced). Sorted by path, each once.
-std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip,
-                                      const std::vector<git_oid>& hide);
+// The paths an agent's branch changes, by what would land: every commit
+// reachable from `tip` and from neither `base` (the agent's base) nor
+// `also_hide` (the integration tip), each against its first parent (a merge
+// changes whatever its other parents bring in: history from outside the
+// branch is the agent's own change), and the net change from `base` to
+// `tip` (a tip moved back, or to history that hides behind the base). Sorted
+// by path, each once, with the first commit touching it (`tip` for a path
+// only the net change shows).
+std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip, const git_oid& base,
+                                      const std::vector<git_oid>& also_hide = {});
 
 struct Finding {
   std::string agent;

@@ -38,7 +38,7 @@ std::optional<BranchAudit> audit_branch(git_repository* repo, const run::Stored&
   for (const auto& p : plan.agents[*index].owns) {
     out.owns.push_back(p.value);
   }
-  const auto touched = branch_paths(repo, tip, {out.base});
+  const auto touched = branch_paths(repo, tip, out.base);
   out.paths = touched.size();
   const plan::Ownership ownership(plan);
   out.findings = audit(plan, ownership, *index, touched);

@@ -216,7 +216,7 @@ private:
       const auto& tip = m_rep.tips[i].second;
       Step step{"audit", a.name, "", {}, m_logs.next("audit", a.name), {}, std::nullopt};
       m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
-        const auto touched = branch_paths(m_in.repo, tip, {a.base, m_rep.base});
+        const auto touched = branch_paths(m_in.repo, tip, a.base, {m_rep.base});
         auto found = audit(*m_in.plan, *m_in.ownership, a.plan_index, touched);
         const auto restored = take_restored(m_in.repo, a.base, tip, found);
         text = fmt::format("{} commits touch {} path{} from {} to {}\n", git::branch_name(a.branch),

@@ -56,13 +56,13 @@ TEST_CASE("audit: every path the agent's own commits touch, reverted ones includ
   const auto tip = r.commit_all("rename into my folder");
 
   const git::Repo repo = r.open();
-  const auto touched = gate::branch_paths(repo.get(), git::oid_from(tip), {git::oid_from(base)});
+  const auto touched = gate::branch_paths(repo.get(), git::oid_from(tip), git::oid_from(base));
   CHECK(paths_of(touched) ==
         std::vector<std::string>{"old.txt", "src/a/old.txt", "src/a/x.txt", "src/b/y.txt"});
   CHECK(git::oid_str(touched[3].commit) == sneaky);
 }
 
-TEST_CASE("audit: merging the integration branch in does not count its changes", "[audit]") {
+TEST_CASE("audit: a merge changes whatever it brings in from outside the branch", "[audit]") {
   TempRepo r("audit-merge");
   r.write("src/a/x.txt", "x\n");
   r.write("lead.txt", "1\n");
@@ -75,20 +75,60 @@ TEST_CASE("audit: merging the integration branch in does not count its changes",
   const auto moved = r.commit_all("lead moves main");
   r.git("checkout -q agent");
   r.git("merge -q --no-edit main");
-  const auto clean_tip = trim_nl(r.git("rev-parse HEAD"));
+  const auto merged = trim_nl(r.git("rev-parse HEAD"));
   const git::Repo repo = r.open();
-  CHECK(paths_of(gate::branch_paths(repo.get(), git::oid_from(clean_tip),
-                                    {git::oid_from(base), git::oid_from(moved)})) ==
-        std::vector<std::string>{"src/a/x.txt"});
+  // The lead's commit would land through the agent's branch: it is the
+  // agent's change, even while main's tip is hidden from the walk.
+  CHECK(paths_of(gate::branch_paths(repo.get(), git::oid_from(merged), git::oid_from(base),
+                                    {git::oid_from(moved)})) == std::vector<std::string>{"lead.txt", "src/a/x.txt"});
+}
 
-  // An "evil" merge that slips in a change of its own is caught.
-  r.git("reset -q --hard HEAD^");
-  r.git("merge -q --no-commit main");
-  r.write("lead.txt", "evil\n");
-  const auto evil = r.commit_all("evil merge");
-  const auto t =
-      gate::branch_paths(repo.get(), git::oid_from(evil), {git::oid_from(base), git::oid_from(moved)});
-  CHECK(paths_of(t) == std::vector<std::string>{"lead.txt", "src/a/x.txt"});
+TEST_CASE("audit: a merge with an old ancestor cannot revert another agent's file unseen", "[audit]") {
+  // Issue 17, item 1: a merge commit made with commit-tree (no hook), its
+  // second parent the repository's first commit, its tree taking b's file
+  // back to that commit's version. Each path differs from one parent only,
+  // so a merge counted by "differs from every parent" hid it.
+  TempRepo r("audit-old-merge");
+  r.write("src/b/auth.c", "insecure\n");
+  r.write("src/a/x.txt", "x\n");
+  const auto root = r.commit_all("first");
+  r.write("src/b/auth.c", "fixed\n");
+  const auto base = r.commit_all("security fix");
+  r.git("checkout -q -b agent");
+  r.write("src/a/x.txt", "mine\n");
+  const auto own = r.commit_all("own work");
+  r.write("src/b/auth.c", "insecure\n");
+  r.git("add -A");
+  const auto tree = trim_nl(r.git("write-tree"));
+  const auto evil = trim_nl(r.git(fmt::format("commit-tree {} -p {} -p {} -m merge", tree, own, root)));
+  const git::Repo repo = r.open();
+  const auto touched = gate::branch_paths(repo.get(), git::oid_from(evil), git::oid_from(base));
+  REQUIRE(paths_of(touched) == std::vector<std::string>{"src/a/x.txt", "src/b/auth.c"});
+  CHECK(git::oid_str(touched[1].commit) == evil);
+  const plan::Plan plan = two_agents();
+  const plan::Ownership ownership(plan);
+  const auto f = gate::audit(plan, ownership, 0, touched);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].describe() == fmt::format("'src/b/auth.c' is owned by 'b' (commit {})", evil.substr(0, 7)));
+
+  // The same change with the parents swapped (the old commit first).
+  const auto swapped = trim_nl(r.git(fmt::format("commit-tree {} -p {} -p {} -m merge", tree, root, own)));
+  CHECK(paths_of(gate::branch_paths(repo.get(), git::oid_from(swapped), git::oid_from(base))) ==
+        std::vector<std::string>{"src/a/x.txt", "src/b/auth.c"});
+}
+
+TEST_CASE("audit: a tip moved back behind its base changes what the net diff shows", "[audit]") {
+  TempRepo r("audit-rewind");
+  r.write("src/b/auth.c", "insecure\n");
+  const auto root = r.commit_all("first");
+  r.write("src/b/auth.c", "fixed\n");
+  const auto base = r.commit_all("security fix");
+  const git::Repo repo = r.open();
+  // No commit is on the branch (the walk is empty), yet landing it
+  // would take the fix away.
+  const auto touched = gate::branch_paths(repo.get(), git::oid_from(root), git::oid_from(base));
+  REQUIRE(paths_of(touched) == std::vector<std::string>{"src/b/auth.c"});
+  CHECK(git::oid_str(touched[0].commit) == root);
 }
 
 TEST_CASE("audit: findings name the path, who owns it, and the commit", "[audit]") {
@@ -127,7 +167,7 @@ TEST_CASE("audit: a foreign path the branch put back as at the base is taken out
   const git::Repo repo = r.open();
   const plan::Plan plan = two_agents();
   const plan::Ownership ownership(plan);
-  const auto touched = gate::branch_paths(repo.get(), git::oid_from(tip), {git::oid_from(base)});
+  const auto touched = gate::branch_paths(repo.get(), git::oid_from(tip), git::oid_from(base));
   auto findings = gate::audit(plan, ownership, 0, touched);
   REQUIRE(findings.size() == 3);
   const auto restored = gate::take_restored(repo.get(), git::oid_from(base), git::oid_from(tip), findings);
