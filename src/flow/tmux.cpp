@@ -64,6 +64,21 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+// `s` as tmux takes it literally where it expands formats (start
+// directories, window names, pipe-pane's command): "#(cmd)" there runs
+// cmd, "#{...}" is replaced. "##" is a '#'.
+std::string tmux_literal(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    out += c;
+    if (c == '#') {
+      out += '#';
+    }
+  }
+  return out;
+}
+
 off_t size_of(const fs::path& file) {
   struct stat st {};
   return ::stat(file.c_str(), &st) == 0 ? st.st_size : 0;
@@ -129,11 +144,12 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
     for (const auto& pane : panes_named(a.session, a.window)) {
       tmux({"kill-pane", "-t", pane}); // the previous attempt's window, ended
     }
-    make = {"new-window", "-d", "-t", "=" + a.session + ":", "-n", a.window};
+    make = {"new-window", "-d", "-t", "=" + a.session + ":", "-n", tmux_literal(a.window)};
   } else {
-    make = {"new-session", "-d", "-s", a.session, "-n", a.window, "-x", "200", "-y", "50"};
+    make = {"new-session", "-d", "-s", a.session, "-n", tmux_literal(a.window), "-x", "200", "-y", "50"};
   }
-  for (const auto& s : {"-P", "-F", "#{pane_id}", "-c", a.cwd.c_str(), "sleep", "600"}) {
+  const std::string cwd = tmux_literal(a.cwd.string());
+  for (const auto& s : {"-P", "-F", "#{pane_id}", "-c", cwd.c_str(), "sleep", "600"}) {
     make.emplace_back(s);
   }
   const Tmux made = tmux(make);
@@ -164,14 +180,14 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
                                       "-t",
                                       pane,
                                       "-o",
-                                      "cat >>" + shell_quote(a.log.string()),
+                                      tmux_literal("cat >>" + shell_quote(a.log.string())),
                                       ";",
                                       "respawn-pane",
                                       "-k",
                                       "-t",
                                       pane,
                                       "-c",
-                                      a.cwd.string()};
+                                      cwd};
   for (const auto& [key, value] : a.env) {
     respawn.push_back("-e");
     respawn.push_back(key + "=" + value);
