@@ -1,5 +1,7 @@
 #include "plan/parse.hpp"
 
+#include "plan/name.hpp"
+
 #include "git/refname.hpp"
 #include "plan/schedule.hpp"
 #include "plan/source.hpp"
@@ -426,11 +428,11 @@ Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& d
   if (auto name = r.string("name", "event-hooks")) {
     agent.name = name->value;
     agent.where = name->where;
-    if (const auto problem = git::ref_component_problem(agent.name)) {
+    if (const auto problem = name_problem(agent.name)) {
       diagnostics.error(name->where,
                         fmt::format("invalid agent name '{}': it {}", util::shown(agent.name), *problem),
                         "agent names become branch names (wave/<run>/<agent>): use letters, digits, '-', '_' "
-                        "and '.', without '/' or spaces, e.g. \"event-hooks\"");
+                        "and '.', starting with a letter or digit, e.g. \"event-hooks\"");
     }
   } else if (r.find("name") == nullptr) {
     diagnostics.error(agent.where, "missing required key 'name' in [[agent]]",
@@ -513,11 +515,11 @@ void read_plan(const toml::table& root, Plan& plan, std::string_view text, Diagn
   r.check_keys(plan_keys);
   if (auto name = r.string("name", "review-enforcement")) {
     plan.name = name->value;
-    if (const auto problem = git::ref_component_problem(plan.name)) {
+    if (const auto problem = name_problem(plan.name)) {
       diagnostics.error(
           name->where, fmt::format("invalid plan name '{}': it {}", util::shown(plan.name), *problem),
           "the name becomes part of branch names (wave/<name>/<agent>): use letters, digits, '-', "
-          "'_' and '.', without '/' or spaces, e.g. \"review-enforcement\"");
+          "'_' and '.', starting with a letter or digit, e.g. \"review-enforcement\"");
     }
   } else if (r.find("name") == nullptr) {
     diagnostics.error({1, 1}, "missing required key 'name'",

@@ -1,5 +1,7 @@
 #include "plan/starter.hpp"
 
+#include "plan/name.hpp"
+
 #include "git/refname.hpp"
 
 #include <fmt/format.h>
@@ -55,7 +57,7 @@ std::string comment_text(std::string_view s) {
 
 bool is_safe(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.' || c >= 0x80;
+         c == '.';
 }
 
 std::string sanitize(std::string_view folder) {
@@ -83,7 +85,7 @@ std::string sanitize(std::string_view folder) {
       break;
     }
   }
-  if (name.empty() || git::ref_component_problem(name)) {
+  if (name_problem(name)) {
     return "agent";
   }
   return name;

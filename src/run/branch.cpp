@@ -1,6 +1,7 @@
 #include "run/branch.hpp"
 
 #include "git/repo.hpp"
+#include "plan/name.hpp"
 
 #include <fmt/format.h>
 
@@ -22,7 +23,11 @@ std::optional<AgentBranch> parse_agent_branch(std::string_view branch) {
       branch.find('/', slash + 1) != std::string_view::npos) {
     return std::nullopt;
   }
-  return AgentBranch{std::string(branch.substr(0, slash)), std::string(branch.substr(slash + 1))};
+  AgentBranch out{std::string(branch.substr(0, slash)), std::string(branch.substr(slash + 1))};
+  if (plan::name_problem(out.run) || plan::name_problem(out.agent)) {
+    return std::nullopt; // no run or agent can have that name
+  }
+  return out;
 }
 
 } // namespace wave::run

@@ -3,7 +3,10 @@
 #include "run/state.hpp"
 
 #include "core/error.hpp"
+#include "git/refname.hpp"
+#include "plan/name.hpp"
 #include "run/state_fields.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -29,6 +32,9 @@ AgentRun read_agent(const Json& j, const std::string& where) {
   Fields f(j, where);
   AgentRun a;
   a.name = f.text("name");
+  if (const auto problem = plan::name_problem(a.name)) {
+    invalid(f.path("name"), fmt::format("agent name '{}' {}", util::shown(a.name), *problem));
+  }
   a.branch = f.text("branch");
   a.worktree = f.text("worktree");
   a.base = f.text("base");
@@ -142,6 +148,9 @@ Intent read_intent(const Json& j, const std::string& where) {
     Fields af(agents[i], item(f.path("agents"), i));
     IntentAgent a;
     a.name = af.text("name");
+    if (const auto problem = plan::name_problem(a.name)) {
+      invalid(af.path("name"), fmt::format("agent name '{}' {}", util::shown(a.name), *problem));
+    }
     a.from = af.text("from", false);
     a.to = af.text("to", false);
     a.index = af.text("index", false);
@@ -389,7 +398,13 @@ State from_json_text(std::string_view text) {
   }
   s.version = state_version; // written back as the current version
   s.run = f.text("run");
+  if (const auto problem = plan::name_problem(s.run)) {
+    invalid(f.path("run"), fmt::format("run name '{}' {}", util::shown(s.run), *problem));
+  }
   s.integration = f.text("integration");
+  if (const auto problem = git::branch_name_problem(s.integration)) {
+    invalid(f.path("integration"), fmt::format("branch name '{}' {}", util::shown(s.integration), *problem));
+  }
   s.plan_commit = f.text("plan_commit");
   s.created_at = f.text("created_at", false);
   const Json& waves = f.array("waves");

@@ -206,7 +206,7 @@ run git -C repo wave plan --plan bad.toml --json
 expect_rc 128
 expect_eq "$(json_get 'd["valid"]')" "False"
 expect_eq "$(json_get 'len([x for x in d["diagnostics"] if x["severity"] == "error"])')" "7"
-expect_eq "$(json_get 'd["diagnostics"][0]')" "{'severity': 'error', 'file': 'bad.toml', 'line': 1, 'column': 8, 'message': \"invalid plan name 'bad name': it contains a space\", 'hint': 'the name becomes part of branch names (wave/<name>/<agent>): use letters, digits, \\'-\\', \\'_\\' and \\'.\\', without \\'/\\' or spaces, e.g. \"review-enforcement\"'}"
+expect_eq "$(json_get 'd["diagnostics"][0]')" "{'severity': 'error', 'file': 'bad.toml', 'line': 1, 'column': 8, 'message': \"invalid plan name 'bad name': it contains a space\", 'hint': 'the name becomes part of branch names (wave/<name>/<agent>): use letters, digits, \\'-\\', \\'_\\' and \\'.\\', starting with a letter or digit, e.g. \"review-enforcement\"'}"
 expect_eq "$(json_get 'd["waves"]')" "[]"
 
 test_case "a TOML syntax error is reported at its position"
