@@ -140,7 +140,7 @@ int pre_commit() {
 
   std::size_t width = 0;
   for (const auto& v : violations) {
-    width = std::max(width, v.path.size());
+    width = std::max(width, util::quote_path(v.path).size());
   }
   fmt::print(stderr, "{} agent '{}' of run '{}' may not commit {}:\n", paint(cli::Color::red, "error:"),
              agent_branch->agent, agent_branch->run,
@@ -154,7 +154,7 @@ int pre_commit() {
         break;
       }
     }
-    fmt::print(stderr, "  {} {:<{}}  {}\n", status, v.path, width, owners_text(plan, v));
+    fmt::print(stderr, "  {} {:<{}}  {}\n", status, util::quote_path(v.path), width, owners_text(plan, v));
   }
   const auto& owns = plan.agents[*agent].owns;
   std::vector<std::string> patterns;

@@ -286,19 +286,19 @@ int prompt(const cli::Args& args) {
         fmt::print("Committed on {} ({} commit{} since the base), changing:\n", record->branch, view.ahead,
                    view.ahead == 1 ? "" : "s");
         for (const auto& c : view.committed) {
-          fmt::print("- {} {}\n", c.status, c.path);
+          fmt::print("- {} {}\n", c.status, util::quote_path(c.path));
         }
       }
       if (!view.uncommitted.empty()) {
         fmt::print("{}Not committed yet:\n", view.ahead > 0 ? "\n" : "");
         for (const auto& c : view.uncommitted) {
-          fmt::print("- {} {}\n", c.status == '?' ? 'A' : c.status, c.path);
+          fmt::print("- {} {}\n", c.status == '?' ? 'A' : c.status, util::quote_path(c.path));
         }
       }
       if (!view.violations.empty()) {
         fmt::print("\nOf these, outside what you own (undo them, or ask the lead):\n");
         for (const auto& v : view.violations) {
-          fmt::print("- {}\n", v.path);
+          fmt::print("- {}\n", util::quote_path(v.path));
         }
         fmt::print("To undo one, put it back as it was at the base (git checkout {} -- <path>, or git rm "
                    "<path> for a file that was not there) and commit that: the check accepts it. Or the "

@@ -465,7 +465,7 @@ int status(const cli::Args& args) {
       std::string who = v.is_protected     ? std::string("protected")
                         : v.owners.empty() ? std::string("owned by no agent")
                                            : "owned by " + util::join(v.owners, ", ");
-      fmt::print("  {}: {} ({}, {})\n", row.record->name, v.path, v.committed ? "committed" : "uncommitted",
+      fmt::print("  {}: {} ({}, {})\n", row.record->name, util::quote_path(v.path), v.committed ? "committed" : "uncommitted",
                  who);
     }
   }

@@ -217,8 +217,56 @@ bool has_control(std::string_view s, std::size_t* at) {
 
 std::string quote(std::string_view s) {
   std::string out = "'";
-  out += s;
+  out += escape_control(s);
   out += "'";
+  return out;
+}
+
+std::string quote_path(std::string_view path) {
+  // git's quote_c_style() with core.quotePath on (its default).
+  const auto needs = [](unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x7f; };
+  if (std::none_of(path.begin(), path.end(), [&](char c) { return needs(static_cast<unsigned char>(c)); })) {
+    return std::string(path);
+  }
+  std::string out = "\"";
+  for (const char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (!needs(c)) {
+      out += ch;
+      continue;
+    }
+    out += '\\';
+    switch (c) {
+    case '\a':
+      out += 'a';
+      break;
+    case '\b':
+      out += 'b';
+      break;
+    case '\t':
+      out += 't';
+      break;
+    case '\n':
+      out += 'n';
+      break;
+    case '\v':
+      out += 'v';
+      break;
+    case '\f':
+      out += 'f';
+      break;
+    case '\r':
+      out += 'r';
+      break;
+    case '"':
+    case '\\':
+      out += ch;
+      break;
+    default:
+      out += fmt::format("{:03o}", static_cast<unsigned>(c));
+    }
+  }
+  out += '"';
   return out;
 }
 

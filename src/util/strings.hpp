@@ -23,8 +23,14 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // bytes get no suggestion, and candidates too different in length are skipped.
 std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates);
 
-// Quotes a path or name the way git's messages do: 'name'.
+// Quotes a path or name the way git's messages do: 'name', its control
+// characters escaped (escape_control): every line meant for a person.
 std::string quote(std::string_view s);
+
+// A path in a listing, as git shows it with core.quotePath (its default):
+// as is, or, when it holds a control character, '"', '\\' or a byte past
+// 0x7e, in double quotes with C escapes ("\n", "\"", "\303\251").
+std::string quote_path(std::string_view path);
 
 // `s` safe to print on a terminal: control characters (C0, DEL, and the C1
 // range as UTF-8 or raw bytes) and bytes that are not UTF-8 are written as

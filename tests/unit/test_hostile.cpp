@@ -9,6 +9,7 @@
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
 #include "util/duration.hpp"
+#include "gate_support.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -378,4 +379,35 @@ TEST_CASE("hostile: a quote where no string may start does not hide what follows
   CHECK(errors(parse_plan(
             "name = \"r\"\na.\"b\" = { \"c\" = [\n  \"\xc3\xa9\", # \xc3\xa9\n  '\xc3\xa9']}\n")) ==
         std::vector<std::string>{"1:1: the plan has no agents", "2:1: unknown key 'a' in the plan"});
+}
+
+TEST_CASE("hostile: paths in listings are quoted as git quotes them (core.quotePath)", "[hostile]") {
+  // Issue 17, item 7: file names reached the lead's terminal raw (ESC, BEL,
+  // newlines faking whole lines). git is the oracle: each name is added to
+  // a repository and listed by `git ls-files`, which quotes as git shows it.
+  const std::vector<std::string> names = {"plain.txt",     "sp ace.txt",     "new\nline",   "esc\x1b]0;t\x07",
+                                          "quo\"te",       "back\\slash",    "tab\there",   "caf\xc3\xa9",
+                                          "del\x7f",       "cr\r",           "bell\a",      "vt\v ff\f bs\b",
+                                          "raw\xff\xfe"};
+  test::TempRepo r("quote-path");
+  for (const auto& n : names) {
+    r.write(n, "x\n");
+  }
+  r.git("add -A");
+  const std::string listed = r.git("-c core.quotePath=true ls-files");
+  std::vector<std::string> ours;
+  for (const auto& n : names) {
+    ours.push_back(util::quote_path(n));
+  }
+  std::sort(ours.begin(), ours.end());
+  std::vector<std::string> gits;
+  for (const auto& line : util::split(listed, '\n')) {
+    if (!line.empty()) {
+      gits.push_back(line);
+    }
+  }
+  std::sort(gits.begin(), gits.end());
+  CHECK(ours == gits);
+  CHECK(util::quote_path("esc\x1b]0;t\x07") == "\"esc\\033]0;t\\a\"");
+  CHECK(util::quote("a\nb") == "'a\\nb'");
 }
