@@ -57,7 +57,7 @@ install_git_wave() {
   elif [ -n "${GIT_WAVE_SOURCE:-}" ]; then
     as_root apt-get update -qq
     as_root apt-get install -y -qq g++ cmake make pkg-config git ca-certificates libgit2-dev libcli11-dev \
-      libtomlplusplus-dev libfmt-dev nlohmann-json3-dev
+      libtomlplusplus-dev libfmt-dev nlohmann-json3-dev libutf8proc-dev
     local src
     src=$(mktemp -d)
     git clone --quiet --depth 1 ${GIT_WAVE_REF:+--branch "$GIT_WAVE_REF"} "$GIT_WAVE_SOURCE" "$src"

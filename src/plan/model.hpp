@@ -70,6 +70,10 @@ struct Plan {
   Runner runner;
   MergeStyle merge = MergeStyle::merge;
   OverlapPolicy overlap = OverlapPolicy::error;
+  // The repository lives only on file systems that tell 'Main.c' from
+  // 'main.c' (and NFC from NFD): owners of such aliases are then a
+  // warning, not an error (plan/aliases.hpp).
+  bool case_sensitive = false;
   std::string worktrees; // worktree path template; empty = default_worktrees
   Location worktrees_where;
   std::vector<std::string> setup; // run in every new worktree, before the agent's

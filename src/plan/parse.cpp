@@ -24,7 +24,7 @@ using std::string_view_literals::operator""sv;
 
 constexpr std::array plan_keys{"name"sv,  "base"sv,      "max_parallel"sv, "protected"sv, "overlap"sv,
                                "merge"sv, "worktrees"sv, "setup"sv,        "copy"sv,      "gate"sv,
-                               "agent"sv, "run"sv,       "remote"sv};
+                               "agent"sv, "run"sv,       "remote"sv,       "case_sensitive"sv};
 constexpr std::array run_keys{"launch"sv,  "timeout"sv, "idle_timeout"sv,
                               "retries"sv, "stagger"sv, "notify"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv};
@@ -550,6 +550,9 @@ void read_plan(const toml::table& root, Plan& plan, std::string_view text, Diagn
   plan.protected_paths = r.patterns("protected", "wave.toml");
   if (auto overlap = r.choice("overlap", std::array{"error"sv, "split"sv})) {
     plan.overlap = *overlap == 0 ? OverlapPolicy::error : OverlapPolicy::split;
+  }
+  if (auto sensitive = r.boolean("case_sensitive")) {
+    plan.case_sensitive = *sensitive;
   }
   if (auto merge = r.choice("merge", std::array{"merge"sv, "squash"sv})) {
     plan.merge = *merge == 0 ? MergeStyle::merge : MergeStyle::squash;

@@ -1,5 +1,6 @@
 #include "plan/schedule.hpp"
 
+#include "plan/aliases.hpp"
 #include "plan/graph.hpp"
 #include "plan/lint.hpp"
 #include "plan/owned.hpp"
@@ -350,6 +351,9 @@ Schedule schedule(const Plan& plan, bool split, Diagnostics& diagnostics) {
   add_costs(plan, s);
   add_critical_path(plan, s);
   lint(plan, s, owned, diagnostics);
+  if (!stopped) {
+    check_aliases(plan, s, diagnostics);
+  }
   diagnostics.sort();
   return s;
 }

@@ -454,3 +454,58 @@ TEST_CASE("schedule: chains through a cycle end, and leave it out", "[schedule]"
   const Chain d = longest_chain(deps, {1, 1, 1, 1});
   CHECK(d.agents.size() <= 3);
 }
+
+TEST_CASE("schedule: owners of paths that are one file on macOS and Windows are reported", "[schedule]") {
+  // Issue 17, item 10: case and Unicode normalisation aliases.
+  const auto plan_of = [](const std::string& a_owns, const std::string& b_owns, const std::string& extra = "") {
+    return parsed(fmt::format("name = \"r\"\n{}\n[[agent]]\nname = \"a\"\nowns = [\"{}\"]\n\n[[agent]]\nname = "
+                              "\"b\"\nowns = [\"{}\"]\n",
+                              extra, a_owns, b_owns));
+  };
+  const auto aliases = [](const Names& found) {
+    return std::count_if(found.begin(), found.end(), [](const std::string& m) {
+      return m.find("differ only by case") != std::string::npos;
+    });
+  };
+  SECTION("case") {
+    const Plan p = plan_of("src/m*", "src/Main.c");
+    Diagnostics d;
+    schedule(p, false, d);
+    REQUIRE(messages(d, Severity::error) ==
+            Names{"9:9: agents 'a' and 'b' of wave 1 own paths that differ only by case or Unicode "
+                  "normalisation, such as 'src/main.c' (by 'src/m*' and 'src/Main.c'): on macOS and Windows "
+                  "they are one file"});
+    for (const auto& item : d.items) {
+      if (item.severity == Severity::error) {
+        CHECK(item.hint.find("case_sensitive = true") != std::string::npos);
+      }
+    }
+  }
+  SECTION("NFC and NFD spellings") {
+    const Plan p = plan_of("docs/\xc3\xa4.md", "docs/a\xcc\x88.md"); // U+00E4, then a + U+0308
+    Diagnostics d;
+    schedule(p, false, d);
+    CHECK(messages(d, Severity::error).size() == 1);
+  }
+  SECTION("a plan for case-sensitive file systems only is warned") {
+    const Plan p = plan_of("src/m*", "src/Main.c", "case_sensitive = true");
+    Diagnostics d;
+    schedule(p, false, d);
+    CHECK_FALSE(d.has_errors());
+    CHECK(aliases(messages(d, Severity::warning)) == 1);
+  }
+  SECTION("patterns that stay apart once folded are fine") {
+    const Plan p = plan_of("src/Alpha/**", "src/beta/**");
+    Diagnostics d;
+    schedule(p, false, d);
+    CHECK_FALSE(d.has_errors());
+    CHECK(aliases(messages(d, Severity::warning)) == 0);
+  }
+  SECTION("agents of different waves never alias") {
+    const Plan p = parsed("name = \"r\"\n[[agent]]\nname = \"a\"\nowns = [\"src/m*\"]\n\n[[agent]]\nname = "
+                          "\"b\"\nafter = [\"a\"]\nowns = [\"src/Main.c\"]\n");
+    Diagnostics d;
+    schedule(p, false, d);
+    CHECK_FALSE(d.has_errors());
+  }
+}
