@@ -11,6 +11,9 @@
 #   --only CMD      one command: start, commit, gate, merge, start2, abort,
 #                   run, repair, rstart, rcommit, rgate, rmerge, rabort,
 #                   rrepair, rtidy
+#   --flows L       only the commands of these flows (comma-separated: main,
+#                   abort, run, repair, remote, remote_abort, remote_repair,
+#                   remote_tidy); the others are not even set up
 #   --syscalls L    only these syscalls (comma-separated)
 #   --list          print the points and exit
 # Exit 0 when every point converged, 1 otherwise.
@@ -19,6 +22,7 @@ SAMPLE=1
 SAMPLE_TO=0
 ONLY=""
 ONLY_SYSCALLS=""
+ONLY_FLOWS=""
 LIST_ONLY=0
 while [ $# -gt 0 ]; do
   case $1 in
@@ -28,10 +32,12 @@ while [ $# -gt 0 ]; do
     --sample-to=*) SAMPLE_TO=${1#*=}; shift ;;
     --only) ONLY=${2:?--only needs a command}; shift 2 ;;
     --only=*) ONLY=${1#*=}; shift ;;
+    --flows) ONLY_FLOWS=${2:?--flows needs a list}; shift 2 ;;
+    --flows=*) ONLY_FLOWS=${1#*=}; shift ;;
     --syscalls) ONLY_SYSCALLS=${2:?--syscalls needs a list}; shift 2 ;;
     --syscalls=*) ONLY_SYSCALLS=${1#*=}; shift ;;
     --list) LIST_ONLY=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "sweep.sh: unknown argument '$1' (see --help)" >&2; exit 129 ;;
   esac
 done
@@ -203,6 +209,16 @@ COMMANDS=(start commit gate merge start2 abort run repair rstart rcommit rgate r
 # remote_flow FLOW: whether FLOW keeps its run on a remote.
 remote_flow() { [[ $1 == remote* ]]; }
 
+if [ -n "$ONLY_FLOWS" ]; then
+  IFS=, read -r -a wanted <<<"$ONLY_FLOWS"
+  for flow in "${wanted[@]}"; do
+    case " ${FLOWS[*]} " in
+      *" $flow "*) ;;
+      *) echo "sweep.sh: --flows takes some of: ${FLOWS[*]}" >&2; exit 129 ;;
+    esac
+  done
+  FLOWS=("${wanted[@]}")
+fi
 if [ -n "$ONLY" ]; then
   case " ${COMMANDS[*]} " in
     *" $ONLY "*) ;;
@@ -441,6 +457,12 @@ for flow in "${FLOWS[@]}"; do
   unset -n steps
   echo "# $flow: main's tree ${REF_TREE[$flow]:0:12}"
 done
+# The commands of the flows set up (--flows), in their order.
+selected=()
+for name in "${COMMANDS[@]}"; do
+  [ -z "${CMD_FLOW[$name]:-}" ] || selected+=("$name")
+done
+COMMANDS=("${selected[@]}")
 for name in "${COMMANDS[@]}"; do
   [ "${RERUN_RC[$name]}" -eq 0 ] ||
     echo "# accepted refusal of a rerun of $name: exit ${RERUN_RC[$name]}: ${RERUN_MSG[$name]}"
