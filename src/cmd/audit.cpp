@@ -130,8 +130,11 @@ void print_text(const cli::Painter& paint, const std::vector<Audited>& all) {
                  paint(cli::Color::green, "ok"), r.paths, r.paths == 1 ? "" : "s", git::short_oid(r.base));
     } else {
       fmt::print("audit {}: {} {}\n", a.branch, paint(cli::Color::red, "FAIL"), r.reason());
-      for (const auto& f : r.findings) {
-        fmt::print("  {}\n", f.describe());
+      for (std::size_t i = 0; i < r.findings.size() && i < util::max_listed; ++i) {
+        fmt::print("  {}\n", r.findings[i].describe());
+      }
+      if (r.findings.size() > util::max_listed) {
+        fmt::print("  {} (--json lists them all)\n", util::and_more(r.findings.size() - util::max_listed));
       }
       fmt::print("{} {}; drop those changes with 'git wave repair {}' (on the lead's clone), or commit them "
                  "back to their content at the base ({})\n",

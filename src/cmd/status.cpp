@@ -457,7 +457,13 @@ int status(const cli::Args& args) {
   }
   bool any = false;
   for (const auto& row : rows) {
+    std::size_t listed = 0;
     for (const auto& v : row.view.violations) {
+      if (listed++ == util::max_listed) {
+        fmt::print("  {}: {} (--json lists them all)\n", row.record->name,
+                   util::and_more(row.view.violations.size() - util::max_listed));
+        break;
+      }
       if (!any) {
         fmt::print("\n{}\n", paint(cli::Color::red, "ownership violations:"));
         any = true;

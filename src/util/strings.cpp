@@ -200,6 +200,18 @@ std::string shown(std::string_view s, std::size_t max) {
   return fmt::format("{}... ({} bytes)", escape_control(s.substr(0, cut)), s.size());
 }
 
+std::string and_more(std::size_t rest) {
+  const std::string digits = std::to_string(rest);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) {
+      grouped += ',';
+    }
+    grouped += digits[i];
+  }
+  return fmt::format("... and {} more", grouped);
+}
+
 bool has_control(std::string_view s, std::size_t* at) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);

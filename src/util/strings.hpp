@@ -41,6 +41,14 @@ std::string escape_control(std::string_view s);
 // "aaaa... (1048576 bytes)". For names and keys quoted in messages.
 std::string shown(std::string_view s, std::size_t max = 64);
 
+// How many entries of a list (paths refused, violations) a person is shown
+// before the rest is counted in one line: a refusal of 100,000 files is
+// read from its first lines, and --json has them all.
+inline constexpr std::size_t max_listed = 10;
+
+// "... and 99,990 more": the line standing for the `rest` entries not shown.
+std::string and_more(std::size_t rest);
+
 // True when `s` holds a control character (C0, DEL, or C1 as UTF-8).
 // `at` receives the byte offset of the first one.
 bool has_control(std::string_view s, std::size_t* at = nullptr);

@@ -411,3 +411,9 @@ TEST_CASE("hostile: paths in listings are quoted as git quotes them (core.quoteP
   CHECK(util::quote_path("esc\x1b]0;t\x07") == "\"esc\\033]0;t\\a\"");
   CHECK(util::quote("a\nb") == "'a\\nb'");
 }
+
+TEST_CASE("hostile: a long list is cut with one line counting the rest", "[hostile]") {
+  CHECK(util::and_more(7) == "... and 7 more");
+  CHECK(util::and_more(99990) == "... and 99,990 more");
+  CHECK(util::and_more(1234567) == "... and 1,234,567 more");
+}
