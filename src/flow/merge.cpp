@@ -200,14 +200,14 @@ public:
     if (!tip) {
       throw Error(fmt::format("the integration branch '{}' does not exist", m_integration));
     }
+    m_stored = &stored;
     if (w.intent && w.intent->kind == run::IntentKind::merge && w.merged) {
-      resume(w);
+      resume(w, *tip);
     } else if (w.status == run::WaveStatus::merged) {
       throw Error(fmt::format("nothing to merge: wave {} is already merged into '{}' ({})", m_label,
                               m_integration, w.merged ? git::short_oid(w.merged->to) : std::string("?")),
                   refused, {"'git wave start' opens the next wave, or says the run is complete"});
     } else {
-      m_stored = &stored;
       claim(stored.state, w, *tip);
       if (m_options.publish) {
         try {
@@ -238,10 +238,24 @@ public:
 
 private:
   // A merge a killed command left: its record says where the branch goes.
-  void resume(const run::WaveRun& w) {
+  // A record fetched from a remote could name any commit: what is not
+  // here yet lands only as the gated candidate, rebuilt.
+  void resume(const run::WaveRun& w, const git_oid& tip) {
     m_out.resumed = true;
     m_out.from = git::oid_from(w.merged->from);
     m_out.to = git::oid_from(w.merged->to);
+    if (git_oid_equal(&tip, &m_out.to) == 0 && git_graph_descendant_of(m_repo, &tip, &m_out.to) != 1) {
+      git_error_clear();
+      if (!w.gate || !w.gate->passed() || w.gate->candidate != w.merged->to) {
+        throw Error(
+            fmt::format("refusing to finish the merge of wave {} of run '{}': it lands {}, which is not "
+                        "the candidate of a passed gate",
+                        m_label, m_run, git::short_oid(m_out.to)),
+            exit_code::fatal,
+            {fmt::format("inspect it with: git log -p {}", run::state_ref(m_run)), "nothing was changed"});
+      }
+      check_rebuilds(*m_stored, w);
+    }
     m_keep = w.intent->keep;
     m_archive = w.intent->archive;
   }
@@ -466,7 +480,7 @@ private:
   std::string m_archive;
   std::string m_integration;
   std::string m_ref;
-  const run::Stored* m_stored = nullptr; // the run as read by land()
+  const run::Stored* m_stored = nullptr; // the run as land() read it
   bool m_last = true;                    // the plan's last wave: the run is complete once it is merged
   std::optional<git_oid> m_old;          // where this command moved the branch from
   MergeOutcome m_out;

@@ -188,3 +188,31 @@ run git -C "$LEAD" wave merge
 expect_rc 128
 expect_err "is older than the one this clone last had from 'origin'"
 unchanged
+
+test_case "a forged merge intent landing a commit of the agent's choosing is never finished"
+restore
+run git -C "$LEAD" wave gate
+expect_rc 0
+fetch_state
+git -C "$AGENT" checkout -q --detach origin/main
+mkdir -p "$AGENT/b"
+echo "backdoor" >"$AGENT/b/backdoor.c"
+git -C "$AGENT" add -A && git -C "$AGENT" commit -q -m "Merge wave 1"
+evil=$(git -C "$AGENT" rev-parse HEAD)
+git -C "$AGENT" push -q --force origin "$evil:refs/wave/sec/candidate/1"
+jq --arg c "$evil" --arg from "$(git -C "$AGENT" rev-parse origin/main)" '
+  .waves[0].status = "merged" | .waves[0].gate.candidate = $c |
+  .waves[0].merged = {from: $from, to: $c, at: "2026-01-01T00:00:00Z"} |
+  .waves[0].intent = {kind: "merge", started_at: "2026-01-01T00:00:00Z", command: "git wave merge",
+                      keep: false, archive: "", agents: []}' "$TEST_DIR/state.json" >"$TEST_DIR/state3.json"
+forge_state "$TEST_DIR/plan.toml" "$TEST_DIR/state3.json" "$(git -C "$AGENT" rev-parse refs/wave/sec/state)"
+main_before=$(git -C "$LEAD" rev-parse main)
+server_main=$(git -C "$SERVER" rev-parse main)
+for command in merge gate start; do
+  run git -C "$LEAD" wave "$command"
+  expect_rc 128
+  expect_err "refusing to merge wave 1 of run 'sec': the gate's record does not hold"
+  expect_eq "$(git -C "$LEAD" rev-parse main)" "$main_before" "the lead's main moved ($command)"
+  expect_eq "$(git -C "$SERVER" rev-parse main)" "$server_main" "the server's main moved ($command)"
+done
+[ -d "$(wt a)" ] || fail "a's worktree went"
