@@ -90,6 +90,9 @@ void tidy_merged(git_repository* repo, const RemoteRun& rr, const run::State& st
       continue;
     }
     const git_oid to = git::oid_from(w.merged->to);
+    if (!rr.integration_tip || !contains(repo, *rr.integration_tip, to)) {
+      continue; // not on the remote's integration branch: not merged there
+    }
     Cleanup c;
     for (const auto& a : w.agents) {
       if (rr.branches.count(a.name) != 0) {
