@@ -65,6 +65,21 @@ std::vector<std::string> differences(const Plan& bound, const Plan& other) {
   if (bound.remote != other.remote) {
     out.push_back(fmt::format("its remote is {} instead of {}", quoted(other.remote), quoted(bound.remote)));
   }
+  std::set<std::string> seen;
+  for (const auto& a : other.agents) {
+    seen.insert(a.name);
+    const auto i = bound.find(a.name);
+    if (!i) {
+      out.push_back(fmt::format("agent {} was added (owning {})", quoted(a.name), listed(values(a.owns))));
+      continue;
+    }
+    compare_agent(bound.agents[*i], a, out);
+  }
+  for (const auto& a : bound.agents) {
+    if (seen.count(a.name) == 0) {
+      out.push_back(fmt::format("agent {} was removed", quoted(a.name)));
+    }
+  }
   const auto protected_was = values(bound.protected_paths);
   const auto protected_is = values(other.protected_paths);
   if (protected_was != protected_is) {
@@ -90,21 +105,6 @@ std::vector<std::string> differences(const Plan& bound, const Plan& other) {
   }
   if (bound.merge != other.merge) {
     out.push_back("the merge style changed");
-  }
-  std::set<std::string> seen;
-  for (const auto& a : other.agents) {
-    seen.insert(a.name);
-    const auto i = bound.find(a.name);
-    if (!i) {
-      out.push_back(fmt::format("agent {} was added (owning {})", quoted(a.name), listed(values(a.owns))));
-      continue;
-    }
-    compare_agent(bound.agents[*i], a, out);
-  }
-  for (const auto& a : bound.agents) {
-    if (seen.count(a.name) == 0) {
-      out.push_back(fmt::format("agent {} was removed", quoted(a.name)));
-    }
   }
   return out;
 }
