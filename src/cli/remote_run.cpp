@@ -1,7 +1,11 @@
 #include "cli/remote_run.hpp"
 
 #include "core/error.hpp"
+#include "flow/verify_state.hpp"
+#include "git/check.hpp"
 #include "git/remote.hpp"
+#include "git/repo.hpp"
+#include "run/branch.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"
 
@@ -47,11 +51,54 @@ std::string remote_run(const std::filesystem::path& root, const std::string& rem
 void fetch_run(const std::filesystem::path& root, const std::string& remote, const std::string& run,
                const std::vector<std::string>& also) {
   const std::string state = run::state_ref(run);
+  const std::string tracking = fmt::format("refs/wave-remote/{}/{}/state", remote, run);
   const std::string claims = fmt::format("refs/wave/{}/claims/*", run);
-  std::vector<std::string> refspecs{fmt::format("{}:{}", state, state),
+  std::vector<std::string> refspecs{fmt::format("+{}:{}", state, tracking),
                                     fmt::format("+{}:{}", claims, claims)};
   refspecs.insert(refspecs.end(), also.begin(), also.end());
   git::fetch(root, remote, refspecs, true);
+
+  // The state is taken only verified (flow/verify_state), and only forward.
+  const git::Repo repo = git::open(root);
+  const auto fetched = git::resolve_commit(repo.get(), tracking);
+  if (!fetched) {
+    return;
+  }
+  const auto here = git::resolve_commit(repo.get(), state);
+  if (here && git_oid_equal(&*here, &*fetched) != 0) {
+    flow::require_verified(repo.get(), remote, run, *fetched);
+    return;
+  }
+  // The integration branch the state binds its plan to, as the remote has it.
+  std::string integration;
+  if (const auto mine = run::load(repo.get(), run)) {
+    integration = mine->state.integration;
+  } else {
+    try {
+      integration = run::load_at(repo.get(), run, *fetched).state.integration;
+    } catch (const Error&) {
+      // unreadable: require_verified says so
+    }
+  }
+  if (!integration.empty() && !run::parse_agent_branch(integration)) {
+    git::fetch(root, remote, {fmt::format("+refs/heads/{0}:refs/remotes/{1}/{0}", integration, remote)});
+  }
+  flow::require_verified(repo.get(), remote, run, *fetched);
+  if (here && git_graph_descendant_of(repo.get(), &*fetched, &*here) != 1) {
+    git_error_clear();
+    throw Error(fmt::format("this clone's record of run '{}' is not behind '{}''s: it was left as it is", run,
+                            remote),
+                exit_code::fatal,
+                {fmt::format("see both: git log --oneline --graph {} {}", state, tracking),
+                 "a lead's next command of the run publishes this clone's record"});
+  }
+  git_reference* raw = nullptr;
+  const std::string why = fmt::format("git wave: run state fetched from '{}'", remote);
+  const int rc =
+      here ? git_reference_create_matching(&raw, repo.get(), state.c_str(), &*fetched, 1, &*here, why.c_str())
+           : git_reference_create(&raw, repo.get(), state.c_str(), &*fetched, 0, why.c_str());
+  git::check(rc, fmt::format("cannot update '{}'", state));
+  git_reference_free(raw);
 }
 
 } // namespace wave::cli

@@ -13,8 +13,10 @@ namespace wave::cli {
 std::string remote_run(const std::filesystem::path& root, const std::string& remote,
                        const std::string& option);
 
-// Fetches the run's state (only forward: a state here that the remote does
-// not have is an error, not overwritten) and mirrors its claims (those
+// Fetches the run's state into refs/wave-remote/<remote>/<run>/state and
+// takes it only verified (flow::require_verified: the plan bound at start,
+// history only forward) and only forward (a state here that the remote does
+// not have is an error, not overwritten), and mirrors its claims (those
 // released there are removed here), with `also` (more refspecs, such as an
 // agent's branch) in the same fetch.
 void fetch_run(const std::filesystem::path& root, const std::string& remote, const std::string& run,

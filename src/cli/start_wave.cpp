@@ -259,6 +259,7 @@ int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome*
   in.schedule = &schedule;
   in.plan_text = snapshot;
   in.plan_commit = git::oid_str(committed.tip);
+  in.plan_path = p.rel;
   in.integration = integration;
   in.integration_tip = git::oid_str(committed.tip);
   in.stored = stored ? &*stored : nullptr;

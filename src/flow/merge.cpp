@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "flow/archive.hpp"
 #include "flow/cleanup.hpp"
+#include "gate/rebuild.hpp"
 #include "gate/record.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
@@ -199,8 +200,9 @@ public:
     if (!tip) {
       throw Error(fmt::format("the integration branch '{}' does not exist", m_integration));
     }
+    m_stored = &stored;
     if (w.intent && w.intent->kind == run::IntentKind::merge && w.merged) {
-      resume(w);
+      resume(w, *tip);
     } else if (w.status == run::WaveStatus::merged) {
       throw Error(fmt::format("nothing to merge: wave {} is already merged into '{}' ({})", m_label,
                               m_integration, w.merged ? git::short_oid(w.merged->to) : std::string("?")),
@@ -236,10 +238,24 @@ public:
 
 private:
   // A merge a killed command left: its record says where the branch goes.
-  void resume(const run::WaveRun& w) {
+  // A record fetched from a remote could name any commit: what is not
+  // here yet lands only as the gated candidate, rebuilt.
+  void resume(const run::WaveRun& w, const git_oid& tip) {
     m_out.resumed = true;
     m_out.from = git::oid_from(w.merged->from);
     m_out.to = git::oid_from(w.merged->to);
+    if (git_oid_equal(&tip, &m_out.to) == 0 && git_graph_descendant_of(m_repo, &tip, &m_out.to) != 1) {
+      git_error_clear();
+      if (!w.gate || !w.gate->passed() || w.gate->candidate != w.merged->to) {
+        throw Error(
+            fmt::format("refusing to finish the merge of wave {} of run '{}': it lands {}, which is not "
+                        "the candidate of a passed gate",
+                        m_label, m_run, git::short_oid(m_out.to)),
+            exit_code::fatal,
+            {fmt::format("inspect it with: git log -p {}", run::state_ref(m_run)), "nothing was changed"});
+      }
+      check_rebuilds(*m_stored, w);
+    }
     m_keep = w.intent->keep;
     m_archive = w.intent->archive;
   }
@@ -248,6 +264,7 @@ private:
   // merged from `tip` to its candidate, the archive ref it may write.
   void claim(const run::State& state, const run::WaveRun& w, const git_oid& tip) {
     check_gated(m_repo, state, w, tip);
+    check_rebuilds(*m_stored, w);
     m_out.from = tip;
     m_out.to = git::oid_from(w.gate->candidate);
     git::lookup_commit(m_repo, m_out.to); // the candidate must still exist
@@ -283,6 +300,27 @@ private:
       wave->intent = intent;
       return true;
     });
+  }
+
+  // A merge never lands a candidate it cannot rebuild from the recorded tips
+  // (a record fetched from a remote, or written by hand, could name any).
+  void check_rebuilds(const run::Stored& stored, const run::WaveRun& w) const {
+    if (!w.gate || !w.gate->passed() || w.gate->candidate.empty()) {
+      return; // check_gated says why it cannot land
+    }
+    const auto parsed = plan::parse(stored.plan_text, "wave.toml");
+    const auto problem = parsed.plan ? gate::rebuild_problem(m_repo, *parsed.plan, stored.state, w)
+                                     : std::optional<std::string>("the run's recorded plan is not valid");
+    if (problem) {
+      throw Error(
+          fmt::format("refusing to merge wave {} of run '{}': the gate's record does not hold: {}", m_label,
+                      m_run, *problem),
+          exit_code::fatal,
+          {"a gate's record is believed only for the candidate rebuilt from its tips; this one was not "
+           "written by git wave's gate",
+           fmt::format("inspect it with: git log -p {}", run::state_ref(m_run)),
+           "run 'git wave gate' to test what is there now, then merge; nothing was changed"});
+    }
   }
 
   // The merge removes the agents' worktrees: refuses, before anything moves,
@@ -442,8 +480,9 @@ private:
   std::string m_archive;
   std::string m_integration;
   std::string m_ref;
-  bool m_last = true;           // the plan's last wave: the run is complete once it is merged
-  std::optional<git_oid> m_old; // where this command moved the branch from
+  const run::Stored* m_stored = nullptr; // the run as land() read it
+  bool m_last = true;                    // the plan's last wave: the run is complete once it is merged
+  std::optional<git_oid> m_old;          // where this command moved the branch from
   MergeOutcome m_out;
 };
 

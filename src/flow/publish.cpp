@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "flow/remote_refs.hpp"
+#include "flow/verify_state.hpp"
 #include "gate/record.hpp"
 #include "git/check.hpp"
 #include "git/remote.hpp"
@@ -193,6 +194,7 @@ Published publish(git_repository* repo, RemoteRun& rr) {
     return {false, false, pushed.why()};
   }
   rr.state = stored->commit;
+  mark_seen(repo, rr.remote, rr.run, stored->commit);
   if (landed) {
     rr.integration_tip = landed;
   }

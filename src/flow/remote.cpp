@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "flow/cleanup.hpp"
 #include "flow/remote_refs.hpp"
+#include "flow/verify_state.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
 #include "git/cli.hpp"
@@ -89,6 +90,9 @@ void tidy_merged(git_repository* repo, const RemoteRun& rr, const run::State& st
       continue;
     }
     const git_oid to = git::oid_from(w.merged->to);
+    if (!rr.integration_tip || !contains(repo, *rr.integration_tip, to)) {
+      continue; // not on the remote's integration branch: not merged there
+    }
     Cleanup c;
     for (const auto& a : w.agents) {
       if (rr.branches.count(a.name) != 0) {
@@ -151,6 +155,14 @@ RemoteRun fetch_remote(git_repository* repo, const std::string& remote, const st
                   {"start it on one machine first: git wave start --remote " + remote});
     }
     integration = run::load_at(repo, run, *out.state).state.integration;
+    if (integration.empty() || run::parse_agent_branch(integration)) {
+      // Read from a state not verified yet: an agent's branch is never it.
+      throw Error(fmt::format("the state of run '{}' on '{}' names '{}' as its integration branch", run,
+                              remote, util::escape_control(integration)),
+                  exit_code::fatal,
+                  {fmt::format("a lead can inspect it with: git log -p {}state", prefix),
+                   "nothing was changed here"});
+    }
     git::fetch(git::common_dir(repo), remote, {integration_spec()}, true);
   }
   out.integration = integration;
@@ -177,6 +189,7 @@ bool forward_state(git_repository* repo, const RemoteRun& remote) {
   if (here && (same(*here, *remote.state) || !contains(repo, *remote.state, *here))) {
     return false;
   }
+  require_verified(repo, remote);
   git_reference* raw = nullptr;
   const int rc =
       here ? git_reference_create_matching(&raw, repo, ref.c_str(), &*remote.state, 1, &*here,
@@ -191,6 +204,7 @@ void take_remote_state(git_repository* repo, const RemoteRun& remote) {
   if (!remote.state) {
     return;
   }
+  require_verified(repo, remote);
   const std::string ref = run::state_ref(remote.run);
   git_reference* raw = nullptr;
   git::check(git_reference_create(&raw, repo, ref.c_str(), &*remote.state, 1,
@@ -208,6 +222,9 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
   // The run's state.
   const std::string state_ref = run::state_ref(rr.run);
   const auto local = git::resolve_commit(repo, state_ref);
+  // Nothing acts on the remote's record before it is verified: a refusal
+  // throws, and nothing here has changed.
+  require_verified(repo, rr);
   if (rr.state && !local) {
     set_ref(repo, state_ref, *rr.state, std::nullopt, why);
   } else if (rr.state && !same(*local, *rr.state)) {
@@ -245,7 +262,8 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
       if (!published) {
         take_remote_state(repo, rr);
         out.notes.push_back(fmt::format("run '{}' moved on '{}' meanwhile (another machine): what this clone "
-                                        "recorded alone since was dropped, the remote's record is kept",
+                                        "recorded alone since was dropped, the remote's record (verified) is "
+                                        "taken",
                                         rr.run, rr.remote));
       }
     }

@@ -313,6 +313,7 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
     state.run = run;
     state.integration = in.integration;
     state.plan_commit = in.plan_commit;
+    state.plan_path = in.plan_path;
     state.created_at = run::now_text();
   }
 

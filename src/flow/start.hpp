@@ -30,6 +30,7 @@ struct StartInput {
   const plan::Schedule* schedule = nullptr;
   std::string plan_text;          // the snapshot to record
   std::string plan_commit;        // where the snapshot was read from (a new run)
+  std::string plan_path;          // the plan's path in that commit's tree
   std::string integration;        // branch name
   std::string integration_tip;    // its tip, 40-hex
   const run::Stored* stored = nullptr; // the run's state, if it exists

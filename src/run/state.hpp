@@ -172,6 +172,9 @@ struct State {
   std::string run;
   std::string integration; // branch name, e.g. "main"
   std::string plan_commit; // commit the plan snapshot was read from
+  // The plan's path in plan_commit's tree (from the repository's root); empty
+  // in states written before it was recorded.
+  std::string plan_path;
   std::string created_at;
   std::vector<WaveRun> waves; // in run order; a wave started again after an abort appears twice
   Json extra = Json::object();

@@ -371,6 +371,9 @@ std::string to_json_text(const State& state) {
   j["run"] = state.run;
   j["integration"] = state.integration;
   j["plan_commit"] = state.plan_commit;
+  if (!state.plan_path.empty()) {
+    j["plan_path"] = state.plan_path;
+  }
   j["created_at"] = state.created_at;
   Json waves = Json::array();
   for (const auto& w : state.waves) {
@@ -406,6 +409,7 @@ State from_json_text(std::string_view text) {
     invalid(f.path("integration"), fmt::format("branch name '{}' {}", util::shown(s.integration), *problem));
   }
   s.plan_commit = f.text("plan_commit");
+  s.plan_path = f.text("plan_path", false);
   s.created_at = f.text("created_at", false);
   const Json& waves = f.array("waves");
   for (std::size_t i = 0; i < waves.size(); ++i) {
