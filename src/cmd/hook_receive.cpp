@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "gate/receive.hpp"
 #include "git/repo.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -11,6 +12,13 @@
 #include <iterator>
 
 namespace wave::cmd {
+
+namespace {
+
+// A refusal shows at most this many detail lines, then how many more.
+constexpr std::size_t max_details = 10;
+
+} // namespace
 
 int pre_receive() {
   const std::string input{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
@@ -30,15 +38,20 @@ int pre_receive() {
   if (refusals.empty()) {
     return exit_code::ok;
   }
-  // git shows the pushing user each line as "remote: ...".
+  // git shows the pushing user each line as "remote: ...": whatever a name
+  // holds, one line each, its control characters escaped.
   const cli::Painter paint = cli::painter_for_stderr();
   for (const auto& r : refusals) {
-    fmt::print(stderr, "{} {}: {}\n", paint(cli::Color::red, "error:"), r.ref, r.reason);
-    for (const auto& d : r.details) {
-      fmt::print(stderr, "  {}\n", d);
+    fmt::print(stderr, "{} {}: {}\n", paint(cli::Color::red, "error:"), util::escape_control(r.ref),
+               util::escape_control(r.reason));
+    for (std::size_t i = 0; i < r.details.size() && i < max_details; ++i) {
+      fmt::print(stderr, "  {}\n", util::escape_control(r.details[i]));
+    }
+    if (r.details.size() > max_details) {
+      fmt::print(stderr, "  and {} more\n", r.details.size() - max_details);
     }
     if (!r.hint.empty()) {
-      fmt::print(stderr, "{} {}\n", paint(cli::Color::yellow, "hint:"), r.hint);
+      fmt::print(stderr, "{} {}\n", paint(cli::Color::yellow, "hint:"), util::escape_control(r.hint));
     }
   }
   fmt::print(stderr, "git wave: the push was refused; nothing was changed on this server\n");

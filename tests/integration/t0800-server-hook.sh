@@ -74,6 +74,19 @@ expect_rc 1
 expect_err "'wave.toml' is protected"
 git -C "$AGENT" reset -q --hard "$before"
 
+test_case "a refusal escapes control characters in what it shows, and lists at most 10 paths"
+mkdir -p "$AGENT/b"
+for i in $(seq 1 11); do echo "$i" >"$AGENT/b/f$i.txt"; done
+echo "red" >"$AGENT/b/$(printf '\033[31mred')"
+git -C "$AGENT" add -A && git -C "$AGENT" commit -q --no-verify -m "a: takes 12 of b's paths"
+run as_machine agent git -C "$AGENT" push origin wave/demo/a
+expect_rc 1
+expect_err "'b/\\e[31mred' is owned by 'b'"
+expect_err "and 2 more"
+expect_eq "$(grep -c "is owned by 'b'" "$TEST_DIR/err")" 10
+! grep -q "$(printf '\033')" "$TEST_DIR/err" || fail "an escape character reached the pusher's terminal"
+git -C "$AGENT" reset -q --hard "$before"
+
 test_case "a branch of a run the server does not know is refused; other branches are not checked"
 git -C "$AGENT" checkout -q -b wave/ghost/a
 run as_machine agent git -C "$AGENT" push origin wave/ghost/a
