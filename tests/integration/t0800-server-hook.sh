@@ -29,6 +29,8 @@ chmod +x "$SERVER/hooks/pre-receive"
 run git -C "$SERVER" wave hook install
 expect_rc 0
 expect_out "installed the pre-receive hook '$SERVER/hooks/pre-receive'; the hook that was there runs first"
+expect_out "set receive.fsckObjects=true: git checks every pushed object (git fsck's rules)"
+expect_eq "$(git -C "$SERVER" config receive.fsckObjects)" true
 [ ! -e "$SERVER/hooks/pre-commit" ] || fail "a pre-commit hook in a bare repository"
 
 test_case "the lead's run reaches the server: state and agent branches in one atomic push"
@@ -176,3 +178,11 @@ run git -C "$SERVER" wave hook uninstall
 expect_rc 0
 expect_out "removed git wave's pre-receive hook; '$SERVER/hooks/pre-receive' is the hook that was there before"
 grep -q chained-saw "$SERVER/hooks/pre-receive" || fail "the old hook is not back"
+
+test_case "install leaves receive.fsckObjects alone when the repository sets it, and says so"
+git init -q --bare "$TEST_DIR/second.git"
+git -C "$TEST_DIR/second.git" config receive.fsckObjects false
+run git -C "$TEST_DIR/second.git" wave hook install
+expect_rc 0
+expect_out "receive.fsckObjects is set already (false): left as it is"
+expect_eq "$(git -C "$TEST_DIR/second.git" config receive.fsckObjects)" false
