@@ -127,11 +127,10 @@ expect_err "run 'demo' has no agent 'nobody' to claim"
 run git -C "$LEAD" push origin ":refs/wave/demo/claims/a"
 expect_rc 0
 
-test_case "with wave.receive.gatedOnly, the integration branch moves only to a gated candidate"
-git -C "$SERVER" config wave.receive.gatedOnly true
+test_case "the integration branch of a run with waves to land moves only by a wave's merge, not to a gated candidate alone"
 run git -C "$LEAD" push origin "$other:main"
 expect_rc 1
-expect_err "main moves only to a gated candidate, and ${other:0:7} is none"
+expect_err "'main' moves only to the candidate that passed the gate of a wave, recorded on this server before, whose merge the state of run 'demo' records in the same push, and ${other:0:7} is none"
 # The lead takes the remote agent's pushed work into its own worktree of a.
 git -C "$LEAD" fetch -q origin wave/demo/a
 git -C "$(wt a)" reset -q --hard "$(git -C "$LEAD" rev-parse FETCH_HEAD)"
@@ -139,10 +138,14 @@ work b b/y.txt "b's work"
 run git -C "$LEAD" wave gate
 expect_rc 0
 candidate=$(git -C "$LEAD" show refs/wave/demo/state:state.json | python3 -c 'import json,sys; print(json.load(sys.stdin)["waves"][0]["gate"]["candidate"])')
+main=$(git -C "$SERVER" rev-parse main)
+# (Before: with wave.receive.gatedOnly, any passed candidate was taken.)
 run git -C "$LEAD" push --atomic origin 'refs/wave/demo/state:refs/wave/demo/state' 'refs/heads/wave/demo/b:refs/heads/wave/demo/b' "$candidate:refs/heads/main"
+expect_rc 1
+expect_err "and ${candidate:0:7} is none"
+expect_eq "$(git -C "$SERVER" rev-parse main)" "$main"
+run git -C "$LEAD" push --atomic origin 'refs/wave/demo/state:refs/wave/demo/state' 'refs/heads/wave/demo/b:refs/heads/wave/demo/b'
 expect_rc 0
-expect_eq "$(git -C "$SERVER" rev-parse main)" "$candidate"
-git -C "$SERVER" config --unset wave.receive.gatedOnly
 
 test_case "without git-wave on the server, the shim refuses run refs and lets the rest through"
 sed "s|^installed=.*|installed='/nonexistent/git-wave'|" "$SERVER/hooks/pre-receive" >"$TEST_DIR/shim"

@@ -3,6 +3,8 @@
 
 #include "core/error.hpp"
 #include "gate/receive.hpp"
+#include "gate/receive_landing.hpp"
+
 
 using namespace wave;
 
@@ -29,4 +31,31 @@ TEST_CASE("receive: a line that is not one is an error, shown safely", "[receive
   } catch (const Error& e) {
     CHECK(std::string(e.what()).find('\x1b') == std::string::npos);
   }
+}
+
+TEST_CASE("receive: the integration branch lands only the wave a state records as merged there", "[receive]") {
+  git_oid from{};
+  git_oid to{};
+  git_oid other{};
+  git_oid_fromstr(&from, std::string(40, '1').c_str());
+  git_oid_fromstr(&to, std::string(40, '2').c_str());
+  git_oid_fromstr(&other, std::string(40, '3').c_str());
+  run::State state;
+  run::WaveRun& w = state.waves.emplace_back();
+  w.label.assign(1, '1');
+  w.status = run::WaveStatus::merged;
+  w.gate = run::GateRecord{};
+  w.gate->result = run::GateResult::pass;
+  w.gate->candidate = std::string(40, '2');
+  w.merged = run::MergeRecord{};
+  w.merged->from = std::string(40, '1');
+  w.merged->to = std::string(40, '2');
+  CHECK(gate::landing_wave(state, from, to) == &state.waves[0]);
+  CHECK(gate::landing_wave(state, other, to) == nullptr); // not from the branch's tip
+  CHECK(gate::landing_wave(state, from, other) == nullptr);
+  state.waves[0].gate->result = run::GateResult::fail;
+  CHECK(gate::landing_wave(state, from, to) == nullptr);
+  state.waves[0].gate->result = run::GateResult::pass;
+  state.waves[0].status = run::WaveStatus::gated; // passed, not merged
+  CHECK(gate::landing_wave(state, from, to) == nullptr);
 }
