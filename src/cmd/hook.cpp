@@ -244,7 +244,9 @@ int hook(const cli::Args& args) {
       "for the run; other branches pass. pre-receive: a server's check of a push (a bare repository's "
       "hook): an agent branch whose commits touch a path the agent does not own, a run state moved "
       "backwards, deleted or with its plan changed, a claim moved, an unknown ref under refs/wave/, a "
-      "run's integration branch moved other than by a wave's merge, are refused. install: add the pre-commit hook (in a bare repository the "
+      "run's integration branch moved other than by a wave's merge, are refused; with roles "
+      "(wave.receive.lead, wave.receive.agent) an agent pushes only its own branches and claims, and a "
+      "pusher without a role nothing. install: add the pre-commit hook (in a bare repository the "
       "pre-receive hook, and receive.fsckObjects=true unless set), chaining one already there. "
       "uninstall: remove it, putting a chained hook back.");
   parser.positional("action", name, "pre-commit, pre-receive, install or uninstall",

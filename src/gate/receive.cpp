@@ -100,6 +100,9 @@ public:
   std::vector<Refusal> check() {
     for (const auto& u : m_updates) {
       const Classified c = classify(u.ref);
+      if (m_options.roles.configured() && !allowed_by_role(u, c)) {
+        continue;
+      }
       switch (c.kind) {
       case Kind::agent_branch:
         agent_branch(u, c.run, c.name);
@@ -131,6 +134,44 @@ private:
   void refuse(const RefUpdate& u, std::string reason, std::vector<std::string> details, std::string hint) {
     m_refused.insert(u.ref);
     m_refusals.push_back({u.ref, std::move(reason), std::move(details), std::move(hint)});
+  }
+
+  // With roles: whether the pusher may push `u` at all (a refusal when not).
+  bool allowed_by_role(const RefUpdate& u, const Classified& c) {
+    const auto& id = m_options.pusher.identity;
+    const Role role = m_options.roles.role_of(id);
+    if (role == Role::lead) {
+      return true;
+    }
+    if (role == Role::none) {
+      refuse(u,
+             id.empty() ? std::string("this push names no pusher, and this server gives pushes only to its "
+                                      "leads and agents")
+                        : fmt::format("pusher '{}' ({}) has no role on this server", id, m_options.pusher.source),
+             {},
+             fmt::format("the server's administrator gives it one: git config --add wave.receive.lead IDENTITY, "
+                         "or wave.receive.agent 'IDENTITY RUN/AGENT'; the identity is read from {}",
+                         util::join(m_options.identity_sources, ", ")));
+      return false;
+    }
+    const bool creates = is_zero(u.old_id);
+    const bool deletes = is_zero(u.new_id);
+    const std::string hint = "an agent pushes only its own branches wave/<run>/<agent> and its claims; the rest "
+                             "is the lead's";
+    if ((c.kind == Kind::agent_branch || c.kind == Kind::claim) && !m_options.roles.acts_as(id, c.run, c.name)) {
+      refuse(u, fmt::format("pusher '{}' is not agent '{}' of run '{}'", id, c.name, c.run), {}, hint);
+      return false;
+    }
+    if (c.kind == Kind::agent_branch && (creates || deletes)) {
+      refuse(u, fmt::format("agent '{}' may not {} its branch", c.name, creates ? "create" : "delete"), {},
+             "the lead's 'git wave start' creates an agent's branch, its merge or abort deletes it");
+      return false;
+    }
+    if (c.kind == Kind::agent_branch || c.kind == Kind::claim) {
+      return true;
+    }
+    refuse(u, fmt::format("pusher '{}' is an agent: it may not change this ref", id), {}, hint);
+    return false;
   }
 
   const RunView& view(const std::string& run) {

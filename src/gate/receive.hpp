@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gate/receive_roles.hpp"
+
 #include <git2.h>
 
 #include <string>
@@ -9,7 +11,7 @@
 // pre-receive`): the gate's ownership audit, moved to where nobody can skip
 // it, and who may move which of a run's refs.
 //
-// Whoever pushes (leads too):
+// Rules every server keeps, whoever pushes (leads too):
 // - `refs/heads/wave/<run>/<agent>`: every commit of the branch since the
 //   agent's base touches only paths the agent owns and no protected path,
 //   by the plan the run recorded (from the run's state as this push leaves
@@ -28,6 +30,9 @@
 //   with `gated_only`): never deleted; moves only forward, and only to the
 //   candidate of the wave whose merge the run's state records in this same
 //   push (merged from the branch's tip to that candidate, its gate passed).
+// With roles (`roles.configured()`): a lead pushes anything those rules let
+// through; an agent only updates its own branches and creates or deletes its
+// own claims; any other pusher nothing.
 namespace wave::gate {
 
 struct RefUpdate {
@@ -45,6 +50,9 @@ struct Refusal {
 
 struct ReceiveOptions {
   bool gated_only = false; // wave.receive.gatedOnly
+  Roles roles;             // wave.receive.lead, wave.receive.agent
+  Pusher pusher;           // who pushes (wave.receive.identityFrom)
+  std::vector<std::string> identity_sources; // where the identity was looked for, for messages
 };
 
 // Reads pre-receive's standard input: "<old> <new> <ref>" lines. Throws

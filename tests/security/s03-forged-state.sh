@@ -6,7 +6,7 @@
 # replaces it with unrelated history; records its own commit as the passed
 # candidate of a merged wave and pushes it to main in the same atomic push.
 # The server's pre-receive refuses each, whoever pushes, naming what and
-# why.
+# why; with roles, an agent may not move the state at all.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
 . "$SOURCE_DIR/tests/integration/remote_lib.sh"
@@ -106,4 +106,13 @@ run as_machine agent git -C "$AGENT" push --atomic origin "$landed:refs/wave/for
 expect_rc 1
 expect_err "remote: error: refs/heads/main: 'main' moves only to the candidate that passed the gate of a wave, recorded on this server before, whose merge the state of run 'forge' records in the same push, and ${evil:0:7} is none"
 expect_eq "$(git -C "$SERVER" rev-parse main)" "$main" "main moved"
+state_kept
+
+test_case "with roles, an agent may not move the state at all, not even to forge the gate record first"
+git -C "$SERVER" config --add wave.receive.lead lead
+git -C "$SERVER" config --add wave.receive.agent "alice forge/a"
+gated=$(forge "$AGENT" "$STATE" "s['waves'][0]['gate']['candidate'] = '$evil'")
+run as_machine agent env WAVE_PUSHER=alice git -C "$AGENT" push origin "$gated:refs/wave/forge/state"
+expect_rc 1
+expect_err "remote: error: refs/wave/forge/state: pusher 'alice' is an agent: it may not change this ref"
 state_kept
