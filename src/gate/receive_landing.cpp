@@ -26,8 +26,8 @@ const run::WaveRun* landing_wave(const run::State& state, const git_oid& from, c
   const std::string from_text = git::oid_str(from);
   const std::string to_text = git::oid_str(to);
   for (const auto& w : state.waves) {
-    if (w.status == run::WaveStatus::merged && w.merged && w.merged->from == from_text && w.merged->to == to_text &&
-        w.gate && w.gate->passed() && w.gate->candidate == to_text) {
+    if (w.status == run::WaveStatus::merged && w.merged && w.merged->from == from_text &&
+        w.merged->to == to_text && w.gate && w.gate->passed() && w.gate->candidate == to_text) {
       return &w;
     }
   }

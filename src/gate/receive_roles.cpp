@@ -18,8 +18,8 @@ Pusher find_pusher(const std::vector<std::string>& sources, const EnvLookup& env
     if (!value || value->empty()) {
       continue;
     }
-    if (source == push_cert_source &&
-        (env("GIT_PUSH_CERT_STATUS").value_or("") != "G" || env("GIT_PUSH_CERT_NONCE_STATUS").value_or("") != "OK")) {
+    if (source == push_cert_source && (env("GIT_PUSH_CERT_STATUS").value_or("") != "G" ||
+                                       env("GIT_PUSH_CERT_NONCE_STATUS").value_or("") != "OK")) {
       continue; // a certificate git did not verify names nobody
     }
     return {*value, source};
