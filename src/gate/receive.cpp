@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -118,9 +119,9 @@ public:
         run_record(u, c);
         break;
       case Kind::unknown_run_ref:
-        refuse(u, "git wave writes no such ref",
-               {}, "under refs/wave/<run>/ there are only state, claims/<agent>, archive/<name> and "
-                   "candidate/<label>");
+        refuse(u, "git wave writes no such ref", {},
+               "under refs/wave/<run>/ there are only state, claims/<agent>, archive/<name> and "
+               "candidate/<label>");
         break;
       case Kind::other:
         break;
@@ -331,6 +332,14 @@ private:
   // gated_only), moves only forward, only to the candidate of the wave
   // whose merge the run's state records in this same push.
   void integration_branches() {
+    // Only a branch that is not an agent's can be an integration branch:
+    // an agent's push reads no other run's state.
+    const bool branch_moves = std::any_of(m_updates.begin(), m_updates.end(), [](const RefUpdate& u) {
+      return u.ref.rfind("refs/heads/", 0) == 0 && !run::parse_agent_branch(u.ref);
+    });
+    if (!branch_moves) {
+      return;
+    }
     std::set<std::string> runs;
     for (const auto& name : run::list_runs(m_repo)) {
       runs.insert(name);
