@@ -177,6 +177,26 @@ int pre_commit() {
   return exit_code::not_satisfied;
 }
 
+// On a server: git checks every object a push brings by fsck's rules (no
+// `.git` path component, no `..`, no duplicate entries) unless the
+// repository says otherwise already. One line saying what it did.
+std::string check_pushed_objects(git_repository* repo) {
+  git_config* raw = nullptr;
+  git::check(git_repository_config(&raw, repo), "cannot read the repository's config");
+  const git::Config config(raw);
+  int value = 0;
+  if (git_config_get_bool(&value, config.get(), "receive.fsckObjects") == 0) {
+    return fmt::format("receive.fsckObjects is set already ({}): left as it is", value != 0 ? "true" : "false");
+  }
+  git_error_clear();
+  git_config* raw_local = nullptr;
+  git::check(git_config_open_level(&raw_local, config.get(), GIT_CONFIG_LEVEL_LOCAL),
+             "cannot open the repository's config file");
+  const git::Config local(raw_local);
+  git::check(git_config_set_bool(local.get(), "receive.fsckObjects", 1), "cannot set receive.fsckObjects");
+  return "set receive.fsckObjects=true: git checks every pushed object (git fsck's rules)";
+}
+
 // `git wave hook install|uninstall`: the pre-commit shim in the hooks
 // directory git uses, chaining (and on removal restoring) a hook already there.
 // In a bare repository (a server's), the pre-receive shim instead.
@@ -186,6 +206,9 @@ int install_or_uninstall(const std::string& action) {
   if (action == "install") {
     const auto result = bare ? cli::install_pre_receive(repo.get()) : cli::install_pre_commit(repo.get());
     fmt::print("{}\n", cli::describe(result));
+    if (bare) {
+      fmt::print("{}\n", check_pushed_objects(repo.get()));
+    }
     return exit_code::ok;
   }
   const std::string name = bare ? "pre-receive" : "pre-commit";
@@ -220,8 +243,12 @@ int hook(const cli::Args& args) {
       "rejects a commit whose staged changes touch a path the agent does not own, by the plan recorded "
       "for the run; other branches pass. pre-receive: a server's check of a push (a bare repository's "
       "hook): an agent branch whose commits touch a path the agent does not own, a run state moved "
-      "backwards, a claim moved, are refused. install: add the pre-commit hook (pre-receive in a bare "
-      "repository), chaining one already there. uninstall: remove it, putting a chained hook back.");
+      "backwards, deleted or with its plan changed, a claim moved, an unknown ref under refs/wave/, a "
+      "run's integration branch moved other than by a wave's merge, are refused; with roles "
+      "(wave.receive.lead, wave.receive.agent) an agent pushes only its own branches and claims, and a "
+      "pusher without a role nothing. install: add the pre-commit hook (in a bare repository the "
+      "pre-receive hook, and receive.fsckObjects=true unless set), chaining one already there. "
+      "uninstall: remove it, putting a chained hook back.");
   parser.positional("action", name, "pre-commit, pre-receive, install or uninstall",
                     "(pre-commit | pre-receive | install | uninstall)", true);
   parser.positionals("args", hook_args, "what git passed to the hook (ignored)");

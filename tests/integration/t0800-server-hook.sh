@@ -29,6 +29,8 @@ chmod +x "$SERVER/hooks/pre-receive"
 run git -C "$SERVER" wave hook install
 expect_rc 0
 expect_out "installed the pre-receive hook '$SERVER/hooks/pre-receive'; the hook that was there runs first"
+expect_out "set receive.fsckObjects=true: git checks every pushed object (git fsck's rules)"
+expect_eq "$(git -C "$SERVER" config receive.fsckObjects)" true
 [ ! -e "$SERVER/hooks/pre-commit" ] || fail "a pre-commit hook in a bare repository"
 
 test_case "the lead's run reaches the server: state and agent branches in one atomic push"
@@ -74,6 +76,19 @@ expect_rc 1
 expect_err "'wave.toml' is protected"
 git -C "$AGENT" reset -q --hard "$before"
 
+test_case "a refusal escapes control characters in what it shows, and lists at most 10 paths"
+mkdir -p "$AGENT/b"
+for i in $(seq 1 11); do echo "$i" >"$AGENT/b/f$i.txt"; done
+echo "red" >"$AGENT/b/$(printf '\033[31mred')"
+git -C "$AGENT" add -A && git -C "$AGENT" commit -q --no-verify -m "a: takes 12 of b's paths"
+run as_machine agent git -C "$AGENT" push origin wave/demo/a
+expect_rc 1
+expect_err "'b/\\e[31mred' is owned by 'b'"
+expect_err "and 2 more"
+expect_eq "$(grep -c "is owned by 'b'" "$TEST_DIR/err")" 10
+! grep -q "$(printf '\033')" "$TEST_DIR/err" || fail "an escape character reached the pusher's terminal"
+git -C "$AGENT" reset -q --hard "$before"
+
 test_case "a branch of a run the server does not know is refused; other branches are not checked"
 git -C "$AGENT" checkout -q -b wave/ghost/a
 run as_machine agent git -C "$AGENT" push origin wave/ghost/a
@@ -112,11 +127,10 @@ expect_err "run 'demo' has no agent 'nobody' to claim"
 run git -C "$LEAD" push origin ":refs/wave/demo/claims/a"
 expect_rc 0
 
-test_case "with wave.receive.gatedOnly, the integration branch moves only to a gated candidate"
-git -C "$SERVER" config wave.receive.gatedOnly true
+test_case "the integration branch of a run with waves to land moves only by a wave's merge, not to a gated candidate alone"
 run git -C "$LEAD" push origin "$other:main"
 expect_rc 1
-expect_err "main moves only to a gated candidate, and ${other:0:7} is none"
+expect_err "'main' moves only to the candidate that passed the gate of a wave, recorded on this server before, whose merge the state of run 'demo' records in the same push, and ${other:0:7} is none"
 # The lead takes the remote agent's pushed work into its own worktree of a.
 git -C "$LEAD" fetch -q origin wave/demo/a
 git -C "$(wt a)" reset -q --hard "$(git -C "$LEAD" rev-parse FETCH_HEAD)"
@@ -124,10 +138,14 @@ work b b/y.txt "b's work"
 run git -C "$LEAD" wave gate
 expect_rc 0
 candidate=$(git -C "$LEAD" show refs/wave/demo/state:state.json | python3 -c 'import json,sys; print(json.load(sys.stdin)["waves"][0]["gate"]["candidate"])')
+main=$(git -C "$SERVER" rev-parse main)
+# (Before: with wave.receive.gatedOnly, any passed candidate was taken.)
 run git -C "$LEAD" push --atomic origin 'refs/wave/demo/state:refs/wave/demo/state' 'refs/heads/wave/demo/b:refs/heads/wave/demo/b' "$candidate:refs/heads/main"
+expect_rc 1
+expect_err "and ${candidate:0:7} is none"
+expect_eq "$(git -C "$SERVER" rev-parse main)" "$main"
+run git -C "$LEAD" push --atomic origin 'refs/wave/demo/state:refs/wave/demo/state' 'refs/heads/wave/demo/b:refs/heads/wave/demo/b'
 expect_rc 0
-expect_eq "$(git -C "$SERVER" rev-parse main)" "$candidate"
-git -C "$SERVER" config --unset wave.receive.gatedOnly
 
 test_case "without git-wave on the server, the shim refuses run refs and lets the rest through"
 sed "s|^installed=.*|installed='/nonexistent/git-wave'|" "$SERVER/hooks/pre-receive" >"$TEST_DIR/shim"
@@ -163,3 +181,11 @@ run git -C "$SERVER" wave hook uninstall
 expect_rc 0
 expect_out "removed git wave's pre-receive hook; '$SERVER/hooks/pre-receive' is the hook that was there before"
 grep -q chained-saw "$SERVER/hooks/pre-receive" || fail "the old hook is not back"
+
+test_case "install leaves receive.fsckObjects alone when the repository sets it, and says so"
+git init -q --bare "$TEST_DIR/second.git"
+git -C "$TEST_DIR/second.git" config receive.fsckObjects false
+run git -C "$TEST_DIR/second.git" wave hook install
+expect_rc 0
+expect_out "receive.fsckObjects is set already (false): left as it is"
+expect_eq "$(git -C "$TEST_DIR/second.git" config receive.fsckObjects)" false

@@ -62,7 +62,13 @@ expect_eq "$(server_state '.waves[0].status')" "gated" "the server took the clai
 expect_eq "$(git -C "$LEAD" show refs/wave/demo/state:state.json | jq -r '.waves[0].intent.kind')" "merge"
 machine_clone other
 commit_file "$TEST_DIR/other" docs.txt "someone else's commit"
-as_machine other git -C "$TEST_DIR/other" push -q origin main
+# The server's hook refuses any push moving main while the run has waves to
+# land (not only a wave's merge): main moves on the server itself, as an
+# administrator would move it, with no hook.
+run as_machine other git -C "$TEST_DIR/other" push -q origin main
+expect_rc 1
+expect_err "'main' moves only to the candidate that passed the gate of a wave"
+git -C "$SERVER" fetch -q "$TEST_DIR/other" main:main
 run git -C "$LEAD" wave merge
 expect_rc 1
 expect_err "the merge of wave 1 that an interrupted command recorded here cannot land on 'origin'"
