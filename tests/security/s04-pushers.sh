@@ -177,6 +177,7 @@ expect_eq "$(grep -c "is owned by 'b'" "$TEST_DIR/err")" 10
 
 test_case "a signed push names its key when git verified it (receive.certNonceSeed)"
 if ! command -v gpg >/dev/null; then
+  [ "${WAVE_REQUIRE_TOOLS:-0}" != 1 ] || fail "gpg is not installed (WAVE_REQUIRE_TOOLS=1; .ci/setup installs it)"
   echo "# gpg is not installed: skipped" >&2
 else
   export GNUPGHOME="$TEST_DIR/gnupg"
