@@ -17,9 +17,6 @@ namespace wave::cmd {
 
 namespace {
 
-// A refusal shows at most this many detail lines, then how many more.
-constexpr std::size_t max_details = 10;
-
 std::vector<std::string> values(git_config* config, const char* name) {
   std::vector<std::string> out;
   const int rc = git_config_get_multivar_foreach(
@@ -96,11 +93,11 @@ int pre_receive() {
   for (const auto& r : refusals) {
     fmt::print(stderr, "{} {}: {}\n", paint(cli::Color::red, "error:"), util::escape_control(r.ref),
                util::escape_control(r.reason));
-    for (std::size_t i = 0; i < r.details.size() && i < max_details; ++i) {
+    for (std::size_t i = 0; i < r.details.size() && i < util::max_listed; ++i) {
       fmt::print(stderr, "  {}\n", util::escape_control(r.details[i]));
     }
-    if (r.details.size() > max_details) {
-      fmt::print(stderr, "  and {} more\n", r.details.size() - max_details);
+    if (r.details.size() > util::max_listed) {
+      fmt::print(stderr, "  {}\n", util::and_more(r.details.size() - util::max_listed));
     }
     if (!r.hint.empty()) {
       fmt::print(stderr, "{} {}\n", paint(cli::Color::yellow, "hint:"), util::escape_control(r.hint));

@@ -84,7 +84,7 @@ git -C "$AGENT" add -A && git -C "$AGENT" commit -q --no-verify -m "a: takes 12 
 run as_machine agent git -C "$AGENT" push origin wave/demo/a
 expect_rc 1
 expect_err "'b/\\e[31mred' is owned by 'b'"
-expect_err "and 2 more"
+expect_err "... and 2 more"
 expect_eq "$(grep -c "is owned by 'b'" "$TEST_DIR/err")" 10
 ! grep -q "$(printf '\033')" "$TEST_DIR/err" || fail "an escape character reached the pusher's terminal"
 git -C "$AGENT" reset -q --hard "$before"

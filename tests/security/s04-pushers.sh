@@ -172,7 +172,7 @@ for i in $(seq 1 12); do echo "$i" >"$ALICE/b/many/f$i.txt"; done
 git -C "$ALICE" add -A && git -C "$ALICE" commit -q --no-verify -m "a: takes 12 of b's files"
 run as_alice git -C "$ALICE" push origin wave/pushers/a
 expect_rc 1
-expect_err "and 2 more"
+expect_err "... and 2 more"
 expect_eq "$(grep -c "is owned by 'b'" "$TEST_DIR/err")" 10
 
 test_case "a signed push names its key when git verified it (receive.certNonceSeed)"
