@@ -295,8 +295,11 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
       }
     } else if (contains(repo, *local_int, *remote_int)) {
       out.problems.push_back(
-          fmt::format("'{}' has commits that '{}' does not: push them first (git push {} {})", rr.integration,
-                      rr.remote, rr.remote, rr.integration));
+          fmt::format("'{0}' has commits that '{1}' does not: push them first (git push {1} {0}); where the "
+                      "server's git wave hook keeps '{0}' for the run's merges while it has waves left, move "
+                      "them to a branch of their own (git branch keep {0}; git reset --keep {1}/{0}) and land "
+                      "them after the run",
+                      rr.integration, rr.remote));
     } else {
       out.problems.push_back(
           fmt::format("'{}' and '{}/{}' have diverged: bring them together first (git pull "
