@@ -9,6 +9,7 @@ nlohmann::ordered_json finding_json(const gate::Finding& f) {
           {"path", f.path},
           {"owners", f.owners},
           {"protected", f.is_protected},
+          {"alias", f.alias},
           {"commit", git_oid_is_zero(&f.commit) != 0 ? "" : git::oid_str(f.commit)}};
 }
 

@@ -3,6 +3,7 @@
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "git/tree_diff.hpp"
+#include "plan/aliases.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -62,7 +63,15 @@ std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip, 
 
 std::string Finding::describe() const {
   std::string what;
-  if (is_protected) {
+  if (alias) {
+    std::vector<std::string> quoted;
+    for (const auto& o : owners) {
+      quoted.push_back(util::quote(o));
+    }
+    what = fmt::format("{} is one file on macOS and Windows with {}", util::quote(path),
+                       is_protected ? std::string("a protected path")
+                                    : fmt::format("a path owned by {}", util::join(quoted, ", ")));
+  } else if (is_protected) {
     what = fmt::format("{} is protected", util::quote(path));
   } else if (owners.empty()) {
     what = fmt::format("{} is owned by no agent", util::quote(path));
@@ -100,6 +109,55 @@ std::vector<Finding> audit(const plan::Plan& plan, const plan::Ownership& owners
     for (const auto o : v.owners) {
       f.owners.push_back(plan.agents[o].name);
     }
+    out.push_back(std::move(f));
+  }
+  if (plan.case_sensitive) {
+    return out;
+  }
+  // The owned paths, folded, against the plan's patterns, folded.
+  std::set<std::string> refused;
+  for (const auto& f : out) {
+    refused.insert(f.path);
+  }
+  std::vector<std::string> folded_paths;
+  std::vector<std::size_t> owned;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (refused.count(names[i]) == 0) {
+      folded_paths.push_back(plan::fold_path(names[i]));
+      owned.push_back(i);
+    }
+  }
+  if (owned.empty()) {
+    return out;
+  }
+  plan::Plan folded = plan;
+  for (auto& a : folded.agents) {
+    for (auto& p : a.owns) {
+      p.value = plan::fold_path(p.value);
+    }
+  }
+  for (auto& p : folded.protected_paths) {
+    p.value = plan::fold_path(p.value);
+  }
+  const plan::Ownership folded_ownership(folded);
+  for (std::size_t k = 0; k < owned.size(); ++k) {
+    const auto who = folded_ownership.lookup(folded_paths[k]);
+    std::vector<std::string> others;
+    for (const auto o : who.owners) {
+      if (o != agent_index) {
+        others.push_back(plan.agents[o].name);
+      }
+    }
+    if (others.empty() && !who.is_protected) {
+      continue;
+    }
+    Finding f;
+    f.agent = plan.agents[agent_index].name;
+    f.path = names[owned[k]];
+    f.commit = commit_of[f.path];
+    f.is_protected = who.is_protected;
+    f.owners = std::move(others);
+    f.alias = true;
     out.push_back(std::move(f));
   }
   return out;

@@ -36,13 +36,22 @@ struct Finding {
   git_oid commit{};                // zero for uncommitted work
   std::vector<std::string> owners; // who owns the path instead
   bool is_protected = false;
+  // The agent owns the path, but on a file system that folds case and
+  // Unicode normalisation it is one file with a path of `owners` (or a
+  // protected one): 'SRC/Main.c' beside b's 'src/main.c'.
+  bool alias = false;
 
   // "'src/x.cpp' is owned by 'b'", "'wave.toml' is protected",
-  // "'tmp/x' is owned by no agent", then " (commit 1a2b3c4)" when known.
+  // "'tmp/x' is owned by no agent", "'WAVE.toml' is one file with a
+  // protected path on macOS and Windows", then " (commit 1a2b3c4)" when
+  // known.
   std::string describe() const;
 };
 
-// The findings for agent `agent_index` of `plan` touching `paths`.
+// The findings for agent `agent_index` of `plan` touching `paths`: the
+// paths it may not touch, then (unless the plan says case_sensitive) the
+// paths it owns that a case- and normalisation-folding file system takes
+// for another agent's or a protected one (plan/aliases.hpp).
 std::vector<Finding> audit(const plan::Plan& plan, const plan::Ownership& ownership, std::size_t agent_index,
                            const std::vector<TouchedPath>& paths);
 
