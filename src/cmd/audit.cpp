@@ -252,7 +252,17 @@ int audit(const cli::Args& args) {
       it = runs.emplace(parsed.run, std::pair{std::move(*stored), std::move(*plan.plan)}).first;
     }
     const auto [ref, tip] = find_tip(repo.get(), branch, remote.empty() ? "origin" : remote, !remote.empty());
-    auto audited = gate::audit_branch(repo.get(), it->second.first, it->second.second, parsed.agent, tip);
+    // The branch lands next to the integration branch as it is (the
+    // remote's, with --remote): a merge base it moved counts.
+    const std::string& integration = it->second.first.state.integration;
+    std::vector<git_oid> onto;
+    if (const auto int_tip = git::resolve_commit(
+            repo.get(), remote.empty() ? "refs/heads/" + integration
+                                       : fmt::format("refs/remotes/{}/{}", remote, integration))) {
+      onto.push_back(*int_tip);
+    }
+    auto audited =
+        gate::audit_branch(repo.get(), it->second.first, it->second.second, parsed.agent, tip, onto);
     if (!audited) {
       throw Error(
           fmt::format("run '{}' has no started agent '{}'", parsed.run, parsed.agent), exit_code::fatal,
@@ -261,7 +271,8 @@ int audit(const cli::Args& args) {
                        parsed.run, parsed.run)});
     }
     Audited a{branch, ref, tip, std::move(*audited), {}};
-    a.restored = gate::take_restored(repo.get(), a.audit.base, tip, a.audit.findings);
+    a.restored = gate::take_restored(repo.get(), gate::landing_bases(repo.get(), tip, a.audit.base, onto), tip,
+                                     a.audit.findings);
     all.push_back(std::move(a));
   }
 

@@ -158,7 +158,7 @@ Verdict prove(const ProofInput& in) {
   }
   const auto touched = gate::branch_paths(in.repo, *tip, base);
   auto findings = gate::audit(plan, ownership, *index, touched);
-  gate::take_restored(in.repo, base, *tip, findings);
+  gate::take_restored(in.repo, {base}, *tip, findings);
   if (!findings.empty()) {
     return {run::AttemptEnd::foreign,
             fmt::format("its commits touch files it may not touch (commit them back to their content at the base, "

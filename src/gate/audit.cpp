@@ -8,20 +8,48 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 namespace wave::gate {
 
+std::vector<git_oid> landing_bases(git_repository* repo, const git_oid& tip, const git_oid& base,
+                                   const std::vector<git_oid>& onto) {
+  std::vector<git_oid> out{base};
+  const auto add = [&out](const git_oid& id) {
+    for (const auto& have : out) {
+      if (git_oid_equal(&have, &id) != 0) {
+        return;
+      }
+    }
+    out.push_back(id);
+  };
+  for (const auto& o : onto) {
+    git_oidarray bases{};
+    const int rc = git_merge_bases(&bases, repo, &tip, &o);
+    if (rc == GIT_ENOTFOUND) {
+      git_error_clear();
+      continue; // unrelated histories: the candidate's merge refuses them
+    }
+    git::check(rc, fmt::format("cannot find where {} and {} meet", git::oid_str(tip), git::oid_str(o)));
+    for (std::size_t i = 0; i < bases.count; ++i) {
+      add(bases.ids[i]);
+    }
+    git_oidarray_dispose(&bases);
+  }
+  return out;
+}
+
 std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip, const git_oid& base,
-                                      const std::vector<git_oid>& also_hide) {
+                                      const std::vector<git_oid>& onto) {
   git_revwalk* raw = nullptr;
   git::check(git_revwalk_new(&raw, repo), "cannot walk history");
   const git::RevWalk walk(raw);
   git::check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE), "cannot walk history");
   git::check(git_revwalk_push(walk.get(), &tip), fmt::format("cannot walk from {}", git::oid_str(tip)));
   git::check(git_revwalk_hide(walk.get(), &base), fmt::format("cannot walk from {}", git::oid_str(base)));
-  for (const auto& h : also_hide) {
+  for (const auto& h : onto) {
     git::check(git_revwalk_hide(walk.get(), &h), fmt::format("cannot walk from {}", git::oid_str(h)));
   }
   std::map<std::string, git_oid> first;
@@ -45,14 +73,16 @@ std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip, 
                     [&first, &id](const git::TreeChange& c) { first.emplace(c.path, id); });
   }
   // The net change lands whatever the history says: a tip moved back to an
-  // older commit, or to one whose history hides behind the base, changes
-  // paths no commit of the walk does.
-  const git::Commit base_commit = git::lookup_commit(repo, base);
-  const git::Tree base_tree = git::commit_tree(base_commit.get());
+  // older commit, or one whose history moves the merge base (a merge "-s
+  // ours" of newer history), changes paths no commit of the walk does.
   const git::Commit tip_commit = git::lookup_commit(repo, tip);
   const git::Tree tip_tree = git::commit_tree(tip_commit.get());
-  git::diff_trees(repo, base_tree.get(), tip_tree.get(),
-                  [&first, &tip](const git::TreeChange& c) { first.emplace(c.path, tip); });
+  for (const auto& from : landing_bases(repo, tip, base, onto)) {
+    const git::Commit from_commit = git::lookup_commit(repo, from);
+    const git::Tree from_tree = git::commit_tree(from_commit.get());
+    git::diff_trees(repo, from_tree.get(), tip_tree.get(),
+                    [&first, &tip](const git::TreeChange& c) { first.emplace(c.path, tip); });
+  }
   std::vector<TouchedPath> out;
   out.reserve(first.size());
   for (const auto& [path, commit] : first) {
@@ -186,30 +216,35 @@ bool same_entry(git_tree* a, git_tree* b, const std::string& path) {
          git_oid_equal(git_tree_entry_id(x.get()), git_tree_entry_id(y.get())) != 0;
 }
 
-std::vector<Finding> take_restored(git_repository* repo, const git_oid& base, git_tree* tip,
+std::vector<Finding> take_restored(git_repository* repo, const std::vector<git_oid>& bases, git_tree* tip,
                                    std::vector<Finding>& findings) {
   std::vector<Finding> restored;
   if (findings.empty()) {
     return restored;
   }
-  const git::Commit base_commit = git::lookup_commit(repo, base);
-  const git::Tree base_tree = git::commit_tree(base_commit.get());
+  std::vector<git::Tree> trees;
+  for (const auto& b : bases) {
+    const git::Commit commit = git::lookup_commit(repo, b);
+    trees.push_back(git::commit_tree(commit.get()));
+  }
   std::vector<Finding> kept;
   for (auto& f : findings) {
-    (same_entry(base_tree.get(), tip, f.path) ? restored : kept).push_back(std::move(f));
+    const bool as_everywhere = std::all_of(trees.begin(), trees.end(),
+                                           [&](const git::Tree& t) { return same_entry(t.get(), tip, f.path); });
+    (!trees.empty() && as_everywhere ? restored : kept).push_back(std::move(f));
   }
   findings = std::move(kept);
   return restored;
 }
 
-std::vector<Finding> take_restored(git_repository* repo, const git_oid& base, const git_oid& tip_commit,
-                                   std::vector<Finding>& findings) {
+std::vector<Finding> take_restored(git_repository* repo, const std::vector<git_oid>& bases,
+                                   const git_oid& tip_commit, std::vector<Finding>& findings) {
   if (findings.empty()) {
     return {};
   }
   const git::Commit tip = git::lookup_commit(repo, tip_commit);
   const git::Tree tree = git::commit_tree(tip.get());
-  return take_restored(repo, base, tree.get(), findings);
+  return take_restored(repo, bases, tree.get(), findings);
 }
 
 } // namespace wave::gate

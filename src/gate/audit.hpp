@@ -19,16 +19,25 @@ struct TouchedPath {
   git_oid commit{}; // the first commit touching it; zero for uncommitted work
 };
 
+// What `tip` lands is measured from: `base` (the agent's base), and every
+// merge base of `tip` with each of `onto` (what the branch is merged with:
+// the integration tip, the other agents' tips). A 3-way merge applies the
+// change from its merge base: a branch that took in newer history (a
+// merge "-s ours" of main, a rebase onto it, another agent's branch)
+// moves that base, and what it lands is measured from there.
+std::vector<git_oid> landing_bases(git_repository* repo, const git_oid& tip, const git_oid& base,
+                                   const std::vector<git_oid>& onto);
+
 // The paths an agent's branch changes, by what would land: every commit
-// reachable from `tip` and from neither `base` (the agent's base) nor
-// `also_hide` (the integration tip), each against its first parent (a merge
-// changes whatever its other parents bring in: history from outside the
-// branch is the agent's own change), and the net change from `base` to
-// `tip` (a tip moved back, or to history that hides behind the base). Sorted
-// by path, each once, with the first commit touching it (`tip` for a path
-// only the net change shows).
+// reachable from `tip` and from neither `base` nor `onto`, each against its
+// first parent (a merge changes whatever its other parents bring in:
+// history from outside the branch is the agent's own change), and the net
+// change from each of landing_bases() to `tip` (a tip moved back behind its
+// base, or history that moves the merge base). Sorted by path, each once,
+// with the first commit touching it (`tip` for a path only a net change
+// shows).
 std::vector<TouchedPath> branch_paths(git_repository* repo, const git_oid& tip, const git_oid& base,
-                                      const std::vector<git_oid>& also_hide = {});
+                                      const std::vector<git_oid>& onto = {});
 
 struct Finding {
   std::string agent;
@@ -61,12 +70,13 @@ bool same_entry(git_tree* a, git_tree* b, const std::string& path);
 
 // The way out for an agent that touched a foreign path (issue 10, item 7):
 // a path its branch returns to its content at the wave's base is not a
-// change of its branch. Moves the findings whose path `tip` (a commit's
-// tree, or a worktree snapshot's) has as `base` has it from `findings` to
-// the result, in order.
-std::vector<Finding> take_restored(git_repository* repo, const git_oid& base, git_tree* tip,
+// change of its branch, as long as nothing lands for it: `tip` (a commit's
+// tree, or a worktree snapshot's) has it as every one of `bases` has it
+// (landing_bases(): the recorded base alone is not where a merge measures
+// from). Moves those findings from `findings` to the result, in order.
+std::vector<Finding> take_restored(git_repository* repo, const std::vector<git_oid>& bases, git_tree* tip,
                                    std::vector<Finding>& findings);
-std::vector<Finding> take_restored(git_repository* repo, const git_oid& base, const git_oid& tip_commit,
-                                   std::vector<Finding>& findings);
+std::vector<Finding> take_restored(git_repository* repo, const std::vector<git_oid>& bases,
+                                   const git_oid& tip_commit, std::vector<Finding>& findings);
 
 } // namespace wave::gate

@@ -20,7 +20,7 @@ std::string BranchAudit::owns_text() const {
 
 std::optional<BranchAudit> audit_branch(git_repository* repo, const run::Stored& stored,
                                         const plan::Plan& plan, const std::string& agent,
-                                        const git_oid& tip) {
+                                        const git_oid& tip, const std::vector<git_oid>& onto) {
   const auto index = plan.find(agent);
   const run::AgentRun* record = nullptr;
   for (const auto& w : stored.state.waves) {
@@ -38,7 +38,7 @@ std::optional<BranchAudit> audit_branch(git_repository* repo, const run::Stored&
   for (const auto& p : plan.agents[*index].owns) {
     out.owns.push_back(p.value);
   }
-  const auto touched = branch_paths(repo, tip, out.base);
+  const auto touched = branch_paths(repo, tip, out.base, onto);
   out.paths = touched.size();
   const plan::Ownership ownership(plan);
   out.findings = audit(plan, ownership, *index, touched);

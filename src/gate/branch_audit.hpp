@@ -31,9 +31,11 @@ struct BranchAudit {
 };
 
 // The audit of `agent`'s branch at `tip` by `stored` (a run's state) and
-// `plan` (the plan it recorded); nullopt when `agent` is in no wave of the
-// run that was started and not aborted.
+// `plan` (the plan it recorded), landing next to `onto` (the integration
+// tip, when known: see landing_bases()); nullopt when `agent` is in no wave
+// of the run that was started and not aborted.
 std::optional<BranchAudit> audit_branch(git_repository* repo, const run::Stored& stored,
-                                        const plan::Plan& plan, const std::string& agent, const git_oid& tip);
+                                        const plan::Plan& plan, const std::string& agent, const git_oid& tip,
+                                        const std::vector<git_oid>& onto = {});
 
 } // namespace wave::gate

@@ -216,9 +216,17 @@ private:
       const auto& tip = m_rep.tips[i].second;
       Step step{"audit", a.name, "", {}, m_logs.next("audit", a.name), {}, std::nullopt};
       m_rep.steps.push_back(internal_step(step, m_reporter, [&](std::string& text, std::string& detail) {
-        const auto touched = branch_paths(m_in.repo, tip, a.base, {m_rep.base});
+        // What it lands next to: the integration tip and the other tips.
+        std::vector<git_oid> onto{m_rep.base};
+        for (std::size_t j = 0; j < m_rep.tips.size(); ++j) {
+          if (j != i) {
+            onto.push_back(m_rep.tips[j].second);
+          }
+        }
+        const auto touched = branch_paths(m_in.repo, tip, a.base, onto);
         auto found = audit(*m_in.plan, *m_in.ownership, a.plan_index, touched);
-        const auto restored = take_restored(m_in.repo, a.base, tip, found);
+        const auto restored =
+            take_restored(m_in.repo, landing_bases(m_in.repo, tip, a.base, onto), tip, found);
         text = fmt::format("{} commits touch {} path{} from {} to {}\n", git::branch_name(a.branch),
                            touched.size(), touched.size() == 1 ? "" : "s", git::oid_str(a.base),
                            git::oid_str(tip));

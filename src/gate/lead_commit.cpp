@@ -316,7 +316,7 @@ std::vector<LeadCommit> commit_agents(const GateInput& in, const std::vector<std
         git_tree* raw = nullptr;
         git::check(git_tree_lookup(&raw, in.repo, &snap->tree()), "cannot read the worktree's snapshot");
         const git::Tree tree(raw);
-        take_restored(in.repo, a.base, tree.get(), lc.refused);
+        take_restored(in.repo, {a.base}, tree.get(), lc.refused);
       }
       if (!lc.refused.empty()) {
         continue; // the snapshot is dropped: the worktree is as the agent left it

@@ -68,9 +68,16 @@ std::optional<std::string> rebuild_problem(git_repository* repo, const plan::Pla
       return fmt::format(
           "agent '{}' is recorded at a base that is not below both its tip and the gate's base", agent);
     }
-    // What lands holds only what each agent owns, whoever recorded the gate.
-    auto found = audit(plan, ownership, *index, branch_paths(repo, *tip, *base, {*onto}));
-    take_restored(repo, *base, *tip, found);
+    // What lands holds only what each agent owns, whoever recorded the
+    // gate, measured as the gate does: next to the base and the other tips.
+    std::vector<git_oid> next_to{*onto};
+    for (std::size_t j = 0; j < g.tips.size(); ++j) {
+      if (const auto other = oid_of(g.tips[j].second); other && j != i) {
+        next_to.push_back(*other);
+      }
+    }
+    auto found = audit(plan, ownership, *index, branch_paths(repo, *tip, *base, next_to));
+    take_restored(repo, landing_bases(repo, *tip, *base, next_to), *tip, found);
     if (!found.empty()) {
       return fmt::format("agent '{}' changes what it does not own: {}", agent, found.front().describe());
     }

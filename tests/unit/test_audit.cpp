@@ -170,7 +170,7 @@ TEST_CASE("audit: a foreign path the branch put back as at the base is taken out
   const auto touched = gate::branch_paths(repo.get(), git::oid_from(tip), git::oid_from(base));
   auto findings = gate::audit(plan, ownership, 0, touched);
   REQUIRE(findings.size() == 3);
-  const auto restored = gate::take_restored(repo.get(), git::oid_from(base), git::oid_from(tip), findings);
+  const auto restored = gate::take_restored(repo.get(), {git::oid_from(base)}, git::oid_from(tip), findings);
   REQUIRE(restored.size() == 2);
   CHECK(restored[0].path == "src/b/new.txt");
   CHECK(restored[1].path == "src/b/y.txt");
