@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "flow/verify_state.hpp"
 #include "git/check.hpp"
+#include "git/cli.hpp"
 #include "git/remote.hpp"
 #include "git/repo.hpp"
 #include "run/branch.hpp"
@@ -92,13 +93,16 @@ void fetch_run(const std::filesystem::path& root, const std::string& remote, con
                 {fmt::format("see both: git log --oneline --graph {} {}", state, tracking),
                  "a lead's next command of the run publishes this clone's record"});
   }
-  git_reference* raw = nullptr;
-  const std::string why = fmt::format("git wave: run state fetched from '{}'", remote);
-  const int rc =
-      here ? git_reference_create_matching(&raw, repo.get(), state.c_str(), &*fetched, 1, &*here, why.c_str())
-           : git_reference_create(&raw, repo.get(), state.c_str(), &*fetched, 0, why.c_str());
-  git::check(rc, fmt::format("cannot update '{}'", state));
-  git_reference_free(raw);
+  // By git's own update-ref, as the fetch did before the state was
+  // verified: a git wave killed meanwhile leaves no lock on the ref (the
+  // child finishes), and the next command of a worker, who holds no run
+  // lock to clear one with, is not stopped by it.
+  const auto moved = git::run_git(root, {"update-ref", "-m",
+                                         fmt::format("git wave: run state fetched from '{}'", remote), state,
+                                         git::oid_str(*fetched), here ? git::oid_str(*here) : std::string(40, '0')});
+  if (!moved.ok()) {
+    throw Error(fmt::format("cannot update '{}': {}", state, util::trim(moved.output)));
+  }
 }
 
 } // namespace wave::cli
