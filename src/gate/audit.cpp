@@ -171,10 +171,13 @@ std::vector<Finding> audit(const plan::Plan& plan, const plan::Ownership& owners
   }
   const plan::Ownership folded_ownership(folded);
   for (std::size_t k = 0; k < owned.size(); ++k) {
+    // Only who owns it once folded, not as spelt: agents of later waves
+    // may own the very same paths.
     const auto who = folded_ownership.lookup(folded_paths[k]);
+    const auto exact = ownership.lookup(names[owned[k]]);
     std::vector<std::string> others;
     for (const auto o : who.owners) {
-      if (o != agent_index) {
+      if (std::find(exact.owners.begin(), exact.owners.end(), o) == exact.owners.end()) {
         others.push_back(plan.agents[o].name);
       }
     }
