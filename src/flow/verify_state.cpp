@@ -141,6 +141,55 @@ void plan_problems(git_repository* repo, const StateCheck& check, const run::Sto
 
 } // namespace
 
+// The agents' records: a branch is the agent's own (wave/<run>/<agent>),
+// and what the remote's state said of a wave when this clone last had it
+// (each agent's branch, base and worktree, written once at start) is what
+// the fetched state says too: a state naming main as an agent's branch, or
+// a folder of the lead's as its worktree, is not one git wave wrote. Without
+// a mark, this clone's own record stands for it.
+void agent_problems(git_repository* repo, const StateCheck& check, const run::Stored& fetched,
+                    std::vector<std::string>& out) {
+  const run::State& s = fetched.state;
+  for (const auto& w : s.waves) {
+    for (const auto& a : w.agents) {
+      if (!a.branch.empty() && a.branch != run::agent_branch(s.run, a.name)) {
+        out.push_back(fmt::format("records {} as the branch of agent {} in wave {}", quoted(a.branch),
+                                  quoted(a.name), quoted(w.label)));
+      }
+    }
+  }
+  std::optional<run::Stored> seen;
+  if (check.seen) {
+    try {
+      seen = run::load_at(repo, check.run, *check.seen);
+    } catch (const Error&) {
+      seen.reset(); // a mark this clone cannot read: its own record stands
+    }
+  }
+  const run::Stored* before = seen ? &*seen : check.here;
+  if (before == nullptr) {
+    return;
+  }
+  const auto& mine = before->state.waves;
+  for (std::size_t i = 0; i < mine.size() && i < s.waves.size(); ++i) {
+    if (mine[i].label != s.waves[i].label || mine[i].started_at != s.waves[i].started_at) {
+      out.push_back(fmt::format("records wave {} where this clone has wave {}", quoted(s.waves[i].label),
+                                quoted(mine[i].label)));
+      continue;
+    }
+    for (const auto& a : mine[i].agents) {
+      const run::AgentRun* there = s.waves[i].find(a.name);
+      if (there == nullptr) {
+        out.push_back(fmt::format("drops agent {} from wave {}", quoted(a.name), quoted(mine[i].label)));
+      } else if (there->branch != a.branch || there->base != a.base || there->worktree != a.worktree) {
+        out.push_back(fmt::format("changes the branch, base or worktree recorded at start for agent {} of "
+                                  "wave {}",
+                                  quoted(a.name), quoted(mine[i].label)));
+      }
+    }
+  }
+}
+
 std::vector<std::string> verify_state(git_repository* repo, const StateCheck& check) {
   std::vector<std::string> out;
   run::Stored fetched;
@@ -168,6 +217,7 @@ std::vector<std::string> verify_state(git_repository* repo, const StateCheck& ch
                               git::short_oid(check.here->commit)));
   }
   plan_problems(repo, check, fetched, out);
+  agent_problems(repo, check, fetched, out);
   return out;
 }
 
