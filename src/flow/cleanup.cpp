@@ -47,13 +47,11 @@ bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std
     }
     // git stopped half way: finish below.
   } else if (!registered) {
-    // A folder without a registration at the agent's recorded worktree path:
-    // a removal that was killed after git forgot the worktree. Only such a
-    // folder without a .git of its own is finished; anything else stays.
-    if (fs::exists(path / ".git", ec)) {
-      out.kept.push_back(fmt::format("'{}': it is not a worktree of this repository", path.string()));
-      return false;
-    }
+    // A folder git does not know as a worktree of this repository: no
+    // removal of ours leaves one (files go before the registration), so it
+    // is not ours to delete, whatever the run's state says is there.
+    out.kept.push_back(fmt::format("'{}': it is not a worktree of this repository", path.string()));
+    return false;
   }
   // Half removed by a killed git worktree remove: its files partly gone, its
   // .git file or its registration too. What is left goes the same way.

@@ -46,22 +46,27 @@ std::optional<std::filesystem::path> worktree_of_branch(git_repository* repo, co
 }
 
 void prune_worktree(git_repository* repo, const std::filesystem::path& path) {
-  if (const auto w = git::find_worktree(git::linked_worktrees(repo), path)) {
-    git_worktree* raw = nullptr;
-    git::check(git_worktree_lookup(&raw, repo, w->name.c_str()),
-               fmt::format("cannot read worktree '{}'", w->name));
-    const WorktreeHandle wt(raw);
-    git_worktree_prune_options opts = GIT_WORKTREE_PRUNE_OPTIONS_INIT;
-    opts.flags = GIT_WORKTREE_PRUNE_VALID | GIT_WORKTREE_PRUNE_LOCKED | GIT_WORKTREE_PRUNE_WORKING_TREE;
-    git::check(git_worktree_prune(wt.get(), &opts),
-               fmt::format("cannot remove worktree '{}'", path.string()));
-  }
+  const auto w = git::find_worktree(git::linked_worktrees(repo), path);
+  // The files first, the registration last: a kill in between leaves a
+  // worktree git still knows, which the next removal finishes. (libgit2's
+  // own order, registration first, left a folder nothing tied to the
+  // repository any more, which nobody may then delete.)
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
     std::filesystem::remove_all(path, ec);
     if (ec) {
       throw Error(fmt::format("cannot remove '{}': {}", path.string(), ec.message()));
     }
+  }
+  if (w) {
+    git_worktree* raw = nullptr;
+    git::check(git_worktree_lookup(&raw, repo, w->name.c_str()),
+               fmt::format("cannot read worktree '{}'", w->name));
+    const WorktreeHandle wt(raw);
+    git_worktree_prune_options opts = GIT_WORKTREE_PRUNE_OPTIONS_INIT;
+    opts.flags = GIT_WORKTREE_PRUNE_VALID | GIT_WORKTREE_PRUNE_LOCKED;
+    git::check(git_worktree_prune(wt.get(), &opts),
+               fmt::format("cannot remove worktree '{}'", path.string()));
   }
 }
 
