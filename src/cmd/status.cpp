@@ -387,7 +387,8 @@ int status(const cli::Args& args) {
     fmt::print("{} the {} of wave {} by a killed '{}' ({}) is unfinished: the next git wave command that "
                "changes the run finishes it ('git wave {}' does)\n",
                paint(cli::Color::yellow, "interrupted:"), run::to_string(pending->intent->kind),
-               pending->label, pending->intent->command, pending->intent->started_at,
+               pending->label, util::escape_control(pending->intent->command),
+               util::escape_control(pending->intent->started_at),
                pending->intent->kind == run::IntentKind::repair && !pending->intent->agents.empty()
                    ? "repair " + pending->intent->agents.front().name
                    : std::string(run::to_string(pending->intent->kind)));

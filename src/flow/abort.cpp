@@ -66,8 +66,18 @@ run::Intent plan_abort(git_repository* repo, const std::string& run, const run::
 bool unchanged_since(git_repository* repo, const run::AgentRun& a, const std::string& branch,
                      const run::IntentAgent& recorded) {
   std::error_code ec;
-  if (a.worktree.empty() || !fs::exists(fs::path(a.worktree) / ".git", ec) || recorded.to.empty()) {
+  if (a.worktree.empty() || !fs::exists(fs::path(a.worktree) / ".git", ec)) {
     return true;
+  }
+  if (recorded.to.empty()) {
+    // Nothing was archived of it: only a worktree with nothing uncommitted
+    // may go (an intent another machine recorded knows nothing of this
+    // one's worktree).
+    try {
+      return !gate::WorktreeSnapshot::take(a.worktree, "refs/heads/" + branch);
+    } catch (const Error&) {
+      return false;
+    }
   }
   try {
     const auto snap = gate::WorktreeSnapshot::take(a.worktree, "refs/heads/" + branch);
@@ -149,6 +159,11 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const run:
       continue;
     }
     if (!recorded->from.empty()) {
+      if (recorded->to.empty() && recorded->from != w.base) {
+        // Commits of its own, and none of them archived: it stays.
+        c.kept.push_back(fmt::format("branch '{}': its commits are in no archive", branch));
+        continue;
+      }
       delete_branch(repo, branch, git::oid_from(recorded->from), c);
     }
   }

@@ -445,6 +445,12 @@ private:
       const bool merged =
           git_oid_equal(&*tip, &m_out.to) != 0 || git_graph_descendant_of(m_repo, &m_out.to, &*tip) == 1;
       if (!merged) {
+        if (m_archive.empty()) {
+          // Neither landed nor to be archived (a merge record that names
+          // no archive for a branch the merge does not hold): it stays.
+          c.kept.push_back(fmt::format("branch '{}': its commits are neither merged nor archived", branch));
+          continue;
+        }
         unmerged.push_back({a.name, *tip});
       }
       deletable.emplace_back(branch, *tip);

@@ -12,6 +12,7 @@
 #include "run/store.hpp"
 #include "run/wave_id.hpp"
 #include "util/file.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -22,7 +23,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string by(const run::Intent& intent) {
-  return intent.command.empty() ? std::string("git wave") : intent.command;
+  // A state fetched from a remote is text anyone who could push wrote.
+  return intent.command.empty() ? std::string("git wave") : util::escape_control(intent.command);
 }
 
 void finish_commits(const std::string& run, const run::WaveRun& w, std::vector<std::string>& notes) {
