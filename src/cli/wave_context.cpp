@@ -216,4 +216,21 @@ std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& 
   return lock;
 }
 
+std::size_t require_agent(const plan::Plan& plan, const std::string& agent) {
+  if (const auto index = plan.find(agent)) {
+    return *index;
+  }
+  std::vector<std::string> names;
+  for (const auto& a : plan.agents) {
+    names.push_back(a.name);
+  }
+  std::vector<std::string> hints;
+  if (auto best = util::nearest(agent, names)) {
+    hints.push_back(fmt::format("did you mean '{}'?", *best));
+  }
+  hints.push_back(fmt::format("its agents: {}", util::join(names, ", ")));
+  throw Error(fmt::format("run '{}' has no agent {}", plan.name, util::quote(agent)), exit_code::fatal,
+              std::move(hints));
+}
+
 } // namespace wave::cli

@@ -63,6 +63,11 @@ WaveContext lock_wave(const std::string& run_option, const std::string& wave_opt
 std::unique_ptr<run::RunLock> lock_run(git_repository* repo, const std::string& run, std::string_view command,
                                        flow::Recovery* recovery = nullptr, flow::RemoteRun* remote = nullptr);
 
+// The index of agent `agent` in `plan` (a run's recorded plan); an
+// unknown one is an Error "run 'x' has no agent 'y'" with "did you mean"
+// and the run's agents as hints.
+std::size_t require_agent(const plan::Plan& plan, const std::string& agent);
+
 // The remote run `run` is kept on: `option` when given, else the `remote` of
 // the plan recorded for it here, else (a clone that has not seen the run)
 // of the working tree's plan when it is that run's (or `run` is empty);

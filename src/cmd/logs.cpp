@@ -28,6 +28,7 @@ int logs(const cli::Args& args) {
   parser.parse(args);
 
   cli::WaveContext ctx = cli::load_wave(run_option, "");
+  cli::require_agent(ctx.plan, agent);
   const fs::path log = flow::latest_log(ctx.stored.state, agent);
   if (log.empty()) {
     throw Error(fmt::format("'git wave run' has launched no attempt of '{}' in run '{}'", agent, ctx.run_name()),

@@ -6,6 +6,7 @@
 #include "cli/hook_install.hpp"
 #include "cli/plan_loader.hpp"
 #include "cli/run_select.hpp"
+#include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -105,27 +106,14 @@ int prompt(const cli::Args& args) {
     plan = std::move(*parsed.plan);
   }
 
-  const auto agent = plan.find(agent_name);
-  if (!agent) {
-    std::vector<std::string> names;
-    for (const auto& a : plan.agents) {
-      names.push_back(a.name);
-    }
-    std::vector<std::string> hints;
-    if (auto best = util::nearest(agent_name, names)) {
-      hints.push_back(fmt::format("did you mean '{}'?", *best));
-    }
-    hints.push_back(fmt::format("its agents: {}", util::join(names, ", ")));
-    throw Error(fmt::format("run '{}' has no agent '{}'", plan.name, agent_name), exit_code::fatal,
-                std::move(hints));
-  }
-  const plan::Agent& a = plan.agents[*agent];
+  const std::size_t agent = cli::require_agent(plan, agent_name);
+  const plan::Agent& a = plan.agents[agent];
   plan::Diagnostics ignored;
   const plan::Schedule schedule = plan::schedule(plan, false, ignored);
   const plan::Ownership ownership(plan);
   const plan::Wave* wave = nullptr;
-  if (*agent < schedule.wave_of.size() && schedule.wave_of[*agent] < schedule.waves.size()) {
-    wave = &schedule.waves[schedule.wave_of[*agent]];
+  if (agent < schedule.wave_of.size() && schedule.wave_of[agent] < schedule.waves.size()) {
+    wave = &schedule.waves[schedule.wave_of[agent]];
   }
 
   const run::AgentRun* record = nullptr;
@@ -189,7 +177,7 @@ int prompt(const cli::Args& args) {
     if (!base.empty()) {
       TreeFiles files;
       files.ownership = &ownership;
-      files.agent = *agent;
+      files.agent = agent;
       const git::Commit c = git::lookup_commit(repo.get(), git::oid_from(base));
       const git::Tree tree = git::commit_tree(c.get());
       git::check(git_tree_walk(tree.get(), GIT_TREEWALK_PRE, collect_owned, &files), "cannot list files");
@@ -212,7 +200,7 @@ int prompt(const cli::Args& args) {
   std::vector<std::string> others;
   if (wave != nullptr) {
     for (const auto i : wave->agents) {
-      if (i == *agent) {
+      if (i == agent) {
         continue;
       }
       std::vector<std::string> patterns;
@@ -278,7 +266,7 @@ int prompt(const cli::Args& args) {
 
   // Work already there (a continuation agent).
   if (record != nullptr) {
-    const run::AgentView view = run::inspect_agent(repo.get(), plan, ownership, *agent, *record);
+    const run::AgentView view = run::inspect_agent(repo.get(), plan, ownership, agent, *record);
     if (view.ahead > 0 || !view.uncommitted.empty()) {
       fmt::print("## Work already done in this worktree\n\n");
       fmt::print("An earlier agent started this task. Continue from its work; do not redo or undo it.\n\n");

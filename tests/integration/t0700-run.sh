@@ -61,6 +61,11 @@ expect_eq "$(git -C "$REPO" worktree list --porcelain | grep -c '^worktree ')" 1
 run git -C "$REPO" wave logs c
 expect_rc 0
 expect_out "agent c, attempt 1, wave 2 of demo"
+# An agent the run does not have is named so (issue 18), not "no attempt".
+run git -C "$REPO" wave logs cc
+expect_rc 128
+expect_err "error: run 'demo' has no agent 'cc'"
+expect_err "hint: did you mean 'c'?"
 run git -C "$REPO" wave run
 expect_rc 0
 expect_out "done: every wave is merged"
