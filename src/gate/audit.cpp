@@ -144,32 +144,31 @@ std::vector<Finding> audit(const plan::Plan& plan, const plan::Ownership& owners
   if (plan.case_sensitive) {
     return out;
   }
-  // The owned paths, folded, against the plan's patterns, folded.
+  // The owned paths, folded, against the plan's patterns, folded. When
+  // folding changes neither a path nor a pattern, the folded lookup is the
+  // exact one: nothing to compare (the common case costs one pass).
   std::set<std::string> refused;
   for (const auto& f : out) {
     refused.insert(f.path);
   }
   std::vector<std::string> folded_paths;
   std::vector<std::size_t> owned;
+  bool path_changed = false;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (refused.count(names[i]) == 0) {
       folded_paths.push_back(plan::fold_path(names[i]));
+      path_changed = path_changed || folded_paths.back() != names[i];
       owned.push_back(i);
     }
   }
   if (owned.empty()) {
     return out;
   }
-  plan::Plan folded = plan;
-  for (auto& a : folded.agents) {
-    for (auto& p : a.owns) {
-      p.value = plan::fold_path(p.value);
-    }
+  auto folded = plan::folded_plan(plan);
+  if (!folded && !path_changed) {
+    return out;
   }
-  for (auto& p : folded.protected_paths) {
-    p.value = plan::fold_path(p.value);
-  }
-  const plan::Ownership folded_ownership(folded);
+  const plan::Ownership folded_ownership(folded ? *folded : plan);
   for (std::size_t k = 0; k < owned.size(); ++k) {
     // Only who owns it once folded, not as spelt: agents of later waves
     // may own the very same paths.

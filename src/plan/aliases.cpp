@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -29,19 +30,30 @@ std::string fold_path(std::string_view text) {
   return {reinterpret_cast<const char*>(folded), static_cast<std::size_t>(n)};
 }
 
-void check_aliases(const Plan& plan, const Schedule& s, Diagnostics& diagnostics) {
+std::optional<Plan> folded_plan(const Plan& plan) {
   Plan folded = plan;
   bool changed = false;
+  const auto fold = [&changed](Located& p) {
+    std::string f = fold_path(p.value);
+    changed = changed || f != p.value;
+    p.value = std::move(f);
+  };
   for (auto& a : folded.agents) {
-    for (auto& p : a.owns) {
-      std::string f = fold_path(p.value);
-      changed = changed || f != p.value;
-      p.value = std::move(f);
-    }
+    std::for_each(a.owns.begin(), a.owns.end(), fold);
   }
+  std::for_each(folded.protected_paths.begin(), folded.protected_paths.end(), fold);
   if (!changed) {
+    return std::nullopt;
+  }
+  return folded;
+}
+
+void check_aliases(const Plan& plan, const Schedule& s, Diagnostics& diagnostics) {
+  const auto loose_plan = folded_plan(plan);
+  if (!loose_plan) {
     return; // nothing to fold: the overlap check said it all
   }
+  const Plan& folded = *loose_plan;
   // The owns entry of `agent` that was folded into `folded_text`.
   const auto original = [&](std::size_t agent, const std::string& folded_text) {
     const auto& owns = folded.agents[agent].owns;

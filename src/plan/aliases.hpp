@@ -4,6 +4,7 @@
 #include "plan/model.hpp"
 #include "plan/schedule.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,10 @@ namespace wave::plan {
 // compares it: Unicode case folding and canonical composition (utf8proc),
 // ASCII lower case for bytes that are not UTF-8.
 std::string fold_path(std::string_view text);
+
+// `plan` with every owns and protected pattern folded (fold_path), or
+// nullopt when folding changes none of them.
+std::optional<Plan> folded_plan(const Plan& plan);
 
 // For the agents of each wave of `s` whose owns patterns overlap only once
 // folded: an error naming both patterns and a witness path, or a warning
