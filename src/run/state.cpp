@@ -26,6 +26,9 @@ std::string_view to_string(StepOutcome s) noexcept {
 std::string_view to_string(AttemptEnd e) noexcept {
   return attempt_end_names[static_cast<std::size_t>(e)];
 }
+std::string_view to_string(ActionKind k) noexcept {
+  return action_kind_names[static_cast<std::size_t>(k)];
+}
 std::string_view to_string(IntentKind k) noexcept {
   return intent_kind_names[static_cast<std::size_t>(k)];
 }

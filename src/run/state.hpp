@@ -32,6 +32,8 @@ enum class StepOutcome { pass, fail, timeout, skipped };
 enum class IntentKind { commit, merge, abort, repair };
 // How an attempt of `git wave run` at an agent ended.
 enum class AttemptEnd { running, done, failed, timeout, stalled, unchanged, foreign, own_gate, culprit, interrupted };
+// What a person decided about an agent of a run (git wave accept, skip, relaunch).
+enum class ActionKind { accept, skip, relaunch };
 
 std::string_view to_string(WaveStatus s) noexcept;
 std::string_view to_string(Setup s) noexcept;
@@ -39,6 +41,7 @@ std::string_view to_string(GateResult r) noexcept;
 std::string_view to_string(StepOutcome s) noexcept;
 std::string_view to_string(IntentKind k) noexcept;
 std::string_view to_string(AttemptEnd e) noexcept;
+std::string_view to_string(ActionKind k) noexcept;
 std::optional<WaveStatus> parse_wave_status(std::string_view s) noexcept;
 std::optional<Setup> parse_setup(std::string_view s) noexcept;
 
@@ -125,6 +128,35 @@ struct Attempt {
   int exit_code = -1;        // the launch command's status, -1 when unknown
   std::string detail;        // why it ended, for the next attempt's brief
   std::string log;           // its output, absolute path
+  // Not launched: before relaunching, `run` found the agent's branch already
+  // passing the proof of done (a person finished it by hand) and took it.
+  bool adopted = false;
+  std::string tip; // its branch's tip when it ended (after the lead commit), or empty
+  Json extra = Json::object();
+};
+
+// A person's decision about one agent, recorded in the run so that `run`,
+// `gate`, `status` and `report` all act on it:
+// - accept: the agent's branch as it is (at `tip`) counts as done;
+// - skip: the agent leaves the run: never launched, gated or merged, its
+//   branch and worktree kept (`branch`, `worktree`); agents that depend on
+//   it are skipped with it as their waves start;
+// - relaunch: the next `run` launches it again, whatever its attempts said.
+// An accept or relaunch holds until the agent's next attempt
+// (`after_attempt` is its latest attempt's number when decided).
+struct Action {
+  ActionKind kind = ActionKind::accept;
+  std::string agent;
+  std::string wave;            // label of the wave holding the agent; empty when not started
+  std::string wave_started_at; // that wave attempt's start
+  int after_attempt = 0;
+  std::string tip;      // the branch's tip when decided, or empty
+  std::string branch;   // skip: the branch kept
+  std::string worktree; // skip: the worktree kept
+  std::string at;
+  std::string by;     // who decided (the lead's git identity)
+  std::string reason; // why, as given (-m), or empty
+  Json extra = Json::object();
 };
 
 // One agent's part of an intent: its branch goes `from` -> `to` (commit), or
@@ -147,6 +179,18 @@ struct Intent {
   bool keep = false;               // merge: keep worktrees and branches
   std::string archive;             // merge, abort: the archive ref it writes
   std::vector<IntentAgent> agents; // in plan order
+  Json extra = Json::object();
+};
+
+// The plan of a run in progress replaced by a later commit of it (git wave
+// amend): only what waves not yet started do may differ.
+struct Amendment {
+  std::string at;
+  std::string by;
+  std::string from; // plan_commit before
+  std::string to;   // plan_commit after
+  std::vector<std::string> changes; // what differs, one phrase each (plan::differences)
+  Json extra = Json::object();
 };
 
 struct WaveRun {
@@ -177,6 +221,8 @@ struct State {
   std::string plan_path;
   std::string created_at;
   std::vector<WaveRun> waves; // in run order; a wave started again after an abort appears twice
+  std::vector<Action> actions; // a person's decisions, in order
+  std::vector<Amendment> amendments; // the plan replaced in the run, in order
   Json extra = Json::object();
 
   // The wave the run is at: the last one not aborted, or null when none is.

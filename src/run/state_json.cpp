@@ -156,6 +156,7 @@ Intent read_intent(const Json& j, const std::string& where) {
     a.index = af.text("index", false);
     in.agents.push_back(std::move(a));
   }
+  in.extra = f.extra();
   return in;
 }
 
@@ -170,7 +171,75 @@ Attempt read_attempt(const Json& j, const std::string& where) {
   a.exit_code = static_cast<int>(f.integer("exit_code"));
   a.detail = f.text("detail", false);
   a.log = f.text("log", false);
+  a.adopted = f.boolean("adopted");
+  a.tip = f.text("tip", false);
+  a.extra = f.extra();
   return a;
+}
+
+Action read_action(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  Action a;
+  a.kind = f.choice<ActionKind>("kind", action_kind_names);
+  a.agent = f.text("agent");
+  if (const auto problem = plan::name_problem(a.agent)) {
+    invalid(f.path("agent"), fmt::format("agent name '{}' {}", util::shown(a.agent), *problem));
+  }
+  a.wave = f.text("wave", false);
+  a.wave_started_at = f.text("wave_started_at", false);
+  a.after_attempt = static_cast<int>(f.integer("after_attempt"));
+  a.tip = f.text("tip", false);
+  a.branch = f.text("branch", false);
+  a.worktree = f.text("worktree", false);
+  a.at = f.text("at", false);
+  a.by = f.text("by", false);
+  a.reason = f.text("reason", false);
+  a.extra = f.extra();
+  return a;
+}
+
+Amendment read_amendment(const Json& j, const std::string& where) {
+  Fields f(j, where);
+  Amendment a;
+  a.at = f.text("at", false);
+  a.by = f.text("by", false);
+  a.from = f.text("from");
+  a.to = f.text("to");
+  a.changes = f.strings("changes");
+  a.extra = f.extra();
+  return a;
+}
+
+Json write_amendment(const Amendment& a) {
+  Json j = Json::object();
+  j["at"] = a.at;
+  j["by"] = a.by;
+  j["from"] = a.from;
+  j["to"] = a.to;
+  j["changes"] = a.changes;
+  add_extra(j, a.extra);
+  return j;
+}
+
+Json write_action(const Action& a) {
+  Json j = Json::object();
+  j["kind"] = to_string(a.kind);
+  j["agent"] = a.agent;
+  j["wave"] = a.wave;
+  j["wave_started_at"] = a.wave_started_at;
+  j["after_attempt"] = a.after_attempt;
+  j["tip"] = a.tip;
+  if (!a.branch.empty()) {
+    j["branch"] = a.branch;
+  }
+  if (!a.worktree.empty()) {
+    j["worktree"] = a.worktree;
+  }
+  j["at"] = a.at;
+  j["by"] = a.by;
+  j["reason"] = a.reason;
+  add_extra(j, a.extra);
+  return j;
 }
 
 Json write_attempt(const Attempt& a) {
@@ -183,6 +252,13 @@ Json write_attempt(const Attempt& a) {
   j["exit_code"] = a.exit_code;
   j["detail"] = a.detail;
   j["log"] = a.log;
+  if (a.adopted) {
+    j["adopted"] = true;
+  }
+  if (!a.tip.empty()) {
+    j["tip"] = a.tip;
+  }
+  add_extra(j, a.extra);
   return j;
 }
 
@@ -198,6 +274,7 @@ Json write_intent_json(const Intent& in) {
     agents.push_back({{"name", a.name}, {"from", a.from}, {"to", a.to}, {"index", a.index}});
   }
   j["agents"] = std::move(agents);
+  add_extra(j, in.extra);
   return j;
 }
 
@@ -380,6 +457,20 @@ std::string to_json_text(const State& state) {
     waves.push_back(write_wave(w));
   }
   j["waves"] = std::move(waves);
+  if (!state.actions.empty()) {
+    Json actions = Json::array();
+    for (const auto& a : state.actions) {
+      actions.push_back(write_action(a));
+    }
+    j["actions"] = std::move(actions);
+  }
+  if (!state.amendments.empty()) {
+    Json amendments = Json::array();
+    for (const auto& a : state.amendments) {
+      amendments.push_back(write_amendment(a));
+    }
+    j["amendments"] = std::move(amendments);
+  }
   add_extra(j, state.extra);
   return j.dump(2) + "\n";
 }
@@ -414,6 +505,14 @@ State from_json_text(std::string_view text) {
   const Json& waves = f.array("waves");
   for (std::size_t i = 0; i < waves.size(); ++i) {
     s.waves.push_back(read_wave(waves[i], item("waves", i)));
+  }
+  const Json& actions = f.array("actions");
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    s.actions.push_back(read_action(actions[i], item("actions", i)));
+  }
+  const Json& amendments = f.array("amendments");
+  for (std::size_t i = 0; i < amendments.size(); ++i) {
+    s.amendments.push_back(read_amendment(amendments[i], item("amendments", i)));
   }
   s.extra = f.extra();
   return s;

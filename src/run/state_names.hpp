@@ -16,6 +16,7 @@ inline constexpr std::array step_outcome_names{"pass", "fail", "timeout", "skipp
 inline constexpr std::array intent_kind_names{"commit", "merge", "abort", "repair"};
 inline constexpr std::array attempt_end_names{"running",   "done",    "failed",   "timeout", "stalled",
                                               "unchanged", "foreign", "own-gate", "culprit", "interrupted"};
+inline constexpr std::array action_kind_names{"accept", "skip", "relaunch"};
 
 template <std::size_t N>
 std::optional<std::size_t> index_of(const std::array<const char*, N>& names, std::string_view s) {
