@@ -100,6 +100,9 @@ std::string blame_text(const gate::GateReport& r, const std::string& agent) {
     if (s.step.name == "agent gate" && s.step.agent == agent && s.result.status != gate::StepStatus::pass) {
       return "fails its own gate";
     }
+    if (s.step.name == "audit" && s.step.agent == agent && s.result.detail == "changed nothing") {
+      return "changed nothing, and the plan does not allow it to finish so (allow_empty)";
+    }
   }
   return "breaks the gate: the candidate passes without its branch";
 }

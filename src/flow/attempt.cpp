@@ -150,8 +150,11 @@ Verdict prove(const ProofInput& in) {
     return {run::AttemptEnd::failed, fmt::format("its branch '{}' is gone", record.branch)};
   }
   const bool changed = git_oid_equal(&*tip, &base) == 0;
-  if (!changed && !agent.read_only()) {
-    return {run::AttemptEnd::unchanged, "it exited 0 but changed nothing: the task is not done"};
+  if (!changed && (in.adopting || !plan::may_be_empty(plan, agent))) {
+    return {run::AttemptEnd::unchanged,
+            in.adopting ? "its branch has no change"
+                        : "it exited 0 but changed nothing: the task is not done (if that can be right, set "
+                          "allow_empty on the agent, or 'git wave accept' it)"};
   }
   if (changed && agent.read_only()) {
     return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits"};
@@ -181,7 +184,10 @@ Verdict prove(const ProofInput& in) {
                           util::trim(util::tail_lines(log, 20)))};
     }
   }
-  return {run::AttemptEnd::done, changed ? "proven done" : "proven done (read-only, nothing changed)"};
+  return {run::AttemptEnd::done,
+          changed ? "proven done"
+                  : (agent.read_only() ? "proven done (read-only, nothing changed)"
+                                       : "proven done (nothing changed, as allow_empty permits)")};
 }
 
 } // namespace wave::flow

@@ -48,10 +48,13 @@ struct ProofInput {
   util::ProcessResult result;             // how its process ended
   std::filesystem::path gate_log_base;    // its own gate's logs: <base>.gate-N.log
   std::function<void(Event)> emit;        // told of the lead commit
+  // Nothing was launched: is what a person left there done? An unchanged
+  // branch then never is, whatever allow_empty says.
+  bool adopting = false;
 };
 
 // Done means proven: exit 0, something changed (or nothing, for a
-// read-only agent), every changed path its own, its own gate green. What
+// read-only agent or one allowed to finish empty), every changed path its own, its own gate green. What
 // it left in its worktree is lead-committed on the way.
 Verdict prove(const ProofInput& in);
 

@@ -9,6 +9,7 @@
 #include "git/repo.hpp"
 #include "git/worktree.hpp"
 #include "run/branch.hpp"
+#include "run/decisions.hpp"
 #include "run/state.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"
@@ -124,8 +125,11 @@ private:
     if (!committed) {
       fail("uncommitted work could not be committed");
     }
-    if (!audited) {
+    if (!audited && (m_unchanged.empty() || !m_rep.findings.empty())) {
       fail("ownership audit failed");
+    }
+    if (!m_unchanged.empty()) {
+      fail(fmt::format("{} changed nothing", util::join(m_unchanged, ", ")));
     }
     if (!committed || !audited || !merged) {
       return;
@@ -242,6 +246,15 @@ private:
         m_rep.restored.insert(m_rep.restored.end(), restored.begin(), restored.end());
         if (!found.empty()) {
           blame(a.name);
+        }
+        if (!a.may_be_empty && git_oid_equal(&tip, &a.base) != 0) {
+          text += fmt::format("  no change: its task is not done (set allow_empty on '{}' if that can be "
+                              "right, or 'git wave accept {}')\n",
+                              a.name, a.name);
+          m_unchanged.push_back(a.name);
+          blame(a.name);
+          detail = "changed nothing";
+          return false;
         }
         detail =
             fmt::format("{} path{} not {}'s to touch", found.size(), found.size() == 1 ? "" : "s", a.name);
@@ -473,6 +486,7 @@ private:
   LogNames m_logs;
   GateReport m_rep;
   std::vector<std::size_t> m_applied_indices; // agents whose branch changed the candidate
+  std::vector<std::string> m_unchanged;        // agents that changed nothing and may not
 };
 
 } // namespace
@@ -509,6 +523,8 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
         a.worktree.empty() || !git::find_worktree(linked, a.worktree) ? fs::path() : fs::path(a.worktree);
     ai.base = git::oid_from(a.base.empty() ? wave.base : a.base);
     ai.gate = p.gate;
+    ai.may_be_empty =
+        plan::may_be_empty(plan, p) || run::standing_of(state, wave, a.name).standing == run::Standing::accepted;
     in.agents.push_back(std::move(ai));
   }
   std::sort(in.agents.begin(), in.agents.end(),

@@ -30,6 +30,10 @@ struct AgentInput {
   std::filesystem::path worktree;
   git_oid base{};
   std::vector<std::string> gate; // its own gate commands
+  // May land with no change (plan::may_be_empty, or a person accepted its
+  // branch): else an unchanged branch fails the gate, as it fails `run`'s
+  // proof of done.
+  bool may_be_empty = true;
 };
 
 struct GateInput {

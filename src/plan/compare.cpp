@@ -50,6 +50,9 @@ void compare_agent(const Agent& was, const Agent& is, std::vector<std::string>& 
   if (was.task != is.task || was.title != is.title) {
     out.push_back(fmt::format("the task of {} changed", who));
   }
+  if (was.allow_empty != is.allow_empty) {
+    out.push_back(fmt::format("whether {} may finish with no change changed", who));
+  }
 }
 
 } // namespace
@@ -105,6 +108,15 @@ std::vector<std::string> differences(const Plan& bound, const Plan& other) {
   }
   if (bound.merge != other.merge) {
     out.push_back("the merge style changed");
+  }
+  const Runner& r = bound.runner;
+  const Runner& o = other.runner;
+  if (r.timeout != o.timeout || r.idle_timeout != o.idle_timeout || r.retries != o.retries ||
+      r.stagger != o.stagger || bound.max_parallel != other.max_parallel) {
+    out.push_back("how agents are run (timeouts, retries, stagger, max_parallel) changed");
+  }
+  if (bound.allow_empty != other.allow_empty) {
+    out.push_back("whether agents may finish with no change changed");
   }
   return out;
 }

@@ -15,6 +15,10 @@ std::optional<std::size_t> Plan::find(std::string_view agent_name) const {
   return std::nullopt;
 }
 
+bool may_be_empty(const Plan& plan, const Agent& agent) {
+  return agent.read_only() || agent.allow_empty.value_or(plan.allow_empty);
+}
+
 std::string title_of(const Agent& agent) {
   if (!agent.title.empty()) {
     return agent.title;

@@ -37,6 +37,9 @@ struct Agent {
   std::vector<std::string> setup; // commands run in a new worktree
   std::vector<std::string> copy;  // untracked files copied into a new worktree
   std::string launch;             // overrides [run] launch for this agent
+  // May finish with no change (its task may need none); unset: the plan's
+  // allow_empty.
+  std::optional<bool> allow_empty;
 
   bool read_only() const noexcept { return owns.empty(); }
 };
@@ -74,6 +77,9 @@ struct Plan {
   // 'main.c' (and NFC from NFD): owners of such aliases are then a
   // warning, not an error (plan/aliases.hpp).
   bool case_sensitive = false;
+  // Agents may finish with no change, unless they say otherwise: `run`
+  // takes an unchanged branch as done and the gate passes it.
+  bool allow_empty = false;
   std::string worktrees; // worktree path template; empty = default_worktrees
   Location worktrees_where;
   std::vector<std::string> setup; // run in every new worktree, before the agent's
@@ -83,6 +89,10 @@ struct Plan {
   // Index of the agent called `agent_name`, if any.
   std::optional<std::size_t> find(std::string_view agent_name) const;
 };
+
+// May `agent` finish with no change: its own allow_empty, else the plan's.
+// A read-only agent always does.
+bool may_be_empty(const Plan& plan, const Agent& agent);
 
 // Where an agent's worktree goes when the plan does not say: a sibling folder
 // of the repository. Placeholders: {repo} (the work tree root, absolute),

@@ -24,12 +24,12 @@ using std::string_view_literals::operator""sv;
 
 constexpr std::array plan_keys{"name"sv,  "base"sv,      "max_parallel"sv, "protected"sv, "overlap"sv,
                                "merge"sv, "worktrees"sv, "setup"sv,        "copy"sv,      "gate"sv,
-                               "agent"sv, "run"sv,       "remote"sv,       "case_sensitive"sv};
+                               "agent"sv, "run"sv,       "remote"sv,       "case_sensitive"sv, "allow_empty"sv};
 constexpr std::array run_keys{"launch"sv,  "timeout"sv, "idle_timeout"sv,
                               "retries"sv, "stagger"sv, "notify"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv};
 constexpr std::array agent_keys{"name"sv,      "task"sv, "title"sv,    "owns"sv,  "after"sv, "wave"sv,
-                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv,  "launch"sv};
+                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv,  "launch"sv, "allow_empty"sv};
 
 Location at(const toml::source_region& region) {
   return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
@@ -475,6 +475,7 @@ Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& d
     agent.wave_where = pin->second;
   }
   agent.exclusive = r.boolean("exclusive").value_or(false);
+  agent.allow_empty = r.boolean("allow_empty");
   if (const auto* gate = r.find("gate"); gate != nullptr && gate->is_table()) {
     diagnostics.error(at(gate->source()), "an agent's 'gate' is an array of commands, not a table",
                       "write gate = [\"make test-hooks\"]");
@@ -553,6 +554,9 @@ void read_plan(const toml::table& root, Plan& plan, std::string_view text, Diagn
   }
   if (auto sensitive = r.boolean("case_sensitive")) {
     plan.case_sensitive = *sensitive;
+  }
+  if (auto empty = r.boolean("allow_empty")) {
+    plan.allow_empty = *empty;
   }
   if (auto merge = r.choice("merge", std::array{"merge"sv, "squash"sv})) {
     plan.merge = *merge == 0 ? MergeStyle::merge : MergeStyle::squash;

@@ -3,10 +3,16 @@
 # (wave.toml) and a gate script (gate.sh), ready for `git wave start`.
 
 # make_repo NAME PLAN [GATE_SCRIPT]: creates $TEST_DIR/NAME and sets REPO.
+# These tests gate waves in which some agents have nothing to do: their
+# plans allow it (allow_empty = true first) unless they say allow_empty
+# themselves or KEEP_PLAN is set (the run tests keep the default).
 make_repo() {
   REPO="$TEST_DIR/$1"
   new_repo "$REPO"
-  printf '%s\n' "$2" >"$REPO/wave.toml"
+  case ${KEEP_PLAN:+keep}$2 in
+  keep* | *allow_empty*) printf '%s\n' "$2" >"$REPO/wave.toml" ;;
+  *) printf 'allow_empty = true\n%s\n' "$2" >"$REPO/wave.toml" ;;
+  esac
   printf '%s\n' "${3:-exit 0}" >"$REPO/gate.sh"
   git -C "$REPO" add wave.toml gate.sh
   git -C "$REPO" commit -q -m "plan"

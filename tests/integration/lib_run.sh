@@ -2,7 +2,8 @@
 
 # two_wave_repo DIR: a repository on main with a committed two-wave plan:
 # wave 1 = alpha (src/a/**) and beta (src/b/**, docs/b.md), wave 2 = gamma
-# (after alpha, src/a/**); wave.toml and .github/** are protected.
+# (after alpha, src/a/**); wave.toml and .github/** are protected. Agents
+# may finish with no change (the tests gate waves where some do nothing).
 two_wave_repo() {
   new_repo "$1"
   mkdir -p "$1/src/a" "$1/src/b" "$1/src/c" "$1/docs"
@@ -13,6 +14,7 @@ two_wave_repo() {
   cat >"$1/wave.toml" <<'TOML'
 name = "demo"
 protected = ["wave.toml", ".github/**"]
+allow_empty = true
 
 [gate]
 commands = ["make test"]

@@ -27,7 +27,7 @@ behave() { printf '%s\n' "$3" >"$TEST_DIR/behave/$1.$2"; }
 # fresh NAME PLAN [GATE]: a new run repository; no behaviour left from before.
 fresh() {
   rm -f "$TEST_DIR"/behave/* "$TEST_DIR/timeline"
-  make_repo "$@"
+  KEEP_PLAN=1 make_repo "$@"
 }
 
 # kill_run_when OUT SIGNAL READY [ARGS...]: runs `git wave run --one-wave

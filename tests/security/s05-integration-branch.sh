@@ -15,6 +15,7 @@
 . "$SOURCE_DIR/tests/security/forge_lib.sh"
 
 PLAN='name = "int"
+allow_empty = true
 worktrees = "../lead.wt/{agent}"
 protected = ["wave.toml"]
 [gate]
