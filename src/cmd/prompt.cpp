@@ -329,6 +329,21 @@ int prompt(const cli::Args& args) {
       }
       fmt::print("\nFix that first; keep what is right of the work above.\n\n");
     }
+    // A person asked for this launch (git wave relaunch): their reason.
+    const run::Attempt* briefed = nullptr;
+    for (const auto& at : record_wave->attempts) {
+      if (at.agent == agent_name) {
+        briefed = &at;
+      }
+    }
+    for (const auto& d : stored->state.actions) {
+      if (d.kind == run::ActionKind::relaunch && d.agent == agent_name && d.wave == record_wave->label &&
+          d.wave_started_at == record_wave->started_at && briefed != nullptr &&
+          d.after_attempt == briefed->number - 1 && !d.reason.empty()) {
+        fmt::print("## Why you are launched again\n\n");
+        fmt::print("The lead asked for this attempt: {}\n\n", util::escape_control(d.reason));
+      }
+    }
   }
 
   // How to verify.

@@ -9,9 +9,11 @@
 #include "gate/record.hpp"
 #include "gate/steps.hpp"
 #include "git/check.hpp"
+#include "git/repo.hpp"
 #include "git/worktree.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
+#include "run/decisions.hpp"
 #include "run/store.hpp"
 #include "run/wave_id.hpp"
 #include "util/duration.hpp"
@@ -27,6 +29,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -196,10 +199,12 @@ private:
         launch_error.empty()
             ? prove(in)
             : Verdict{run::AttemptEnd::failed, fmt::format("it could not be launched: {}", launch_error)};
+    const std::string tip = tip_of(record);
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
                     if (a.agent == record.name && a.number == number) {
+                      a.tip = tip;
                       a.exited_at = exited_at;
                       if (!started_at.empty()) {
                         a.launched_at = started_at;
@@ -214,6 +219,12 @@ private:
     emit(event("exited", record.name, number,
                fmt::format("{}: {}", to_string(v.end), v.detail.substr(0, v.detail.find('\n'))), log.string(),
                v.end == run::AttemptEnd::done));
+  }
+
+  // The tip of `record`'s branch, 40-hex, or empty when it is gone.
+  std::string tip_of(const run::AgentRun& record) const {
+    const auto tip = git::resolve_commit(m_repo, "refs/heads/" + record.branch);
+    return tip ? git::oid_str(*tip) : std::string();
   }
 
   // Attempts a killed run left as running: wait while their agent still
@@ -406,6 +417,97 @@ private:
     return slot;
   }
 
+  // Is `agent` to be launched: not done, not accepted as it is, and not
+  // found done as a person left it (adopted: recorded as an attempt that
+  // launched nothing)?
+  bool needs_launch(const std::string& agent) {
+    auto stored = run::load(m_repo, m_run);
+    const run::WaveRun* w = stored ? m_id.find(stored->state) : nullptr;
+    if (w == nullptr) {
+      throw Error(fmt::format("wave {} of run '{}' disappeared from the run state", m_id.label, m_run));
+    }
+    const run::AgentRun* record = w->find(agent);
+    const auto standing = run::standing_of(stored->state, *w, agent);
+    const std::string tip = tip_of(*record);
+    switch (standing.standing) {
+    case run::Standing::done:
+      return false;
+    case run::Standing::relaunch:
+      return true;
+    case run::Standing::accepted:
+      if (!tip.empty() && tip == standing.action->tip) {
+        if (m_told_accepted.insert(agent).second) {
+          emit(event("accepted", agent, 0,
+                     fmt::format("accepted as it is at {}{}", standing.action->tip.substr(0, 7),
+                                 standing.action->by.empty() ? std::string() : " by " + standing.action->by),
+                     "", true));
+        }
+        return false;
+      }
+      emit(event("accepted", agent, 0,
+                 fmt::format("its branch moved since it was accepted at {}: it is proven again",
+                             standing.action->tip.substr(0, 7)),
+                 "", false));
+      break;
+    case run::Standing::open:
+      break;
+    }
+    // Only a branch a person moved can be adopted: since the last attempt
+    // ended (or, before any, from its base). Work a gate blamed, as it was,
+    // and what a dead attempt left uncommitted are relaunched.
+    const std::string since = standing.last != nullptr
+                                  ? standing.last->tip
+                                  : (record->base.empty() ? w->base : record->base);
+    const bool moved = !tip.empty() && !since.empty() && tip != since;
+    if (!moved) {
+      return true;
+    }
+    return !adopt(*w, *record);
+  }
+
+  // Proves `record`'s work as it is, without a launch; records it as an
+  // adopted attempt when it passes.
+  bool adopt(const run::WaveRun& w, const run::AgentRun& record) {
+    int number = 1;
+    for (const auto& a : w.attempts) {
+      if (a.agent == record.name) {
+        number = std::max(number, a.number + 1);
+      }
+    }
+    ProofInput in;
+    in.repo = m_repo;
+    in.run = m_run;
+    in.plan = &m_plan;
+    in.id = m_id;
+    in.record = &record;
+    in.result.exit_code = 0;
+    in.gate_log_base = attempt_base(w, record.name, number);
+    in.emit = [this](Event e) { emit(std::move(e)); };
+    in.adopting = true;
+    const std::string at = run::now_text();
+    const Verdict v = prove(in);
+    if (v.end != run::AttemptEnd::done) {
+      return false;
+    }
+    change_wave(fmt::format("run wave {}: {} adopted as attempt {}", w.label, record.name, number),
+                [&](run::WaveRun& wave) {
+                  run::Attempt a;
+                  a.agent = record.name;
+                  a.number = number;
+                  a.launched_at = at;
+                  a.exited_at = run::now_text();
+                  a.end = run::AttemptEnd::done;
+                  a.exit_code = 0;
+                  a.adopted = true;
+                  a.tip = tip_of(record);
+                  a.detail = "found done as it was left: " + v.detail;
+                  wave.attempts.push_back(std::move(a));
+                });
+    emit(event("adopted", record.name, number,
+               "its branch already passes the proof of done: taken without a launch", "", true));
+    return true;
+  }
+
   // Launches every agent of the wave not yet proven done, at most
   // max_parallel at a time, `stagger` apart; relaunches failures while
   // retries last. Returns a result when the run must stop here.
@@ -415,18 +517,17 @@ private:
     std::deque<std::string> queue;
     {
       const run::WaveRun w = wave_now();
+      if (!m_options.agent.empty() && w.find(m_options.agent) == nullptr) {
+        throw Error(fmt::format("'{}' is not an agent of wave {}", m_options.agent, w.label),
+                    exit_code::usage);
+      }
       for (const auto& a : w.agents) {
         if (!m_options.agent.empty() && a.name != m_options.agent) {
           continue;
         }
-        const run::Attempt* last = latest(w, a.name);
-        if (last == nullptr || last->end != run::AttemptEnd::done) {
+        if (needs_launch(a.name)) {
           queue.push_back(a.name);
         }
-      }
-      if (!m_options.agent.empty() && w.find(m_options.agent) == nullptr) {
-        throw Error(fmt::format("'{}' is not an agent of wave {}", m_options.agent, w.label),
-                    exit_code::usage);
       }
     }
     if (queue.empty()) {
@@ -437,8 +538,9 @@ private:
         if (launch_command(name).empty()) {
           return blocked(
               fmt::format("the plan says not how to launch agent '{}'", name),
-              {"set launch in [run] of wave.toml (or on the agent), e.g. launch = \"claude -p\"",
-               "a changed plan is a new run: or launch the agents yourself, then 'git wave gate'"});
+              {"set launch in [run] of wave.toml (or on the agent): a command that reads the brief on stdin "
+               "and works in the worktree; commit it, then 'git wave amend' lets this run take it",
+               "or launch the agents yourself, then 'git wave gate'"});
         }
       }
     }
@@ -616,6 +718,23 @@ private:
            "the integration tip itself may fail the gate, or the agents fail only together: fix "
            "it, or throw the wave away with 'git wave abort'"});
     }
+    // A person accepted it as it is: only a person can say what now.
+    {
+      auto now = run::load(m_repo, m_run);
+      const run::WaveRun* cur = now ? m_id.find(now->state) : nullptr;
+      for (const auto& culprit : report.culprits) {
+        if (cur != nullptr &&
+            run::standing_of(now->state, *cur, culprit).standing == run::Standing::accepted) {
+          return blocked(
+              fmt::format("the gate of wave {} failed with the work of '{}', which was accepted as it is",
+                          w.label, culprit),
+              {fmt::format("see the gate's logs in '{}'", in.log_dir.string()),
+               fmt::format("fix its branch by hand, 'git wave relaunch {}', or 'git wave skip {}'; then 'git "
+                           "wave run' again",
+                           culprit, culprit)});
+        }
+      }
+    }
     // The culprits go again, with the end of the failing gate's log.
     std::string log_tail;
     for (const auto& s : report.steps) {
@@ -659,6 +778,7 @@ private:
   run::WaveId m_id;
   bool m_tried_setup = false;
   std::map<std::string, int> m_launched; // attempts this run launched, per agent
+  std::set<std::string> m_told_accepted;  // agents whose acceptance was told
 };
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "git/repo.hpp"
 #include "git/worktree.hpp"
 #include "run/branch.hpp"
+#include "run/decisions.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
 
@@ -238,15 +239,11 @@ Decision decide(const StartInput& in) {
     return d;
   }
 
-  // Nothing in progress: the wave after the last merged one.
-  std::size_t next = 0;
-  if (state != nullptr) {
-    for (const auto& w : state->waves) {
-      if (w.status == run::WaveStatus::merged) {
-        next = std::max(next, schedule_index(schedule, w.label) + 1);
-      }
-    }
-  }
+  // Nothing in progress: the wave after the last merged one (one whose
+  // agents are all skipped is passed over).
+  const std::size_t next = run::next_wave(plan, schedule, state);
+  const auto skipped =
+      state != nullptr ? run::skipped_agents(*state, plan) : std::map<std::string, std::string>{};
   if (asked && *asked < next) {
     throw Error(fmt::format("wave {} of run '{}' is already merged", in.wave, plan.name), exit_code::fatal,
                 {next < schedule.waves.size() ? fmt::format("the next wave is {}", schedule.waves[next].label)
@@ -273,6 +270,9 @@ Decision decide(const StartInput& in) {
     AgentStep step;
     step.agent = index;
     const auto& name = plan.agents[index].name;
+    if (skipped.count(name) != 0) {
+      continue; // out of the run (git wave skip)
+    }
     step.record.name = name;
     step.record.branch = run::agent_branch(plan.name, name);
     step.record.worktree = worktree_for(in, name);
