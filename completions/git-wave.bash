@@ -135,7 +135,7 @@ _git_wave ()
 	fi
 
 	case "$subcommand" in
-	prompt|logs|attach|repair)
+	prompt|logs|attach|repair|accept|skip|relaunch)
 		# git wave prompt <agent>
 		if [ -z "$(__git_wave_positionals "$subcommand_idx" "$options")" ]; then
 			__gitcomp_nl "$(__git_wave_list agents)"

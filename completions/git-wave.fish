@@ -133,7 +133,7 @@ function __git_wave_complete
     end
 
     switch $sub
-        case prompt logs attach repair
+        case prompt logs attach repair accept skip relaunch
             test (count $positionals) -eq 0; and __git_wave_list agents
         case commit
             for agent in (__git_wave_list agents)
