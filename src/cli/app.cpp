@@ -37,6 +37,8 @@ constexpr std::array table{
     Command{"accept", "Take an agent's branch as done as it is, without launching it again", &cmd::accept},
     Command{"skip", "Leave an agent, and the agents that depend on it, out of the run", &cmd::skip},
     Command{"relaunch", "Have the next 'git wave run' launch an agent again", &cmd::relaunch},
+    Command{"amend", "Let the run in progress take the plan committed since, for the waves not yet started",
+            &cmd::amend},
     Command{"run", "Run the plan unattended: launch, supervise, prove, gate and merge every wave", &cmd::run},
     Command{"logs", "Print (or follow) the output of an agent's latest attempt under git wave run",
             &cmd::logs},

@@ -231,7 +231,9 @@ int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome*
                  "{} the plan committed on '{}' differs from the one run '{}' started with; the run goes on "
                  "with its recorded plan\n",
                  paint(Color::yellow, "warning:"), integration, run_name);
-      fmt::print(stderr, "{} a changed plan is a new run: give it another name\n",
+      fmt::print(stderr,
+                 "{} 'git wave amend' lets the run take it for the waves not yet started; a plan with "
+                 "another name is a new run\n",
                  paint(Color::yellow, "hint:"));
       run_plan = load_plan_text(snapshot, fmt::format("{} (recorded for run {})", p.shown, run_name));
     }

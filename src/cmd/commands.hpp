@@ -20,6 +20,7 @@ int repair(const cli::Args& args);
 int accept(const cli::Args& args);
 int skip(const cli::Args& args);
 int relaunch(const cli::Args& args);
+int amend(const cli::Args& args);
 int hook(const cli::Args& args);
 int run(const cli::Args& args);
 int logs(const cli::Args& args);

@@ -13,6 +13,7 @@
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "run/decisions.hpp"
 #include "run/store.hpp"
 #include "util/duration.hpp"
 #include "util/file.hpp"
@@ -67,6 +68,46 @@ void notify(const std::vector<std::string>& commands, const fs::path& dir, const
   }
 }
 
+// The label of the wave the run starts next, or empty when none is left.
+std::string next_label(const plan::Plan& plan, const run::State* state) {
+  plan::Diagnostics ignored;
+  const auto schedule = plan::schedule(plan, false, ignored);
+  const std::size_t next = run::next_wave(plan, schedule, state);
+  return next < schedule.waves.size() ? schedule.waves[next].label : std::string();
+}
+
+// The agents the run launches next: the wave in progress's not yet done,
+// else the next wave's not skipped (`only`: just that one).
+std::vector<std::string> agents_to_launch(const plan::Plan& plan, const run::State* state,
+                                          const std::string& only) {
+  std::vector<std::string> out;
+  const run::WaveRun* w = state != nullptr ? state->current() : nullptr;
+  if (w != nullptr && w->status != run::WaveStatus::merged) {
+    for (const auto& a : w->agents) {
+      const auto standing = run::standing_of(*state, *w, a.name).standing;
+      if ((only.empty() || a.name == only) && standing != run::Standing::done &&
+          standing != run::Standing::accepted) {
+        out.push_back(a.name);
+      }
+    }
+    return out;
+  }
+  const std::string label = next_label(plan, state);
+  if (label.empty()) {
+    return out;
+  }
+  plan::Diagnostics ignored;
+  const auto schedule = plan::schedule(plan, false, ignored);
+  const auto skipped = state != nullptr ? run::skipped_agents(*state, plan) : std::map<std::string, std::string>{};
+  for (const auto i : schedule.waves[*schedule.find_wave(label)].agents) {
+    const auto& name = plan.agents[i].name;
+    if ((only.empty() || name == only) && skipped.count(name) == 0) {
+      out.push_back(name);
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 int run(const cli::Args& args) {
@@ -116,38 +157,40 @@ int run(const cli::Args& args) {
   git_repository* repo = place.repo.get();
   const std::string run_name = place.run_name;
 
+  // What the run will use: the plan recorded for it once it exists.
+  const auto stored = run::load(repo, run_name);
+  std::optional<plan::Plan> recorded;
+  if (stored) {
+    auto parsed = plan::parse(stored->plan_text, fmt::format("{} (recorded for run {})", place.shown, run_name));
+    if (!parsed.plan) {
+      throw Error(fmt::format("the plan recorded for run '{}' is not valid", run_name));
+    }
+    recorded = std::move(*parsed.plan);
+  }
+  const plan::Plan& plan = recorded ? *recorded : place.committed.plan;
+  const std::vector<std::string> next_agents = agents_to_launch(plan, stored ? &stored->state : nullptr, agent);
+  if (stored && stored->plan_text != place.committed.text) {
+    const cli::Painter err = cli::painter_for_stderr();
+    fmt::print(stderr, "{} run '{}' goes on with its recorded plan, not the one committed on '{}' since\n",
+               err(cli::Color::yellow, "note:"), run_name, place.integration);
+    fmt::print(stderr, "{} 'git wave amend' lets the run take the committed plan for the waves not yet started\n",
+               err(cli::Color::yellow, "hint:"));
+  }
+
   if (dry_run) {
-    const auto stored = run::load(repo, run_name);
-    const plan::Plan& plan = place.committed.plan;
     const run::WaveRun* w = stored ? stored->state.current() : nullptr;
-    std::vector<std::string> agents;
-    std::string label;
-    if (w != nullptr && w->status != run::WaveStatus::merged) {
-      label = w->label;
-      for (const auto& a : w->agents) {
-        agents.push_back(a.name);
-      }
-    } else {
-      plan::Diagnostics ignored;
-      const auto schedule = plan::schedule(plan, false, ignored);
-      std::size_t next = 0;
-      if (stored) {
-        for (const auto& sw : stored->state.waves) {
-          if (sw.status == run::WaveStatus::merged) {
-            next = std::max(next, *schedule.find_wave(sw.label) + 1);
-          }
-        }
-      }
-      if (next >= schedule.waves.size()) {
+    if (w == nullptr || w->status == run::WaveStatus::merged) {
+      if (next_agents.empty()) {
         fmt::print("run '{}' is complete: nothing to launch\n", run_name);
         return exit_code::ok;
       }
-      label = schedule.waves[next].label;
-      for (const auto i : schedule.waves[next].agents) {
-        agents.push_back(plan.agents[i].name);
-      }
-      fmt::print("would start wave {} of run '{}'\n", label, run_name);
+      fmt::print("would start wave {} of run '{}'\n", next_label(plan, stored ? &stored->state : nullptr),
+                 run_name);
     }
+    const std::string label = w != nullptr && w->status != run::WaveStatus::merged
+                                  ? w->label
+                                  : next_label(plan, stored ? &stored->state : nullptr);
+    const std::vector<std::string>& agents = next_agents;
     for (const auto& name : agents) {
       if (!agent.empty() && name != agent) {
         continue;
@@ -167,14 +210,26 @@ int run(const cli::Args& args) {
                plan.runner.retries == 1 ? "y" : "ies");
     return exit_code::ok;
   }
+  // Everything the next wave needs is checked before anything starts.
+  for (const auto& name : next_agents) {
+    const auto i = plan.find(name);
+    if (i && plan.agents[*i].launch.empty() && plan.runner.launch.empty()) {
+      throw Error(fmt::format("the plan says not how to launch agent '{}'", name), exit_code::fatal,
+                  {"set launch in [run] of wave.toml (or on the agent): a command that reads the brief on stdin "
+                   "and works in the worktree",
+                   stored ? "commit it, then 'git wave amend' lets this run take it"
+                          : "commit it, then run 'git wave run' again",
+                   "or start the wave and launch the agents yourself: 'git wave start', then 'git wave gate'"});
+    }
+  }
 
   const cli::KillChildrenOnSignal interrupts;
   std::optional<flow::RemoteRun> remote = cli::remote_for_start(place, remote_option);
   const auto lock = cli::lock_run(repo, run_name, "run", nullptr, remote ? &*remote : nullptr);
   const cli::Painter paint = cli::stdout_painter(color_flag, repo);
   std::vector<std::string> notify_commands = place.committed.plan.runner.notify;
-  if (const auto stored = run::load(repo, run_name)) {
-    if (auto parsed = plan::parse(stored->plan_text, "wave.toml"); parsed.plan) {
+  if (const auto locked = run::load(repo, run_name)) {
+    if (auto parsed = plan::parse(locked->plan_text, "wave.toml"); parsed.plan) {
       notify_commands = parsed.plan->runner.notify;
     }
   }
@@ -214,11 +269,11 @@ int run(const cli::Args& args) {
     if (code != exit_code::ok && outcome != cli::StartOutcome::setup_failed) {
       throw Exit(code);
     }
-    if (const auto stored = run::load(repo, run_name); stored && stored->state.current()) {
+    if (const auto now = run::load(repo, run_name); now && now->state.current()) {
       flow::Event e;
       e.type = "started";
       e.at = run::now_text();
-      e.wave = stored->state.current()->label;
+      e.wave = now->state.current()->label;
       e.ok = outcome == cli::StartOutcome::ready;
       e.detail = e.ok ? "wave started" : "some setup failed";
       hooks.emit(e);
