@@ -16,6 +16,7 @@
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
 #include "run/claims.hpp"
+#include "run/decisions.hpp"
 #include "run/inspect.hpp"
 #include "run/lock.hpp"
 #include "run/store.hpp"
@@ -100,6 +101,76 @@ Json changes_json(const std::vector<run::PathChange>& changes) {
     out.push_back({{"status", std::string(1, c.status)}, {"path", c.path}});
   }
   return out;
+}
+
+// Where `agent` stands under `git wave run`: "-" before any attempt, else
+// its latest attempt's end (or a person's decision) and the attempts
+// launched, e.g. "stalled, 2 tries", "done (adopted)", "accepted".
+std::string run_text(const run::State& state, const run::WaveRun& w, const std::string& agent) {
+  const auto st = run::standing_of(state, w, agent);
+  const std::string tries =
+      st.launched == 0 ? std::string() : fmt::format(", {} tr{}", st.launched, st.launched == 1 ? "y" : "ies");
+  switch (st.standing) {
+  case run::Standing::accepted:
+    return "accepted" + tries;
+  case run::Standing::relaunch:
+    return "to relaunch" + tries;
+  case run::Standing::done:
+    return std::string(st.last->adopted ? "done (adopted)" : "done") + tries;
+  case run::Standing::open:
+    break;
+  }
+  if (st.last == nullptr) {
+    return "-";
+  }
+  if (st.last->end == run::AttemptEnd::running) {
+    return fmt::format("running #{}", st.last->number);
+  }
+  return std::string(run::to_string(st.last->end)) + tries;
+}
+
+Json run_json(const run::State& state, const run::WaveRun& w, const std::string& agent) {
+  const auto st = run::standing_of(state, w, agent);
+  Json j = Json::object();
+  j["standing"] = run::to_string(st.standing);
+  j["attempts"] = st.launched;
+  j["last_end"] = st.last != nullptr ? Json(run::to_string(st.last->end)) : Json(nullptr);
+  j["adopted"] = st.last != nullptr && st.last->adopted;
+  j["decided_by"] = st.action != nullptr ? Json(st.action->by) : Json(nullptr);
+  j["reason"] = st.action != nullptr ? Json(st.action->reason) : Json(nullptr);
+  return j;
+}
+
+Json action_json(const run::Action& a) {
+  return Json{{"kind", run::to_string(a.kind)},
+              {"agent", a.agent},
+              {"wave", a.wave},
+              {"after_attempt", a.after_attempt},
+              {"tip", a.tip},
+              {"at", a.at},
+              {"by", a.by},
+              {"reason", a.reason}};
+}
+
+// A person's decisions, and the agents left out of the run.
+void print_decisions(const cli::Painter& paint, const run::State& state, const plan::Plan& plan) {
+  if (state.actions.empty()) {
+    return;
+  }
+  fmt::print("\n{}\n", paint(cli::Color::bold, "decisions:"));
+  for (const auto& a : state.actions) {
+    fmt::print("  {} {} {}{}{}{}\n", a.at, run::to_string(a.kind), a.agent,
+               a.tip.empty() ? std::string() : " at " + a.tip.substr(0, 7),
+               a.by.empty() ? std::string() : " by " + util::escape_control(a.by),
+               a.reason.empty() ? std::string() : ": " + util::escape_control(a.reason));
+  }
+  const auto skipped = run::skipped_agents(state, plan);
+  if (!skipped.empty()) {
+    fmt::print("{}\n", paint(cli::Color::yellow, "left out of the run:"));
+    for (const auto& [agent, why] : skipped) {
+      fmt::print("  {}: {}\n", agent, util::escape_control(why));
+    }
+  }
 }
 
 // The gate as it concerns one agent: "fail" only for the agents it blames
@@ -358,9 +429,20 @@ int status(const cli::Args& args) {
       ja["elapsed_seconds"] = elapsed ? Json(*elapsed) : Json(nullptr);
       const auto claim = claims.find(a.name);
       ja["claimed_by"] = claim != claims.end() ? Json(claim->second.by) : Json(nullptr);
+      ja["run"] = run_json(state, *current, a.name);
       agents.push_back(std::move(ja));
     }
     out["agents"] = std::move(agents);
+    Json actions = Json::array();
+    for (const auto& a : state.actions) {
+      actions.push_back(action_json(a));
+    }
+    out["actions"] = std::move(actions);
+    Json skipped = Json::object();
+    for (const auto& [agent, why] : run::skipped_agents(state, plan)) {
+      skipped[agent] = why;
+    }
+    out["skipped"] = std::move(skipped);
     fmt::print("{}\n", out.dump(2));
     return exit_code::ok;
   }
@@ -419,16 +501,21 @@ int status(const cli::Args& args) {
 
   if (current->status == run::WaveStatus::merged) {
     print_merged(paint, state, rows, next_wave);
+    print_decisions(paint, state, plan);
     return exit_code::ok;
   }
 
-  Table table({"AGENT", "AHEAD", "UNCOMMITTED", "VIOLATIONS", "SETUP", "GATE", "HOOK", "WORKTREE"},
-              {false, true, true, true, false, false, false, false});
+  Table table({"AGENT", "RUN", "AHEAD", "UNCOMMITTED", "VIOLATIONS", "SETUP", "GATE", "HOOK", "WORKTREE"},
+              {false, false, true, true, true, false, false, false, false});
   for (const auto& row : rows) {
     const auto& a = *row.record;
     const std::string gate = gate_text(*current, row);
     const std::string hook = row.hook ? (row.hook->runs ? "yes" : "NO") : "-";
+    const std::string ran = run_text(state, *current, a.name);
+    const bool troubled = ran != "-" && !ran.starts_with("done") && !ran.starts_with("accepted") &&
+                          !ran.starts_with("running") && !ran.starts_with("to relaunch");
     table.add({{a.name},
+               {ran, troubled ? cli::Color::red : cli::Color::none},
                {row.view.tip ? std::to_string(row.view.ahead) : std::string("gone"),
                 row.view.tip ? cli::Color::none : cli::Color::red},
                {std::to_string(row.view.uncommitted.size())},
@@ -489,6 +576,7 @@ int status(const cli::Args& args) {
       fmt::print("\nsetup of '{}' failed: see {}\n", row.record->name, row.record->setup_log);
     }
   }
+  print_decisions(paint, state, plan);
   bool claimed = false;
   for (const auto& row : rows) {
     if (const auto c = claims.find(row.record->name); c != claims.end()) {

@@ -39,9 +39,9 @@ expect_out "run demo into main"
 expect_out "waves: 1 started; next: 2"
 expect_out "wave 1: started, started"
 expect_out "gate: not run yet"
-grep -E '^  alpha +2 +1 +0 +ok +- +yes +\.\./repo\.wave/demo/alpha$' "$TEST_DIR/out" >/dev/null ||
+grep -E '^  alpha +- +2 +1 +0 +ok +- +yes +\.\./repo\.wave/demo/alpha$' "$TEST_DIR/out" >/dev/null ||
   fail "alpha's row: $(grep alpha "$TEST_DIR/out")"
-grep -E '^  beta +1 +1 +2 +ok ' "$TEST_DIR/out" >/dev/null || fail "beta's row: $(grep beta "$TEST_DIR/out")"
+grep -E '^  beta +- +1 +1 +2 +ok ' "$TEST_DIR/out" >/dev/null || fail "beta's row: $(grep beta "$TEST_DIR/out")"
 
 test_case "committed and uncommitted violations are listed with their owners"
 expect_out "beta: src/c/three.c (committed, owned by no agent)"
@@ -60,7 +60,10 @@ assert s["waves"][0]["agents"] == ["alpha", "beta"] and s["waves"][0]["gate"] is
 a, b = s["agents"]
 assert set(a) == {"name", "wave", "branch", "worktree", "worktree_present", "base", "tip", "ahead", "setup",
                   "setup_log", "committed", "uncommitted", "violations", "gate", "hook", "elapsed_seconds",
-                  "claimed_by"}, sorted(a)
+                  "claimed_by", "run"}, sorted(a)
+assert a["run"] == {"standing": "open", "attempts": 0, "last_end": None, "adopted": False,
+                    "decided_by": None, "reason": None}, a["run"]
+assert s["actions"] == [] and s["skipped"] == {}, (s["actions"], s["skipped"])
 assert a["hook"]["runs"] is True and a["hook"]["path"].endswith("/.git/hooks/pre-commit"), a["hook"]
 assert a["hook"]["detail"].startswith("git wave's hook"), a["hook"]
 assert a["name"] == "alpha" and a["wave"] == "1" and a["branch"] == "wave/demo/alpha"
