@@ -115,6 +115,18 @@ void gate_section(const StarterOptions& o, std::string& out) {
   out += "timeout = \"20m\"\n";
 }
 
+void run_section(std::string& out) {
+  out += "# How 'git wave run' runs the plan unattended: 'launch' is run in each agent's\n"
+         "# worktree with its brief on stdin (any agent CLI or script; see\n"
+         "# git-wave-run(1)). Without it, launch the agents yourself, then 'git wave\n"
+         "# gate' and 'git wave merge'.\n"
+         "[run]\n"
+         "# launch = \"your-agent --read-brief-from-stdin\"\n"
+         "timeout = \"1h\"          # an attempt running longer is killed\n"
+         "idle_timeout = \"10m\"    # no output and no change for this long: stalled\n"
+         "retries = 1             # attempts after the first, per agent\n";
+}
+
 void example_agents(std::string& out) {
   out += R"(# One [[agent]] table per task, in the order they are merged. An agent runs
 # one wave after the last agent it is 'after'; the others run in the first
@@ -241,6 +253,8 @@ std::string starter_plan(const StarterOptions& o) {
   out += "# Commands run in every new agent worktree, e.g. setup = [\"npm ci\"].\n"
          "# setup = []\n\n";
   gate_section(o, out);
+  out += "\n";
+  run_section(out);
   out += "\n";
   if (o.from_tree) {
     folder_agents(o, out);

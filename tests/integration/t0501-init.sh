@@ -19,6 +19,8 @@ grep -q '^# ' wave.toml || fail "the plan has no comments"
 grep -qx 'base = "main"' wave.toml || fail "base is not the current branch: $(cat wave.toml)"
 grep -qx 'protected = \["wave.toml"\]' wave.toml || fail "the plan does not protect itself"
 grep -qx 'commands = \[\]' wave.toml || fail "a gate was guessed from nothing"
+grep -qx '\[run\]' wave.toml || fail "the plan does not show how git wave run launches agents"
+grep -q '^# launch = ' wave.toml || fail "the plan does not show 'launch'"
 run git wave plan
 expect_rc 0
 expect_out "plan is valid"
