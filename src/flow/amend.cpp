@@ -33,30 +33,11 @@ std::string who(git_repository* repo) {
 
 } // namespace
 
-Amended amend(const AmendInput& in) {
-  auto stored = run::load(in.repo, in.run);
-  if (!stored) {
-    throw Error(fmt::format("run '{}' has not started: there is nothing to amend", in.run), exit_code::fatal,
-                {"'git wave start' or 'git wave run' starts it with the committed plan"});
-  }
-  const run::State& state = stored->state;
-  Amended out;
-  out.from = state.plan_commit;
-  if (stored->plan_text == in.text) {
-    out.same = true;
-    return out;
-  }
-  auto parsed = plan::parse(stored->plan_text, "wave.toml (recorded)");
-  if (!parsed.plan) {
-    throw Error(fmt::format("the plan recorded for run '{}' is not valid", in.run));
-  }
-  const plan::Plan& old = *parsed.plan;
-  const plan::Plan& now = *in.plan;
-
+std::vector<std::string> amend_problems(const plan::Plan& old, const plan::Plan& now, const run::State& state) {
   std::vector<std::string> problems;
-  if (now.name != in.run) {
+  if (now.name != state.run) {
     problems.push_back(fmt::format("the plan names run '{}', not '{}': a renamed plan is a new run",
-                                   util::escape_control(now.name), in.run));
+                                   util::escape_control(now.name), state.run));
   }
   if (now.base != old.base) {
     problems.push_back(fmt::format("its base is '{}', not '{}' as the run integrates into",
@@ -125,6 +106,30 @@ Amended amend(const AmendInput& in) {
       ++k;
     }
   }
+  return problems;
+}
+
+Amended amend(const AmendInput& in) {
+  auto stored = run::load(in.repo, in.run);
+  if (!stored) {
+    throw Error(fmt::format("run '{}' has not started: there is nothing to amend", in.run), exit_code::fatal,
+                {"'git wave start' or 'git wave run' starts it with the committed plan"});
+  }
+  const run::State& state = stored->state;
+  Amended out;
+  out.from = state.plan_commit;
+  if (stored->plan_text == in.text) {
+    out.same = true;
+    return out;
+  }
+  auto parsed = plan::parse(stored->plan_text, "wave.toml (recorded)");
+  if (!parsed.plan) {
+    throw Error(fmt::format("the plan recorded for run '{}' is not valid", in.run));
+  }
+  const plan::Plan& old = *parsed.plan;
+  const plan::Plan& now = *in.plan;
+
+  const std::vector<std::string> problems = amend_problems(old, now, state);
   if (!problems.empty()) {
     std::vector<std::string> hints(problems.begin() + 1, problems.end());
     hints.push_back("only the waves not yet started can change; to change the rest, start a new run (give the "

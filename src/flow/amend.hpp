@@ -1,6 +1,7 @@
 #pragma once
 
 #include "plan/model.hpp"
+#include "run/state.hpp"
 
 #include <git2.h>
 
@@ -39,5 +40,10 @@ struct Amended {
 // Throws wave::Error naming every reason the plan cannot be taken (nothing
 // recorded).
 Amended amend(const AmendInput& in);
+
+// Why `state` (recorded with plan `was`) cannot take plan `now`, one phrase
+// each; empty when it can. What amend checks, and what a clone checks of an
+// amended state it fetches (flow/verify_state).
+std::vector<std::string> amend_problems(const plan::Plan& was, const plan::Plan& now, const run::State& state);
 
 } // namespace wave::flow

@@ -1,6 +1,7 @@
 #include "flow/verify_state.hpp"
 
 #include "core/error.hpp"
+#include "flow/amend.hpp"
 #include "flow/remote_refs.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -12,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace wave::flow {
@@ -23,6 +25,15 @@ namespace {
 
 std::string quoted(const std::string& s) {
   return fmt::format("'{}'", util::escape_control(s));
+}
+
+std::optional<git_oid> oid_of(const std::string& hex) {
+  git_oid oid{};
+  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  return oid;
 }
 
 bool related(git_repository* repo, const git_oid& a, const git_oid& b) {
@@ -78,6 +89,62 @@ bool committed_at(git_repository* repo, git_tree* tree, const std::string& path,
   return walk.found;
 }
 
+// Does `s` record amendments of the plan after those `mine` has, leading
+// from mine's plan commit to its own?
+bool amended(const run::State& s, const run::State& mine) {
+  if (s.amendments.size() <= mine.amendments.size()) {
+    return false;
+  }
+  std::string at = mine.plan_commit;
+  for (std::size_t i = mine.amendments.size(); i < s.amendments.size(); ++i) {
+    if (s.amendments[i].from != at) {
+      return false;
+    }
+    at = s.amendments[i].to;
+  }
+  return at == s.plan_commit;
+}
+
+// A fetched state whose plan is not this clone's: believed only as an
+// amendment (git wave amend) a lead could have made, going forward on the
+// trusted integration branch from this clone's plan commit, that changes
+// nothing the run has started. Nullopt when there is nothing to refuse (or
+// no amendment claimed: the plain checks say what is wrong).
+std::optional<std::string> amendment_problem(git_repository* repo, const StateCheck& check,
+                                             const run::Stored& here, const run::Stored& fetched) {
+  const run::State& s = fetched.state;
+  if (!amended(s, here.state)) {
+    return std::nullopt;
+  }
+  const auto from = oid_of(here.state.plan_commit);
+  const auto to = oid_of(s.plan_commit);
+  bool on_integration = false;
+  for (const auto& tip : check.integration) {
+    on_integration = on_integration || (to && contains(repo, tip, *to));
+  }
+  if (!from || !to || !on_integration || !contains(repo, *to, *from)) {
+    return fmt::format("records an amendment of its plan to {}, which is not a later commit of the plan on the "
+                       "integration branch {} here",
+                       quoted(s.plan_commit), quoted(s.integration));
+  }
+  const git::Commit c = git::lookup_commit(repo, *to);
+  const git::Tree tree = git::commit_tree(c.get());
+  if (s.plan_path.empty() || !committed_at(repo, tree.get(), s.plan_path, fetched.plan_text)) {
+    return fmt::format("records an amended plan that is not the one committed at {}", git::short_oid(*to));
+  }
+  const auto was = plan::parse(here.plan_text, "wave.toml");
+  const auto is = plan::parse(fetched.plan_text, "wave.toml");
+  if (!was.plan || !is.plan) {
+    return std::string("records an amended plan that is not valid");
+  }
+  const auto problems = amend_problems(*was.plan, *is.plan, s);
+  if (!problems.empty()) {
+    return fmt::format("records an amendment of its plan that changes what the run started: {}",
+                       problems.front());
+  }
+  return std::nullopt;
+}
+
 // The plan as `state` binds it: committed at its plan_commit on a trusted
 // integration tip, and (when this clone has a record) this clone's plan.
 void plan_problems(git_repository* repo, const StateCheck& check, const run::Stored& fetched,
@@ -85,6 +152,15 @@ void plan_problems(git_repository* repo, const StateCheck& check, const run::Sto
   const run::State& s = fetched.state;
   const run::Stored* here = check.here;
   std::optional<std::string> bound_text; // the plan bound at start, as this clone knows it
+  if (here != nullptr && s.plan_commit != here->state.plan_commit) {
+    if (const auto why = amendment_problem(repo, check, *here, fetched)) {
+      out.push_back(*why);
+      return;
+    }
+    if (amended(s, here->state)) {
+      here = nullptr; // an amendment checked above: the plan is now the one committed at plan_commit
+    }
+  }
   if (here != nullptr) {
     bound_text = here->plan_text;
     if (s.plan_commit != here->state.plan_commit) {
@@ -179,9 +255,12 @@ void agent_problems(git_repository* repo, const StateCheck& check, const run::St
     }
     for (const auto& a : mine[i].agents) {
       const run::AgentRun* there = s.waves[i].find(a.name);
-      if (there == nullptr) {
+      const bool skipped = std::any_of(s.actions.begin(), s.actions.end(), [&](const run::Action& d) {
+        return d.kind == run::ActionKind::skip && d.agent == a.name && d.wave == mine[i].label;
+      });
+      if (there == nullptr && !skipped) {
         out.push_back(fmt::format("drops agent {} from wave {}", quoted(a.name), quoted(mine[i].label)));
-      } else if (there->branch != a.branch || there->base != a.base || there->worktree != a.worktree) {
+      } else if (there != nullptr && (there->branch != a.branch || there->base != a.base || there->worktree != a.worktree)) {
         out.push_back(fmt::format("changes the branch, base or worktree recorded at start for agent {} of "
                                   "wave {}",
                                   quoted(a.name), quoted(mine[i].label)));

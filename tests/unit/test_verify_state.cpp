@@ -216,3 +216,61 @@ TEST_CASE("verify_state: require_verified throws naming run, remote and hint, an
   CHECK(git_oid_equal(&*now, &r.here.commit) != 0);
   CHECK_FALSE(git::resolve_commit(r.handle.get(), flow::seen_ref("origin", "r")));
 }
+
+TEST_CASE("verify_state: an amendment a lead made is believed; one that changes what started, or goes "
+          "elsewhere, is refused",
+          "[verify_state]") {
+  Run r;
+  // A lead commits a later plan on main (b's gate changed) and amends the run.
+  const std::string later = std::string(bound_plan) + "\n[run]\nlaunch = \"agent\"\n";
+  r.repo.write("wave.toml", later);
+  const auto next = r.repo.commit_all("launch the agents");
+  auto amend = [&](run::State& s, const std::string& to) {
+    s.plan_commit = to;
+    run::Amendment a;
+    a.from = r.plan_commit;
+    a.to = to;
+    a.changes = {"the launch command changed"};
+    s.amendments.push_back(a);
+  };
+  const auto fine = r.child(later, [&](run::State& s) { amend(s, next); });
+  CHECK(flow::verify_state(r.handle.get(), r.check(fine)).empty());
+
+  SECTION("the same plan without the amendment recorded is refused") {
+    const auto bare = r.child(later, [&](run::State& s) { s.plan_commit = next; });
+    CHECK(mentions(flow::verify_state(r.handle.get(), r.check(bare)), "as bound at start"));
+  }
+  SECTION("an amendment to a plan committed off the integration branch is refused") {
+    r.repo.write("wave.toml", forged_plan);
+    r.repo.git("checkout -q -b wave/r/a");
+    const auto elsewhere = r.repo.commit_all("agent plan");
+    r.repo.git("checkout -q main");
+    const auto forged = r.child(forged_plan, [&](run::State& s) { amend(s, elsewhere); });
+    CHECK(mentions(flow::verify_state(r.handle.get(), r.check(forged)),
+                   "which is not a later commit of the plan on the integration branch 'main'"));
+  }
+  SECTION("an amendment recording another text than the one committed is refused") {
+    const auto forged = r.child(forged_plan, [&](run::State& s) { amend(s, next); });
+    CHECK(mentions(flow::verify_state(r.handle.get(), r.check(forged)),
+                   "records an amended plan that is not the one committed at"));
+  }
+  SECTION("an amendment that changes what an agent of a started wave owns is refused") {
+    std::string grown = later;
+    grown.replace(grown.find("owns = [\"a/**\"]"), 15, "owns = [\"**\"]");
+    r.repo.write("wave.toml", grown);
+    const auto grow = r.repo.commit_all("a owns everything");
+    const auto forged = r.child(grown, [&](run::State& s) {
+      run::WaveRun w;
+      w.label = "1";
+      w.base = s.plan_commit;
+      run::AgentRun a;
+      a.name = "a";
+      a.branch = "wave/r/a";
+      a.base = s.plan_commit;
+      w.agents.push_back(a);
+      s.waves.push_back(w);
+      amend(s, grow);
+    });
+    CHECK(mentions(flow::verify_state(r.handle.get(), r.check(forged)), "changes what the run started"));
+  }
+}
