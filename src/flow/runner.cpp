@@ -84,6 +84,7 @@ public:
       : m_repo(repo), m_run(run), m_options(options), m_hooks(hooks) {}
 
   RunResult drive() {
+    resume();
     while (true) {
       auto stored = run::load(m_repo, m_run);
       const run::WaveRun* w = stored ? stored->state.current() : nullptr;
@@ -119,6 +120,24 @@ public:
   }
 
 private:
+  // The run goes on: a pause a blocked run left open ends now.
+  void resume() {
+    auto stored = run::load(m_repo, m_run);
+    run::WaveRun* w = stored ? stored->state.current() : nullptr;
+    if (w == nullptr || w->pauses.empty() || !w->pauses.back().until.empty()) {
+      return;
+    }
+    const run::WaveId id = run::WaveId::of(stored->state, *w);
+    run::update(m_repo, m_run, fmt::format("run wave {}: resumed", id.label), [&](run::State& state) {
+      run::WaveRun* wave = id.find(state);
+      if (wave == nullptr || wave->pauses.empty() || !wave->pauses.back().until.empty()) {
+        return false;
+      }
+      wave->pauses.back().until = run::now_text();
+      return true;
+    });
+  }
+
   void emit(Event e) {
     if (e.at.empty()) {
       e.at = run::now_text();
@@ -132,6 +151,14 @@ private:
   }
 
   RunResult blocked(std::string what, std::vector<std::string> next) {
+    if (auto stored = run::load(m_repo, m_run); stored && m_id.find(stored->state) != nullptr) {
+      change_wave(fmt::format("run wave {}: blocked", m_id.label), [&](run::WaveRun& w) {
+        run::Pause p;
+        p.at = run::now_text();
+        p.why = what.substr(0, what.find('\n'));
+        w.pauses.push_back(std::move(p));
+      });
+    }
     emit(event("blocked", "", 0, what, "", false));
     return {RunEnd::blocked, std::move(what), std::move(next)};
   }

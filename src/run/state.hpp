@@ -182,6 +182,15 @@ struct Intent {
   Json extra = Json::object();
 };
 
+// `git wave run` stopped on something only a person can settle, and when it
+// was run again (empty while it has not been).
+struct Pause {
+  std::string at;
+  std::string until;
+  std::string why; // one line
+  Json extra = Json::object();
+};
+
 // The plan of a run in progress replaced by a later commit of it (git wave
 // amend): only what waves not yet started do may differ.
 struct Amendment {
@@ -205,6 +214,7 @@ struct WaveRun {
   std::optional<std::string> archive; // ref of the archive on abort
   std::optional<Intent> intent;       // an unfinished change of this wave
   std::vector<Attempt> attempts;      // git wave run's launches, in order
+  std::vector<Pause> pauses;          // where git wave run blocked, in order
   Json extra = Json::object();
 
   const AgentRun* find(std::string_view agent) const;

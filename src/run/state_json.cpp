@@ -317,6 +317,16 @@ WaveRun read_wave(const Json& j, const std::string& where) {
   for (std::size_t i = 0; i < attempts.size(); ++i) {
     w.attempts.push_back(read_attempt(attempts[i], item(f.path("attempts"), i)));
   }
+  const Json& pauses = f.array("pauses");
+  for (std::size_t i = 0; i < pauses.size(); ++i) {
+    Fields pf(pauses[i], item(f.path("pauses"), i));
+    Pause p;
+    p.at = pf.text("at");
+    p.until = pf.text("until", false);
+    p.why = pf.text("why", false);
+    p.extra = pf.extra();
+    w.pauses.push_back(std::move(p));
+  }
   w.extra = f.extra();
   return w;
 }
@@ -429,6 +439,15 @@ Json write_wave(const WaveRun& w) {
     attempts.push_back(write_attempt(a));
   }
   j["attempts"] = std::move(attempts);
+  if (!w.pauses.empty()) {
+    Json pauses = Json::array();
+    for (const auto& p : w.pauses) {
+      Json jp = {{"at", p.at}, {"until", p.until}, {"why", p.why}};
+      add_extra(jp, p.extra);
+      pauses.push_back(std::move(jp));
+    }
+    j["pauses"] = std::move(pauses);
+  }
   add_extra(j, w.extra);
   return j;
 }
