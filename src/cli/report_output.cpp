@@ -233,12 +233,19 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
       out += fmt::format("{}{}\n", pad, l);
     }
   }
-  out += fmt::format(
-      "{}  agents at work {}, retries {}, gates {}, merges {}, idle in waves {}, between waves {}{}\n",
-      paint(Color::bold, "time    "), duration_text(r.time.working), duration_text(r.time.retries),
-      duration_text(r.time.gates), duration_text(r.time.merges), duration_text(r.time.idle),
-      duration_text(r.time.between),
-      r.time.aborted > 0 ? fmt::format(", aborted waves {}", duration_text(r.time.aborted)) : "");
+  out += fmt::format("{}  agents at work {}, retries {} (attempts a later one redid), gates {}{}, merges {}\n",
+                     paint(Color::bold, "time    "), duration_text(r.time.working), duration_text(r.time.retries),
+                     duration_text(r.time.gates),
+                     r.time.failed_gates > 0
+                         ? fmt::format(", failed gates {} (bisection included)", duration_text(r.time.failed_gates))
+                         : std::string(),
+                     duration_text(r.time.merges));
+  out += fmt::format("{}blocked (waiting for a person) {}, idle in waves {}, between waves {}{}\n", pad,
+                     duration_text(r.time.blocked), duration_text(r.time.idle), duration_text(r.time.between),
+                     r.time.aborted > 0 ? fmt::format(", aborted waves {}", duration_text(r.time.aborted)) : "");
+  out += fmt::format("{}(each second of wall-clock counted once; retries and the redone part of agent time are "
+                     "the same attempts, counted in wall-clock and in agent time)\n",
+                     pad);
   out += fmt::format("{}agents done, waiting for the slowest of their wave: {} of agent time\n", pad,
                      duration_text(r.waiting));
   out += fmt::format("{}  planned {}\n", paint(Color::bold, "critical"),
@@ -246,6 +253,21 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
   out += fmt::format("{}  actual  {} ({})\n", paint(Color::bold, "path    "),
                      r.actual_critical.empty() ? "-" : util::join(r.actual_critical, " -> "),
                      duration_text(r.eager_time));
+  for (const auto& w : r.waves) {
+    if (w.bisect_runs && *w.bisect_runs > 0) {
+      out += fmt::format("{}wave {}: its last gate failed; bisection ran the gate {} more time{}\n", pad, w.label,
+                         *w.bisect_runs, *w.bisect_runs == 1 ? "" : "s");
+    }
+  }
+  if (!r.marks.empty()) {
+    out += fmt::format("{}  ", paint(Color::bold, "stepped "));
+    bool first = true;
+    for (const auto& m : r.marks) {
+      out += fmt::format("{}{}{} {}\n", first ? "" : pad + "  ", clock_text(r, m.at),
+                         m.wave.empty() ? std::string() : " wave " + m.wave + ":", m.what);
+      first = false;
+    }
+  }
   if (!r.waves.empty()) {
     out += "\n" + agents_text(r, paint);
     out += "\n" + timeline_text(r, paint, std::max<std::size_t>(width, 10));
@@ -272,8 +294,8 @@ Json report_json(const Report& r) {
                     {"waves", r.speedup.waves},
                     {"eager", r.speedup.eager}};
   doc["time"] = {{"working", r.time.working}, {"retries", r.time.retries}, {"gates", r.time.gates},
-                 {"merges", r.time.merges},   {"idle", r.time.idle},       {"between", r.time.between},
-                 {"aborted", r.time.aborted}};
+                 {"failed_gates", r.time.failed_gates}, {"merges", r.time.merges}, {"blocked", r.time.blocked},
+                 {"idle", r.time.idle}, {"between", r.time.between}, {"aborted", r.time.aborted}};
   doc["waiting_seconds"] = r.waiting;
   doc["retry_seconds"] = r.retries;
   doc["serial_seconds"] = r.serial;
@@ -294,6 +316,12 @@ Json report_json(const Report& r) {
       earlier.push_back({{"start", g.start}, {"end", g.end}});
     }
     jw["earlier_gates"] = std::move(earlier);
+    jw["bisect_runs"] = w.bisect_runs ? Json(*w.bisect_runs) : Json(nullptr);
+    Json blocked = Json::array();
+    for (const auto& b : w.blocked) {
+      blocked.push_back({{"start", b.start}, {"end", b.end}});
+    }
+    jw["blocked"] = std::move(blocked);
     jw["merge"] = w.merge ? Json{{"start", w.merge->start}, {"end", w.merge->end}} : Json(nullptr);
     jw["slowest_seconds"] = w.slowest;
     jw["running_seconds"] = w.running;
@@ -330,6 +358,11 @@ Json report_json(const Report& r) {
     waves.push_back(std::move(jw));
   }
   doc["waves"] = std::move(waves);
+  Json marks = Json::array();
+  for (const auto& m : r.marks) {
+    marks.push_back({{"at", m.at}, {"wave", m.wave}, {"what", m.what}});
+  }
+  doc["marks"] = std::move(marks);
   return doc;
 }
 

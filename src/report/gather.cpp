@@ -4,6 +4,9 @@
 #include "git/check.hpp"
 #include "git/handle.hpp"
 #include "git/repo.hpp"
+#include "util/strings.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -92,11 +95,22 @@ public:
     if (w.gate) {
       out.gate = span(w.gate->started_at, w.gate->finished_at);
       out.gate_passed = w.gate->passed();
+      out.bisect_runs = w.gate->bisect_runs;
+      if (out.gate && !out.gate_passed) {
+        out.failed_gates.push_back(*out.gate);
+      }
     }
     for (const auto& g : w.earlier_gates) {
       if (const auto s = span(g.started_at, g.finished_at)) {
         out.earlier_gates.push_back(*s);
+        if (g.result == run::GateResult::fail) {
+          out.failed_gates.push_back(*s);
+        }
       }
+    }
+    for (const auto& p : w.pauses) {
+      const Seconds from = at(p.at, out.started);
+      out.blocked.push_back(Span{from, p.until.empty() ? std::max(from, m_now) : at(p.until, from)});
     }
     if (w.merged) {
       out.merge = span(w.merged->at, w.merged->finished_at);
@@ -169,7 +183,26 @@ Timeline gather(git_repository* repo, const run::State& state, Clock::time_point
   const Reader reader(repo, t.origin, t.now);
   for (const auto& w : state.waves) {
     t.waves.push_back(reader.wave(w));
+    for (const auto& a : w.attempts) {
+      if (a.adopted) {
+        t.marks.push_back({reader.at(a.launched_at, 0), w.label,
+                           fmt::format("{} adopted as attempt {}: its branch, moved by a person, passed the proof",
+                                       a.agent, a.number)});
+      }
+    }
   }
+  for (const auto& d : state.actions) {
+    t.marks.push_back({reader.at(d.at, 0), d.wave,
+                       fmt::format("{} {}{}{}", run::to_string(d.kind), d.agent,
+                                   d.by.empty() ? std::string() : " by " + util::escape_control(d.by),
+                                   d.reason.empty() ? std::string() : ": " + util::escape_control(d.reason))});
+  }
+  for (const auto& m : state.amendments) {
+    t.marks.push_back({reader.at(m.at, 0), "",
+                       fmt::format("plan amended to {}: {}", m.to.substr(0, 7),
+                                   util::escape_control(util::join(m.changes, "; ")))});
+  }
+  std::stable_sort(t.marks.begin(), t.marks.end(), [](const Mark& x, const Mark& y) { return x.at < y.at; });
   return t;
 }
 

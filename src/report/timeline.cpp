@@ -79,6 +79,9 @@ WaveReport wave_report(const WaveTimeline& w) {
   r.gate = w.gate;
   r.gate_passed = w.gate_passed;
   r.earlier_gates = w.earlier_gates;
+  r.failed_gates = w.failed_gates;
+  r.bisect_runs = w.bisect_runs;
+  r.blocked = w.blocked;
   r.merge = w.merge;
   r.end = w.started;
   std::vector<Span> spans;
@@ -114,7 +117,7 @@ WaveReport wave_report(const WaveTimeline& w) {
   return r;
 }
 
-enum class Phase { working, retries, gates, merges, idle, between, aborted };
+enum class Phase { working, retries, gates, failed_gates, merges, blocked, idle, between, aborted };
 
 // What the run did from `from` to `to` (no event inside).
 Phase phase_at(const Report& r, Seconds from, Seconds to) {
@@ -124,6 +127,11 @@ Phase phase_at(const Report& r, Seconds from, Seconds to) {
     }
   }
   for (const auto& w : r.waves) {
+    for (const auto& g : w.failed_gates) {
+      if (inside(g, from, to)) {
+        return Phase::failed_gates;
+      }
+    }
     if (inside(w.gate, from, to)) {
       return Phase::gates;
     }
@@ -157,6 +165,13 @@ Phase phase_at(const Report& r, Seconds from, Seconds to) {
   if (aborted) {
     return Phase::aborted;
   }
+  for (const auto& w : r.waves) {
+    for (const auto& b : w.blocked) {
+      if (inside(b, from, to)) {
+        return Phase::blocked;
+      }
+    }
+  }
   for (std::size_t i = 0; i < r.waves.size(); ++i) {
     const auto& w = r.waves[i];
     // A wave lasts until its merge; an aborted one until the next wave starts.
@@ -185,6 +200,9 @@ void sweep(Report& r) {
     for (const auto& g : w.earlier_gates) {
       add(g);
     }
+    for (const auto& b : w.blocked) {
+      add(b);
+    }
     for (const auto& a : w.agents) {
       for (const auto& at : a.attempts) {
         add(at.span);
@@ -209,6 +227,12 @@ void sweep(Report& r) {
       break;
     case Phase::gates:
       slot = &r.time.gates;
+      break;
+    case Phase::failed_gates:
+      slot = &r.time.failed_gates;
+      break;
+    case Phase::blocked:
+      slot = &r.time.blocked;
       break;
     case Phase::merges:
       slot = &r.time.merges;
@@ -293,6 +317,8 @@ void explain(Report& r) {
                               worst->label, duration_text(worst->running), duration_text(worst->slowest)));
   }
   items.emplace_back(r.time.gates, "gates");
+  items.emplace_back(r.time.failed_gates, "gates that failed (bisection included)");
+  items.emplace_back(r.time.blocked, "run blocked, waiting for a person");
   items.emplace_back(r.time.merges, "merges");
   items.emplace_back(r.time.idle, "waves where nothing ran (setup, the lead between steps)");
   items.emplace_back(r.time.between, "gaps between waves (a wave merged, the next not started)");
@@ -325,6 +351,7 @@ Report analyse(const plan::Plan& plan, const plan::Schedule& schedule, const Tim
   Report r;
   r.run = timeline.run;
   r.origin = timeline.origin;
+  r.marks = timeline.marks;
   r.plan_waves = schedule.waves.size();
   std::size_t merged = 0;
   for (WaveTimeline w : timeline.waves) {
@@ -335,6 +362,9 @@ Report analyse(const plan::Plan& plan, const plan::Schedule& schedule, const Tim
       }
     }
     r.waves.push_back(wave_report(w));
+    for (const auto& b : w.blocked) {
+      r.waves.back().end = std::max(r.waves.back().end, b.end);
+    }
     r.approximate = r.approximate || w.approximate;
     r.wall = std::max(r.wall, r.waves.back().end);
     if (!w.aborted && w.merge) {

@@ -46,13 +46,25 @@ struct WaveTimeline {
   std::optional<Span> gate; // its last gate
   bool gate_passed = false;
   std::vector<Span> earlier_gates; // gates before the last (failed, or before agents' new work)
+  std::vector<Span> failed_gates;  // of its gates, those that failed (bisection included)
+  std::optional<int> bisect_runs;  // gate runs its last gate's bisection took
+  std::vector<Span> blocked;       // git wave run blocked, until it was run again
   std::optional<Span> merge;
+};
+
+// Something a person (or run on their behalf) did, at a moment of the run:
+// "accept a: nothing to do", "a adopted as attempt 2", "plan amended".
+struct Mark {
+  Seconds at = 0;
+  std::string wave; // or empty
+  std::string what;
 };
 
 struct Timeline {
   std::string run;
   std::int64_t origin = 0;         // Unix time of second 0
   std::vector<WaveTimeline> waves; // in run order, aborted ones too
+  std::vector<Mark> marks;         // in time order
   Seconds now = 0;                 // where attempts still running end
 };
 
@@ -61,8 +73,10 @@ struct Timeline {
 struct Breakdown {
   Seconds working = 0; // an agent's attempt ran, one whose work was kept
   Seconds retries = 0; // only attempts whose work was redone ran
-  Seconds gates = 0;
+  Seconds gates = 0;        // gates that passed
+  Seconds failed_gates = 0; // gates that failed, bisection included
   Seconds merges = 0;
+  Seconds blocked = 0;      // run blocked: waiting for a person
   Seconds idle = 0;    // in a wave, nothing ran: setup, the lead between steps
   Seconds between = 0; // a wave merged, the next not started: nothing ran
   Seconds aborted = 0; // in waves later thrown away
@@ -96,6 +110,9 @@ struct WaveReport {
   std::optional<Span> gate;
   bool gate_passed = false;
   std::vector<Span> earlier_gates;
+  std::vector<Span> failed_gates;
+  std::optional<int> bisect_runs;
+  std::vector<Span> blocked;
   std::optional<Span> merge;
   std::vector<AgentReport> agents;
   Seconds slowest = 0; // the largest agent time
@@ -130,6 +147,7 @@ struct Report {
   std::vector<std::string> planned_critical;
   std::vector<std::string> actual_critical;
   std::vector<WaveReport> waves;
+  std::vector<Mark> marks;
   // Why the actual speedup fell short of the theoretical one: sentences,
   // largest loss first.
   std::vector<std::string> lost;

@@ -97,6 +97,21 @@ expect_no_out "a#2"
 expect_out "gated: pass"
 expect_eq "$(state_field '[(x["kind"], x["agent"], x["after_attempt"], x["reason"]) for x in s["actions"]]')" \
   "[('accept', 'a', 1, 'nothing to do here')]"
+expect_eq "$(state_field '[(p["why"].startswith("an agent of wave 1 failed"), bool(p["until"])) for p in s["waves"][0]["pauses"]]')" \
+  "[(True, True)]" "the blocked run, ended by the next run"
+run git -C "$REPO" wave report --json
+expect_rc 0
+python3 - "$TEST_DIR/out" <<'PY' || fail "the report does not show the blocked run and the person's decision: $(cat "$TEST_DIR/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [m["what"] for m in d["marks"]] and d["marks"][0]["what"].startswith("accept a"), d["marks"]
+assert d["marks"][0]["what"].endswith(": nothing to do here"), d["marks"]
+assert len(d["waves"][0]["blocked"]) == 1, d["waves"][0]
+PY
+run git -C "$REPO" wave report
+expect_rc 0
+expect_out "blocked (waiting for a person)"
+expect_out "wave 1: accept a"
 
 test_case "accept refuses a branch that touches what the agent does not own, and records nothing"
 fresh refused "$(plan refused)"

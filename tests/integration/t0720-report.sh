@@ -56,12 +56,12 @@ d = json.load(open(sys.argv[1]))
 def keys(o, want, where):
     assert list(o) == want.split(), f"{where}: {list(o)}"
 keys(d, "run approximate finished running origin plan_waves wall_seconds agent_seconds waves_seconds "
-        "eager_seconds speedup time waiting_seconds retry_seconds serial_seconds lost critical_path waves", "top")
+        "eager_seconds speedup time waiting_seconds retry_seconds serial_seconds lost critical_path waves marks", "top")
 keys(d["speedup"], "actual theoretical theoretical_eager waves eager", "speedup")
-keys(d["time"], "working retries gates merges idle between aborted", "time")
+keys(d["time"], "working retries gates failed_gates merges blocked idle between aborted", "time")
 keys(d["critical_path"], "planned actual", "critical_path")
 for w in d["waves"]:
-    keys(w, "label aborted approximate started end gate earlier_gates merge slowest_seconds running_seconds "
+    keys(w, "label aborted approximate started end gate earlier_gates bisect_runs blocked merge slowest_seconds running_seconds "
             "serial_seconds agents", "wave")
     keys(w["gate"], "start end passed", "gate")
     keys(w["merge"], "start end", "merge")
