@@ -43,12 +43,19 @@ int take_agent_lock(const fs::path& path) {
   return fd;
 }
 
-bool changed_since(const fs::path& worktree, fs::file_time_type since) {
-  std::error_code ec;
-  auto newer = [&](const fs::path& p) {
+std::optional<fs::file_time_type> last_change(const fs::path& worktree, fs::file_time_type since) {
+  std::optional<fs::file_time_type> latest;
+  const auto consider = [&](fs::file_time_type t) {
+    if (t > since && (!latest || t > *latest)) {
+      latest = t;
+    }
+  };
+  const auto stamp = [&](const fs::path& p) {
     std::error_code e;
     const auto t = fs::last_write_time(p, e);
-    return !e && t > since;
+    if (!e) {
+      consider(t);
+    }
   };
   // The worktree's own git dir, named by its .git file ("gitdir: <path>").
   fs::path git_dir = worktree / ".git";
@@ -59,13 +66,10 @@ bool changed_since(const fs::path& worktree, fs::file_time_type since) {
     }
   }
   for (const char* name : {"HEAD", "index", "logs/HEAD"}) {
-    if (newer(git_dir / name)) {
-      return true;
-    }
+    stamp(git_dir / name);
   }
-  if (newer(worktree)) {
-    return true;
-  }
+  stamp(worktree);
+  std::error_code ec;
   fs::recursive_directory_iterator it(worktree, fs::directory_options::skip_permission_denied, ec);
   for (const fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
     if (it->path().filename() == ".git") {
@@ -76,12 +80,19 @@ bool changed_since(const fs::path& worktree, fs::file_time_type since) {
     }
     std::error_code e;
     const auto st = it->symlink_status(e);
-    const auto t = fs::is_symlink(st) ? fs::file_time_type::min() : it->last_write_time(e);
-    if (!e && t > since) {
-      return true;
+    if (e || fs::is_symlink(st)) {
+      continue;
+    }
+    const auto t = it->last_write_time(e);
+    if (!e) {
+      consider(t);
     }
   }
-  return false;
+  return latest;
+}
+
+bool changed_since(const fs::path& worktree, fs::file_time_type since) {
+  return last_change(worktree, since).has_value();
 }
 
 namespace {

@@ -332,16 +332,18 @@ private:
         {"GIT_WAVE_LAUNCH", launch_command(record.name)},
         {"GIT_WAVE_EXIT_FILE", exit_file.string()}};
     const fs::path worktree = record.worktree;
-    // Silent for the idle timeout: did it change its worktree since the
-    // last look (or its launch)? A second of overlap, as the kernel stamps
-    // files with a coarse clock.
-    auto last_look =
-        std::make_shared<fs::file_time_type>(fs::file_time_type::clock::now() - std::chrono::seconds(1));
-    auto active = [worktree, last_look] {
+    // Silent for the idle timeout: when did it last change its worktree
+    // after the last change seen (at first, its launch: the checkout is not
+    // its work)? How long ago, so the stall counts from that act.
+    auto seen = std::make_shared<fs::file_time_type>(fs::file_time_type::clock::now());
+    auto active = [worktree, seen]() -> std::optional<std::chrono::milliseconds> {
       const auto now = fs::file_time_type::clock::now();
-      const bool changed = changed_since(worktree, *last_look);
-      *last_look = now - std::chrono::seconds(1);
-      return changed;
+      const auto changed = last_change(worktree, *seen);
+      if (!changed) {
+        return std::nullopt;
+      }
+      *seen = std::min(*changed, now); // a time set in the future hides nothing later
+      return std::chrono::duration_cast<std::chrono::milliseconds>(now - *seen);
     };
     emit(event("launched", record.name, number, launch_command(record.name), log.string(), true));
     // A lead hears of a quiet agent before the idle timeout ends it.
