@@ -9,6 +9,7 @@
 #include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "run/store.hpp"
+#include "util/duration.hpp"
 #include "util/file.hpp"
 #include "util/strings.hpp"
 
@@ -105,19 +106,41 @@ std::string describe_all(const std::vector<gate::Finding>& findings) {
   return util::join(lines, "\n");
 }
 
+// "a/x.txt (owned by b)", or "a/x.txt (owned by b) and 2 more": the first
+// finding, for a line that must end on what it announces.
+std::string first_of(const std::vector<gate::Finding>& findings) {
+  std::string out = findings.front().describe();
+  out = out.substr(0, out.find('\n'));
+  if (findings.size() > 1) {
+    out += fmt::format(" and {} more", findings.size() - 1);
+  }
+  return out;
+}
+
+// The last line of `text` with something on it, or empty.
+std::string last_line(std::string_view text) {
+  const std::string_view trimmed = util::trim(text);
+  const auto nl = trimmed.rfind('\n');
+  return std::string(util::trim(nl == std::string_view::npos ? trimmed : trimmed.substr(nl + 1)));
+}
+
 } // namespace
 
 Verdict prove(const ProofInput& in) {
   const util::ProcessResult& r = in.result;
   const run::AgentRun& record = *in.record;
+  // The end names itself ("stalled: killed after ..."): the detail does not
+  // say it again.
   if (r.timed_out) {
-    return {run::AttemptEnd::timeout, r.describe()};
+    return {run::AttemptEnd::timeout, fmt::format("killed at its time limit, after {}", util::format_duration(r.elapsed)),
+            {}};
   }
   if (r.stalled) {
-    return {run::AttemptEnd::stalled, r.describe()};
+    return {run::AttemptEnd::stalled,
+            fmt::format("killed after {} without output or change", util::format_duration(r.elapsed)), {}};
   }
   if (!r.ok()) {
-    return {run::AttemptEnd::failed, fmt::format("the launch command ended with {}", r.describe())};
+    return {run::AttemptEnd::failed, fmt::format("the launch command ended with {}", r.describe()), {}};
   }
   const plan::Plan& plan = *in.plan;
   const auto index = plan.find(record.name);
@@ -142,10 +165,11 @@ Verdict prove(const ProofInput& in) {
   if (!lc.refused.empty()) {
     return {run::AttemptEnd::foreign,
             fmt::format("it left changes to files it may not touch (not committed; undo them):\n{}",
-                        describe_all(lc.refused))};
+                        describe_all(lc.refused)),
+            fmt::format("it left changes to files it may not touch, not committed: {}", first_of(lc.refused))};
   }
   if (!lc.error.empty()) {
-    return {run::AttemptEnd::failed, lc.error};
+    return {run::AttemptEnd::failed, lc.error, {}};
   }
   if (lc.commit && in.emit) {
     Event e;
@@ -158,14 +182,14 @@ Verdict prove(const ProofInput& in) {
   const auto tip = git::resolve_commit(in.repo, branch);
   const git_oid base = git::oid_from(record.base);
   if (!tip) {
-    return {run::AttemptEnd::failed, fmt::format("its branch '{}' is gone", record.branch)};
+    return {run::AttemptEnd::failed, fmt::format("its branch '{}' is gone", record.branch), {}};
   }
   const bool changed = git_oid_equal(&*tip, &base) == 0;
   if (!changed && !agent.read_only()) {
-    return {run::AttemptEnd::unchanged, "it exited 0 but changed nothing: the task is not done"};
+    return {run::AttemptEnd::unchanged, "it exited 0 but changed nothing: the task is not done", {}};
   }
   if (changed && agent.read_only()) {
-    return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits"};
+    return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits", {}};
   }
   const auto touched = gate::branch_paths(in.repo, *tip, base);
   auto findings = gate::audit(plan, ownership, *index, touched);
@@ -174,7 +198,8 @@ Verdict prove(const ProofInput& in) {
     return {run::AttemptEnd::foreign,
             fmt::format("its commits touch files it may not touch (commit them back to their content at the base, "
                         "or 'git wave repair {}' drops them):\n{}",
-                        record.name, describe_all(findings))};
+                        record.name, describe_all(findings)),
+            fmt::format("its commits touch files it may not touch: {}", first_of(findings))};
   }
   class Quiet : public gate::Reporter {
   public:
@@ -187,12 +212,17 @@ Verdict prove(const ProofInput& in) {
     gate::Step step{"agent gate", record.name, agent.gate[i], record.worktree, log, {}, plan.gate.timeout};
     const auto result = gate::run_step(step, quiet);
     if (result.status != gate::StepStatus::pass) {
+      const std::string tail(util::trim(util::tail_lines(log, 20)));
+      const std::string last = last_line(tail);
       return {run::AttemptEnd::own_gate,
               fmt::format("its own gate '{}' failed ({}); the end of its log:\n{}", agent.gate[i], result.detail,
-                          util::trim(util::tail_lines(log, 20)))};
+                          tail),
+              last.empty() ? fmt::format("its own gate '{}' failed ({}) and printed nothing", agent.gate[i],
+                                         result.detail)
+                           : fmt::format("its own gate '{}' failed ({}): {}", agent.gate[i], result.detail, last)};
     }
   }
-  return {run::AttemptEnd::done, changed ? "proven done" : "proven done (read-only, nothing changed)"};
+  return {run::AttemptEnd::done, changed ? "proven done" : "proven done (read-only, nothing changed)", {}};
 }
 
 } // namespace wave::flow

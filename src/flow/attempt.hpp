@@ -42,7 +42,8 @@ bool changed_since(const std::filesystem::path& worktree, std::filesystem::file_
 
 struct Verdict {
   run::AttemptEnd end = run::AttemptEnd::done;
-  std::string detail;
+  std::string detail;   // for the next attempt's brief: may run on over lines
+  std::string headline; // one line for its event, ending on what it names; empty: detail's only line
 };
 
 struct ProofInput {

@@ -195,7 +195,7 @@ private:
     const Verdict v =
         launch_error.empty()
             ? prove(in)
-            : Verdict{run::AttemptEnd::failed, fmt::format("it could not be launched: {}", launch_error)};
+            : Verdict{run::AttemptEnd::failed, fmt::format("it could not be launched: {}", launch_error), {}};
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
@@ -211,8 +211,8 @@ private:
                   }
                 });
     const fs::path log = attempt_base(w, record.name, number).string() + ".log";
-    emit(event("exited", record.name, number,
-               fmt::format("{}: {}", to_string(v.end), v.detail.substr(0, v.detail.find('\n'))), log.string(),
+    const std::string line = v.headline.empty() ? v.detail.substr(0, v.detail.find('\n')) : v.headline;
+    emit(event("exited", record.name, number, fmt::format("{}: {}", to_string(v.end), line), log.string(),
                v.end == run::AttemptEnd::done));
   }
 
@@ -577,9 +577,12 @@ private:
         const std::lock_guard lock(m_mutex);
         m_d.emit(event(
             "gate-step", step.agent, 0,
+            // A checkout (the gate's, a bisection's) is named by its step, not
+            // by the git command line it ran.
             fmt::format("{}{}: {}", step.name,
-                        step.command.empty() || step.name == "checkout" ? std::string()
-                                                                        : fmt::format(" '{}'", step.command),
+                        step.command.empty() || step.name == "checkout" || step.name.ends_with(" checkout")
+                            ? std::string()
+                            : fmt::format(" '{}'", step.command),
                         result.detail.empty() ? std::string(gate::to_string(result.status)) : result.detail),
             step.log.string(), result.status == gate::StepStatus::pass));
       }

@@ -122,7 +122,8 @@ behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/hung.pid"; wait'
 run git -C "$REPO" wave run --one-wave
 expect_rc 0
 expect_out "wave 1 a#1 output-idle: no output for"
-expect_out "wave 1 a#1 exited: stalled: stalled: killed after"
+expect_out "wave 1 a#1 exited: stalled: killed after"
+expect_no_out "stalled: stalled"
 expect_out "wave 1 a#2 exited: done"
 ! alive "$(cat "$TEST_DIR/hung.pid")" || fail "the stalled agent's process survived"
 expect_eq "$(state_field '[a["end"] for a in s["waves"][0]["attempts"] if a["agent"] == "a"]')" "['stalled', 'done']"
@@ -198,3 +199,15 @@ fresh notify "$(three_waves notify 1 "notify = [\"cat >> $TEST_DIR/notified\"]")
 run git -C "$REPO" wave run --one-wave
 expect_rc 0
 grep -q '"event":"merged"' "$TEST_DIR/notified" || fail "no merged event notified: $(cat "$TEST_DIR/notified" 2>/dev/null)"
+
+test_case "an exited line ends on what it announces: the foreign file, the own gate's last line"
+fresh lines "$(three_waves lines 0 | sed 's|^owns = \["b/\*\*"\]$|owns = ["b/**"]\ngate = ["sh check.sh"]|')"
+printf '%s\n' 'echo "checking b"; echo "b/work.txt: expected 42, got 41" >&2; exit 1' >"$REPO/check.sh"
+git -C "$REPO" add check.sh
+git -C "$REPO" commit -q -m "b's check"
+behave a 1 'mkdir -p c; echo "not mine" >c/stolen.txt'
+run git -C "$REPO" wave run --one-wave
+expect_rc 1
+expect_out "wave 1 a#1 exited: foreign: it left changes to files it may not touch, not committed: 'c/stolen.txt' is owned by 'c'"
+expect_out "wave 1 b#1 exited: own-gate: its own gate 'sh check.sh' failed (exit 1): b/work.txt: expected 42, got 41"
+! grep -E ' exited: .*:$' "$TEST_DIR/out" || fail "an exited line ends on a colon: $(cat "$TEST_DIR/out")"

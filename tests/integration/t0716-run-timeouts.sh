@@ -44,7 +44,8 @@ fresh silent "$(one_agent silent 'idle_timeout = "5s"')"
 behave a 1 'sleep 30 & wait'
 run git -C "$REPO" wave run --one-wave
 expect_rc 1
-expect_out "wave 1 a#1 exited: stalled: "
+expect_out "wave 1 a#1 exited: stalled: killed after "
+expect_no_out "stalled: stalled"
 expect_eq "$(state_field '[a["end"] for a in s["waves"][0]["attempts"]]')" "['stalled']"
 seconds=$(attempt_seconds)
 # Whole seconds both: 5 s and a little are at least 4 and at most 6 apart;
@@ -77,7 +78,7 @@ fresh long "$(one_agent long 'timeout = "5s"')"
 behave a 1 'while :; do echo busy; sleep 0.5 & wait; done'
 run git -C "$REPO" wave run --one-wave
 expect_rc 1
-expect_out "wave 1 a#1 exited: timeout: "
+expect_out "wave 1 a#1 exited: timeout: killed at its time limit, after "
 seconds=$(attempt_seconds)
 [ "$seconds" -ge 4 ] && [ "$seconds" -le 7 ] || fail "launched to exited: ${seconds}s, not about 5"
 awk -v g="$(since start)" 'BEGIN { exit !(g >= 3.9 && g < 7) }' ||
