@@ -67,6 +67,39 @@ void notify(const std::vector<std::string>& commands, const fs::path& dir, const
   }
 }
 
+// With merge = "merge", the commits of attempts that failed landed under
+// the merges (a commit that does not build, on the integration branch):
+// say so once the waves are merged, and what keeps them out next time.
+void hint_squash(git_repository* repo, const std::string& run_name) {
+  const auto stored = run::load(repo, run_name);
+  if (!stored) {
+    return;
+  }
+  const auto parsed = plan::parse(stored->plan_text, "wave.toml");
+  if (!parsed.plan || parsed.plan->merge != plan::MergeStyle::merge) {
+    return;
+  }
+  std::size_t failed = 0;
+  for (const auto& w : stored->state.waves) {
+    if (w.status != run::WaveStatus::merged) {
+      continue;
+    }
+    for (const auto& a : w.attempts) {
+      failed += a.end != run::AttemptEnd::done && a.end != run::AttemptEnd::running ? 1 : 0;
+    }
+  }
+  if (failed == 0) {
+    return;
+  }
+  const cli::Painter err = cli::painter_for_stderr();
+  fmt::print(stderr,
+             "{} {} attempt{} failed in merged waves; with merge = \"merge\" the commits they left landed under "
+             "the merges\n",
+             err(cli::Color::yellow, "hint:"), failed, failed == 1 ? "" : "s");
+  fmt::print(stderr, "{} merge = \"squash\" in wave.toml lands one commit per agent in the next run\n",
+             err(cli::Color::yellow, "hint:"));
+}
+
 } // namespace
 
 int run(const cli::Args& args) {
@@ -264,6 +297,9 @@ int run(const cli::Args& args) {
       fmt::print(stderr, "{} {}\n", err(cli::Color::yellow, "hint:"), n);
     }
     return exit_code::not_satisfied;
+  }
+  if (!json) {
+    hint_squash(repo, run_name);
   }
   return exit_code::ok;
 }

@@ -47,6 +47,7 @@ expect_rc 0
 expect_out "wave 1 a#1 launched: sh $AGENT"
 expect_out "wave 3 d#1 exited: done: proven done"
 expect_out "done: every wave is merged"
+! grep -q squash "$TEST_DIR/err" || fail "a squash hint without a failed attempt: $(cat "$TEST_DIR/err")"
 for x in a b c d; do
   expect_eq "$(git -C "$REPO" show "main:$x/work.txt")" "work of $x, attempt 1"
 done
@@ -79,6 +80,10 @@ expect_out "wave 1 b#1 exited: failed: the launch command ended with exit 3"
 expect_out "wave 1 b#2 retried: attempt 1 ended: failed"
 expect_out "wave 1 b#2 exited: done"
 expect_no_out "a#2"
+# merge = "merge" landed attempt 1's commits too: the run says so, and what
+# keeps them out (issue 18).
+expect_err 'hint: 1 attempt failed in merged waves; with merge = "merge" the commits they left landed under the merges'
+expect_err 'hint: merge = "squash" in wave.toml lands one commit per agent in the next run'
 brief2="$REPO/.git/wave/demo/logs/1/b-attempt-2.brief.md.seen"
 grep -q "## Why the previous attempt ended" "$brief2" || fail "no previous attempt in the second brief"
 grep -q "Attempt 1 ended because it failed" "$brief2" || fail "the reason is missing: $(cat "$brief2")"
