@@ -105,8 +105,8 @@ void hint_squash(git_repository* repo, const std::string& run_name) {
 int run(const cli::Args& args) {
   cli::Parser parser(
       "run",
-      "git wave run [--one-wave] [--no-merge] [--agent <name>] [--tmux] [--dry-run] [--json] [--plan <path>] "
-      "[--remote <name>] [--color=<when>]",
+      "git wave run [--one-wave] [--no-merge] [--agent <name>] [--tmux] [--bisect=<n> | --no-bisect] "
+      "[--dry-run] [--json] [--plan <path>] [--remote <name>] [--color=<when>]",
       "Run the plan unattended: start the next wave, launch each agent's command in its worktree with its "
       "brief on stdin, supervise it, count it done only when proven (exit 0, changes, ownership, its own "
       "gate), relaunch what failed as a continuation, then gate, merge and go on, until the plan is done or "
@@ -116,6 +116,8 @@ int run(const cli::Args& args) {
   bool dry_run = false;
   bool json = false;
   bool tmux = false;
+  bool no_bisect = false;
+  unsigned bisect_runs = 0;
   std::string agent;
   std::string plan_option;
   parser.flag("--one-wave", one_wave, "stop once a wave is merged");
@@ -124,6 +126,11 @@ int run(const cli::Args& args) {
   parser.flag("--tmux", tmux,
               "run each agent in a window of the tmux session 'wave-<run>', to watch or step in "
               "('git wave attach <agent>')");
+  parser.option("--bisect", bisect_runs,
+                "search for the culprit of a failed wave gate in at most <n> gate runs (0: not at all; "
+                "default: the plan's [gate] bisect, else as many as it takes)",
+                "<n>", 0, 1000);
+  parser.flag("--no-bisect", no_bisect, "when a wave's gate fails, do not search for the culprit");
   parser.flag("--dry-run", dry_run, "print what would be launched, and change nothing");
   parser.flag("--json", json, "print one JSON object per event, one a line (see git-wave-run(1))");
   parser.plan(plan_option);
@@ -132,6 +139,9 @@ int run(const cli::Args& args) {
   std::optional<cli::ColorWhen> color_flag;
   parser.color(color_flag);
   parser.parse(args);
+  if (no_bisect && parser.given("--bisect")) {
+    throw UsageError("--bisect and --no-bisect cannot be used together", {"see 'git wave run -h'"});
+  }
 
   if (tmux) {
     if (const auto missing = flow::tmux_missing()) {
@@ -218,6 +228,9 @@ int run(const cli::Args& args) {
   options.no_merge = no_merge;
   options.agent = agent;
   options.tmux = tmux;
+  if (no_bisect || parser.given("--bisect")) {
+    options.bisect_runs = no_bisect ? 0 : static_cast<int>(bisect_runs);
+  }
   options.self = cli::self_path();
   flow::RunHooks hooks;
   const bool live = !json && cli::live_terminal(1);

@@ -565,6 +565,9 @@ private:
     gate::GateInput in =
         gate::gate_input(m_repo, m_plan, ownership, stored->state, *m_id.find(stored->state));
     in.command = "git wave run";
+    if (m_options.bisect_runs) {
+      in.bisect_runs = m_options.bisect_runs;
+    }
     // Every agent's work was committed when it was proven done, and its
     // process has exited since: reading each worktree again would only cost
     // (a full scan per agent on a big repository).

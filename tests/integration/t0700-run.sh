@@ -121,6 +121,19 @@ grep -q "the wave's gate failed because of its work" "$brief2" || fail "no culpr
 grep -q "b/work.txt is broken" "$brief2" || fail "no gate log in the brief"
 expect_eq "$(git -C "$REPO" show main:b/work.txt)" "fixed after the gate said: 1"
 
+test_case "run --no-bisect: a failed wave gate searches for no culprit, and the run stops"
+fresh plain "$(three_waves plain)" 'if grep -q broken b/work.txt 2>/dev/null; then echo "b/work.txt is broken" >&2; exit 1; fi'
+behave b 1 'mkdir -p b; echo broken >b/work.txt; exit 0'
+run git -C "$REPO" wave run --one-wave --no-bisect
+expect_rc 1
+expect_out "gated: the gate failed on the candidate"
+expect_no_out "bisect"
+expect_no_out "b#2"
+expect_err "error: blocked: the gate of wave 1 failed and names no agent"
+run git -C "$REPO" wave run --bisect=1 --no-bisect
+expect_rc 129
+expect_err "error: --bisect and --no-bisect cannot be used together"
+
 test_case "a hung agent is killed by the idle timeout and retried"
 fresh hung "$(three_waves hung 1 'idle_timeout = "1s"')"
 behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/hung.pid"; wait'
