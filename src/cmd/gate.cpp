@@ -223,8 +223,14 @@ int gate(const cli::Args& args) {
   cli::WaveContext ctx = cli::lock_wave(run, wave, "gate", remote);
   const run::WaveRun& w = ctx.wave_run();
   if (w.status == run::WaveStatus::merged) {
-    throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()),
-                exit_code::fatal, {"'git wave start' opens the next wave, or says the run is complete"});
+    // Its gate passed and it landed: a rerun (after a merge, or a kill)
+    // has nothing to do, as a rerun of merge.
+    if (json) {
+      fmt::print("{}\n", Json{{"run", ctx.run_name()}, {"wave", w.label}, {"already_merged", true}}.dump(2));
+    } else {
+      fmt::print("wave {} of run '{}' is already merged; nothing to gate\n", w.label, ctx.run_name());
+    }
+    return exit_code::ok;
   }
   const plan::Ownership ownership(ctx.plan);
   gate::GateInput in = gate::gate_input(ctx.repo.get(), ctx.plan, ownership, ctx.stored.state, w);

@@ -158,9 +158,16 @@ expect_out '"done": []'
 expect_out '"next_wave": null'
 [ -d "$(wt alpha)" ] || fail "alpha's worktree was removed"
 expect_eq "$(tip wave/demo/alpha)" "$(tip 'main^2')"
+# A gate of a wave that landed has nothing to do: it says so, exits 0
+# (issue 18), and records nothing.
+state_before=$(git -C "$REPO" rev-parse refs/wave/demo/state)
 run git -C "$REPO" wave gate
-expect_rc 128
-expect_err "wave 1 of run 'demo' is already merged"
+expect_rc 0
+expect_out "wave 1 of run 'demo' is already merged; nothing to gate"
+expect_eq "$(git -C "$REPO" rev-parse refs/wave/demo/state)" "$state_before" "the gate recorded something"
+run git -C "$REPO" wave gate --json
+expect_rc 0
+expect_out '"already_merged": true'
 
 test_case "gate --json of a failing gate has the shape git-wave-gate(1) documents"
 make_repo jsonshape "$PLAN" "$GATE"
