@@ -60,10 +60,22 @@ int merge(const cli::Args& args) {
   parser.color(color_flag);
   parser.parse(args);
 
+  // Merged before this command began (read without the lock): a rerun. A
+  // wave merged while it waited for the lock was merged by a merge racing
+  // this one, which loses, and says so (exit 1).
+  const bool merged_before = [&] {
+    try {
+      const cli::WaveContext before = cli::load_wave(run, wave);
+      const run::WaveRun& b = before.wave_run();
+      return b.status == run::WaveStatus::merged && !b.intent;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }();
   cli::WaveContext ctx = cli::lock_wave(run, wave, "merge", remote);
   const run::WaveRun& w = ctx.wave_run();
   const std::string& integration_branch = ctx.stored.state.integration;
-  if (w.status == run::WaveStatus::merged && !(ctx.finished && ctx.recovery.merged)) {
+  if (merged_before && w.status == run::WaveStatus::merged && !(ctx.finished && ctx.recovery.merged)) {
     // A rerun of a merge that is done (the kill hit its last clean-up, or
     // a script runs it twice): nothing to do, as git merge's "Already up to
     // date.", not a refusal.
