@@ -88,6 +88,14 @@ run git wave plan
 expect_rc 0
 expect_out "gate: 'make test' (timeout 20m00s)"
 expect_out "  alpha gate: 'make test-a'"
+printf 'name = "r"\n[gate]\ncommands = ["make test"]\nbisect = 2\n[[agent]]\nname = "a"\nowns = ["a/**"]\n' >bounded.toml
+run git wave plan --plan bounded.toml
+expect_rc 0
+expect_out "gate: 'make test' (timeout 20m00s, bisection in at most 2 runs)"
+printf 'name = "r"\n[gate]\nbisect = -1\n[[agent]]\nname = "a"\nowns = ["a/**"]\n' >negative.toml
+run git wave plan --plan negative.toml
+expect_rc 128
+expect_err "negative.toml:3:10: error:"
 
 test_case "control characters in keys are escaped, long keys shortened, duplicate keys named cleanly"
 {
