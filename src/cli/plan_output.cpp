@@ -83,10 +83,11 @@ std::string gate_text(const Plan& plan, const Painter& paint) {
   } else {
     out += fmt::format("{} {} (timeout {}{})\n", paint(Color::bold, "gate:"), commands(plan.gate.commands),
                        util::format_duration(plan.gate.timeout),
-                       !plan.gate.bisect       ? std::string()
-                       : *plan.gate.bisect == 0 ? std::string(", no bisection")
-                                               : fmt::format(", bisection in at most {} run{}", *plan.gate.bisect,
-                                                             *plan.gate.bisect == 1 ? "" : "s"));
+                       !plan.gate.bisect ? std::string()
+                       : *plan.gate.bisect == 0
+                           ? std::string(", no bisection")
+                           : fmt::format(", bisection in at most {} run{}", *plan.gate.bisect,
+                                         *plan.gate.bisect == 1 ? "" : "s"));
   }
   for (const auto& agent : plan.agents) {
     if (!agent.gate.empty()) {

@@ -176,15 +176,16 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
 } // namespace
 
 int gate(const cli::Args& args) {
-  cli::Parser parser("gate",
-                     "git wave gate [--wave <label>] [-j <n>] [--bisect=<n> | --no-bisect] [--no-commit] [--json] "
-                     "[--junit <file>] [--run <name>] [--remote <name>] [--color=<when>]",
-                     "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
-                     "mode), audit ownership of every "
-                     "branch, run each agent's gate, build the candidate (the branches merged in plan "
-                     "order onto the integration "
-                     "tip) and run the plan's gate on it; find the culprit when it fails. The result "
-                     "is recorded in the run.");
+  cli::Parser parser(
+      "gate",
+      "git wave gate [--wave <label>] [-j <n>] [--bisect=<n> | --no-bisect] [--no-commit] [--json] "
+      "[--junit <file>] [--run <name>] [--remote <name>] [--color=<when>]",
+      "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
+      "mode), audit ownership of every "
+      "branch, run each agent's gate, build the candidate (the branches merged in plan "
+      "order onto the integration "
+      "tip) and run the plan's gate on it; find the culprit when it fails. The result "
+      "is recorded in the run.");
   std::string wave;
   std::string run;
   std::string remote;

@@ -100,7 +100,8 @@ int repair(const cli::Args& args) {
     fmt::print("'{}': no commit on '{}' touches a file it does not own; nothing to repair\n", agent, branch);
     if (!message.empty()) {
       const cli::Painter err = cli::painter_for_stderr();
-      fmt::print(stderr, "{} --message was not used: no commit was rewritten\n", err(cli::Color::yellow, "note:"));
+      fmt::print(stderr, "{} --message was not used: no commit was rewritten\n",
+                 err(cli::Color::yellow, "note:"));
     }
     return exit_code::ok;
   }

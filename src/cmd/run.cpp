@@ -92,10 +92,11 @@ void hint_squash(git_repository* repo, const std::string& run_name) {
     return;
   }
   const cli::Painter err = cli::painter_for_stderr();
-  fmt::print(stderr,
-             "{} {} attempt{} failed in merged waves; with merge = \"merge\" the commits they left landed under "
-             "the merges\n",
-             err(cli::Color::yellow, "hint:"), failed, failed == 1 ? "" : "s");
+  fmt::print(
+      stderr,
+      "{} {} attempt{} failed in merged waves; with merge = \"merge\" the commits they left landed under "
+      "the merges\n",
+      err(cli::Color::yellow, "hint:"), failed, failed == 1 ? "" : "s");
   fmt::print(stderr, "{} merge = \"squash\" in wave.toml lands one commit per agent in the next run\n",
              err(cli::Color::yellow, "hint:"));
 }

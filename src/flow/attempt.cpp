@@ -132,12 +132,14 @@ Verdict prove(const ProofInput& in) {
   // The end names itself ("stalled: killed after ..."): the detail does not
   // say it again.
   if (r.timed_out) {
-    return {run::AttemptEnd::timeout, fmt::format("killed at its time limit, after {}", util::format_duration(r.elapsed)),
+    return {run::AttemptEnd::timeout,
+            fmt::format("killed at its time limit, after {}", util::format_duration(r.elapsed)),
             {}};
   }
   if (r.stalled) {
     return {run::AttemptEnd::stalled,
-            fmt::format("killed after {} without output or change", util::format_duration(r.elapsed)), {}};
+            fmt::format("killed after {} without output or change", util::format_duration(r.elapsed)),
+            {}};
   }
   if (!r.ok()) {
     return {run::AttemptEnd::failed, fmt::format("the launch command ended with {}", r.describe()), {}};
@@ -163,10 +165,11 @@ Verdict prove(const ProofInput& in) {
   const auto commits = gate::commit_agents(gin, {at});
   const gate::LeadCommit& lc = commits.front();
   if (!lc.refused.empty()) {
-    return {run::AttemptEnd::foreign,
-            fmt::format("it left changes to files it may not touch (not committed; undo them):\n{}",
-                        describe_all(lc.refused)),
-            fmt::format("it left changes to files it may not touch, not committed: {}", first_of(lc.refused))};
+    return {
+        run::AttemptEnd::foreign,
+        fmt::format("it left changes to files it may not touch (not committed; undo them):\n{}",
+                    describe_all(lc.refused)),
+        fmt::format("it left changes to files it may not touch, not committed: {}", first_of(lc.refused))};
   }
   if (!lc.error.empty()) {
     return {run::AttemptEnd::failed, lc.error, {}};
@@ -196,9 +199,10 @@ Verdict prove(const ProofInput& in) {
   gate::take_restored(in.repo, {base}, *tip, findings);
   if (!findings.empty()) {
     return {run::AttemptEnd::foreign,
-            fmt::format("its commits touch files it may not touch (commit them back to their content at the base, "
-                        "or 'git wave repair {}' drops them):\n{}",
-                        record.name, describe_all(findings)),
+            fmt::format(
+                "its commits touch files it may not touch (commit them back to their content at the base, "
+                "or 'git wave repair {}' drops them):\n{}",
+                record.name, describe_all(findings)),
             fmt::format("its commits touch files it may not touch: {}", first_of(findings))};
   }
   class Quiet : public gate::Reporter {
@@ -214,12 +218,13 @@ Verdict prove(const ProofInput& in) {
     if (result.status != gate::StepStatus::pass) {
       const std::string tail(util::trim(util::tail_lines(log, 20)));
       const std::string last = last_line(tail);
-      return {run::AttemptEnd::own_gate,
-              fmt::format("its own gate '{}' failed ({}); the end of its log:\n{}", agent.gate[i], result.detail,
-                          tail),
-              last.empty() ? fmt::format("its own gate '{}' failed ({}) and printed nothing", agent.gate[i],
-                                         result.detail)
-                           : fmt::format("its own gate '{}' failed ({}): {}", agent.gate[i], result.detail, last)};
+      return {
+          run::AttemptEnd::own_gate,
+          fmt::format("its own gate '{}' failed ({}); the end of its log:\n{}", agent.gate[i], result.detail,
+                      tail),
+          last.empty()
+              ? fmt::format("its own gate '{}' failed ({}) and printed nothing", agent.gate[i], result.detail)
+              : fmt::format("its own gate '{}' failed ({}): {}", agent.gate[i], result.detail, last)};
     }
   }
   return {run::AttemptEnd::done, changed ? "proven done" : "proven done (read-only, nothing changed)", {}};

@@ -121,8 +121,8 @@ RepairOutcome finish(git_repository* repo, const std::string& run, const run::Wa
 } // namespace
 
 RepairOutcome repair_agent(git_repository* repo, const std::string& run, const run::WaveId& id,
-                           const plan::Plan& plan, const plan::Ownership& ownership,
-                           const std::string& agent, const std::string& message) {
+                           const plan::Plan& plan, const plan::Ownership& ownership, const std::string& agent,
+                           const std::string& message) {
   const auto stored = run::load(repo, run);
   if (!stored) {
     throw Error(fmt::format("no run named '{}'", run));

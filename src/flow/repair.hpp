@@ -45,8 +45,8 @@ struct RepairOutcome {
 // `message` becomes the message of the rewritten tip (its author and
 // committer kept): the one it had may name the changes the repair dropped.
 RepairOutcome repair_agent(git_repository* repo, const std::string& run, const run::WaveId& wave,
-                           const plan::Plan& plan, const plan::Ownership& ownership,
-                           const std::string& agent, const std::string& message = {});
+                           const plan::Plan& plan, const plan::Ownership& ownership, const std::string& agent,
+                           const std::string& message = {});
 
 // Finishes the repair intent of wave attempt `wave` after a kill.
 RepairOutcome finish_repair(git_repository* repo, const std::string& run, const run::WaveId& wave);

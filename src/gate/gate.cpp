@@ -482,28 +482,31 @@ private:
       return it->second;
     };
     int round = 0;
-    const auto result = bisect(m_applied_indices.size(), [&](const std::vector<std::size_t>& subset) {
-      ++round;
-      std::vector<std::size_t> agents;
-      for (const auto k : subset) {
-        agents.push_back(m_applied_indices[k]);
-      }
-      const auto names = names_of(agents);
-      const Candidate& cand = candidate_of(subset);
-      if (cand.conflict) {
-        m_reporter.note(fmt::format("bisect {}: {}", round, conflict_text(*cand.conflict)));
-        return Outcome::untestable;
-      }
-      // The commit tested and the agents in it: "bisect 2 at 1a2b3c4 (alpha, beta)".
-      const std::string label =
-          fmt::format("bisect {} at {} ({})", round, git::short_oid(cand.commit),
-                      names.empty() ? std::string("integration tip") : util::join(names, ", "));
-      const Outcome o = plan_gate(cand.commit, label, names) ? Outcome::pass : Outcome::fail;
-      if (auto t = tree_of(cand.commit); !t.empty()) {
-        trees.emplace(std::move(t), o);
-      }
-      return o;
-    }, limits);
+    const auto result = bisect(
+        m_applied_indices.size(),
+        [&](const std::vector<std::size_t>& subset) {
+          ++round;
+          std::vector<std::size_t> agents;
+          for (const auto k : subset) {
+            agents.push_back(m_applied_indices[k]);
+          }
+          const auto names = names_of(agents);
+          const Candidate& cand = candidate_of(subset);
+          if (cand.conflict) {
+            m_reporter.note(fmt::format("bisect {}: {}", round, conflict_text(*cand.conflict)));
+            return Outcome::untestable;
+          }
+          // The commit tested and the agents in it: "bisect 2 at 1a2b3c4 (alpha, beta)".
+          const std::string label =
+              fmt::format("bisect {} at {} ({})", round, git::short_oid(cand.commit),
+                          names.empty() ? std::string("integration tip") : util::join(names, ", "));
+          const Outcome o = plan_gate(cand.commit, label, names) ? Outcome::pass : Outcome::fail;
+          if (auto t = tree_of(cand.commit); !t.empty()) {
+            trees.emplace(std::move(t), o);
+          }
+          return o;
+        },
+        limits);
     m_rep.bisect_runs = result.runs;
     m_rep.bisect_reused = result.reused;
     m_rep.base_fails = result.base_fails;
@@ -526,11 +529,11 @@ private:
       for (const auto& c : m_rep.culprits) {
         quoted.push_back(util::quote(c));
       }
-      m_rep.summary = fmt::format(
-          "the gate failed on the candidate; bisecting stopped at its bound ({}){}", runs,
-          quoted.empty() ? std::string()
-                         : fmt::format(": {} {} it", util::join(quoted, ", "),
-                                       m_rep.culprits.size() == 1 ? "breaks" : "break"));
+      m_rep.summary =
+          fmt::format("the gate failed on the candidate; bisecting stopped at its bound ({}){}", runs,
+                      quoted.empty() ? std::string()
+                                     : fmt::format(": {} {} it", util::join(quoted, ", "),
+                                                   m_rep.culprits.size() == 1 ? "breaks" : "break"));
     } else if (!m_rep.culprits.empty()) {
       std::vector<std::string> quoted;
       for (const auto& c : m_rep.culprits) {

@@ -540,7 +540,8 @@ TEST_CASE("parse: a flood of one error is kept ten times, the rest counted in on
   for (int i = 0; i < 1000; ++i) {
     list += i == 0 ? "1" : ",1";
   }
-  const auto r = parse_plan("name = \"r\"\nprotected = [" + list + "]\n[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\n");
+  const auto r =
+      parse_plan("name = \"r\"\nprotected = [" + list + "]\n[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\n");
   const auto e = errors(r);
   REQUIRE(e.size() == 11);
   for (std::size_t i = 0; i < 10; ++i) {

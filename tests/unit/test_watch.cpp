@@ -92,7 +92,8 @@ TEST_CASE("watch: the most pressing thing is due first; waits are rounded up and
   CHECK(long_one.wait(t0) == 60s);
 }
 
-TEST_CASE("watch: a sign of life dated in the past restarts the clocks from then, never backwards", "[watch]") {
+TEST_CASE("watch: a sign of life dated in the past restarts the clocks from then, never backwards",
+          "[watch]") {
   util::WatchLimits limits;
   limits.idle_timeout = 5s;
   Watcher w(limits, t0);
