@@ -6,11 +6,28 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace wave::cli {
 
 namespace {
+
+// CLI11 reads an argument in brackets ("[ab]", a glob) given to a list of
+// values as the list "ab" (its own syntax for defaults and config files).
+// Arguments are taken literally: one that starts with '[' (or with this
+// mark) is handed to CLI11 behind the mark, taken off again after parsing.
+constexpr char literal_mark = '\x01';
+
+bool needs_mark(const std::string& arg) {
+  return !arg.empty() && (arg.front() == '[' || arg.front() == literal_mark);
+}
+
+void unmark(std::string& value) {
+  if (!value.empty() && value.front() == literal_mark) {
+    value.erase(0, 1);
+  }
+}
 
 CLI::Option* shown_as(CLI::Option* opt, std::string_view value_name) {
   if (!value_name.empty()) {
@@ -46,6 +63,7 @@ void Parser::flag(std::string_view names, bool& value, std::string_view help) {
 void Parser::option(std::string_view names, std::string& value, std::string_view help,
                     std::string_view value_name) {
   shown_as(m_app->add_option(std::string(names), value, std::string(help)), value_name)->check(non_empty());
+  m_strings.push_back(&value);
 }
 
 void Parser::option(std::string_view names, unsigned& value, std::string_view help,
@@ -58,6 +76,7 @@ void Parser::choice(std::string_view names, std::string& value, const std::vecto
                     std::string_view help, std::string_view value_name) {
   shown_as(m_app->add_option(std::string(names), value, std::string(help)), value_name)
       ->check(CLI::IsMember(choices));
+  m_strings.push_back(&value);
 }
 
 void Parser::positional(std::string_view name, std::string& value, std::string_view help,
@@ -65,11 +84,13 @@ void Parser::positional(std::string_view name, std::string& value, std::string_v
   shown_as(m_app->add_option(std::string(name), value, std::string(help)), value_name)
       ->required(required)
       ->check(non_empty());
+  m_strings.push_back(&value);
 }
 
 void Parser::positionals(std::string_view name, std::vector<std::string>& values, std::string_view help,
                          std::string_view value_name) {
   shown_as(m_app->add_option(std::string(name), values, std::string(help)), value_name)->check(non_empty());
+  m_lists.push_back(&values);
 }
 
 void Parser::color(std::optional<ColorWhen>& when) {
@@ -114,14 +135,27 @@ void Parser::parse(const Args& args) {
     fmt::print("{}\n", util::join(names, " "));
     throw Exit(exit_code::ok);
   }
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  std::vector<std::string> reversed;
+  reversed.reserve(args.size());
+  for (auto it = args.rbegin(); it != args.rend(); ++it) {
+    reversed.push_back(needs_mark(*it) ? literal_mark + *it : *it);
+  }
   try {
     m_app->parse(reversed);
+    for (std::string* value : m_strings) {
+      unmark(*value);
+    }
+    for (auto* list : m_lists) {
+      for (auto& value : *list) {
+        unmark(value);
+      }
+    }
   } catch (const CLI::CallForHelp&) {
     fmt::print("{}", m_app->help());
     throw Exit(exit_code::ok);
   } catch (const CLI::ParseError& e) {
     std::string what = e.what();
+    what.erase(std::remove(what.begin(), what.end(), literal_mark), what.end());
     if (!what.empty()) {
       what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
     }

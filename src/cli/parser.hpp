@@ -67,6 +67,8 @@ public:
 
 private:
   std::unique_ptr<CLI::App> m_app;
+  std::vector<std::string*> m_strings;            // bound values, unmarked after parsing
+  std::vector<std::vector<std::string>*> m_lists; // (see literal_mark in parser.cpp)
 };
 
 } // namespace wave::cli

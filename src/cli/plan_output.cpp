@@ -81,8 +81,13 @@ std::string gate_text(const Plan& plan, const Painter& paint) {
     out += fmt::format("{} none: waves merge after the ownership audit and the agents' own gates\n",
                        paint(Color::bold, "gate:"));
   } else {
-    out += fmt::format("{} {} (timeout {})\n", paint(Color::bold, "gate:"), commands(plan.gate.commands),
-                       util::format_duration(plan.gate.timeout));
+    out += fmt::format("{} {} (timeout {}{})\n", paint(Color::bold, "gate:"), commands(plan.gate.commands),
+                       util::format_duration(plan.gate.timeout),
+                       !plan.gate.bisect ? std::string()
+                       : *plan.gate.bisect == 0
+                           ? std::string(", no bisection")
+                           : fmt::format(", bisection in at most {} run{}", *plan.gate.bisect,
+                                         *plan.gate.bisect == 1 ? "" : "s"));
   }
   for (const auto& agent : plan.agents) {
     if (!agent.gate.empty()) {

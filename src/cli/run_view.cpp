@@ -190,8 +190,20 @@ void RunView::finish() {
     m_stop = true;
   }
   m_wake.notify_all();
-  if (m_ticker.joinable()) {
-    m_ticker.join();
+  if (!m_ticker.joinable()) {
+    return;
+  }
+  m_ticker.join();
+  // The last frame is drawn from the state as it is now: a tick that looked
+  // before the last attempt's end was recorded showed it running.
+  try {
+    WaveView view = look();
+    const std::lock_guard lock(m_mutex);
+    view.gate = m_gate;
+    m_view = std::move(view);
+    redraw_locked("");
+  } catch (const std::exception&) {
+    // The frame on screen stays; the event lines above it are the record.
   }
 }
 
@@ -211,6 +223,16 @@ void RunView::event(const flow::Event& e) {
   if (e.type == "started" || e.type == "gated") {
     m_gate.clear();
     m_view.gate.clear();
+  }
+  // The block follows the event at once, not at the next look: an agent
+  // that exited is not shown running below its exit line.
+  if ((e.type == "exited" || e.type == "launched") && !e.agent.empty()) {
+    for (auto& a : m_view.agents) {
+      if (a.name == e.agent && e.attempt >= a.attempt) {
+        a.attempt = e.attempt;
+        a.state = e.type == "launched" ? "running" : e.detail.substr(0, e.detail.find(':'));
+      }
+    }
   }
   redraw_locked(event_line(e, m_paint) + "\n");
 }

@@ -37,7 +37,16 @@ int attach(const cli::Args& args) {
   }
   std::vector<std::string> argv = {"tmux", "select-window", "-t", *pane, ";"};
   const char* inside = std::getenv("TMUX");
-  if (inside != nullptr && *inside != '\0') {
+  const bool in_tmux = inside != nullptr && *inside != '\0';
+  if (!in_tmux && (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0)) {
+    // tmux would say "open terminal failed: not a terminal".
+    throw Error(
+        "'git wave attach' needs a terminal", exit_code::fatal,
+        {fmt::format("run 'tmux attach -t {}' from a terminal (window '{}'), or 'git wave logs {}' to "
+                     "read its output",
+                     session, agent, agent)});
+  }
+  if (in_tmux) {
     argv.insert(argv.end(), {"switch-client", "-t", *pane});
   } else {
     argv.insert(argv.end(), {"attach-session", "-t", *pane});

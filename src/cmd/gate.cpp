@@ -79,7 +79,11 @@ Json report_json(const cli::WaveContext& ctx, const gate::GateReport& r, const s
         {"agent", r.conflict->agent}, {"with", r.conflict->with}, {"paths", r.conflict->paths}};
   }
   if (r.bisected) {
-    out["bisect"] = {{"runs", r.bisect_runs}, {"base_fails", r.base_fails}, {"stopped", r.bisect_untestable}};
+    out["bisect"] = {{"runs", r.bisect_runs},
+                     {"base_fails", r.base_fails},
+                     {"stopped", r.bisect_untestable},
+                     {"bounded", r.bisect_bounded},
+                     {"reused", r.bisect_reused}};
   }
   return out;
 }
@@ -139,7 +143,11 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
                paint(cli::Color::yellow, "note:"), util::quote(f.agent), f.describe(), f.agent);
   }
   if (r.bisected) {
-    fmt::print("bisect: {} gate run{}\n", r.bisect_runs, r.bisect_runs == 1 ? "" : "s");
+    fmt::print("bisect: {} gate run{}{}{}\n", r.bisect_runs, r.bisect_runs == 1 ? "" : "s",
+               r.bisect_reused > 0 ? fmt::format(", {} result{} known already", r.bisect_reused,
+                                                 r.bisect_reused == 1 ? "" : "s")
+                                   : std::string(),
+               r.bisect_bounded ? "; stopped at its bound" : "");
   }
   fmt::print("logs: {}\n", logs.string());
   const std::string label = ctx.wave_run().label;
@@ -171,20 +179,22 @@ void print_text(const cli::Painter& paint, const cli::WaveContext& ctx, const ga
 } // namespace
 
 int gate(const cli::Args& args) {
-  cli::Parser parser("gate",
-                     "git wave gate [--wave <label>] [-j <n>] [--no-bisect] [--no-commit] [--json] "
-                     "[--junit <file>] [--run <name>] [--remote <name>] [--color=<when>]",
-                     "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
-                     "mode), audit ownership of every "
-                     "branch, run each agent's gate, build the candidate (the branches merged in plan "
-                     "order onto the integration "
-                     "tip) and run the plan's gate on it; find the culprit when it fails. The result "
-                     "is recorded in the run.");
+  cli::Parser parser(
+      "gate",
+      "git wave gate [--wave <label>] [-j <n>] [--bisect=<n> | --no-bisect] [--no-commit] [--json] "
+      "[--junit <file>] [--run <name>] [--remote <name>] [--color=<when>]",
+      "Check a wave before it lands: commit agents' uncommitted work (lead-commits "
+      "mode), audit ownership of every "
+      "branch, run each agent's gate, build the candidate (the branches merged in plan "
+      "order onto the integration "
+      "tip) and run the plan's gate on it; find the culprit when it fails. The result "
+      "is recorded in the run.");
   std::string wave;
   std::string run;
   std::string remote;
   unsigned jobs = std::max(1U, std::thread::hardware_concurrency());
   bool no_bisect = false;
+  unsigned bisect_runs = 0;
   bool no_commit = false;
   bool json = false;
   std::string junit;
@@ -192,6 +202,10 @@ int gate(const cli::Args& args) {
   parser.option("--wave", wave, "gate this wave (its label) rather than the current one", "<label>");
   parser.option("-j,--jobs", jobs, "run this many agents' gates at once (default: the CPU count)", "<n>", 1,
                 256);
+  parser.option("--bisect", bisect_runs,
+                "search for the culprit of a failed combined gate in at most <n> gate runs (0: not at all; "
+                "default: the plan's [gate] bisect, else as many as it takes)",
+                "<n>", 0, 1000);
   parser.flag("--no-bisect", no_bisect, "when the combined gate fails, do not search for the culprit");
   parser.flag("--no-commit", no_commit,
               "leave agents' uncommitted work alone; gate the branches as they are");
@@ -203,6 +217,9 @@ int gate(const cli::Args& args) {
   parser.remote(remote);
   parser.color(color_flag);
   parser.parse(args);
+  if (no_bisect && parser.given("--bisect")) {
+    throw UsageError("--bisect and --no-bisect cannot be used together", {"see 'git wave gate -h'"});
+  }
   if (!junit.empty()) {
     cli::check_junit_path(junit);
   }
@@ -210,13 +227,22 @@ int gate(const cli::Args& args) {
   cli::WaveContext ctx = cli::lock_wave(run, wave, "gate", remote);
   const run::WaveRun& w = ctx.wave_run();
   if (w.status == run::WaveStatus::merged) {
-    throw Error(fmt::format("wave {} of run '{}' is already merged", w.label, ctx.run_name()),
-                exit_code::fatal, {"'git wave start' opens the next wave, or says the run is complete"});
+    // Its gate passed and it landed: a rerun (after a merge, or a kill)
+    // has nothing to do, as a rerun of merge.
+    if (json) {
+      fmt::print("{}\n", Json{{"run", ctx.run_name()}, {"wave", w.label}, {"already_merged", true}}.dump(2));
+    } else {
+      fmt::print("wave {} of run '{}' is already merged; nothing to gate\n", w.label, ctx.run_name());
+    }
+    return exit_code::ok;
   }
   const plan::Ownership ownership(ctx.plan);
   gate::GateInput in = gate::gate_input(ctx.repo.get(), ctx.plan, ownership, ctx.stored.state, w);
   in.jobs = jobs;
   in.bisect = !no_bisect;
+  if (parser.given("--bisect")) {
+    in.bisect_runs = static_cast<int>(bisect_runs);
+  }
   in.lead_commits = !no_commit;
   in.command = "git wave gate";
 

@@ -60,8 +60,52 @@ int merge(const cli::Args& args) {
   parser.color(color_flag);
   parser.parse(args);
 
+  // Merged before this command began (read without the lock): a rerun. A
+  // wave merged while it waited for the lock was merged by a merge racing
+  // this one, which loses, and says so (exit 1).
+  const bool merged_before = [&] {
+    try {
+      const cli::WaveContext before = cli::load_wave(run, wave);
+      const run::WaveRun& b = before.wave_run();
+      return b.status == run::WaveStatus::merged && !b.intent;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }();
   cli::WaveContext ctx = cli::lock_wave(run, wave, "merge", remote);
   const run::WaveRun& w = ctx.wave_run();
+  const std::string& integration_branch = ctx.stored.state.integration;
+  if (merged_before && w.status == run::WaveStatus::merged && !(ctx.finished && ctx.recovery.merged)) {
+    // A rerun of a merge that is done (the kill hit its last clean-up, or
+    // a script runs it twice): nothing to do, as git merge's "Already up to
+    // date.", not a refusal.
+    const std::string to = w.merged ? w.merged->to : std::string();
+    const auto after = next_wave(ctx.plan, w.label);
+    if (json) {
+      nlohmann::ordered_json out = {{"run", ctx.run_name()},
+                                    {"wave", w.label},
+                                    {"integration", integration_branch},
+                                    {"from", w.merged ? w.merged->from : std::string()},
+                                    {"to", to},
+                                    {"resumed", false},
+                                    {"already_merged", true},
+                                    {"worktree", ""},
+                                    {"worktree_problem", ""},
+                                    {"done", nlohmann::ordered_json::array()},
+                                    {"kept", nlohmann::ordered_json::array()},
+                                    {"archive", w.merged ? w.merged->archive : std::string()},
+                                    {"next_wave", after ? nlohmann::ordered_json(after->first) : nullptr}};
+      fmt::print("{}\n", out.dump(2));
+      return exit_code::ok;
+    }
+    fmt::print("wave {} of run '{}' is already merged into '{}'{}; nothing to do\n", w.label, ctx.run_name(),
+               integration_branch, to.empty() ? std::string() : fmt::format(" ({})", git::short_oid(to)));
+    if (after) {
+      fmt::print("next: wave {} ({}); start it with 'git wave start'\n", after->first,
+                 util::join(after->second, ", "));
+    }
+    return exit_code::ok;
+  }
   flow::MergeOutcome outcome;
   if (ctx.finished && ctx.recovery.merged) {
     // This very merge was killed half way; lock_wave has just finished it.

@@ -42,7 +42,7 @@ run::WaveId wave_of(const cli::WaveContext& ctx, const std::string& agent) {
 } // namespace
 
 int repair(const cli::Args& args) {
-  cli::Parser parser("repair", "git wave repair <agent> [--json] [--run <name>]",
+  cli::Parser parser("repair", "git wave repair <agent> [-m <message>] [--json] [--run <name>]",
                      "Rewrite an agent's branch without its changes to files it does not own: each commit "
                      "is replayed with those files as they are at the wave's base, commits that become "
                      "empty are dropped, messages and authors are kept. The original commits stay under "
@@ -50,8 +50,12 @@ int repair(const cli::Args& args) {
                      "those files.");
   std::string agent;
   std::string run;
+  std::string message;
   bool json = false;
   parser.positional("agent", agent, "the agent whose branch to repair", "<agent>", true);
+  parser.option("-m,--message", message,
+                "the message of the rewritten tip commit, when the one it had names what the repair dropped",
+                "<message>");
   parser.flag("--json", json, "print the result as JSON");
   parser.run(run);
   parser.parse(args);
@@ -63,7 +67,7 @@ int repair(const cli::Args& args) {
   } else {
     const run::WaveId id = wave_of(ctx, agent);
     const plan::Ownership ownership(ctx.plan);
-    out = flow::repair_agent(ctx.repo.get(), ctx.run_name(), id, ctx.plan, ownership, agent);
+    out = flow::repair_agent(ctx.repo.get(), ctx.run_name(), id, ctx.plan, ownership, agent, message);
   }
   cli::publish_after(ctx.repo.get(), ctx.remote);
   const std::string branch = run::agent_branch(ctx.run_name(), agent);
@@ -94,6 +98,11 @@ int repair(const cli::Args& args) {
   }
   if (git_oid_equal(&out.from, &out.to) != 0 && out.archive.empty()) {
     fmt::print("'{}': no commit on '{}' touches a file it does not own; nothing to repair\n", agent, branch);
+    if (!message.empty()) {
+      const cli::Painter err = cli::painter_for_stderr();
+      fmt::print(stderr, "{} --message was not used: no commit was rewritten\n",
+                 err(cli::Color::yellow, "note:"));
+    }
     return exit_code::ok;
   }
   if (!out.paths.empty()) {

@@ -108,13 +108,47 @@ std::vector<std::string> agents_to_launch(const plan::Plan& plan, const run::Sta
   return out;
 }
 
+// With merge = "merge", the commits of attempts that failed landed under
+// the merges (a commit that does not build, on the integration branch):
+// say so once the waves are merged, and what keeps them out next time.
+void hint_squash(git_repository* repo, const std::string& run_name) {
+  const auto stored = run::load(repo, run_name);
+  if (!stored) {
+    return;
+  }
+  const auto parsed = plan::parse(stored->plan_text, "wave.toml");
+  if (!parsed.plan || parsed.plan->merge != plan::MergeStyle::merge) {
+    return;
+  }
+  std::size_t failed = 0;
+  for (const auto& w : stored->state.waves) {
+    if (w.status != run::WaveStatus::merged) {
+      continue;
+    }
+    for (const auto& a : w.attempts) {
+      failed += a.end != run::AttemptEnd::done && a.end != run::AttemptEnd::running ? 1 : 0;
+    }
+  }
+  if (failed == 0) {
+    return;
+  }
+  const cli::Painter err = cli::painter_for_stderr();
+  fmt::print(
+      stderr,
+      "{} {} attempt{} failed in merged waves; with merge = \"merge\" the commits they left landed under "
+      "the merges\n",
+      err(cli::Color::yellow, "hint:"), failed, failed == 1 ? "" : "s");
+  fmt::print(stderr, "{} merge = \"squash\" in wave.toml lands one commit per agent in the next run\n",
+             err(cli::Color::yellow, "hint:"));
+}
+
 } // namespace
 
 int run(const cli::Args& args) {
   cli::Parser parser(
       "run",
-      "git wave run [--one-wave] [--no-merge] [--agent <name>] [--tmux] [--dry-run] [--json] [--plan <path>] "
-      "[--remote <name>] [--color=<when>]",
+      "git wave run [--one-wave] [--no-merge] [--agent <name>] [--tmux] [--bisect=<n> | --no-bisect] "
+      "[--dry-run] [--json] [--plan <path>] [--remote <name>] [--color=<when>]",
       "Run the plan unattended: start the next wave, launch each agent's command in its worktree with its "
       "brief on stdin, supervise it, count it done only when proven (exit 0, changes, ownership, its own "
       "gate), relaunch what failed as a continuation, then gate, merge and go on, until the plan is done or "
@@ -124,6 +158,8 @@ int run(const cli::Args& args) {
   bool dry_run = false;
   bool json = false;
   bool tmux = false;
+  bool no_bisect = false;
+  unsigned bisect_runs = 0;
   std::string agent;
   std::string plan_option;
   parser.flag("--one-wave", one_wave, "stop once a wave is merged");
@@ -132,6 +168,11 @@ int run(const cli::Args& args) {
   parser.flag("--tmux", tmux,
               "run each agent in a window of the tmux session 'wave-<run>', to watch or step in "
               "('git wave attach <agent>')");
+  parser.option("--bisect", bisect_runs,
+                "search for the culprit of a failed wave gate in at most <n> gate runs (0: not at all; "
+                "default: the plan's [gate] bisect, else as many as it takes)",
+                "<n>", 0, 1000);
+  parser.flag("--no-bisect", no_bisect, "when a wave's gate fails, do not search for the culprit");
   parser.flag("--dry-run", dry_run, "print what would be launched, and change nothing");
   parser.flag("--json", json, "print one JSON object per event, one a line (see git-wave-run(1))");
   parser.plan(plan_option);
@@ -140,6 +181,9 @@ int run(const cli::Args& args) {
   std::optional<cli::ColorWhen> color_flag;
   parser.color(color_flag);
   parser.parse(args);
+  if (no_bisect && parser.given("--bisect")) {
+    throw UsageError("--bisect and --no-bisect cannot be used together", {"see 'git wave run -h'"});
+  }
 
   if (tmux) {
     if (const auto missing = flow::tmux_missing()) {
@@ -240,6 +284,9 @@ int run(const cli::Args& args) {
   options.no_merge = no_merge;
   options.agent = agent;
   options.tmux = tmux;
+  if (no_bisect || parser.given("--bisect")) {
+    options.bisect_runs = no_bisect ? 0 : static_cast<int>(bisect_runs);
+  }
   options.self = cli::self_path();
   flow::RunHooks hooks;
   const bool live = !json && cli::live_terminal(1);
@@ -319,6 +366,9 @@ int run(const cli::Args& args) {
       fmt::print(stderr, "{} {}\n", err(cli::Color::yellow, "hint:"), n);
     }
     return exit_code::not_satisfied;
+  }
+  if (!json) {
+    hint_squash(repo, run_name);
   }
   return exit_code::ok;
 }

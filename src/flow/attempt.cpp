@@ -9,6 +9,7 @@
 #include "git/repo.hpp"
 #include "plan/ownership.hpp"
 #include "run/store.hpp"
+#include "util/duration.hpp"
 #include "util/file.hpp"
 #include "util/strings.hpp"
 
@@ -43,12 +44,19 @@ int take_agent_lock(const fs::path& path) {
   return fd;
 }
 
-bool changed_since(const fs::path& worktree, fs::file_time_type since) {
-  std::error_code ec;
-  auto newer = [&](const fs::path& p) {
+std::optional<fs::file_time_type> last_change(const fs::path& worktree, fs::file_time_type since) {
+  std::optional<fs::file_time_type> latest;
+  const auto consider = [&](fs::file_time_type t) {
+    if (t > since && (!latest || t > *latest)) {
+      latest = t;
+    }
+  };
+  const auto stamp = [&](const fs::path& p) {
     std::error_code e;
     const auto t = fs::last_write_time(p, e);
-    return !e && t > since;
+    if (!e) {
+      consider(t);
+    }
   };
   // The worktree's own git dir, named by its .git file ("gitdir: <path>").
   fs::path git_dir = worktree / ".git";
@@ -59,13 +67,10 @@ bool changed_since(const fs::path& worktree, fs::file_time_type since) {
     }
   }
   for (const char* name : {"HEAD", "index", "logs/HEAD"}) {
-    if (newer(git_dir / name)) {
-      return true;
-    }
+    stamp(git_dir / name);
   }
-  if (newer(worktree)) {
-    return true;
-  }
+  stamp(worktree);
+  std::error_code ec;
   fs::recursive_directory_iterator it(worktree, fs::directory_options::skip_permission_denied, ec);
   for (const fs::recursive_directory_iterator end; !ec && it != end; it.increment(ec)) {
     if (it->path().filename() == ".git") {
@@ -76,12 +81,19 @@ bool changed_since(const fs::path& worktree, fs::file_time_type since) {
     }
     std::error_code e;
     const auto st = it->symlink_status(e);
-    const auto t = fs::is_symlink(st) ? fs::file_time_type::min() : it->last_write_time(e);
-    if (!e && t > since) {
-      return true;
+    if (e || fs::is_symlink(st)) {
+      continue;
+    }
+    const auto t = it->last_write_time(e);
+    if (!e) {
+      consider(t);
     }
   }
-  return false;
+  return latest;
+}
+
+bool changed_since(const fs::path& worktree, fs::file_time_type since) {
+  return last_change(worktree, since).has_value();
 }
 
 namespace {
@@ -94,19 +106,43 @@ std::string describe_all(const std::vector<gate::Finding>& findings) {
   return util::join(lines, "\n");
 }
 
+// "a/x.txt (owned by b)", or "a/x.txt (owned by b) and 2 more": the first
+// finding, for a line that must end on what it announces.
+std::string first_of(const std::vector<gate::Finding>& findings) {
+  std::string out = findings.front().describe();
+  out = out.substr(0, out.find('\n'));
+  if (findings.size() > 1) {
+    out += fmt::format(" and {} more", findings.size() - 1);
+  }
+  return out;
+}
+
+// The last line of `text` with something on it, or empty.
+std::string last_line(std::string_view text) {
+  const std::string_view trimmed = util::trim(text);
+  const auto nl = trimmed.rfind('\n');
+  return std::string(util::trim(nl == std::string_view::npos ? trimmed : trimmed.substr(nl + 1)));
+}
+
 } // namespace
 
 Verdict prove(const ProofInput& in) {
   const util::ProcessResult& r = in.result;
   const run::AgentRun& record = *in.record;
+  // The end names itself ("stalled: killed after ..."): the detail does not
+  // say it again.
   if (r.timed_out) {
-    return {run::AttemptEnd::timeout, r.describe()};
+    return {run::AttemptEnd::timeout,
+            fmt::format("killed at its time limit, after {}", util::format_duration(r.elapsed)),
+            {}};
   }
   if (r.stalled) {
-    return {run::AttemptEnd::stalled, r.describe()};
+    return {run::AttemptEnd::stalled,
+            fmt::format("killed after {} without output or change", util::format_duration(r.elapsed)),
+            {}};
   }
   if (!r.ok()) {
-    return {run::AttemptEnd::failed, fmt::format("the launch command ended with {}", r.describe())};
+    return {run::AttemptEnd::failed, fmt::format("the launch command ended with {}", r.describe()), {}};
   }
   const plan::Plan& plan = *in.plan;
   const auto index = plan.find(record.name);
@@ -129,12 +165,14 @@ Verdict prove(const ProofInput& in) {
   const auto commits = gate::commit_agents(gin, {at});
   const gate::LeadCommit& lc = commits.front();
   if (!lc.refused.empty()) {
-    return {run::AttemptEnd::foreign,
-            fmt::format("it left changes to files it may not touch (not committed; undo them):\n{}",
-                        describe_all(lc.refused))};
+    return {
+        run::AttemptEnd::foreign,
+        fmt::format("it left changes to files it may not touch (not committed; undo them):\n{}",
+                    describe_all(lc.refused)),
+        fmt::format("it left changes to files it may not touch, not committed: {}", first_of(lc.refused))};
   }
   if (!lc.error.empty()) {
-    return {run::AttemptEnd::failed, lc.error};
+    return {run::AttemptEnd::failed, lc.error, {}};
   }
   if (lc.commit && in.emit) {
     Event e;
@@ -147,26 +185,29 @@ Verdict prove(const ProofInput& in) {
   const auto tip = git::resolve_commit(in.repo, branch);
   const git_oid base = git::oid_from(record.base);
   if (!tip) {
-    return {run::AttemptEnd::failed, fmt::format("its branch '{}' is gone", record.branch)};
+    return {run::AttemptEnd::failed, fmt::format("its branch '{}' is gone", record.branch), {}};
   }
   const bool changed = git_oid_equal(&*tip, &base) == 0;
   if (!changed && (in.adopting || !plan::may_be_empty(plan, agent))) {
     return {run::AttemptEnd::unchanged,
             in.adopting ? "its branch has no change"
                         : "it exited 0 but changed nothing: the task is not done (if that can be right, set "
-                          "allow_empty on the agent, or 'git wave accept' it)"};
+                          "allow_empty on the agent, or 'git wave accept' it)",
+            {}};
   }
   if (changed && agent.read_only()) {
-    return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits"};
+    return {run::AttemptEnd::foreign, "it is read-only, yet its branch has commits", {}};
   }
   const auto touched = gate::branch_paths(in.repo, *tip, base);
   auto findings = gate::audit(plan, ownership, *index, touched);
   gate::take_restored(in.repo, {base}, *tip, findings);
   if (!findings.empty()) {
     return {run::AttemptEnd::foreign,
-            fmt::format("its commits touch files it may not touch (commit them back to their content at the base, "
-                        "or 'git wave repair {}' drops them):\n{}",
-                        record.name, describe_all(findings))};
+            fmt::format(
+                "its commits touch files it may not touch (commit them back to their content at the base, "
+                "or 'git wave repair {}' drops them):\n{}",
+                record.name, describe_all(findings)),
+            fmt::format("its commits touch files it may not touch: {}", first_of(findings))};
   }
   class Quiet : public gate::Reporter {
   public:
@@ -179,15 +220,22 @@ Verdict prove(const ProofInput& in) {
     gate::Step step{"agent gate", record.name, agent.gate[i], record.worktree, log, {}, plan.gate.timeout};
     const auto result = gate::run_step(step, quiet);
     if (result.status != gate::StepStatus::pass) {
-      return {run::AttemptEnd::own_gate,
-              fmt::format("its own gate '{}' failed ({}); the end of its log:\n{}", agent.gate[i], result.detail,
-                          util::trim(util::tail_lines(log, 20)))};
+      const std::string tail(util::trim(util::tail_lines(log, 20)));
+      const std::string last = last_line(tail);
+      return {
+          run::AttemptEnd::own_gate,
+          fmt::format("its own gate '{}' failed ({}); the end of its log:\n{}", agent.gate[i], result.detail,
+                      tail),
+          last.empty()
+              ? fmt::format("its own gate '{}' failed ({}) and printed nothing", agent.gate[i], result.detail)
+              : fmt::format("its own gate '{}' failed ({}): {}", agent.gate[i], result.detail, last)};
     }
   }
   return {run::AttemptEnd::done,
           changed ? "proven done"
                   : (agent.read_only() ? "proven done (read-only, nothing changed)"
-                                       : "proven done (nothing changed, as allow_empty permits)")};
+                                       : "proven done (nothing changed, as allow_empty permits)"),
+          {}};
 }
 
 } // namespace wave::flow

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 // One attempt of an agent under `git wave run`: the lock that says it is
@@ -27,16 +28,22 @@ std::filesystem::path agent_lock_path(git_repository* repo, const std::string& r
 // wave::Error when the file cannot be opened.
 int take_agent_lock(const std::filesystem::path& path);
 
-// Did anything in the agent's worktree change after `since`: a file or
-// folder written, created, removed or renamed (its folder's time moves), a
-// commit or a staging (its git dir's HEAD, index, logs)? A sign of life of
-// an agent that writes no output. Walks the tree with no git process and
-// stops at the first change; .git folders (submodules) are skipped.
+// When did anything in the agent's worktree last change after `since`: a
+// file or folder written, created, removed or renamed (its folder's time
+// moves), a commit or a staging (its git dir's HEAD, index, logs)? The
+// latest such time, on the files' clock; nothing when none is newer. A sign
+// of life of an agent that writes no output, dated, so that a stall is
+// measured from the agent's last act and not from when it was looked for.
+// Walks the tree with no git process; .git folders (submodules) are skipped.
+std::optional<std::filesystem::file_time_type> last_change(const std::filesystem::path& worktree,
+                                                           std::filesystem::file_time_type since);
+// Whether last_change() finds anything.
 bool changed_since(const std::filesystem::path& worktree, std::filesystem::file_time_type since);
 
 struct Verdict {
   run::AttemptEnd end = run::AttemptEnd::done;
-  std::string detail;
+  std::string detail;   // for the next attempt's brief: may run on over lines
+  std::string headline; // one line for its event, ending on what it names; empty: detail's only line
 };
 
 struct ProofInput {

@@ -121,8 +121,8 @@ RepairOutcome finish(git_repository* repo, const std::string& run, const run::Wa
 } // namespace
 
 RepairOutcome repair_agent(git_repository* repo, const std::string& run, const run::WaveId& id,
-                           const plan::Plan& plan, const plan::Ownership& ownership,
-                           const std::string& agent) {
+                           const plan::Plan& plan, const plan::Ownership& ownership, const std::string& agent,
+                           const std::string& message) {
   const auto stored = run::load(repo, run);
   if (!stored) {
     throw Error(fmt::format("no run named '{}'", run));
@@ -166,6 +166,16 @@ RepairOutcome repair_agent(git_repository* repo, const std::string& run, const r
   }
   const Rewritten rw = rewrite_without(repo, *tip, hide, base, out.paths);
   out.to = rw.tip;
+  if (!message.empty() && git_oid_equal(&out.to, &base) == 0) {
+    // The new tip, reworded: same tree, parents, author and committer.
+    const git::Commit rewritten = git::lookup_commit(repo, out.to);
+    const std::string text = message.back() == '\n' ? message : message + "\n";
+    git_oid reworded;
+    git::check(git_commit_amend(&reworded, rewritten.get(), nullptr, nullptr, nullptr, nullptr, text.c_str(),
+                                nullptr),
+               "cannot reword the repaired commit");
+    out.to = reworded;
+  }
   out.commits = rw.commits;
   out.dropped = rw.dropped;
   if (const auto wt = worktree_on(*a, ref)) {

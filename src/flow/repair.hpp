@@ -41,10 +41,12 @@ struct RepairOutcome {
 // Repairs agent `agent` of wave attempt `wave` of `run` by `plan` (the
 // recorded one). Refuses (wave::Error, nothing changed) a merged or aborted
 // wave, a missing branch, and a worktree with uncommitted changes to the
-// paths it would rewrite (or git's index.lock present there).
+// paths it would rewrite (or git's index.lock present there). A non-empty
+// `message` becomes the message of the rewritten tip (its author and
+// committer kept): the one it had may name the changes the repair dropped.
 RepairOutcome repair_agent(git_repository* repo, const std::string& run, const run::WaveId& wave,
-                           const plan::Plan& plan, const plan::Ownership& ownership,
-                           const std::string& agent);
+                           const plan::Plan& plan, const plan::Ownership& ownership, const std::string& agent,
+                           const std::string& message = {});
 
 // Finishes the repair intent of wave attempt `wave` after a kill.
 RepairOutcome finish_repair(git_repository* repo, const std::string& run, const run::WaveId& wave);

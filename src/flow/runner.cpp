@@ -225,7 +225,7 @@ private:
     const Verdict v =
         launch_error.empty()
             ? prove(in)
-            : Verdict{run::AttemptEnd::failed, fmt::format("it could not be launched: {}", launch_error)};
+            : Verdict{run::AttemptEnd::failed, fmt::format("it could not be launched: {}", launch_error), {}};
     const std::string tip = tip_of(record);
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
@@ -243,8 +243,8 @@ private:
                   }
                 });
     const fs::path log = attempt_base(w, record.name, number).string() + ".log";
-    emit(event("exited", record.name, number,
-               fmt::format("{}: {}", to_string(v.end), v.detail.substr(0, v.detail.find('\n'))), log.string(),
+    const std::string line = v.headline.empty() ? v.detail.substr(0, v.detail.find('\n')) : v.headline;
+    emit(event("exited", record.name, number, fmt::format("{}: {}", to_string(v.end), line), log.string(),
                v.end == run::AttemptEnd::done));
   }
 
@@ -370,16 +370,18 @@ private:
         {"GIT_WAVE_LAUNCH", launch_command(record.name)},
         {"GIT_WAVE_EXIT_FILE", exit_file.string()}};
     const fs::path worktree = record.worktree;
-    // Silent for the idle timeout: did it change its worktree since the
-    // last look (or its launch)? A second of overlap, as the kernel stamps
-    // files with a coarse clock.
-    auto last_look =
-        std::make_shared<fs::file_time_type>(fs::file_time_type::clock::now() - std::chrono::seconds(1));
-    auto active = [worktree, last_look] {
+    // Silent for the idle timeout: when did it last change its worktree
+    // after the last change seen (at first, its launch: the checkout is not
+    // its work)? How long ago, so the stall counts from that act.
+    auto seen = std::make_shared<fs::file_time_type>(fs::file_time_type::clock::now());
+    auto active = [worktree, seen]() -> std::optional<std::chrono::milliseconds> {
       const auto now = fs::file_time_type::clock::now();
-      const bool changed = changed_since(worktree, *last_look);
-      *last_look = now - std::chrono::seconds(1);
-      return changed;
+      const auto changed = last_change(worktree, *seen);
+      if (!changed) {
+        return std::nullopt;
+      }
+      *seen = std::min(*changed, now); // a time set in the future hides nothing later
+      return std::chrono::duration_cast<std::chrono::milliseconds>(now - *seen);
     };
     emit(event("launched", record.name, number, launch_command(record.name), log.string(), true));
     // A lead hears of a quiet agent before the idle timeout ends it.
@@ -692,6 +694,9 @@ private:
     gate::GateInput in =
         gate::gate_input(m_repo, m_plan, ownership, stored->state, *m_id.find(stored->state));
     in.command = "git wave run";
+    if (m_options.bisect_runs) {
+      in.bisect_runs = m_options.bisect_runs;
+    }
     // Every agent's work was committed when it was proven done, and its
     // process has exited since: reading each worktree again would only cost
     // (a full scan per agent on a big repository).
@@ -704,9 +709,12 @@ private:
         const std::lock_guard lock(m_mutex);
         m_d.emit(event(
             "gate-step", step.agent, 0,
+            // A checkout (the gate's, a bisection's) is named by its step, not
+            // by the git command line it ran.
             fmt::format("{}{}: {}", step.name,
-                        step.command.empty() || step.name == "checkout" ? std::string()
-                                                                        : fmt::format(" '{}'", step.command),
+                        step.command.empty() || step.name == "checkout" || step.name.ends_with(" checkout")
+                            ? std::string()
+                            : fmt::format(" '{}'", step.command),
                         result.detail.empty() ? std::string(gate::to_string(result.status)) : result.detail),
             step.log.string(), result.status == gate::StepStatus::pass));
       }

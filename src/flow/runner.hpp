@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 // `git wave run`: the lead's loop done by the tool. For the wave in
@@ -29,6 +30,7 @@ struct RunOptions {
   bool no_merge = false;      // stop once the wave's gate passed
   std::string agent;          // only this agent: launch and prove it, no gate
   bool tmux = false;          // each attempt in a window of the run's tmux session (flow/tmux)
+  std::optional<int> bisect_runs; // gate runs to find a culprit (0: none); nothing: the plan's
   std::filesystem::path self; // the git-wave program, for briefs (git wave prompt)
 };
 

@@ -259,8 +259,8 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
       stop(&result.timed_out, now);
       break;
     case util::WatchDue::idle:
-      if (a.active && a.active()) {
-        watch.sign_of_life(now);
+      if (const auto ago = a.active ? a.active() : std::nullopt; ago && *ago < *a.idle_timeout) {
+        watch.sign_of_life(now - *ago); // the idle clock runs from that act
       } else {
         stop(&result.stalled, now);
       }

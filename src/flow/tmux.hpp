@@ -41,7 +41,7 @@ struct TmuxAttempt {
   std::filesystem::path exit_file;                      // the launch command's exit status
   std::optional<std::chrono::milliseconds> timeout;
   std::optional<std::chrono::milliseconds> idle_timeout;
-  std::function<bool()> active; // as util::ProcessOptions::active
+  std::function<std::optional<std::chrono::milliseconds>()> active; // as util::ProcessOptions::active
   std::optional<std::chrono::milliseconds> quiet_after;     // as util::ProcessOptions
   std::function<void(std::chrono::milliseconds)> on_quiet;
   std::chrono::milliseconds kill_grace{2000};

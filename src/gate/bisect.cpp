@@ -5,7 +5,7 @@
 
 namespace wave::gate {
 
-BisectResult bisect(std::size_t n, const Probe& probe) {
+BisectResult bisect(std::size_t n, const Probe& probe, const BisectLimits& limits) {
   BisectResult out;
   std::vector<std::size_t> remaining(n);
   std::iota(remaining.begin(), remaining.end(), std::size_t{0});
@@ -14,9 +14,20 @@ BisectResult bisect(std::size_t n, const Probe& probe) {
   // A subset is never run twice (the rest after setting a culprit aside is
   // often a prefix tested already).
   std::map<std::vector<std::size_t>, Outcome> known;
+  // A run past the bound is untestable: the search stops there.
   auto test = [&](const std::vector<std::size_t>& agents) {
     if (const auto it = known.find(agents); it != known.end()) {
       return it->second;
+    }
+    if (limits.recall) {
+      if (const auto recalled = limits.recall(agents)) {
+        ++out.reused;
+        return known[agents] = *recalled;
+      }
+    }
+    if (limits.max_runs && out.runs >= *limits.max_runs) {
+      out.bounded = true;
+      return Outcome::untestable;
     }
     ++out.runs;
     return known[agents] = probe(agents);
@@ -32,7 +43,7 @@ BisectResult bisect(std::size_t n, const Probe& probe) {
       const std::size_t mid = lo + (hi - lo) / 2;
       const auto o = test({remaining.begin(), remaining.begin() + static_cast<std::ptrdiff_t>(mid)});
       if (o == Outcome::untestable) {
-        out.untestable = true;
+        out.untestable = !out.bounded;
         return out;
       }
       (o == Outcome::fail ? hi : lo) = mid;
@@ -40,7 +51,7 @@ BisectResult bisect(std::size_t n, const Probe& probe) {
     if (hi == 1 && !base_known_good) {
       const auto o = test({});
       if (o == Outcome::untestable) {
-        out.untestable = true;
+        out.untestable = !out.bounded;
         return out;
       }
       if (o == Outcome::fail) {
@@ -56,7 +67,7 @@ BisectResult bisect(std::size_t n, const Probe& probe) {
     }
     const auto o = test(remaining);
     if (o == Outcome::untestable) {
-      out.untestable = true;
+      out.untestable = !out.bounded;
       return out;
     }
     if (o == Outcome::pass) {

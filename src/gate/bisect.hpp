@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <vector>
 
 // Finding the culprit when a wave's combined gate fails, the way merge queues
@@ -18,15 +19,27 @@ enum class Outcome { pass, fail, untestable };
 // agents (indices, ascending = plan order); an empty list is the tip alone.
 using Probe = std::function<Outcome(const std::vector<std::size_t>& agents)>;
 
+// What a subset's gate is known to give without running it (a tree that was
+// gated before), or nothing.
+using Recall = std::function<std::optional<Outcome>(const std::vector<std::size_t>& agents)>;
+
+struct BisectLimits {
+  std::optional<int> max_runs; // probe runs allowed; nothing: as many as it takes
+  Recall recall;               // asked before each run; may be empty
+};
+
 struct BisectResult {
-  std::vector<std::size_t> culprits; // in the order found
+  std::vector<std::size_t> culprits; // in the order found, each proven
   int runs = 0;                      // gate runs it took
+  int reused = 0;                    // results the recall gave, not run
   bool base_fails = false;           // the integration tip alone fails: nobody to blame
   bool untestable = false;           // a subset could not be built or run: stopped early
+  bool bounded = false;              // max_runs was reached before the search ended
 };
 
 // `n` agents whose combined candidate is known to fail (that run is not
-// counted). Never calls the probe with the full set.
-BisectResult bisect(std::size_t n, const Probe& probe);
+// counted). Never calls the probe with the full set, nor twice with one
+// subset, nor for what the recall knows.
+BisectResult bisect(std::size_t n, const Probe& probe, const BisectLimits& limits = {});
 
 } // namespace wave::gate

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 
 namespace wave::gate {
 
@@ -147,7 +148,7 @@ private:
       return;
     }
     fail("the gate failed on the candidate");
-    if (m_in.bisect && !m_applied_indices.empty()) {
+    if (m_in.bisect && m_in.bisect_runs.value_or(1) > 0 && !m_applied_indices.empty()) {
       find_culprits();
     }
   }
@@ -435,29 +436,95 @@ private:
     return ok;
   }
 
+  // The tree of `commit`, as text; empty when it cannot be read.
+  std::string tree_of(const git_oid& commit) const {
+    try {
+      const git::Commit c = git::lookup_commit(m_in.repo, commit);
+      return git::oid_str(*git_commit_tree_id(c.get()));
+    } catch (const Error&) {
+      return {};
+    }
+  }
+
   void find_culprits() {
     m_rep.bisected = true;
     m_reporter.note(fmt::format("bisecting {} branches to find the culprit", m_applied_indices.size()));
-    int round = 0;
-    const auto result = bisect(m_applied_indices.size(), [&](const std::vector<std::size_t>& subset) {
-      ++round;
+    // What the gate gave on a tree already: it passed on what this run
+    // gated or merged before (the integration tip, most often), it failed
+    // on the whole candidate; a subset with one of those trees is not run
+    // again.
+    std::map<std::string, Outcome> trees;
+    for (const auto& oid : m_in.passed) {
+      if (auto t = tree_of(oid); !t.empty()) {
+        trees.emplace(std::move(t), Outcome::pass);
+      }
+    }
+    if (auto t = tree_of(*m_rep.candidate); !t.empty()) {
+      trees[t] = Outcome::fail;
+    }
+    std::map<std::vector<std::size_t>, Candidate> built;
+    const auto candidate_of = [&](const std::vector<std::size_t>& subset) -> const Candidate& {
+      if (const auto it = built.find(subset); it != built.end()) {
+        return it->second;
+      }
+      std::vector<std::size_t> agents;
+      for (const auto k : subset) {
+        agents.push_back(m_applied_indices[k]);
+      }
+      return built.emplace(subset, build_candidate(m_in.repo, spec_for(agents))).first->second;
+    };
+    BisectLimits limits;
+    limits.max_runs = m_in.bisect_runs;
+    limits.recall = [&](const std::vector<std::size_t>& subset) -> std::optional<Outcome> {
+      const Candidate& cand = candidate_of(subset);
+      if (cand.conflict) {
+        return std::nullopt;
+      }
+      const auto it = trees.find(tree_of(cand.commit));
+      if (it == trees.end()) {
+        return std::nullopt;
+      }
       std::vector<std::size_t> agents;
       for (const auto k : subset) {
         agents.push_back(m_applied_indices[k]);
       }
       const auto names = names_of(agents);
-      const auto cand = build_candidate(m_in.repo, spec_for(agents));
-      if (cand.conflict) {
-        m_reporter.note(fmt::format("bisect {}: {}", round, conflict_text(*cand.conflict)));
-        return Outcome::untestable;
-      }
-      const std::string label = fmt::format(
-          "bisect {} ({})", round, names.empty() ? std::string("integration tip") : util::join(names, ", "));
-      return plan_gate(cand.commit, label, names) ? Outcome::pass : Outcome::fail;
-    });
+      m_reporter.note(fmt::format("bisect: {} ({}) was gated before: {}", git::short_oid(cand.commit),
+                                  names.empty() ? std::string("integration tip") : util::join(names, ", "),
+                                  it->second == Outcome::pass ? "pass" : "fail"));
+      return it->second;
+    };
+    int round = 0;
+    const auto result = bisect(
+        m_applied_indices.size(),
+        [&](const std::vector<std::size_t>& subset) {
+          ++round;
+          std::vector<std::size_t> agents;
+          for (const auto k : subset) {
+            agents.push_back(m_applied_indices[k]);
+          }
+          const auto names = names_of(agents);
+          const Candidate& cand = candidate_of(subset);
+          if (cand.conflict) {
+            m_reporter.note(fmt::format("bisect {}: {}", round, conflict_text(*cand.conflict)));
+            return Outcome::untestable;
+          }
+          // The commit tested and the agents in it: "bisect 2 at 1a2b3c4 (alpha, beta)".
+          const std::string label =
+              fmt::format("bisect {} at {} ({})", round, git::short_oid(cand.commit),
+                          names.empty() ? std::string("integration tip") : util::join(names, ", "));
+          const Outcome o = plan_gate(cand.commit, label, names) ? Outcome::pass : Outcome::fail;
+          if (auto t = tree_of(cand.commit); !t.empty()) {
+            trees.emplace(std::move(t), o);
+          }
+          return o;
+        },
+        limits);
     m_rep.bisect_runs = result.runs;
+    m_rep.bisect_reused = result.reused;
     m_rep.base_fails = result.base_fails;
     m_rep.bisect_untestable = result.untestable;
+    m_rep.bisect_bounded = result.bounded;
     for (const auto k : result.culprits) {
       m_rep.culprits.push_back(m_in.agents[m_applied_indices[k]].name);
     }
@@ -470,6 +537,16 @@ private:
           fmt::format("the gate failed on the candidate; bisecting stopped: a subset could not be tested "
                       "({})",
                       runs);
+    } else if (result.bounded) {
+      std::vector<std::string> quoted;
+      for (const auto& c : m_rep.culprits) {
+        quoted.push_back(util::quote(c));
+      }
+      m_rep.summary =
+          fmt::format("the gate failed on the candidate; bisecting stopped at its bound ({}){}", runs,
+                      quoted.empty() ? std::string()
+                                     : fmt::format(": {} {} it", util::join(quoted, ", "),
+                                                   m_rep.culprits.size() == 1 ? "breaks" : "break"));
     } else if (!m_rep.culprits.empty()) {
       std::vector<std::string> quoted;
       for (const auto& c : m_rep.culprits) {
@@ -529,6 +606,15 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
   }
   std::sort(in.agents.begin(), in.agents.end(),
             [](const AgentInput& x, const AgentInput& y) { return x.plan_index < y.plan_index; });
+  in.bisect_runs = plan.gate.bisect;
+  for (const auto& w : state.waves) {
+    if (w.gate && w.gate->passed() && !w.gate->candidate.empty()) {
+      in.passed.push_back(git::oid_from(w.gate->candidate));
+    }
+    if (w.merged && !w.merged->to.empty()) {
+      in.passed.push_back(git::oid_from(w.merged->to));
+    }
+  }
   return in;
 }
 

@@ -50,6 +50,11 @@ struct GateInput {
   unsigned jobs = 1;              // agents' gates at once
   bool lead_commits = true;       // commit agents' uncommitted work first
   bool bisect = true;             // find the culprit when the combined gate fails
+  std::optional<int> bisect_runs; // at most this many gate runs for it (the plan's [gate] bisect)
+  // Commits the plan's gate passed on before in this run (gated and merged
+  // waves): a bisection takes a candidate with one of their trees as passing
+  // without running the gate again.
+  std::vector<git_oid> passed;
 };
 
 // One line of the record: a step and how it went.
@@ -85,6 +90,8 @@ struct GateReport {
   int bisect_runs = 0;
   bool base_fails = false; // the integration tip alone fails the gate
   bool bisect_untestable = false;
+  bool bisect_bounded = false; // it stopped at its bound of gate runs
+  int bisect_reused = 0;       // results it knew already (a tree gated before), not run again
   std::vector<std::string> culprits;
   std::string started_at;
   std::string finished_at;

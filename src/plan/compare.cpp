@@ -94,6 +94,9 @@ std::vector<std::string> differences(const Plan& bound, const Plan& other) {
   if (bound.gate.timeout != other.gate.timeout) {
     out.push_back("the gate's timeout changed");
   }
+  if (bound.gate.bisect != other.gate.bisect) {
+    out.push_back("the gate's bisect bound changed");
+  }
   if (bound.runner.launch != other.runner.launch) {
     out.push_back("the launch command changed");
   }

@@ -2,7 +2,9 @@
 
 #include "plan/model.hpp"
 
+#include <array>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace wave::plan {
@@ -18,6 +20,9 @@ struct Diagnostic {
   std::string hint; // what to do; may be empty
 };
 
+// A flood of one finding (200,000 integers in `protected`) is kept
+// util::max_listed times; the rest of it is counted in one item after them,
+// "... and 199,990 more like it", so a plan's errors stay readable and cheap.
 struct Diagnostics {
   std::string file; // plan file as shown in messages
   std::vector<Diagnostic> items;
@@ -28,7 +33,17 @@ struct Diagnostics {
   bool has_errors() const noexcept;
   // Orders the items by position (stable; items without a position last).
   void sort();
+  // Findings of severity `s`, those counted in a summary included.
   std::size_t count(Severity s) const noexcept;
+
+private:
+  void add(Severity severity, Location where, std::string message, std::string hint);
+  struct Seen {
+    std::size_t times = 0;
+    std::size_t summary = 0; // index of the "... and N more" item, once there is one
+  };
+  std::unordered_map<std::string, Seen> m_seen; // by severity and message
+  std::array<std::size_t, 3> m_uncounted{};     // findings in a summary beyond its first, by severity
 };
 
 // "error", "warning" or "note".

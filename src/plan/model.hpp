@@ -47,6 +47,9 @@ struct Agent {
 struct Gate {
   std::vector<std::string> commands;
   std::chrono::milliseconds timeout = std::chrono::minutes(20);
+  // Gate runs a search for the culprit of a failed combined gate may take
+  // (`bisect`); 0: no search; nothing: as many as it takes.
+  std::optional<int> bisect;
 };
 
 // How `git wave run` launches and supervises agents ([run] in wave.toml).

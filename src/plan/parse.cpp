@@ -27,7 +27,7 @@ constexpr std::array plan_keys{"name"sv,  "base"sv,      "max_parallel"sv, "prot
                                "agent"sv, "run"sv,       "remote"sv,       "case_sensitive"sv, "allow_empty"sv};
 constexpr std::array run_keys{"launch"sv,  "timeout"sv, "idle_timeout"sv,
                               "retries"sv, "stagger"sv, "notify"sv};
-constexpr std::array gate_keys{"commands"sv, "timeout"sv};
+constexpr std::array gate_keys{"commands"sv, "timeout"sv, "bisect"sv};
 constexpr std::array agent_keys{"name"sv,      "task"sv, "title"sv,    "owns"sv,  "after"sv, "wave"sv,
                                 "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv,  "launch"sv, "allow_empty"sv};
 
@@ -417,6 +417,9 @@ void read_gate(const toml::node& node, Gate& gate, std::string_view text, Diagno
   gate.commands = r.texts("commands", "make test", "command");
   if (auto timeout = r.duration("timeout")) {
     gate.timeout = *timeout;
+  }
+  if (auto bisect = r.integer("bisect", 0, 4)) {
+    gate.bisect = bisect->first;
   }
 }
 

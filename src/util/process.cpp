@@ -286,8 +286,8 @@ ProcessResult run_process(const ProcessOptions& o) {
       continue;
     }
     if (due == WatchDue::idle) {
-      if (o.active && o.active()) {
-        watch.sign_of_life(now);
+      if (const auto ago = o.active ? o.active() : std::nullopt; ago && *ago < *o.idle_timeout) {
+        watch.sign_of_life(now - *ago); // the idle clock runs from that act
       } else {
         stop(result.stalled, now);
       }

@@ -30,10 +30,11 @@ struct ProcessOptions {
   std::filesystem::path stdin_file;                 // read on stdin; empty: /dev/null
   int inherit_fd = -1;                              // handed to the command as its fd 3
   // Stall detection: after `idle_timeout` without output, `active()` is
-  // asked whether the command did something else meanwhile (changed files);
-  // when it says no, the whole group is killed as stalled.
+  // asked whether the command did something else since it was last asked
+  // (changed files), and how long ago it last did; when it did nothing, or
+  // nothing within `idle_timeout`, the whole group is killed as stalled.
   std::optional<std::chrono::milliseconds> idle_timeout;
-  std::function<bool()> active;
+  std::function<std::optional<std::chrono::milliseconds>()> active;
   // Told (from the calling thread) once the command has been quiet for
   // `quiet_after`: no output, no activity reported; again after each new
   // quiet spell. It goes on running.

@@ -21,9 +21,11 @@ milliseconds until(Watcher::Clock::time_point now, Watcher::Clock::time_point at
 Watcher::Watcher(const WatchLimits& limits, Clock::time_point start)
     : m_limits(limits), m_start(start), m_last_sign(start) {}
 
-void Watcher::sign_of_life(Clock::time_point now) {
-  m_last_sign = now;
-  m_quiet_told = false; // a new quiet spell may begin
+void Watcher::sign_of_life(Clock::time_point at) {
+  if (at > m_last_sign) {
+    m_last_sign = at;
+    m_quiet_told = false; // a new quiet spell may begin
+  }
 }
 
 void Watcher::stopping(Clock::time_point now) {

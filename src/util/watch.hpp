@@ -34,8 +34,10 @@ public:
 
   Watcher(const WatchLimits& limits, Clock::time_point start);
 
-  // Output, or activity the caller found: the idle and quiet clocks restart.
-  void sign_of_life(Clock::time_point now);
+  // Output, or activity the caller found, at `at` (which may be in the past:
+  // a file changed a while ago): the idle and quiet clocks restart from
+  // there, unless a later sign is already known.
+  void sign_of_life(Clock::time_point at);
   // SIGTERM was sent: from now on only `kill` can be due, after the grace.
   void stopping(Clock::time_point now);
   bool is_stopping() const noexcept { return m_stopping; }

@@ -88,6 +88,14 @@ run git wave plan
 expect_rc 0
 expect_out "gate: 'make test' (timeout 20m00s)"
 expect_out "  alpha gate: 'make test-a'"
+printf 'name = "r"\n[gate]\ncommands = ["make test"]\nbisect = 2\n[[agent]]\nname = "a"\nowns = ["a/**"]\n' >bounded.toml
+run git wave plan --plan bounded.toml
+expect_rc 0
+expect_out "gate: 'make test' (timeout 20m00s, bisection in at most 2 runs)"
+printf 'name = "r"\n[gate]\nbisect = -1\n[[agent]]\nname = "a"\nowns = ["a/**"]\n' >negative.toml
+run git wave plan --plan negative.toml
+expect_rc 128
+expect_err "negative.toml:3:10: error:"
 
 test_case "control characters in keys are escaped, long keys shortened, duplicate keys named cleanly"
 {
@@ -121,3 +129,24 @@ run git wave start --setup-timeout 0s
 expect_rc 129
 expect_err "error: invalid duration '0s' for --setup-timeout"
 expect_eq "$(git for-each-ref refs/wave | wc -l)" "0" "nothing started"
+
+test_case "a flood of one error (200,000 integers in 'protected') is shown ten times, then counted"
+python3 -c '
+print("name = \"r\"")
+print("protected = [" + ",".join(["1"] * 200000) + "]")
+print("[[agent]]\nname = \"a\"\nowns = [\"a/**\"]")' >flood.toml
+run git wave plan --plan flood.toml
+expect_rc 128
+expect_eq "$(grep -c "error: 'protected' must hold strings, not an integer" "$TEST_DIR/err")" 10
+expect_err "flood.toml:2:34: error: ... and 199,990 more like it"
+expect_err "error: plan 'flood.toml' is invalid: 200000 errors"
+# Ten errors, each with its hint, the line counting the rest, the verdict.
+expect_eq "$(wc -l <"$TEST_DIR/err" | tr -d ' ')" 22 "stderr: $(head -30 "$TEST_DIR/err")"
+test_case "different mistakes are each told, however many kinds there are"
+printf 'name = "r"\nprotected = [1, true, 2.5]\n[[agent]]\nname = "a"\nowns = ["a/**"]\n' >kinds.toml
+run git wave plan --plan kinds.toml
+expect_rc 128
+expect_err "error: 'protected' must hold strings, not an integer"
+expect_err "error: 'protected' must hold strings, not a boolean"
+expect_err "error: 'protected' must hold strings, not a float"
+! grep -q "more like it" "$TEST_DIR/err" || fail "three kinds counted as one: $(cat "$TEST_DIR/err")"

@@ -158,6 +158,51 @@ run git wave owner -- -x.md
 expect_rc 0
 expect_out "-x.md: docs"
 
+# The bracket cases of git's own wildmatch table (t/t3070-wildmatch.sh): the
+# path '[ab]' against the five patterns that match it there, git ls-files as
+# the oracle. A path given as an argument is taken literally, never as a list
+# of values (CLI11 read '[ab]' as the list "ab").
+bracket_repo() {
+  new_repo "$TEST_DIR/brackets"
+  touch "$TEST_DIR/brackets/[ab]" "$TEST_DIR/brackets/ab"
+  git -C "$TEST_DIR/brackets" add -A
+  git -C "$TEST_DIR/brackets" commit -q -m files
+}
+# bracket_plan PATTERN: agent x owns PATTERN, committed.
+bracket_plan() {
+  printf 'name = "demo"\n[[agent]]\nname = "x"\nowns = ['"'"'%s'"'"']\n' "$1" >"$TEST_DIR/brackets/wave.toml"
+  git -C "$TEST_DIR/brackets" add wave.toml
+  git -C "$TEST_DIR/brackets" commit -q -m "plan: $1"
+}
+bracket_repo
+for pattern in '\[ab]' '[[]ab]' '[[:]ab]' '[[:digit]ab]' '[\[:]ab]'; do
+  test_case "t3070: '[ab]' is owned through the pattern '$pattern', as git matches it"
+  bracket_plan "$pattern"
+  expect_eq "$(git -C "$TEST_DIR/brackets" ls-files -- ":(glob)$pattern")" "[ab]" "git ls-files ':(glob)$pattern'"
+  run git -C "$TEST_DIR/brackets" wave owner '[ab]'
+  expect_rc 0
+  expect_eq "$(cat "$TEST_DIR/out")" "[ab]: x"
+  run git -C "$TEST_DIR/brackets" wave owner ab
+  expect_rc 1
+  expect_eq "$(cat "$TEST_DIR/out")" "ab: (nobody)"
+done
+
+test_case "t3070: '[[::]ab]' matches nothing in git; the plan refuses it as a pattern"
+bracket_plan '[[::]ab]'
+expect_eq "$(git -C "$TEST_DIR/brackets" ls-files -- ':(glob)[[::]ab]')" "" "git ls-files"
+run git -C "$TEST_DIR/brackets" wave owner '[ab]'
+expect_rc 128
+expect_err "error: invalid pattern '[[::]ab]' in 'owns': unknown character class '[::]'"
+
+test_case "a path in brackets among others is one path, not a list"
+bracket_plan 'x/**'
+run git -C "$TEST_DIR/brackets" wave owner ab '[ab]' '[a,b]' $'\x01[c]'
+expect_rc 1
+expect_eq "$(cut -d: -f1 "$TEST_DIR/out" | tr '\n' ' ')" 'ab [ab] [a,b] "\001[c]" '
+run git -C "$TEST_DIR/brackets" wave owner --json -- '[ab]'
+expect_out '"path": "[ab]"'
+
+
 test_case "outside a repository is fatal"
 mkdir "$TEST_DIR/norepo"
 cd "$TEST_DIR/norepo"

@@ -69,9 +69,19 @@ expect_eq "$(git -C "$REPO" status --porcelain)" ""
 [ ! -e "$alpha_wt" ] || fail "alpha's worktree was not removed"
 expect_eq "$(git -C "$REPO" branch --list 'wave/*')" ""
 expect_eq "$(git -C "$REPO" log -1 --format=%s refs/wave/demo/state)" "merge wave 1"
+# A rerun of a merge that is done does nothing and says so, as git
+# merge's "Already up to date." (issue 18).
+merged_tip=$(tip main)
 run git -C "$REPO" wave merge
-expect_rc 1
-expect_err "already merged"
+expect_rc 0
+expect_out "wave 1 of run 'demo' is already merged into 'main' ($(git -C "$REPO" rev-parse --short=7 main)); nothing to do"
+expect_eq "$(cat "$TEST_DIR/err")" ""
+expect_eq "$(tip main)" "$merged_tip" "main moved"
+expect_eq "$(git -C "$REPO" log -1 --format=%s refs/wave/demo/state)" "merge wave 1"
+run git -C "$REPO" wave merge --json
+expect_rc 0
+expect_out '"already_merged": true'
+expect_out "\"to\": \"$merged_tip\""
 
 test_case "squash lands one commit per agent with its task as message"
 make_repo squash "${PLAN/\[gate\]/merge = \"squash\"
@@ -148,9 +158,16 @@ expect_out '"done": []'
 expect_out '"next_wave": null'
 [ -d "$(wt alpha)" ] || fail "alpha's worktree was removed"
 expect_eq "$(tip wave/demo/alpha)" "$(tip 'main^2')"
+# A gate of a wave that landed has nothing to do: it says so, exits 0
+# (issue 18), and records nothing.
+state_before=$(git -C "$REPO" rev-parse refs/wave/demo/state)
 run git -C "$REPO" wave gate
-expect_rc 128
-expect_err "wave 1 of run 'demo' is already merged"
+expect_rc 0
+expect_out "wave 1 of run 'demo' is already merged; nothing to gate"
+expect_eq "$(git -C "$REPO" rev-parse refs/wave/demo/state)" "$state_before" "the gate recorded something"
+run git -C "$REPO" wave gate --json
+expect_rc 0
+expect_out '"already_merged": true'
 
 test_case "gate --json of a failing gate has the shape git-wave-gate(1) documents"
 make_repo jsonshape "$PLAN" "$GATE"

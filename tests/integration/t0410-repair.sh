@@ -81,6 +81,23 @@ expect_eq "$(git -C "$REPO" show main:beta/own.txt)" "beta's"
 git -C "$REPO" cat-file -e main:beta/stolen.txt 2>/dev/null && fail "the foreign file landed"
 git -C "$REPO" cat-file -e "refs/wave/demo/archive/1-1^1:beta/stolen.txt" || fail "the archive lost the original"
 
+test_case "repair --message gives the rewritten tip a message that fits, keeping its tree and author"
+sneak reword
+# The tip's message named what the repair drops: the agent's last commit
+# here is its own, the one before "alpha: mixed".
+git -C "$(wt alpha)" commit -q --allow-empty --no-verify -m "alpha: add c, and beta's files"
+run git -C "$REPO" wave repair alpha -m "alpha: add c"
+expect_rc 0
+expect_out "repaired 'alpha'"
+expect_eq "$(git -C "$REPO" log -1 --format=%B wave/demo/alpha)" "alpha: add c"
+expect_eq "$(git -C "$REPO" log --format=%s main..wave/demo/alpha~1 | tr '\n' '|')" \
+  "alpha: alpha/c.txt|alpha: mixed|alpha: alpha/a.txt|" "only the tip is reworded"
+expect_eq "$(git -C "$REPO" log -1 --format='%an %ad' --date=iso-strict wave/demo/alpha)" "A U Thor 2005-04-07T22:13:13+00:00"
+expect_eq "$(git -C "$REPO" diff --name-only main wave/demo/alpha | tr '\n' ' ')" "alpha/a.txt alpha/b.txt alpha/c.txt "
+expect_eq "$(git -C "$(wt alpha)" status --porcelain)" "" "the worktree is clean on the reworded tip"
+run git -C "$REPO" wave gate
+expect_rc 0
+
 test_case "repair with nothing foreign changes nothing"
 make_repo clean "$PLAN"
 start_wave
@@ -89,6 +106,10 @@ before=$(tip wave/demo/alpha)
 run git -C "$REPO" wave repair alpha
 expect_rc 0
 expect_out "nothing to repair"
+expect_eq "$(tip wave/demo/alpha)" "$before"
+run git -C "$REPO" wave repair alpha --message "unused"
+expect_rc 0
+expect_err "note: --message was not used: no commit was rewritten"
 expect_eq "$(tip wave/demo/alpha)" "$before"
 git -C "$REPO" rev-parse -q --verify refs/wave/demo/archive/1-1 >/dev/null && fail "an archive for nothing"
 run git -C "$REPO" wave repair gamma

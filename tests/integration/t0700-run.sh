@@ -47,6 +47,7 @@ expect_rc 0
 expect_out "wave 1 a#1 launched: sh $AGENT"
 expect_out "wave 3 d#1 exited: done: proven done"
 expect_out "done: every wave is merged"
+! grep -q squash "$TEST_DIR/err" || fail "a squash hint without a failed attempt: $(cat "$TEST_DIR/err")"
 for x in a b c d; do
   expect_eq "$(git -C "$REPO" show "main:$x/work.txt")" "work of $x, attempt 1"
 done
@@ -79,6 +80,10 @@ expect_out "wave 1 b#1 exited: failed: the launch command ended with exit 3"
 expect_out "wave 1 b#2 retried: attempt 1 ended: failed"
 expect_out "wave 1 b#2 exited: done"
 expect_no_out "a#2"
+# merge = "merge" landed attempt 1's commits too: the run says so, and what
+# keeps them out (issue 18).
+expect_err 'hint: 1 attempt failed in merged waves; with merge = "merge" the commits they left landed under the merges'
+expect_err 'hint: merge = "squash" in wave.toml lands one commit per agent in the next run'
 brief2="$REPO/.git/wave/demo/logs/1/b-attempt-2.brief.md.seen"
 grep -q "## Why the previous attempt ended" "$brief2" || fail "no previous attempt in the second brief"
 grep -q "Attempt 1 ended because it failed" "$brief2" || fail "the reason is missing: $(cat "$brief2")"
@@ -116,13 +121,27 @@ grep -q "the wave's gate failed because of its work" "$brief2" || fail "no culpr
 grep -q "b/work.txt is broken" "$brief2" || fail "no gate log in the brief"
 expect_eq "$(git -C "$REPO" show main:b/work.txt)" "fixed after the gate said: 1"
 
+test_case "run --no-bisect: a failed wave gate searches for no culprit, and the run stops"
+fresh plain "$(three_waves plain)" 'if grep -q broken b/work.txt 2>/dev/null; then echo "b/work.txt is broken" >&2; exit 1; fi'
+behave b 1 'mkdir -p b; echo broken >b/work.txt; exit 0'
+run git -C "$REPO" wave run --one-wave --no-bisect
+expect_rc 1
+expect_out "gated: the gate failed on the candidate"
+expect_no_out "bisect"
+expect_no_out "b#2"
+expect_err "error: blocked: the gate of wave 1 failed and names no agent"
+run git -C "$REPO" wave run --bisect=1 --no-bisect
+expect_rc 129
+expect_err "error: --bisect and --no-bisect cannot be used together"
+
 test_case "a hung agent is killed by the idle timeout and retried"
 fresh hung "$(three_waves hung 1 'idle_timeout = "1s"')"
 behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/hung.pid"; wait'
 run git -C "$REPO" wave run --one-wave
 expect_rc 0
 expect_out "wave 1 a#1 output-idle: no output for"
-expect_out "wave 1 a#1 exited: stalled: stalled: killed after"
+expect_out "wave 1 a#1 exited: stalled: killed after"
+expect_no_out "stalled: stalled"
 expect_out "wave 1 a#2 exited: done"
 ! alive "$(cat "$TEST_DIR/hung.pid")" || fail "the stalled agent's process survived"
 expect_eq "$(state_field '[a["end"] for a in s["waves"][0]["attempts"] if a["agent"] == "a"]')" "['stalled', 'done']"
@@ -198,3 +217,15 @@ fresh notify "$(three_waves notify 1 "notify = [\"cat >> $TEST_DIR/notified\"]")
 run git -C "$REPO" wave run --one-wave
 expect_rc 0
 grep -q '"event":"merged"' "$TEST_DIR/notified" || fail "no merged event notified: $(cat "$TEST_DIR/notified" 2>/dev/null)"
+
+test_case "an exited line ends on what it announces: the foreign file, the own gate's last line"
+fresh lines "$(three_waves lines 0 | sed 's|^owns = \["b/\*\*"\]$|owns = ["b/**"]\ngate = ["sh check.sh"]|')"
+printf '%s\n' 'echo "checking b"; echo "b/work.txt: expected 42, got 41" >&2; exit 1' >"$REPO/check.sh"
+git -C "$REPO" add check.sh
+git -C "$REPO" commit -q -m "b's check"
+behave a 1 'mkdir -p c; echo "not mine" >c/stolen.txt'
+run git -C "$REPO" wave run --one-wave
+expect_rc 1
+expect_out "wave 1 a#1 exited: foreign: it left changes to files it may not touch, not committed: 'c/stolen.txt' is owned by 'c'"
+expect_out "wave 1 b#1 exited: own-gate: its own gate 'sh check.sh' failed (exit 1): b/work.txt: expected 42, got 41"
+! grep -E ' exited: .*:$' "$TEST_DIR/out" || fail "an exited line ends on a colon: $(cat "$TEST_DIR/out")"

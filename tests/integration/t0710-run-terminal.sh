@@ -103,6 +103,13 @@ run git -C "$REPO" wave attach nobody
 expect_rc 128
 expect_err "agent 'nobody' has no window in tmux session 'wave-demo'"
 expect_err "hint: 'git wave run --tmux' runs each agent in a window there"
+# Off a terminal (and outside tmux): git-wave's own error, not tmux's.
+run env -u TMUX git -C "$REPO" wave attach b
+expect_rc 128
+expect_err "error: 'git wave attach' needs a terminal"
+expect_err "hint: run 'tmux attach -t wave-demo' from a terminal (window 'b')"
+expect_err "'git wave logs b' to read its output"
+! grep -q "open terminal failed" "$TEST_DIR/err" || fail "tmux's own error: $(cat "$TEST_DIR/err")"
 
 test_case "--tmux: a failed attempt is retried in a new window, with the failure in its brief"
 fresh retry "$(plan retry)"

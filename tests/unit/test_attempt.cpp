@@ -68,3 +68,19 @@ TEST_CASE("attempt: a commit (the worktree's git dir moving) is a change", "[att
   std::ofstream(git_dir / "HEAD") << "0123\n";
   CHECK(flow::changed_since(dir, since));
 }
+
+TEST_CASE("attempt: the latest change after a time is dated; nothing newer, nothing", "[attempt]") {
+  const auto dir = fresh_dir("dated");
+  const auto since = after_now();
+  CHECK_FALSE(flow::last_change(dir, since).has_value());
+  std::ofstream(dir / "src" / "a.txt") << "a\n";
+  const auto first = flow::last_change(dir, since);
+  REQUIRE(first.has_value());
+  CHECK(*first > since);
+  CHECK_FALSE(flow::last_change(dir, *first).has_value()); // seen already
+  after_now();
+  std::ofstream(dir / "src" / "deep" / "b.txt") << "b\n";
+  const auto second = flow::last_change(dir, since);
+  REQUIRE(second.has_value());
+  CHECK(*second > *first); // the latest, not the first found
+}

@@ -91,3 +91,45 @@ TEST_CASE("bisect: an untestable subset stops the search", "[bisect]") {
   CHECK(r.culprits.empty());
   CHECK(r.runs == 1);
 }
+
+TEST_CASE("bisect: a bound on runs stops the search there, keeping the culprits it proved", "[bisect]") {
+  std::vector<std::vector<std::size_t>> calls;
+  gate::BisectLimits limits;
+  limits.max_runs = 1;
+  const auto r = gate::bisect(8, fails_with_any({0, 5}, &calls), limits);
+  CHECK(r.runs == 1);
+  CHECK(calls.size() == 1);
+  CHECK(r.bounded);
+  CHECK_FALSE(r.untestable);
+  CHECK_FALSE(r.base_fails);
+  SECTION("no bound: both are found, in more runs") {
+    const auto all = gate::bisect(8, fails_with_any({0, 5}));
+    CHECK(all.culprits == std::vector<std::size_t>{0, 5});
+    CHECK(all.runs > 1);
+    CHECK_FALSE(all.bounded);
+  }
+}
+
+TEST_CASE("bisect: what the recall knows is not run again; the tip known good is not re-gated", "[bisect]") {
+  std::vector<std::vector<std::size_t>> calls;
+  gate::BisectLimits limits;
+  int asked = 0;
+  limits.recall = [&](const std::vector<std::size_t>& agents) -> std::optional<Outcome> {
+    ++asked;
+    if (agents.empty()) {
+      return Outcome::pass; // the integration tip passed its gate when the last wave merged
+    }
+    return std::nullopt;
+  };
+  const auto r = gate::bisect(4, fails_with_any({0}, &calls), limits);
+  CHECK(r.culprits == std::vector<std::size_t>{0});
+  CHECK(r.reused == 1);
+  CHECK(asked >= 1);
+  CHECK(r.runs == static_cast<int>(calls.size()));
+  for (const auto& c : calls) {
+    CHECK_FALSE(c.empty()); // the tip alone was never run
+  }
+  // Without the recall the tip alone is run: one run more.
+  const auto plain = gate::bisect(4, fails_with_any({0}));
+  CHECK(plain.runs == r.runs + 1);
+}

@@ -534,3 +534,42 @@ owns = ["a/**"]
   CHECK(errors(bad) ==
         std::vector<std::string>{"2:10: invalid remote name 'my origin' for 'remote': it contains a space"});
 }
+
+TEST_CASE("parse: a flood of one error is kept ten times, the rest counted in one item", "[parse]") {
+  std::string list;
+  for (int i = 0; i < 1000; ++i) {
+    list += i == 0 ? "1" : ",1";
+  }
+  const auto r =
+      parse_plan("name = \"r\"\nprotected = [" + list + "]\n[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\n");
+  const auto e = errors(r);
+  REQUIRE(e.size() == 11);
+  for (std::size_t i = 0; i < 10; ++i) {
+    CHECK(e[i] == "2:" + std::to_string(14 + 2 * i) + ": 'protected' must hold strings, not an integer");
+  }
+  CHECK(e[10] == "2:34: ... and 990 more like it");
+  CHECK(r.diagnostics.count(Severity::error) == 1000);
+  CHECK_FALSE(r.plan.has_value());
+}
+
+TEST_CASE("diagnostics: the count of a flood survives sorting and later findings", "[parse]") {
+  Diagnostics d;
+  for (int i = 0; i < 15; ++i) {
+    d.error({20 - i, 1}, "same");
+  }
+  d.sort();
+  d.error({1, 1}, "same");
+  d.error({2, 1}, "other");
+  std::size_t same = 0;
+  std::string summary;
+  for (const auto& item : d.items) {
+    same += item.message == "same" ? 1 : 0;
+    if (item.message.find("more like it") != std::string::npos) {
+      summary = item.message;
+    }
+  }
+  CHECK(same == 10);
+  CHECK(summary == "... and 6 more like it");
+  CHECK(d.items.size() == 12);
+  CHECK(d.count(Severity::error) == 17);
+}

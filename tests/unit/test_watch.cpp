@@ -91,3 +91,17 @@ TEST_CASE("watch: the most pressing thing is due first; waits are rounded up and
   Watcher long_one(hour, t0);
   CHECK(long_one.wait(t0) == 60s);
 }
+
+TEST_CASE("watch: a sign of life dated in the past restarts the clocks from then, never backwards",
+          "[watch]") {
+  util::WatchLimits limits;
+  limits.idle_timeout = 5s;
+  Watcher w(limits, t0);
+  REQUIRE(w.due(t0 + 5s) == WatchDue::idle);
+  w.sign_of_life(t0 + 2s); // a file changed 3 s before the look
+  CHECK(w.due(t0 + 6s) == WatchDue::nothing);
+  CHECK(w.wait(t0 + 6s) == 1s);
+  CHECK(w.due(t0 + 7s) == WatchDue::idle);
+  w.sign_of_life(t0 + 1s); // older than what is known: ignored
+  CHECK(w.due(t0 + 7s) == WatchDue::idle);
+}
