@@ -255,9 +255,14 @@ void agent_problems(git_repository* repo, const StateCheck& check, const run::St
     }
     for (const auto& a : mine[i].agents) {
       const run::AgentRun* there = s.waves[i].find(a.name);
-      const bool skipped = std::any_of(s.actions.begin(), s.actions.end(), [&](const run::Action& d) {
-        return d.kind == run::ActionKind::skip && d.agent == a.name && d.wave == mine[i].label;
-      });
+      // A skip takes an agent out of its wave: believed only when this
+      // clone made it (an agent could record one to drop another's work).
+      const bool skipped =
+          check.here != nullptr &&
+          std::any_of(check.here->state.actions.begin(), check.here->state.actions.end(),
+                      [&](const run::Action& d) {
+                        return d.kind == run::ActionKind::skip && d.agent == a.name && d.wave == mine[i].label;
+                      });
       if (there == nullptr && !skipped) {
         out.push_back(fmt::format("drops agent {} from wave {}", quoted(a.name), quoted(mine[i].label)));
       } else if (there != nullptr && (there->branch != a.branch || there->base != a.base || there->worktree != a.worktree)) {

@@ -274,3 +274,48 @@ TEST_CASE("verify_state: an amendment a lead made is believed; one that changes 
     CHECK(mentions(flow::verify_state(r.handle.get(), r.check(forged)), "changes what the run started"));
   }
 }
+
+TEST_CASE("verify_state: an agent dropped from a started wave is believed only for a skip this clone made",
+          "[verify_state]") {
+  Run r;
+  auto started = [&](run::State& s) {
+    run::WaveRun w;
+    w.label = "1";
+    w.base = s.plan_commit;
+    w.started_at = "2026-01-01T00:00:01Z";
+    for (const char* name : {"a", "b"}) {
+      run::AgentRun a;
+      a.name = name;
+      a.branch = std::string("wave/r/") + name;
+      a.base = s.plan_commit;
+      w.agents.push_back(a);
+    }
+    s.waves.push_back(w);
+  };
+  // This clone started wave 1 and published it.
+  r.here = *run::load(r.handle.get(), "r");
+  run::State mine = r.here.state;
+  started(mine);
+  run::save(r.handle.get(), "r", mine, bound_plan, "start wave 1", r.here.commit);
+  r.here = *run::load(r.handle.get(), "r");
+  auto skip_b = [&](run::State& s) {
+    s.waves[0].agents.pop_back();
+    run::Action d;
+    d.kind = run::ActionKind::skip;
+    d.agent = "b";
+    d.wave = "1";
+    s.actions.push_back(d);
+  };
+  const auto forged = r.child(bound_plan, skip_b);
+  CHECK(mentions(flow::verify_state(r.handle.get(), r.check(forged)), "drops agent 'b' from wave '1'"));
+
+  // The lead's own skip, made here, then fetched back.
+  run::State skipped = r.here.state;
+  skip_b(skipped);
+  run::save(r.handle.get(), "r", skipped, bound_plan, "skip b", r.here.commit);
+  const auto seen = r.here.commit;
+  r.here = *run::load(r.handle.get(), "r");
+  auto c = r.check(r.here.commit);
+  c.seen = seen;
+  CHECK(flow::verify_state(r.handle.get(), c).empty());
+}
