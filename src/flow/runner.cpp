@@ -206,6 +206,19 @@ private:
     return run::logs_dir(m_repo, m_run) / w.label / fmt::format("{}-attempt-{}", agent, number);
   }
 
+  // What proving attempt `number` of `record` needs; its result is the caller's.
+  ProofInput proof_input(const run::WaveRun& w, const run::AgentRun& record, int number) {
+    ProofInput in;
+    in.repo = m_repo;
+    in.run = m_run;
+    in.plan = &m_plan;
+    in.id = m_id;
+    in.record = &record;
+    in.gate_log_base = attempt_base(w, record.name, number);
+    in.emit = [this](Event e) { emit(std::move(e)); };
+    return in;
+  }
+
   // `exited_at`: when its process ended, before the proof (which may take
   // the time of its own gate), so that its recorded time is the agent's;
   // `started_at`, when known, when its process started (its launch was
@@ -213,15 +226,8 @@ private:
   void finish_attempt(const run::WaveRun& w, const run::AgentRun& record, int number,
                       const util::ProcessResult& r, const std::string& exited_at,
                       const std::string& started_at = {}, const std::string& launch_error = {}) {
-    ProofInput in;
-    in.repo = m_repo;
-    in.run = m_run;
-    in.plan = &m_plan;
-    in.id = m_id;
-    in.record = &record;
+    ProofInput in = proof_input(w, record, number);
     in.result = r;
-    in.gate_log_base = attempt_base(w, record.name, number);
-    in.emit = [this](Event e) { emit(std::move(e)); };
     const Verdict v =
         launch_error.empty()
             ? prove(in)
@@ -503,15 +509,8 @@ private:
         number = std::max(number, a.number + 1);
       }
     }
-    ProofInput in;
-    in.repo = m_repo;
-    in.run = m_run;
-    in.plan = &m_plan;
-    in.id = m_id;
-    in.record = &record;
+    ProofInput in = proof_input(w, record, number);
     in.result.exit_code = 0;
-    in.gate_log_base = attempt_base(w, record.name, number);
-    in.emit = [this](Event e) { emit(std::move(e)); };
     in.adopting = true;
     const std::string at = run::now_text();
     const Verdict v = prove(in);

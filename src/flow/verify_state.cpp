@@ -27,14 +27,6 @@ std::string quoted(const std::string& s) {
   return fmt::format("'{}'", util::escape_control(s));
 }
 
-std::optional<git_oid> oid_of(const std::string& hex) {
-  git_oid oid{};
-  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) {
-    git_error_clear();
-    return std::nullopt;
-  }
-  return oid;
-}
 
 bool related(git_repository* repo, const git_oid& a, const git_oid& b) {
   git_oid base{};
@@ -116,8 +108,8 @@ std::optional<std::string> amendment_problem(git_repository* repo, const StateCh
   if (!amended(s, here.state)) {
     return std::nullopt;
   }
-  const auto from = oid_of(here.state.plan_commit);
-  const auto to = oid_of(s.plan_commit);
+  const auto from = git::parse_oid(here.state.plan_commit);
+  const auto to = git::parse_oid(s.plan_commit);
   bool on_integration = false;
   for (const auto& tip : check.integration) {
     on_integration = on_integration || (to && contains(repo, tip, *to));

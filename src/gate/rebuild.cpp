@@ -21,14 +21,6 @@ bool contains(git_repository* repo, const git_oid& later, const git_oid& earlier
   return yes;
 }
 
-std::optional<git_oid> oid_of(const std::string& hex) {
-  git_oid oid{};
-  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) {
-    git_error_clear();
-    return std::nullopt;
-  }
-  return oid;
-}
 
 } // namespace
 
@@ -38,8 +30,8 @@ std::optional<std::string> rebuild_problem(git_repository* repo, const plan::Pla
     return "it has no gate record";
   }
   const auto& g = *w.gate;
-  const auto onto = oid_of(g.base);
-  const auto recorded = oid_of(g.candidate);
+  const auto onto = git::parse_oid(g.base);
+  const auto recorded = git::parse_oid(g.candidate);
   if (!onto || !recorded) {
     return "its gate record names no valid base or candidate";
   }
@@ -54,7 +46,7 @@ std::optional<std::string> rebuild_problem(git_repository* repo, const plan::Pla
     const auto& [agent, hex] = g.tips[i];
     const auto index = plan.find(agent);
     const run::AgentRun* a = w.find(agent);
-    const auto tip = oid_of(hex);
+    const auto tip = git::parse_oid(hex);
     if (!index || a == nullptr || !tip) {
       return fmt::format("its gate record names agent '{}', which is not an agent of the wave in the plan",
                          util::escape_control(agent));
@@ -63,7 +55,7 @@ std::optional<std::string> rebuild_problem(git_repository* repo, const plan::Pla
       return "its gate record does not name the agents in plan order";
     }
     last_index = *index;
-    const auto base = oid_of(a->base.empty() ? w.base : a->base);
+    const auto base = git::parse_oid(a->base.empty() ? w.base : a->base);
     if (!base || !contains(repo, *tip, *base) || !contains(repo, *onto, *base)) {
       return fmt::format(
           "agent '{}' is recorded at a base that is not below both its tip and the gate's base", agent);
@@ -72,7 +64,7 @@ std::optional<std::string> rebuild_problem(git_repository* repo, const plan::Pla
     // gate, measured as the gate does: next to the base and the other tips.
     std::vector<git_oid> next_to{*onto};
     for (std::size_t j = 0; j < g.tips.size(); ++j) {
-      if (const auto other = oid_of(g.tips[j].second); other && j != i) {
+      if (const auto other = git::parse_oid(g.tips[j].second); other && j != i) {
         next_to.push_back(*other);
       }
     }

@@ -38,4 +38,13 @@ git_oid oid_from(std::string_view hex) {
   return oid;
 }
 
+std::optional<git_oid> parse_oid(std::string_view hex) {
+  git_oid oid{};
+  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&oid, hex.data(), hex.size()) != 0) {
+    git_error_clear();
+    return std::nullopt;
+  }
+  return oid;
+}
+
 } // namespace wave::git

@@ -4,6 +4,7 @@
 
 #include <git2.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,9 @@ inline int check(int rc, std::string_view what) {
 
 std::string oid_str(const git_oid& oid);
 git_oid oid_from(std::string_view hex);
+// The id `hex` names (40 hex digits), or nullopt: for ids read from what
+// another writer recorded.
+std::optional<git_oid> parse_oid(std::string_view hex);
 // The 7-digit abbreviation shown to people ("3f2a9c1"), of an id or its hex.
 std::string short_oid(const git_oid& oid);
 std::string short_oid(std::string_view hex);

@@ -45,3 +45,36 @@ kill_run_when() {
   wait "$runner" 2>/dev/null || true
 }
 a_started='grep -q "^a 1 start" "$TEST_DIR/timeline"'
+
+# three_waves NAME [RETRIES] [RUN SETTINGS] [TOP-LEVEL SETTINGS]: a plan
+# launching $AGENT: a and b in wave 1, c after a, d after c.
+three_waves() {
+  cat <<TOML
+name = "demo"
+worktrees = "../$1.wt/{agent}"
+${4:-}
+[gate]
+commands = ["sh gate.sh"]
+[run]
+launch = "sh $AGENT"
+retries = ${2:-1}
+${3:-}
+[[agent]]
+name = "a"
+owns = ["a/**"]
+[[agent]]
+name = "b"
+owns = ["b/**"]
+[[agent]]
+name = "c"
+after = ["a"]
+owns = ["c/**"]
+[[agent]]
+name = "d"
+after = ["c"]
+owns = ["d/**"]
+TOML
+}
+
+# state_field EXPR: EXPR of the run state `s` of run demo in $REPO, printed by python.
+state_field() { git -C "$REPO" show refs/wave/demo/state:state.json | python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"; }

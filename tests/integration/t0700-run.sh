@@ -4,39 +4,7 @@
 # retrying only what failed, as continuations.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
-
 . "$SOURCE_DIR/tests/integration/run_lib.sh"
-
-three_waves() {
-  cat <<TOML
-name = "demo"
-worktrees = "../$1.wt/{agent}"
-[gate]
-commands = ["sh gate.sh"]
-[run]
-launch = "sh $AGENT"
-retries = ${2:-1}
-${3:-}
-[[agent]]
-name = "a"
-owns = ["a/**"]
-[[agent]]
-name = "b"
-owns = ["b/**"]
-[[agent]]
-name = "c"
-after = ["a"]
-owns = ["c/**"]
-[[agent]]
-name = "d"
-after = ["c"]
-owns = ["d/**"]
-TOML
-}
-
-
-
-state_field() { git -C "$REPO" show refs/wave/demo/state:state.json | python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"; }
 
 test_case "a three-wave plan runs unattended to the end, each wave from the one merged before"
 fresh full "$(three_waves full)"

@@ -6,37 +6,9 @@
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
 . "$SOURCE_DIR/tests/integration/run_lib.sh"
 
-# plan NAME [RUN SETTINGS] [TOP-LEVEL SETTINGS]: a wants nothing; b
-# neither; c after a; d after c. No retries: one failure blocks.
-plan() {
-  cat <<TOML
-name = "demo"
-worktrees = "../$1.wt/{agent}"
-${3:-}
-[gate]
-commands = ["sh gate.sh"]
-[run]
-launch = "sh $AGENT"
-retries = 0
-${2:-}
-[[agent]]
-name = "a"
-owns = ["a/**"]
-[[agent]]
-name = "b"
-owns = ["b/**"]
-[[agent]]
-name = "c"
-after = ["a"]
-owns = ["c/**"]
-[[agent]]
-name = "d"
-after = ["c"]
-owns = ["d/**"]
-TOML
-}
-
-state_field() { git -C "$REPO" show refs/wave/demo/state:state.json | python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"; }
+# plan NAME [RUN SETTINGS] [TOP-LEVEL SETTINGS]: three_waves with no
+# retries: one failure blocks.
+plan() { three_waves "$1" 0 "${2:-}" "${3:-}"; }
 
 test_case "a branch repaired by hand after a failure is taken without a relaunch"
 fresh repaired "$(plan repaired)"

@@ -23,7 +23,6 @@ owns = ["a/**"]
 TOML
 }
 
-state_field() { git -C "$REPO" show refs/wave/demo/state:state.json | python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"; }
 
 # The seconds from the attempt's recorded launch to its recorded exit.
 attempt_seconds() {
