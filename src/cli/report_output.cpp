@@ -233,19 +233,22 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
       out += fmt::format("{}{}\n", pad, l);
     }
   }
-  out += fmt::format("{}  agents at work {}, retries {} (attempts a later one redid), gates {}{}, merges {}\n",
-                     paint(Color::bold, "time    "), duration_text(r.time.working), duration_text(r.time.retries),
-                     duration_text(r.time.gates),
-                     r.time.failed_gates > 0
-                         ? fmt::format(", failed gates {} (bisection included)", duration_text(r.time.failed_gates))
-                         : std::string(),
-                     duration_text(r.time.merges));
-  out += fmt::format("{}blocked (waiting for a person) {}, idle in waves {}, between waves {}{}\n", pad,
-                     duration_text(r.time.blocked), duration_text(r.time.idle), duration_text(r.time.between),
-                     r.time.aborted > 0 ? fmt::format(", aborted waves {}", duration_text(r.time.aborted)) : "");
-  out += fmt::format("{}(each second of wall-clock counted once; retries and the redone part of agent time are "
-                     "the same attempts, counted in wall-clock and in agent time)\n",
-                     pad);
+  out +=
+      fmt::format("{}  agents at work {}, retries {} (attempts a later one redid), gates {}{}, merges {}\n",
+                  paint(Color::bold, "time    "), duration_text(r.time.working),
+                  duration_text(r.time.retries), duration_text(r.time.gates),
+                  r.time.failed_gates > 0 ? fmt::format(", failed gates {} (bisection included)",
+                                                        duration_text(r.time.failed_gates))
+                                          : std::string(),
+                  duration_text(r.time.merges));
+  out +=
+      fmt::format("{}blocked (waiting for a person) {}, idle in waves {}, between waves {}{}\n", pad,
+                  duration_text(r.time.blocked), duration_text(r.time.idle), duration_text(r.time.between),
+                  r.time.aborted > 0 ? fmt::format(", aborted waves {}", duration_text(r.time.aborted)) : "");
+  out +=
+      fmt::format("{}(each second of wall-clock counted once; retries and the redone part of agent time are "
+                  "the same attempts, counted in wall-clock and in agent time)\n",
+                  pad);
   out += fmt::format("{}agents done, waiting for the slowest of their wave: {} of agent time\n", pad,
                      duration_text(r.waiting));
   out += fmt::format("{}  planned {}\n", paint(Color::bold, "critical"),
@@ -255,8 +258,8 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
                      duration_text(r.eager_time));
   for (const auto& w : r.waves) {
     if (w.bisect_runs && *w.bisect_runs > 0) {
-      out += fmt::format("{}wave {}: its last gate failed; bisection ran the gate {} more time{}\n", pad, w.label,
-                         *w.bisect_runs, *w.bisect_runs == 1 ? "" : "s");
+      out += fmt::format("{}wave {}: its last gate failed; bisection ran the gate {} more time{}\n", pad,
+                         w.label, *w.bisect_runs, *w.bisect_runs == 1 ? "" : "s");
     }
   }
   if (!r.marks.empty()) {
@@ -293,9 +296,11 @@ Json report_json(const Report& r) {
                     {"theoretical_eager", r.speedup.theoretical_eager},
                     {"waves", r.speedup.waves},
                     {"eager", r.speedup.eager}};
-  doc["time"] = {{"working", r.time.working}, {"retries", r.time.retries}, {"gates", r.time.gates},
-                 {"failed_gates", r.time.failed_gates}, {"merges", r.time.merges}, {"blocked", r.time.blocked},
-                 {"idle", r.time.idle}, {"between", r.time.between}, {"aborted", r.time.aborted}};
+  doc["time"] = {{"working", r.time.working}, {"retries", r.time.retries},
+                 {"gates", r.time.gates},     {"failed_gates", r.time.failed_gates},
+                 {"merges", r.time.merges},   {"blocked", r.time.blocked},
+                 {"idle", r.time.idle},       {"between", r.time.between},
+                 {"aborted", r.time.aborted}};
   doc["waiting_seconds"] = r.waiting;
   doc["retry_seconds"] = r.retries;
   doc["serial_seconds"] = r.serial;

@@ -49,12 +49,9 @@ int amend(const cli::Args& args) {
     cli::publish_after(repo, remote);
   }
   if (json) {
-    nlohmann::ordered_json j = {{"run", place.run_name},
-                                {"from", out.from},
-                                {"to", out.same ? out.from : in.plan_commit},
-                                {"same", out.same},
-                                {"dry_run", dry_run},
-                                {"changes", out.changes}};
+    nlohmann::ordered_json j = {
+        {"run", place.run_name}, {"from", out.from},   {"to", out.same ? out.from : in.plan_commit},
+        {"same", out.same},      {"dry_run", dry_run}, {"changes", out.changes}};
     fmt::print("{}\n", j.dump(2));
     return exit_code::ok;
   }

@@ -51,14 +51,16 @@ int decide_command(const cli::Args& args, run::ActionKind kind) {
   std::string run;
   bool json = false;
   parser.positional("agent", agent, "the agent", "<agent>", true);
-  parser.option("-m,--message", reason, "why: recorded with the decision, shown by status and report, and "
-                                        "given to a relaunched agent in its brief",
+  parser.option("-m,--message", reason,
+                "why: recorded with the decision, shown by status and report, and "
+                "given to a relaunched agent in its brief",
                 "<reason>");
   parser.flag("--json", json, "print the decision as JSON");
   parser.run(run);
   parser.parse(args);
   if (reason.find_first_of("\r\n") != std::string::npos) {
-    throw UsageError("the reason must be one line", {"give a short reason with -m; details belong in the task"});
+    throw UsageError("the reason must be one line",
+                     {"give a short reason with -m; details belong in the task"});
   }
 
   cli::WaveContext ctx = cli::lock_wave(run, "", w.name);

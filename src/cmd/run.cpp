@@ -98,7 +98,8 @@ std::vector<std::string> agents_to_launch(const plan::Plan& plan, const run::Sta
   }
   plan::Diagnostics ignored;
   const auto schedule = plan::schedule(plan, false, ignored);
-  const auto skipped = state != nullptr ? run::skipped_agents(*state, plan) : std::map<std::string, std::string>{};
+  const auto skipped =
+      state != nullptr ? run::skipped_agents(*state, plan) : std::map<std::string, std::string>{};
   for (const auto i : schedule.waves[*schedule.find_wave(label)].agents) {
     const auto& name = plan.agents[i].name;
     if ((only.empty() || name == only) && skipped.count(name) == 0) {
@@ -205,19 +206,22 @@ int run(const cli::Args& args) {
   const auto stored = run::load(repo, run_name);
   std::optional<plan::Plan> recorded;
   if (stored) {
-    auto parsed = plan::parse(stored->plan_text, fmt::format("{} (recorded for run {})", place.shown, run_name));
+    auto parsed =
+        plan::parse(stored->plan_text, fmt::format("{} (recorded for run {})", place.shown, run_name));
     if (!parsed.plan) {
       throw Error(fmt::format("the plan recorded for run '{}' is not valid", run_name));
     }
     recorded = std::move(*parsed.plan);
   }
   const plan::Plan& plan = recorded ? *recorded : place.committed.plan;
-  const std::vector<std::string> next_agents = agents_to_launch(plan, stored ? &stored->state : nullptr, agent);
+  const std::vector<std::string> next_agents =
+      agents_to_launch(plan, stored ? &stored->state : nullptr, agent);
   if (stored && stored->plan_text != place.committed.text) {
     const cli::Painter err = cli::painter_for_stderr();
     fmt::print(stderr, "{} run '{}' goes on with its recorded plan, not the one committed on '{}' since\n",
                err(cli::Color::yellow, "note:"), run_name, place.integration);
-    fmt::print(stderr, "{} 'git wave amend' lets the run take the committed plan for the waves not yet started\n",
+    fmt::print(stderr,
+               "{} 'git wave amend' lets the run take the committed plan for the waves not yet started\n",
                err(cli::Color::yellow, "hint:"));
   }
 
@@ -258,12 +262,13 @@ int run(const cli::Args& args) {
   for (const auto& name : next_agents) {
     const auto i = plan.find(name);
     if (i && plan.agents[*i].launch.empty() && plan.runner.launch.empty()) {
-      throw Error(fmt::format("the plan says not how to launch agent '{}'", name), exit_code::fatal,
-                  {"set launch in [run] of wave.toml (or on the agent): a command that reads the brief on stdin "
-                   "and works in the worktree",
-                   stored ? "commit it, then 'git wave amend' lets this run take it"
-                          : "commit it, then run 'git wave run' again",
-                   "or start the wave and launch the agents yourself: 'git wave start', then 'git wave gate'"});
+      throw Error(
+          fmt::format("the plan says not how to launch agent '{}'", name), exit_code::fatal,
+          {"set launch in [run] of wave.toml (or on the agent): a command that reads the brief on stdin "
+           "and works in the worktree",
+           stored ? "commit it, then 'git wave amend' lets this run take it"
+                  : "commit it, then run 'git wave run' again",
+           "or start the wave and launch the agents yourself: 'git wave start', then 'git wave gate'"});
     }
   }
 

@@ -108,8 +108,9 @@ Json changes_json(const std::vector<run::PathChange>& changes) {
 // launched, e.g. "stalled, 2 tries", "done (adopted)", "accepted".
 std::string run_text(const run::State& state, const run::WaveRun& w, const std::string& agent) {
   const auto st = run::standing_of(state, w, agent);
-  const std::string tries =
-      st.launched == 0 ? std::string() : fmt::format(", {} tr{}", st.launched, st.launched == 1 ? "y" : "ies");
+  const std::string tries = st.launched == 0
+                                ? std::string()
+                                : fmt::format(", {} tr{}", st.launched, st.launched == 1 ? "y" : "ies");
   switch (st.standing) {
   case run::Standing::accepted:
     return "accepted" + tries;

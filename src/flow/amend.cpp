@@ -33,7 +33,8 @@ std::string who(git_repository* repo) {
 
 } // namespace
 
-std::vector<std::string> amend_problems(const plan::Plan& old, const plan::Plan& now, const run::State& state) {
+std::vector<std::string> amend_problems(const plan::Plan& old, const plan::Plan& now,
+                                        const run::State& state) {
   std::vector<std::string> problems;
   if (now.name != state.run) {
     problems.push_back(fmt::format("the plan names run '{}', not '{}': a renamed plan is a new run",
@@ -44,8 +45,8 @@ std::vector<std::string> amend_problems(const plan::Plan& old, const plan::Plan&
                                    util::escape_control(now.base), old.base));
   }
   if (now.remote != old.remote) {
-    problems.push_back(fmt::format("it keeps the run on remote '{}', not '{}'", util::escape_control(now.remote),
-                                   old.remote));
+    problems.push_back(fmt::format("it keeps the run on remote '{}', not '{}'",
+                                   util::escape_control(now.remote), old.remote));
   }
   plan::Diagnostics diagnostics;
   diagnostics.file = now.file;
@@ -65,8 +66,8 @@ std::vector<std::string> amend_problems(const plan::Plan& old, const plan::Plan&
         continue;
       }
       if (k >= schedule.waves.size() || schedule.waves[k].label != w.label) {
-        problems.push_back(fmt::format("wave {} has started, and the plan has no such wave in its place",
-                                       w.label));
+        problems.push_back(
+            fmt::format("wave {} has started, and the plan has no such wave in its place", w.label));
         break;
       }
       std::set<std::string> planned;
@@ -80,12 +81,11 @@ std::vector<std::string> amend_problems(const plan::Plan& old, const plan::Plan&
         started.insert(a.name);
       }
       if (planned != started) {
-        problems.push_back(fmt::format("wave {} has started with {}, and the plan puts {} in it", w.label,
-                                       util::join(std::vector<std::string>(started.begin(), started.end()), ", "),
-                                       planned.empty() ? std::string("no agent")
-                                                       : util::join(std::vector<std::string>(planned.begin(),
-                                                                                             planned.end()),
-                                                                    ", ")));
+        problems.push_back(fmt::format(
+            "wave {} has started with {}, and the plan puts {} in it", w.label,
+            util::join(std::vector<std::string>(started.begin(), started.end()), ", "),
+            planned.empty() ? std::string("no agent")
+                            : util::join(std::vector<std::string>(planned.begin(), planned.end()), ", ")));
       }
       for (const auto& a : w.agents) {
         const auto i = old.find(a.name);
@@ -132,8 +132,9 @@ Amended amend(const AmendInput& in) {
   const std::vector<std::string> problems = amend_problems(old, now, state);
   if (!problems.empty()) {
     std::vector<std::string> hints(problems.begin() + 1, problems.end());
-    hints.push_back("only the waves not yet started can change; to change the rest, start a new run (give the "
-                    "plan another name)");
+    hints.push_back(
+        "only the waves not yet started can change; to change the rest, start a new run (give the "
+        "plan another name)");
     throw Error(fmt::format("cannot amend run '{}': {}", in.run, problems.front()), exit_code::fatal,
                 std::move(hints));
   }

@@ -104,8 +104,8 @@ Decided decide(const DecideInput& in) {
   const run::WaveRun* w = wave_with(state, in.agent);
   const run::WaveRun* current = state.current();
   if (w != nullptr && w->status == run::WaveStatus::merged) {
-    throw Error(fmt::format("agent '{}' is already merged with wave {}", in.agent, w->label), exit_code::fatal,
-                {"a decision is about an agent whose wave has not landed yet"});
+    throw Error(fmt::format("agent '{}' is already merged with wave {}", in.agent, w->label),
+                exit_code::fatal, {"a decision is about an agent whose wave has not landed yet"});
   }
   if (w == nullptr || w != current) {
     if (in.kind != run::ActionKind::skip) {
@@ -153,8 +153,8 @@ Decided decide(const DecideInput& in) {
           hints.push_back(util::and_more(findings.size() - util::max_listed));
         }
         hints.push_back(fmt::format("'git wave repair {}' drops those changes; then accept it", in.agent));
-        throw Error(fmt::format("refusing to accept '{}': its branch touches {} file{} it does not own", in.agent,
-                                findings.size(), findings.size() == 1 ? "" : "s"),
+        throw Error(fmt::format("refusing to accept '{}': its branch touches {} file{} it does not own",
+                                in.agent, findings.size(), findings.size() == 1 ? "" : "s"),
                     exit_code::fatal, std::move(hints));
       }
       if (!dirty_worktree(record->worktree).empty()) {

@@ -29,9 +29,9 @@ struct DecideInput {
 
 struct Decided {
   run::Action action;
-  bool already = false;              // the same decision was in force: nothing recorded
-  std::vector<std::string> skipped;  // skip: the dependents skipped with it, with why
-  std::vector<std::string> notes;    // what the person should know (uncommitted work, a gate to redo)
+  bool already = false;             // the same decision was in force: nothing recorded
+  std::vector<std::string> skipped; // skip: the dependents skipped with it, with why
+  std::vector<std::string> notes;   // what the person should know (uncommitted work, a gate to redo)
 };
 
 // Checks and records the decision. Throws wave::Error (nothing recorded)

@@ -490,9 +490,8 @@ private:
     // Only a branch a person moved can be adopted: since the last attempt
     // ended (or, before any, from its base). Work a gate blamed, as it was,
     // and what a dead attempt left uncommitted are relaunched.
-    const std::string since = standing.last != nullptr
-                                  ? standing.last->tip
-                                  : (record->base.empty() ? w->base : record->base);
+    const std::string since =
+        standing.last != nullptr ? standing.last->tip : (record->base.empty() ? w->base : record->base);
     const bool moved = !tip.empty() && !since.empty() && tip != since;
     if (!moved) {
       return true;
@@ -812,7 +811,7 @@ private:
   run::WaveId m_id;
   bool m_tried_setup = false;
   std::map<std::string, int> m_launched; // attempts this run launched, per agent
-  std::set<std::string> m_told_accepted;  // agents whose acceptance was told
+  std::set<std::string> m_told_accepted; // agents whose acceptance was told
 };
 
 } // namespace

@@ -27,7 +27,6 @@ std::string quoted(const std::string& s) {
   return fmt::format("'{}'", util::escape_control(s));
 }
 
-
 bool related(git_repository* repo, const git_oid& a, const git_oid& b) {
   git_oid base{};
   const int rc = git_merge_base(&base, repo, &a, &b);
@@ -115,9 +114,10 @@ std::optional<std::string> amendment_problem(git_repository* repo, const StateCh
     on_integration = on_integration || (to && contains(repo, tip, *to));
   }
   if (!from || !to || !on_integration || !contains(repo, *to, *from)) {
-    return fmt::format("records an amendment of its plan to {}, which is not a later commit of the plan on the "
-                       "integration branch {} here",
-                       quoted(s.plan_commit), quoted(s.integration));
+    return fmt::format(
+        "records an amendment of its plan to {}, which is not a later commit of the plan on the "
+        "integration branch {} here",
+        quoted(s.plan_commit), quoted(s.integration));
   }
   const git::Commit c = git::lookup_commit(repo, *to);
   const git::Tree tree = git::commit_tree(c.get());
@@ -250,14 +250,15 @@ void agent_problems(git_repository* repo, const StateCheck& check, const run::St
       // A skip takes an agent out of its wave: believed only when this
       // clone made it (an agent could record one to drop another's work).
       const bool skipped =
-          check.here != nullptr &&
-          std::any_of(check.here->state.actions.begin(), check.here->state.actions.end(),
-                      [&](const run::Action& d) {
-                        return d.kind == run::ActionKind::skip && d.agent == a.name && d.wave == mine[i].label;
-                      });
+          check.here != nullptr && std::any_of(check.here->state.actions.begin(),
+                                               check.here->state.actions.end(), [&](const run::Action& d) {
+                                                 return d.kind == run::ActionKind::skip &&
+                                                        d.agent == a.name && d.wave == mine[i].label;
+                                               });
       if (there == nullptr && !skipped) {
         out.push_back(fmt::format("drops agent {} from wave {}", quoted(a.name), quoted(mine[i].label)));
-      } else if (there != nullptr && (there->branch != a.branch || there->base != a.base || there->worktree != a.worktree)) {
+      } else if (there != nullptr &&
+                 (there->branch != a.branch || there->base != a.base || there->worktree != a.worktree)) {
         out.push_back(fmt::format("changes the branch, base or worktree recorded at start for agent {} of "
                                   "wave {}",
                                   quoted(a.name), quoted(mine[i].label)));

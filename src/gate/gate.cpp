@@ -563,7 +563,7 @@ private:
   LogNames m_logs;
   GateReport m_rep;
   std::vector<std::size_t> m_applied_indices; // agents whose branch changed the candidate
-  std::vector<std::string> m_unchanged;        // agents that changed nothing and may not
+  std::vector<std::string> m_unchanged;       // agents that changed nothing and may not
 };
 
 } // namespace
@@ -600,8 +600,8 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
         a.worktree.empty() || !git::find_worktree(linked, a.worktree) ? fs::path() : fs::path(a.worktree);
     ai.base = git::oid_from(a.base.empty() ? wave.base : a.base);
     ai.gate = p.gate;
-    ai.may_be_empty =
-        plan::may_be_empty(plan, p) || run::standing_of(state, wave, a.name).standing == run::Standing::accepted;
+    ai.may_be_empty = plan::may_be_empty(plan, p) ||
+                      run::standing_of(state, wave, a.name).standing == run::Standing::accepted;
     in.agents.push_back(std::move(ai));
   }
   std::sort(in.agents.begin(), in.agents.end(),

@@ -21,7 +21,6 @@ bool contains(git_repository* repo, const git_oid& later, const git_oid& earlier
   return yes;
 }
 
-
 } // namespace
 
 std::optional<std::string> rebuild_problem(git_repository* repo, const plan::Plan& plan,

@@ -22,14 +22,16 @@ namespace {
 
 using std::string_view_literals::operator""sv;
 
-constexpr std::array plan_keys{"name"sv,  "base"sv,      "max_parallel"sv, "protected"sv, "overlap"sv,
-                               "merge"sv, "worktrees"sv, "setup"sv,        "copy"sv,      "gate"sv,
-                               "agent"sv, "run"sv,       "remote"sv,       "case_sensitive"sv, "allow_empty"sv};
+constexpr std::array plan_keys{"name"sv,    "base"sv,           "max_parallel"sv, "protected"sv,
+                               "overlap"sv, "merge"sv,          "worktrees"sv,    "setup"sv,
+                               "copy"sv,    "gate"sv,           "agent"sv,        "run"sv,
+                               "remote"sv,  "case_sensitive"sv, "allow_empty"sv};
 constexpr std::array run_keys{"launch"sv,  "timeout"sv, "idle_timeout"sv,
                               "retries"sv, "stagger"sv, "notify"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv, "bisect"sv};
-constexpr std::array agent_keys{"name"sv,      "task"sv, "title"sv,    "owns"sv,  "after"sv, "wave"sv,
-                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv,  "launch"sv, "allow_empty"sv};
+constexpr std::array agent_keys{"name"sv, "task"sv,      "title"sv,      "owns"sv,     "after"sv,
+                                "wave"sv, "exclusive"sv, "gate"sv,       "estimate"sv, "setup"sv,
+                                "copy"sv, "launch"sv,    "allow_empty"sv};
 
 Location at(const toml::source_region& region) {
   return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};

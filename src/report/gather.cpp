@@ -185,17 +185,19 @@ Timeline gather(git_repository* repo, const run::State& state, Clock::time_point
     t.waves.push_back(reader.wave(w));
     for (const auto& a : w.attempts) {
       if (a.adopted) {
-        t.marks.push_back({reader.at(a.launched_at, 0), w.label,
-                           fmt::format("{} adopted as attempt {}: its branch, moved by a person, passed the proof",
-                                       a.agent, a.number)});
+        t.marks.push_back(
+            {reader.at(a.launched_at, 0), w.label,
+             fmt::format("{} adopted as attempt {}: its branch, moved by a person, passed the proof", a.agent,
+                         a.number)});
       }
     }
   }
   for (const auto& d : state.actions) {
-    t.marks.push_back({reader.at(d.at, 0), d.wave,
-                       fmt::format("{} {}{}{}", run::to_string(d.kind), d.agent,
-                                   d.by.empty() ? std::string() : " by " + util::escape_control(d.by),
-                                   d.reason.empty() ? std::string() : ": " + util::escape_control(d.reason))});
+    t.marks.push_back(
+        {reader.at(d.at, 0), d.wave,
+         fmt::format("{} {}{}{}", run::to_string(d.kind), d.agent,
+                     d.by.empty() ? std::string() : " by " + util::escape_control(d.by),
+                     d.reason.empty() ? std::string() : ": " + util::escape_control(d.reason))});
   }
   for (const auto& m : state.amendments) {
     t.marks.push_back({reader.at(m.at, 0), "",

@@ -73,10 +73,10 @@ struct Timeline {
 struct Breakdown {
   Seconds working = 0; // an agent's attempt ran, one whose work was kept
   Seconds retries = 0; // only attempts whose work was redone ran
-  Seconds gates = 0;        // gates that passed
+  Seconds gates = 0;   // gates that passed
   Seconds failed_gates = 0; // gates that failed, bisection included
   Seconds merges = 0;
-  Seconds blocked = 0;      // run blocked: waiting for a person
+  Seconds blocked = 0; // run blocked: waiting for a person
   Seconds idle = 0;    // in a wave, nothing ran: setup, the lead between steps
   Seconds between = 0; // a wave merged, the next not started: nothing ran
   Seconds aborted = 0; // in waves later thrown away

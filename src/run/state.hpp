@@ -196,8 +196,8 @@ struct Pause {
 struct Amendment {
   std::string at;
   std::string by;
-  std::string from; // plan_commit before
-  std::string to;   // plan_commit after
+  std::string from;                 // plan_commit before
+  std::string to;                   // plan_commit after
   std::vector<std::string> changes; // what differs, one phrase each (plan::differences)
   Json extra = Json::object();
 };
@@ -231,7 +231,7 @@ struct State {
   std::string plan_path;
   std::string created_at;
   std::vector<WaveRun> waves; // in run order; a wave started again after an abort appears twice
-  std::vector<Action> actions; // a person's decisions, in order
+  std::vector<Action> actions;       // a person's decisions, in order
   std::vector<Amendment> amendments; // the plan replaced in the run, in order
   Json extra = Json::object();
 
