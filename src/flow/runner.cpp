@@ -1,5 +1,8 @@
 #include "flow/runner.hpp"
 
+#include "flow/preset_files.hpp"
+#include "plan/preset.hpp"
+
 #include "flow/attempt.hpp"
 #include "flow/tmux.hpp"
 
@@ -12,6 +15,7 @@
 #include "git/worktree.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
+#include "plan/preset.hpp"
 #include "run/store.hpp"
 #include "run/wave_id.hpp"
 #include "util/duration.hpp"
@@ -272,12 +276,9 @@ private:
     std::string exited_at;
   };
 
+  // The agent's launch: its plan's command or preset (plan/preset.hpp).
   std::string launch_command(const std::string& agent) const {
-    const auto index = m_plan.find(agent);
-    if (index && !m_plan.agents[*index].launch.empty()) {
-      return m_plan.agents[*index].launch;
-    }
-    return m_plan.runner.launch;
+    return plan::agent_launch(m_plan, agent, m_options.self).command;
   }
 
   // Records the attempt, writes its brief, starts it on a thread.
@@ -323,6 +324,7 @@ private:
       throw Error(fmt::format("cannot write '{}'", brief.string()));
     }
 
+    install_preset_files(m_repo, record.worktree, plan::agent_launch(m_plan, record.name, m_options.self));
     const std::vector<std::pair<std::string, std::string>> env = {
         {"GIT_WAVE_RUN", m_run},
         {"GIT_WAVE_AGENT", record.name},
@@ -432,7 +434,7 @@ private:
     if (queue.empty()) {
       return std::nullopt;
     }
-    if (m_plan.runner.launch.empty()) {
+    if (m_plan.runner.launch.empty() && m_plan.runner.agent.empty()) {
       for (const auto& name : queue) {
         if (launch_command(name).empty()) {
           return blocked(

@@ -37,6 +37,7 @@ struct Agent {
   std::vector<std::string> setup; // commands run in a new worktree
   std::vector<std::string> copy;  // untracked files copied into a new worktree
   std::string launch;             // overrides [run] launch for this agent
+  std::string agent;              // a preset (plan/preset.hpp): overrides [run]'s, not launch
 
   bool read_only() const noexcept { return owns.empty(); }
 };
@@ -49,6 +50,7 @@ struct Gate {
 // How `git wave run` launches and supervises agents ([run] in wave.toml).
 struct Runner {
   std::string launch; // shell command run in the worktree, brief on stdin
+  std::string agent;  // a preset (plan/preset.hpp) when there is no launch
   std::chrono::milliseconds timeout = std::chrono::hours(1);         // an attempt running longer is killed
   std::chrono::milliseconds idle_timeout = std::chrono::minutes(10); // no output, no change: stalled
   int retries = 1;                                                   // attempts after the first, per agent

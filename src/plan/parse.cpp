@@ -1,6 +1,7 @@
 #include "plan/parse.hpp"
 
 #include "plan/name.hpp"
+#include "plan/preset.hpp"
 
 #include "git/refname.hpp"
 #include "plan/schedule.hpp"
@@ -25,11 +26,12 @@ using std::string_view_literals::operator""sv;
 constexpr std::array plan_keys{"name"sv,  "base"sv,      "max_parallel"sv, "protected"sv, "overlap"sv,
                                "merge"sv, "worktrees"sv, "setup"sv,        "copy"sv,      "gate"sv,
                                "agent"sv, "run"sv,       "remote"sv,       "case_sensitive"sv};
-constexpr std::array run_keys{"launch"sv,  "timeout"sv, "idle_timeout"sv,
+constexpr std::array run_keys{"launch"sv,  "agent"sv,   "timeout"sv, "idle_timeout"sv,
                               "retries"sv, "stagger"sv, "notify"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv};
 constexpr std::array agent_keys{"name"sv,      "task"sv, "title"sv,    "owns"sv,  "after"sv, "wave"sv,
-                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv,  "launch"sv};
+                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv,  "launch"sv,
+                                "agent"sv};
 
 Location at(const toml::source_region& region) {
   return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
@@ -368,6 +370,29 @@ private:
   Diagnostics& m_diagnostics;
 };
 
+// `agent = "claude-code"`: one of the presets (plan/preset.hpp), or empty.
+std::string read_preset(Reader& r) {
+  auto name = r.string("agent", "claude-code");
+  if (!name) {
+    return {};
+  }
+  if (plan::is_preset(name->value)) {
+    return name->value;
+  }
+  std::vector<std::string> known;
+  for (const auto n : plan::preset_names()) {
+    known.emplace_back(n);
+  }
+  std::vector<std::string> hints = {fmt::format("the presets are {}; for another agent, write launch = \"...\"",
+                                                util::join(known, ", "))};
+  if (auto near = util::nearest(name->value, known)) {
+    hints.insert(hints.begin(), fmt::format("did you mean '{}'?", *near));
+  }
+  r.diagnostics().error(name->where, fmt::format("unknown agent preset '{}'", util::escape_control(name->value)),
+                        hints.front());
+  return {};
+}
+
 void read_runner(const toml::node& node, Runner& runner, std::string_view text, Diagnostics& diagnostics) {
   const auto* table = node.as_table();
   if (table == nullptr) {
@@ -384,6 +409,7 @@ void read_runner(const toml::node& node, Runner& runner, std::string_view text, 
     }
     runner.launch = launch->value;
   }
+  runner.agent = read_preset(r);
   if (auto timeout = r.duration("timeout")) {
     runner.timeout = *timeout;
   }
@@ -487,6 +513,7 @@ Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& d
   if (auto launch = r.string("launch", "claude -p")) {
     agent.launch = launch->value;
   }
+  agent.agent = read_preset(r);
   return agent;
 }
 
