@@ -79,18 +79,18 @@ AgentLaunch claude_code(const Plan& plan, const Agent& agent, const std::filesys
 }
 
 // Codex CLI: exec mode, JSON events, the prompt on stdin ('-'). Its
-// workspace-write sandbox keeps writes in the worktree and makes every
-// .git read-only, which in a linked worktree holds its index and its
-// branch: the repository's git directory is added as a writable root so
-// the agent's own commits work (hooks run as usual). Codex's shell tool
-// writes files through commands, so the sandbox is the edit-time limit
-// (the worktree, not the agent's own paths); the commit hook and the gate
-// keep ownership.
+// workspace-write sandbox keeps writes in the worktree: a write into
+// another agent's worktree, or anywhere else, fails as it is made. The
+// sandbox also makes the git directory of the worktree read-only (it
+// follows a linked worktree's gitdir pointer, and --add-dir or
+// writable_roots do not lift that), so the agent cannot commit: `run`
+// commits its work after the ownership check, with hooks. Codex writes
+// files through shell commands, so no hook can tell the agent's paths
+// from another's in its worktree: the audit at its exit does.
 AgentLaunch codex(const Plan&, const Agent&, const std::filesystem::path&) {
   AgentLaunch out;
   out.preset = "codex";
-  out.command = "codex exec --sandbox workspace-write --json --skip-git-repo-check "
-                "--add-dir \"$(git rev-parse --path-format=absolute --git-common-dir)\" -";
+  out.command = "codex exec --sandbox workspace-write --json --skip-git-repo-check -";
   return out;
 }
 
