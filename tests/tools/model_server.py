@@ -36,6 +36,22 @@ def turn(n):
     return TURNS[n] if n < len(TURNS) else {"text": "done"}
 
 
+def instance(schema):
+    """The smallest value a JSON schema (OpenAPI-style types too) allows."""
+    kind = str(schema.get("type", "object")).lower()
+    if "enum" in schema:
+        return schema["enum"][0]
+    if kind == "object":
+        return {k: instance(v) for k, v in schema.get("properties", {}).items()}
+    if kind == "array":
+        return []
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 1)
+    if kind == "boolean":
+        return False
+    return "scripted"
+
+
 def uid(prefix):
     return prefix + uuid.uuid4().hex[:24]
 
@@ -188,6 +204,12 @@ class Handler(BaseHTTPRequestHandler):
         n = sum(1 for c in contents if c.get("role") == "model" and
                 any("functionCall" in p for p in c.get("parts", [])))
         t = turn(n) if data.get("tools") else {"text": "ok"}
+        config = data.get("generationConfig") or {}
+        schema = config.get("responseJsonSchema") or config.get("responseSchema")
+        if config.get("responseMimeType") == "application/json" and not data.get("tools"):
+            # A side request wanting JSON (Gemini CLI's model router, say):
+            # the smallest value its schema allows, or it retries for minutes.
+            t = {"text": json.dumps(instance(schema or {}))}
         if "tool" in t:
             part = {"functionCall": {"name": t["tool"], "args": t["input"]}}
         else:
