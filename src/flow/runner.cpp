@@ -200,10 +200,13 @@ private:
         launch_error.empty()
             ? prove(in)
             : Verdict{run::AttemptEnd::failed, fmt::format("it could not be launched: {}", launch_error)};
+    const fs::path log = attempt_base(w, record.name, number).string() + ".log";
+    const auto usage = run::read_usage(util::read_file(log).value_or(""));
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
                     if (a.agent == record.name && a.number == number) {
+                      a.usage = usage;
                       a.exited_at = exited_at;
                       if (!started_at.empty()) {
                         a.launched_at = started_at;
@@ -214,10 +217,10 @@ private:
                     }
                   }
                 });
-    const fs::path log = attempt_base(w, record.name, number).string() + ".log";
     emit(event("exited", record.name, number,
-               fmt::format("{}: {}", to_string(v.end), v.detail.substr(0, v.detail.find('\n'))), log.string(),
-               v.end == run::AttemptEnd::done));
+               fmt::format("{}: {}{}", to_string(v.end), v.detail.substr(0, v.detail.find('\n')),
+                           usage ? " (" + run::describe(*usage) + ")" : std::string()),
+               log.string(), v.end == run::AttemptEnd::done));
   }
 
   // Attempts a killed run left as running: wait while their agent still

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "run/usage.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -125,6 +127,7 @@ struct Attempt {
   int exit_code = -1;        // the launch command's status, -1 when unknown
   std::string detail;        // why it ended, for the next attempt's brief
   std::string log;           // its output, absolute path
+  std::optional<Usage> usage; // cost, turns, tokens, when the agent CLI's output reports them
 };
 
 // One agent's part of an intent: its branch goes `from` -> `to` (commit), or
