@@ -45,7 +45,22 @@ model_saw "may not write 'b/stolen.txt' (owned by b)"
 model_saw "Leave this file to its owner"
 model_saw "check: ok"
 # The agent's own commit, with its message, is what merged.
-git -C "$REPO" log --format=%s main | grep -qx "a: its work" || fail "a's own commit is not on main"
+git -C "$REPO" log --format=%s main | grep -x "a: its work" >/dev/null || fail "a's own commit is not on main"
 # Its settings file (which held the hook that denied) is excluded, not
 # counted as its change.
 grep -qx "/.claude/settings.local.json" "$REPO/.git/info/exclude" || fail "settings file not excluded"
+
+test_case "the attempt's usage is read from the agent's output: recorded, shown in events and status"
+expect_out "a#1 exited: done: proven done ("
+run git -C "$REPO" wave status --json
+expect_rc 0
+usage=$(python3 -c 'import json,sys; print(json.dumps([a["usage"] for a in json.load(sys.stdin)["agents"] if a["name"] == "a"][0]))' <"$TEST_DIR/out")
+echo "# usage recorded: $usage"
+python3 -c 'import json,sys; u=json.loads(sys.argv[1]); sys.exit(0 if u["input_tokens"] > 0 and u["output_tokens"] > 0 and u["turns"] >= 2 else 1)' "$usage" ||
+  fail "no tokens or turns recorded: $usage"
+state_usage=$(git -C "$REPO" show refs/wave/demo/state:state.json | python3 -c 'import json,sys; print(json.dumps([a.get("usage") for w in json.load(sys.stdin)["waves"] for a in w["attempts"] if a["agent"] == "a"]))')
+expect_eq "$state_usage" "[$usage]" "the run state's record of a's attempt"
+python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["cost_usd"] > 0 else 1)' "$usage" || fail "no cost recorded: $usage"
+run git -C "$REPO" wave status
+expect_out "spent in this wave, as the agent CLIs report it:"
+expect_out "  a: \$0."

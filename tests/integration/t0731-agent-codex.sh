@@ -55,3 +55,14 @@ model_saw "stolen.txt: Read-only file system"
 model_saw "index.lock': Read-only file system"
 model_saw "check: ok"
 expect_out "a committed: 1 file"
+
+test_case "the attempt's usage is read from the agent's output: recorded, shown in events and status"
+expect_out "a#1 exited: done: proven done ("
+run git -C "$REPO" wave status --json
+expect_rc 0
+usage=$(python3 -c 'import json,sys; print(json.dumps([a["usage"] for a in json.load(sys.stdin)["agents"] if a["name"] == "a"][0]))' <"$TEST_DIR/out")
+echo "# usage recorded: $usage"
+python3 -c 'import json,sys; u=json.loads(sys.argv[1]); sys.exit(0 if u["input_tokens"] > 0 and u["output_tokens"] > 0 and u["turns"] >= 2 else 1)' "$usage" ||
+  fail "no tokens or turns recorded: $usage"
+state_usage=$(git -C "$REPO" show refs/wave/demo/state:state.json | python3 -c 'import json,sys; print(json.dumps([a.get("usage") for w in json.load(sys.stdin)["waves"] for a in w["attempts"] if a["agent"] == "a"]))')
+expect_eq "$state_usage" "[$usage]" "the run state's record of a's attempt"
