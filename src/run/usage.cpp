@@ -51,6 +51,18 @@ std::optional<Usage> read_usage(std::string_view log) {
                          count(usage, "cache_read_input_tokens");
         u.output_tokens = count(usage, "output_tokens");
       }
+      // Per model, over the whole session (`usage` may be the last turn's).
+      if (j.contains("modelUsage") && j["modelUsage"].is_object() && !j["modelUsage"].empty()) {
+        u.input_tokens = 0;
+        u.output_tokens = 0;
+        for (const auto& [model, m] : j["modelUsage"].items()) {
+          if (m.is_object()) {
+            u.input_tokens += count(m, "inputTokens") + count(m, "cacheReadInputTokens") +
+                              count(m, "cacheCreationInputTokens");
+            u.output_tokens += count(m, "outputTokens");
+          }
+        }
+      }
       claude = u;
     } else if (type == "result" && j.contains("stats") && j["stats"].is_object()) { // Gemini CLI
       const Json& stats = j["stats"];
