@@ -16,6 +16,7 @@
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "plan/preset.hpp"
+#include "run/budget.hpp"
 #include "run/store.hpp"
 #include "run/wave_id.hpp"
 #include "util/duration.hpp"
@@ -452,6 +453,7 @@ private:
     std::deque<Slot*> finished;
     std::map<std::string, std::unique_ptr<Slot>> running;
     std::vector<std::string> exhausted;
+    std::vector<std::string> over_budget;
     const auto cap = static_cast<std::size_t>(std::max(1, m_plan.max_parallel));
     std::optional<Clock::time_point> last_launch;
     try {
@@ -465,6 +467,13 @@ private:
           }
           const std::string name = queue.front();
           queue.pop_front();
+          if (const auto stored = run::load(m_repo, m_run)) {
+            if (auto spent = run::budget_spent(m_plan, stored->state, name)) {
+              emit(event("budget", name, 0, *spent, "", false));
+              over_budget.push_back(std::move(*spent));
+              continue;
+            }
+          }
           const run::WaveRun w = wave_now();
           const run::AgentRun* record = w.find(name);
           int number = 1;
@@ -476,6 +485,9 @@ private:
           ++m_launched[name];
           running[name] = launch(w, *record, number, mutex, cv, finished);
           last_launch = Clock::now();
+        }
+        if (queue.empty() && running.empty()) {
+          break; // the last ones were refused by a budget
         }
         Slot* done = nullptr;
         {
@@ -540,6 +552,11 @@ private:
         }
       }
       throw;
+    }
+    if (!over_budget.empty()) {
+      return blocked(fmt::format("not launched: {}", util::join(over_budget, "; ")),
+                     {"raise budget_usd in wave.toml (a changed plan is a new run), or finish the agents' work "
+                      "by hand, then 'git wave gate'"});
     }
     if (!exhausted.empty()) {
       const run::WaveRun w = wave_now();

@@ -38,6 +38,7 @@ struct Agent {
   std::vector<std::string> copy;  // untracked files copied into a new worktree
   std::string launch;             // overrides [run] launch for this agent
   std::string agent;              // a preset (plan/preset.hpp): overrides [run]'s, not launch
+  std::optional<double> budget_usd; // what its attempts may cost in a run, as its agent CLI reports it
 
   bool read_only() const noexcept { return owns.empty(); }
 };
@@ -51,6 +52,7 @@ struct Gate {
 struct Runner {
   std::string launch; // shell command run in the worktree, brief on stdin
   std::string agent;  // a preset (plan/preset.hpp) when there is no launch
+  std::optional<double> budget_usd; // what all attempts of the run may cost, as the agent CLIs report it
   std::chrono::milliseconds timeout = std::chrono::hours(1);         // an attempt running longer is killed
   std::chrono::milliseconds idle_timeout = std::chrono::minutes(10); // no output, no change: stalled
   int retries = 1;                                                   // attempts after the first, per agent

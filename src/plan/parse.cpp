@@ -27,11 +27,11 @@ constexpr std::array plan_keys{"name"sv,  "base"sv,      "max_parallel"sv, "prot
                                "merge"sv, "worktrees"sv, "setup"sv,        "copy"sv,      "gate"sv,
                                "agent"sv, "run"sv,       "remote"sv,       "case_sensitive"sv};
 constexpr std::array run_keys{"launch"sv,  "agent"sv,   "timeout"sv, "idle_timeout"sv,
-                              "retries"sv, "stagger"sv, "notify"sv};
+                              "retries"sv, "stagger"sv, "notify"sv, "budget_usd"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv};
 constexpr std::array agent_keys{"name"sv,      "task"sv, "title"sv,    "owns"sv,  "after"sv, "wave"sv,
                                 "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv,  "launch"sv,
-                                "agent"sv};
+                                "agent"sv,     "budget_usd"sv};
 
 Location at(const toml::source_region& region) {
   return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
@@ -393,6 +393,26 @@ std::string read_preset(Reader& r) {
   return {};
 }
 
+// `budget_usd = 2.5`: dollars, more than zero.
+std::optional<double> read_budget(Reader& r) {
+  const auto* node = r.find("budget_usd");
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  std::optional<double> value;
+  if (const auto* f = node->as_floating_point()) {
+    value = f->get();
+  } else if (const auto* i = node->as_integer()) {
+    value = static_cast<double>(i->get());
+  }
+  if (!value || !(*value > 0) || *value > 1e9) {
+    r.diagnostics().error(at(node->source()), "'budget_usd' must be a number of dollars more than 0",
+                          "write budget_usd = 5.0");
+    return std::nullopt;
+  }
+  return value;
+}
+
 void read_runner(const toml::node& node, Runner& runner, std::string_view text, Diagnostics& diagnostics) {
   const auto* table = node.as_table();
   if (table == nullptr) {
@@ -410,6 +430,7 @@ void read_runner(const toml::node& node, Runner& runner, std::string_view text, 
     runner.launch = launch->value;
   }
   runner.agent = read_preset(r);
+  runner.budget_usd = read_budget(r);
   if (auto timeout = r.duration("timeout")) {
     runner.timeout = *timeout;
   }
@@ -514,6 +535,7 @@ Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& d
     agent.launch = launch->value;
   }
   agent.agent = read_preset(r);
+  agent.budget_usd = read_budget(r);
   return agent;
 }
 

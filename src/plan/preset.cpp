@@ -1,5 +1,6 @@
 #include "plan/preset.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -73,6 +74,11 @@ AgentLaunch claude_code(const Plan& plan, const Agent& agent, const std::filesys
   AgentLaunch out;
   out.preset = "claude-code";
   out.command = "claude -p --output-format stream-json --verbose";
+  // Claude Code ends an attempt past its budget itself: the agent's, else
+  // the run's (run stops launching once either is spent).
+  if (const auto budget = agent.budget_usd ? agent.budget_usd : plan.runner.budget_usd) {
+    out.command += fmt::format(" --max-budget-usd {}", *budget);
+  }
   out.files.push_back({".claude/settings.local.json", settings.dump(2) + "\n"});
   out.exclude = {"/.claude/settings.local.json"};
   return out;

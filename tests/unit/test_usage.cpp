@@ -1,5 +1,7 @@
 #include <catch.hpp>
 
+#include "plan/parse.hpp"
+#include "run/budget.hpp"
 #include "run/state.hpp"
 #include "run/usage.hpp"
 
@@ -72,4 +74,35 @@ TEST_CASE("usage: an attempt's usage survives the state's JSON round trip", "[us
   CHECK_FALSE(back.waves[0].attempts[1].usage->cost_usd);
   CHECK(back.waves[0].attempts[1].usage->input_tokens == 3);
   CHECK_FALSE(back.waves[0].attempts[2].usage);
+}
+
+TEST_CASE("usage: Claude Code's modelUsage counts the whole session", "[usage]") {
+  const auto u = run::read_usage(
+      "{\"type\":\"result\",\"total_cost_usd\":0.0016,\"num_turns\":2,\"usage\":{\"input_tokens\":100,"
+      "\"output_tokens\":20},\"modelUsage\":{\"m\":{\"inputTokens\":200,\"outputTokens\":40,"
+      "\"cacheReadInputTokens\":5,\"cacheCreationInputTokens\":0}}}\n");
+  REQUIRE(u);
+  CHECK(u->input_tokens == 205);
+  CHECK(u->output_tokens == 40);
+}
+
+TEST_CASE("usage: budgets of the run and of an agent against the attempts' cost", "[usage]") {
+  auto r = plan::parse("name = \"p\"\n[run]\nbudget_usd = 1\n[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\n"
+                       "budget_usd = 0.25\n[[agent]]\nname = \"b\"\nowns = [\"b/**\"]\n",
+                       "wave.toml");
+  REQUIRE(r.plan);
+  run::State s;
+  run::WaveRun w;
+  run::Attempt a;
+  a.agent = "a";
+  a.usage = run::Usage{0.2, 3, 1, 1};
+  w.attempts.push_back(a);
+  s.waves.push_back(w);
+  CHECK_FALSE(run::budget_spent(*r.plan, s, "a"));
+  s.waves[0].attempts.push_back(a);
+  CHECK(run::budget_spent(*r.plan, s, "a") == "the budget of 'a' is spent: $0.4000 of $0.25");
+  CHECK_FALSE(run::budget_spent(*r.plan, s, "b"));
+  a.usage->cost_usd = 0.7;
+  s.waves[0].attempts.push_back(a);
+  CHECK(run::budget_spent(*r.plan, s, "b") == "the run's budget is spent: $1.1000 of $1");
 }
