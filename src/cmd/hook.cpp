@@ -234,14 +234,15 @@ int edit() {
   }
   auto parsed = plan::parse(*plan_text, fmt::format("plan of run '{}'", agent_branch->run));
   if (!parsed.plan) {
-    return deny_edit(fmt::format("git wave: the plan recorded for run '{}' is not valid: nothing may be written",
-                                 agent_branch->run));
+    return deny_edit(fmt::format(
+        "git wave: the plan recorded for run '{}' is not valid: nothing may be written", agent_branch->run));
   }
   const plan::Plan& plan = *parsed.plan;
   const auto agent = plan.find(agent_branch->agent);
   if (!agent) {
-    return deny_edit(fmt::format("git wave: run '{}' has no agent '{}': nothing may be written on branch '{}'",
-                                 agent_branch->run, agent_branch->agent, *branch));
+    return deny_edit(
+        fmt::format("git wave: run '{}' has no agent '{}': nothing may be written on branch '{}'",
+                    agent_branch->run, agent_branch->agent, *branch));
   }
   const fs::path root = fs::weakly_canonical(git::workdir(repo.get()), ec);
   fs::path path = target;
@@ -269,9 +270,11 @@ int edit() {
     return exit_code::ok;
   }
   const auto violations = plan::Ownership(plan).violations(*agent, paths);
-  const std::string whose = violations.empty() ? std::string("not its own") : owners_text(plan, violations.front());
+  const std::string whose =
+      violations.empty() ? std::string("not its own") : owners_text(plan, violations.front());
   return deny_edit(fmt::format(
-      "git wave: denied: agent '{}' may not write '{}' ({}); '{}' owns {}. Leave this file to its owner and do "
+      "git wave: denied: agent '{}' may not write '{}' ({}); '{}' owns {}. Leave this file to its owner and "
+      "do "
       "not change it another way (its commit would be refused). If your task needs a change there, say so in "
       "your final message and finish the rest of your task in your own files.",
       name, util::escape_control(paths.front()), whose, name, owns));
@@ -346,7 +349,8 @@ int hook(const cli::Args& args) {
       "backwards, deleted or with its plan changed, a claim moved, an unknown ref under refs/wave/, a "
       "run's integration branch moved other than by a wave's merge, are refused; with roles "
       "(wave.receive.lead, wave.receive.agent) an agent pushes only its own branches and claims, and a "
-      "pusher without a role nothing. edit: an agent CLI's hook before a file-writing tool (the agent presets "
+      "pusher without a role nothing. edit: an agent CLI's hook before a file-writing tool (the agent "
+      "presets "
       "install it): reads the tool call as JSON on stdin and denies (exit 2, the reason on stderr) a write "
       "to a path the agent does not own. install: add the pre-commit hook (in a bare repository the "
       "pre-receive hook, and receive.fsckObjects=true unless set), chaining one already there. "

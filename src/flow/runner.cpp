@@ -554,9 +554,10 @@ private:
       throw;
     }
     if (!over_budget.empty()) {
-      return blocked(fmt::format("not launched: {}", util::join(over_budget, "; ")),
-                     {"raise budget_usd in wave.toml (a changed plan is a new run), or finish the agents' work "
-                      "by hand, then 'git wave gate'"});
+      return blocked(
+          fmt::format("not launched: {}", util::join(over_budget, "; ")),
+          {"raise budget_usd in wave.toml (a changed plan is a new run), or finish the agents' work "
+           "by hand, then 'git wave gate'"});
     }
     if (!exhausted.empty()) {
       const run::WaveRun w = wave_now();

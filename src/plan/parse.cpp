@@ -27,11 +27,11 @@ constexpr std::array plan_keys{"name"sv,  "base"sv,      "max_parallel"sv, "prot
                                "merge"sv, "worktrees"sv, "setup"sv,        "copy"sv,      "gate"sv,
                                "agent"sv, "run"sv,       "remote"sv,       "case_sensitive"sv};
 constexpr std::array run_keys{"launch"sv,  "agent"sv,   "timeout"sv, "idle_timeout"sv,
-                              "retries"sv, "stagger"sv, "notify"sv, "budget_usd"sv};
+                              "retries"sv, "stagger"sv, "notify"sv,  "budget_usd"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv};
-constexpr std::array agent_keys{"name"sv,      "task"sv, "title"sv,    "owns"sv,  "after"sv, "wave"sv,
-                                "exclusive"sv, "gate"sv, "estimate"sv, "setup"sv, "copy"sv,  "launch"sv,
-                                "agent"sv,     "budget_usd"sv};
+constexpr std::array agent_keys{"name"sv, "task"sv,      "title"sv, "owns"sv,      "after"sv,
+                                "wave"sv, "exclusive"sv, "gate"sv,  "estimate"sv,  "setup"sv,
+                                "copy"sv, "launch"sv,    "agent"sv, "budget_usd"sv};
 
 Location at(const toml::source_region& region) {
   return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
@@ -383,12 +383,13 @@ std::string read_preset(Reader& r) {
   for (const auto n : plan::preset_names()) {
     known.emplace_back(n);
   }
-  std::vector<std::string> hints = {fmt::format("the presets are {}; for another agent, write launch = \"...\"",
-                                                util::join(known, ", "))};
+  std::vector<std::string> hints = {
+      fmt::format("the presets are {}; for another agent, write launch = \"...\"", util::join(known, ", "))};
   if (auto near = util::nearest(name->value, known)) {
     hints.insert(hints.begin(), fmt::format("did you mean '{}'?", *near));
   }
-  r.diagnostics().error(name->where, fmt::format("unknown agent preset '{}'", util::escape_control(name->value)),
+  r.diagnostics().error(name->where,
+                        fmt::format("unknown agent preset '{}'", util::escape_control(name->value)),
                         hints.front());
   return {};
 }

@@ -68,9 +68,9 @@ AgentLaunch claude_code(const Plan& plan, const Agent& agent, const std::filesys
       {"permissions", {{"allow", allow}, {"defaultMode", "acceptEdits"}}},
       {"hooks",
        {{"PreToolUse",
-         nlohmann::json::array({{{"matcher", "Write|Edit|MultiEdit|NotebookEdit"},
-                                 {"hooks", nlohmann::json::array({{{"type", "command"},
-                                                                   {"command", edit_hook(self)}}})}}})}}}};
+         nlohmann::json::array(
+             {{{"matcher", "Write|Edit|MultiEdit|NotebookEdit"},
+               {"hooks", nlohmann::json::array({{{"type", "command"}, {"command", edit_hook(self)}}})}}})}}}};
   AgentLaunch out;
   out.preset = "claude-code";
   out.command = "claude -p --output-format stream-json --verbose";
@@ -109,9 +109,9 @@ AgentLaunch gemini(const Plan&, const Agent&, const std::filesystem::path& self)
   nlohmann::json settings = {
       {"hooks",
        {{"BeforeTool",
-         nlohmann::json::array({{{"matcher", "write_file|replace|edit"},
-                                 {"hooks", nlohmann::json::array({{{"type", "command"},
-                                                                   {"command", edit_hook(self)}}})}}})}}}};
+         nlohmann::json::array(
+             {{{"matcher", "write_file|replace|edit"},
+               {"hooks", nlohmann::json::array({{{"type", "command"}, {"command", edit_hook(self)}}})}}})}}}};
   AgentLaunch out;
   out.preset = "gemini";
   out.command = "GEMINI_CLI_TRUST_WORKSPACE=true gemini --approval-mode=yolo --output-format stream-json";

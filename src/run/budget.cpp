@@ -4,7 +4,8 @@
 
 namespace wave::run {
 
-std::optional<std::string> budget_spent(const plan::Plan& plan, const State& state, const std::string& agent) {
+std::optional<std::string> budget_spent(const plan::Plan& plan, const State& state,
+                                        const std::string& agent) {
   double run_cost = 0;
   double agent_cost = 0;
   for (const auto& w : state.waves) {

@@ -77,8 +77,8 @@ TEST_CASE("preset: launch in [run] wins over [run] agent; none is empty", "[pres
 }
 
 TEST_CASE("preset: an unknown preset is an error with a suggestion", "[preset]") {
-  const auto r = parse("name = \"p\"\n[run]\nagent = \"claude\"\n[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\n",
-                       "wave.toml");
+  const auto r = parse(
+      "name = \"p\"\n[run]\nagent = \"claude\"\n[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\n", "wave.toml");
   REQUIRE(r.diagnostics.count(Severity::error) == 1);
   const auto& d = r.diagnostics.items.front();
   CHECK(d.message == "unknown agent preset 'claude'");

@@ -35,8 +35,9 @@ TEST_CASE("usage: Codex's turn events give tokens and turns, no cost", "[usage]"
 }
 
 TEST_CASE("usage: Gemini CLI's result stats; a script's output has none", "[usage]") {
-  const auto u = run::read_usage("{\"type\":\"result\",\"status\":\"success\",\"stats\":{\"input_tokens\":1000,"
-                                 "\"output_tokens\":200,\"tool_calls\":4}}\n");
+  const auto u =
+      run::read_usage("{\"type\":\"result\",\"status\":\"success\",\"stats\":{\"input_tokens\":1000,"
+                      "\"output_tokens\":200,\"tool_calls\":4}}\n");
   REQUIRE(u);
   CHECK(u->turns == 5);
   CHECK(u->output_tokens == 200);
