@@ -154,7 +154,7 @@ _git_wave ()
 	hook)
 		# git wave hook (pre-commit | install | uninstall)
 		if [ -z "$(__git_wave_positionals "$subcommand_idx" "$options")" ]; then
-			__gitcomp "pre-commit pre-receive install uninstall"
+			__gitcomp "pre-commit pre-receive edit install uninstall"
 		fi
 		;;
 	audit)

@@ -140,7 +140,7 @@ function __git_wave_complete
                 contains -- $agent $positionals; or echo $agent
             end
         case hook
-            test (count $positionals) -eq 0; and printf '%s\n' pre-commit pre-receive install uninstall
+            test (count $positionals) -eq 0; and printf '%s\n' pre-commit pre-receive edit install uninstall
         case audit
             for branch in (git for-each-ref --format='%(refname:strip=2)' refs/heads/wave/ 2>/dev/null)
                 contains -- $branch $positionals; or echo $branch

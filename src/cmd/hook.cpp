@@ -17,11 +17,18 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <iterator>
 
 namespace wave::cmd {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 std::string owners_text(const plan::Plan& plan, const plan::Violation& v) {
   if (v.is_protected) {
@@ -177,6 +184,102 @@ int pre_commit() {
   return exit_code::not_satisfied;
 }
 
+// Denied edits: the reason goes to the agent's model, which reads stderr.
+int deny_edit(const std::string& reason) {
+  fmt::print(stderr, "{}\n", reason);
+  return 2; // the agents' hook protocol: 2 blocks the tool call
+}
+
+// `git wave hook edit`: an agent CLI's hook before a file-writing tool
+// (Claude Code's PreToolUse, Gemini CLI's BeforeTool) hands the tool call
+// as JSON on stdin; a write to a path the agent does not own, by the plan
+// recorded for the run (as the pre-commit hook reads it), is denied with
+// exit 2 and a reason naming the owner and what to do instead. Anything
+// but a write by an agent of a run passes.
+int edit() {
+  const std::string input{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  const nlohmann::json call = nlohmann::json::parse(input, nullptr, false);
+  if (call.is_discarded() || !call.is_object()) {
+    return deny_edit("git wave hook edit: the tool call on stdin is not a JSON object; nothing was written");
+  }
+  std::string target;
+  if (const auto in = call.find("tool_input"); in != call.end() && in->is_object()) {
+    for (const char* key : {"file_path", "notebook_path", "absolute_path", "path"}) {
+      if (const auto v = in->find(key); v != in->end() && v->is_string()) {
+        target = v->get<std::string>();
+        break;
+      }
+    }
+  }
+  if (target.empty()) {
+    return exit_code::ok;
+  }
+  std::error_code ec;
+  fs::path cwd = fs::current_path(ec);
+  if (const auto c = call.find("cwd"); c != call.end() && c->is_string() && !c->get<std::string>().empty()) {
+    cwd = c->get<std::string>();
+  }
+  const git::Repo repo = git::open(cwd);
+  if (git_repository_is_bare(repo.get()) == 1) {
+    return exit_code::ok;
+  }
+  const auto branch = git::current_branch(repo.get());
+  const auto agent_branch = branch ? run::parse_agent_branch(*branch) : std::nullopt;
+  if (!agent_branch) {
+    return exit_code::ok;
+  }
+  const auto plan_text = run::load_plan_text(repo.get(), agent_branch->run);
+  if (!plan_text) {
+    return exit_code::ok;
+  }
+  auto parsed = plan::parse(*plan_text, fmt::format("plan of run '{}'", agent_branch->run));
+  if (!parsed.plan) {
+    return deny_edit(fmt::format(
+        "git wave: the plan recorded for run '{}' is not valid: nothing may be written", agent_branch->run));
+  }
+  const plan::Plan& plan = *parsed.plan;
+  const auto agent = plan.find(agent_branch->agent);
+  if (!agent) {
+    return deny_edit(
+        fmt::format("git wave: run '{}' has no agent '{}': nothing may be written on branch '{}'",
+                    agent_branch->run, agent_branch->agent, *branch));
+  }
+  const fs::path root = fs::weakly_canonical(git::workdir(repo.get()), ec);
+  fs::path path = target;
+  if (path.is_relative()) {
+    path = cwd / path;
+  }
+  path = fs::weakly_canonical(path, ec);
+  const fs::path rel = path.lexically_relative(root);
+  const std::string name = agent_branch->agent;
+  std::vector<std::string> patterns;
+  for (const auto& p : plan.agents[*agent].owns) {
+    patterns.push_back(p.value);
+  }
+  const std::string owns = patterns.empty() ? std::string("nothing: it is read-only")
+                                            : fmt::format("only {}", util::join(patterns, ", "));
+  if (rel.empty() || *rel.begin() == ".." || rel.is_absolute()) {
+    return deny_edit(fmt::format("git wave: agent '{}' may not write '{}': it is outside its worktree '{}'. "
+                                 "Work in your worktree; '{}' owns {}.",
+                                 name, util::escape_control(target), root.string(), name, owns));
+  }
+  const std::vector<std::string> paths = {rel.generic_string()};
+  plan::Plan own = plan;
+  own.agents = {plan.agents[*agent]};
+  if (plan::Ownership(own).violations(0, paths).empty()) {
+    return exit_code::ok;
+  }
+  const auto violations = plan::Ownership(plan).violations(*agent, paths);
+  const std::string whose =
+      violations.empty() ? std::string("not its own") : owners_text(plan, violations.front());
+  return deny_edit(fmt::format(
+      "git wave: denied: agent '{}' may not write '{}' ({}); '{}' owns {}. Leave this file to its owner and "
+      "do "
+      "not change it another way (its commit would be refused). If your task needs a change there, say so in "
+      "your final message and finish the rest of your task in your own files.",
+      name, util::escape_control(paths.front()), whose, name, owns));
+}
+
 // On a server: git checks every object a push brings by fsck's rules (no
 // `.git` path component, no `..`, no duplicate entries) unless the
 // repository says otherwise already. One line saying what it did.
@@ -238,7 +341,7 @@ int hook(const cli::Args& args) {
   std::string name;
   std::vector<std::string> hook_args;
   cli::Parser parser(
-      "hook", "git wave hook (pre-commit | pre-receive | install | uninstall)",
+      "hook", "git wave hook (pre-commit | pre-receive | edit | install | uninstall)",
       "pre-commit: the check git runs before each commit; on an agent branch wave/<run>/<agent> it "
       "rejects a commit whose staged changes touch a path the agent does not own, by the plan recorded "
       "for the run; other branches pass. pre-receive: a server's check of a push (a bare repository's "
@@ -246,11 +349,14 @@ int hook(const cli::Args& args) {
       "backwards, deleted or with its plan changed, a claim moved, an unknown ref under refs/wave/, a "
       "run's integration branch moved other than by a wave's merge, are refused; with roles "
       "(wave.receive.lead, wave.receive.agent) an agent pushes only its own branches and claims, and a "
-      "pusher without a role nothing. install: add the pre-commit hook (in a bare repository the "
+      "pusher without a role nothing. edit: an agent CLI's hook before a file-writing tool (the agent "
+      "presets "
+      "install it): reads the tool call as JSON on stdin and denies (exit 2, the reason on stderr) a write "
+      "to a path the agent does not own. install: add the pre-commit hook (in a bare repository the "
       "pre-receive hook, and receive.fsckObjects=true unless set), chaining one already there. "
       "uninstall: remove it, putting a chained hook back.");
-  parser.positional("action", name, "pre-commit, pre-receive, install or uninstall",
-                    "(pre-commit | pre-receive | install | uninstall)", true);
+  parser.positional("action", name, "pre-commit, pre-receive, edit, install or uninstall",
+                    "(pre-commit | pre-receive | edit | install | uninstall)", true);
   parser.positionals("args", hook_args, "what git passed to the hook (ignored)");
   parser.parse(args);
   if (name == "pre-commit") {
@@ -259,6 +365,9 @@ int hook(const cli::Args& args) {
   if (name == "pre-receive") {
     return pre_receive();
   }
+  if (name == "edit") {
+    return edit();
+  }
   if (name == "install" || name == "uninstall") {
     if (!hook_args.empty()) {
       throw UsageError(fmt::format("'{}' takes no arguments", name), {fmt::format("git wave hook {}", name)});
@@ -266,7 +375,7 @@ int hook(const cli::Args& args) {
     return install_or_uninstall(name);
   }
   throw UsageError(fmt::format("unknown hook '{}'", name),
-                   {"use 'git wave hook pre-commit', 'pre-receive', 'install' or 'uninstall'"});
+                   {"use 'git wave hook pre-commit', 'pre-receive', 'edit', 'install' or 'uninstall'"});
 }
 
 } // namespace wave::cmd

@@ -12,6 +12,7 @@
 #include "flow/tmux.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
+#include "plan/preset.hpp"
 #include "plan/schedule.hpp"
 #include "run/decisions.hpp"
 #include "run/store.hpp"
@@ -243,11 +244,23 @@ int run(const cli::Args& args) {
       if (!agent.empty() && name != agent) {
         continue;
       }
-      const auto i = plan.find(name);
-      const std::string launch =
-          i && !plan.agents[*i].launch.empty() ? plan.agents[*i].launch : plan.runner.launch;
+      const auto how = plan::agent_launch(plan, name, cli::self_path());
       fmt::print("would launch {} (wave {}): {}\n", name, label,
-                 launch.empty() ? std::string("(no launch command in the plan)") : launch);
+                 how.command.empty() ? std::string("(no launch command in the plan)") : how.command);
+      if (!how.preset.empty()) {
+        fmt::print("  preset {}; environment GIT_WAVE_RUN, GIT_WAVE_AGENT, GIT_WAVE_WAVE, GIT_WAVE_BRIEF, "
+                   "GIT_WAVE_ATTEMPT, the brief on stdin\n",
+                   how.preset);
+        for (const auto& f : how.files) {
+          fmt::print("  writes {} in its worktree:\n", util::quote(f.path.string()));
+          for (const auto& line : util::split(util::trim(f.content), '\n')) {
+            fmt::print("    {}\n", line);
+          }
+        }
+        for (const auto& pattern : how.exclude) {
+          fmt::print("  excludes {} (the repository's info/exclude)\n", pattern);
+        }
+      }
     }
     if (tmux) {
       fmt::print("each in a window of tmux session '{}'\n", flow::tmux_session(run_name));

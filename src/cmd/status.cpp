@@ -95,6 +95,39 @@ Json agent_gate_json(const run::WaveRun& w, const Row& row) {
   return g;
 }
 
+// What the agent's attempts in wave `w` spent, as their agent CLIs
+// reported it (run/usage.hpp); nothing when none reported any.
+std::optional<run::Usage> spent(const run::WaveRun& w, const std::string& agent) {
+  std::optional<run::Usage> total;
+  for (const auto& a : w.attempts) {
+    if (a.agent != agent || !a.usage) {
+      continue;
+    }
+    if (!total) {
+      total = run::Usage{};
+    }
+    if (a.usage->cost_usd) {
+      total->cost_usd = total->cost_usd.value_or(0) + *a.usage->cost_usd;
+    }
+    if (a.usage->turns) {
+      total->turns = total->turns.value_or(0) + *a.usage->turns;
+    }
+    total->input_tokens += a.usage->input_tokens;
+    total->output_tokens += a.usage->output_tokens;
+  }
+  return total;
+}
+
+Json usage_json(const std::optional<run::Usage>& u) {
+  if (!u) {
+    return nullptr;
+  }
+  return Json{{"cost_usd", u->cost_usd ? Json(*u->cost_usd) : Json(nullptr)},
+              {"turns", u->turns ? Json(*u->turns) : Json(nullptr)},
+              {"input_tokens", u->input_tokens},
+              {"output_tokens", u->output_tokens}};
+}
+
 Json changes_json(const std::vector<run::PathChange>& changes) {
   Json out = Json::array();
   for (const auto& c : changes) {
@@ -251,8 +284,22 @@ std::string relative_to_cwd(const std::string& path) {
 
 // A merged wave: what landed, calmly; its worktrees and branches are gone
 // unless merge was told to keep them.
-void print_merged(const cli::Painter& paint, const run::State& state, const std::vector<Row>& rows,
-                  const std::optional<std::string>& next_wave) {
+// What each agent's attempts of the wave spent, when their CLIs said.
+void print_spent(const run::WaveRun& current, const std::vector<Row>& rows) {
+  bool header = false;
+  for (const auto& row : rows) {
+    if (const auto u = spent(current, row.record->name)) {
+      if (!header) {
+        fmt::print("\nspent in this wave, as the agent CLIs report it:\n");
+        header = true;
+      }
+      fmt::print("  {}: {}\n", row.record->name, run::describe(*u));
+    }
+  }
+}
+
+void print_merged(const cli::Painter& paint, const run::State& state, const run::WaveRun& current,
+                  const std::vector<Row>& rows, const std::optional<std::string>& next_wave) {
   Table table({"AGENT", "BRANCH", "WORKTREE"}, {});
   for (const auto& row : rows) {
     const auto& a = *row.record;
@@ -262,6 +309,7 @@ void print_merged(const cli::Painter& paint, const run::State& state, const std:
   }
   fmt::print("\n");
   table.print(paint);
+  print_spent(current, rows);
   fmt::print("\n");
   if (next_wave) {
     fmt::print("next: wave {}; start it with 'git wave start'\n", *next_wave);
@@ -431,6 +479,7 @@ int status(const cli::Args& args) {
       const auto claim = claims.find(a.name);
       ja["claimed_by"] = claim != claims.end() ? Json(claim->second.by) : Json(nullptr);
       ja["run"] = run_json(state, *current, a.name);
+      ja["usage"] = usage_json(spent(*current, a.name));
       agents.push_back(std::move(ja));
     }
     out["agents"] = std::move(agents);
@@ -501,7 +550,7 @@ int status(const cli::Args& args) {
   }
 
   if (current->status == run::WaveStatus::merged) {
-    print_merged(paint, state, rows, next_wave);
+    print_merged(paint, state, *current, rows, next_wave);
     print_decisions(paint, state, plan);
     return exit_code::ok;
   }
@@ -534,6 +583,7 @@ int status(const cli::Args& args) {
   }
   fmt::print("\n");
   table.print(paint);
+  print_spent(*current, rows);
   bool unchecked = false;
   for (const auto& row : rows) {
     if (row.hook && !row.hook->runs) {

@@ -1,5 +1,8 @@
 #include "flow/runner.hpp"
 
+#include "flow/preset_files.hpp"
+#include "plan/preset.hpp"
+
 #include "flow/attempt.hpp"
 #include "flow/tmux.hpp"
 
@@ -14,6 +17,8 @@
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "run/decisions.hpp"
+#include "plan/preset.hpp"
+#include "run/budget.hpp"
 #include "run/store.hpp"
 #include "run/wave_id.hpp"
 #include "util/duration.hpp"
@@ -233,11 +238,14 @@ private:
             ? prove(in)
             : Verdict{run::AttemptEnd::failed, fmt::format("it could not be launched: {}", launch_error), {}};
     const std::string tip = tip_of(record);
+    const fs::path log = attempt_base(w, record.name, number).string() + ".log";
+    const auto usage = run::read_usage(util::read_file(log).value_or(""));
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
                     if (a.agent == record.name && a.number == number) {
                       a.tip = tip;
+                      a.usage = usage;
                       a.exited_at = exited_at;
                       if (!started_at.empty()) {
                         a.launched_at = started_at;
@@ -248,10 +256,11 @@ private:
                     }
                   }
                 });
-    const fs::path log = attempt_base(w, record.name, number).string() + ".log";
     const std::string line = v.headline.empty() ? v.detail.substr(0, v.detail.find('\n')) : v.headline;
-    emit(event("exited", record.name, number, fmt::format("{}: {}", to_string(v.end), line), log.string(),
-               v.end == run::AttemptEnd::done));
+    emit(event("exited", record.name, number,
+               fmt::format("{}: {}{}", to_string(v.end), line,
+                           usage ? " (" + run::describe(*usage) + ")" : std::string()),
+               log.string(), v.end == run::AttemptEnd::done));
   }
 
   // The tip of `record`'s branch, 40-hex, or empty when it is gone.
@@ -316,12 +325,9 @@ private:
     std::string exited_at;
   };
 
+  // The agent's launch: its plan's command or preset (plan/preset.hpp).
   std::string launch_command(const std::string& agent) const {
-    const auto index = m_plan.find(agent);
-    if (index && !m_plan.agents[*index].launch.empty()) {
-      return m_plan.agents[*index].launch;
-    }
-    return m_plan.runner.launch;
+    return plan::agent_launch(m_plan, agent, m_options.self).command;
   }
 
   // Records the attempt, writes its brief, starts it on a thread.
@@ -367,6 +373,7 @@ private:
       throw Error(fmt::format("cannot write '{}'", brief.string()));
     }
 
+    install_preset_files(m_repo, record.worktree, plan::agent_launch(m_plan, record.name, m_options.self));
     const std::vector<std::pair<std::string, std::string>> env = {
         {"GIT_WAVE_RUN", m_run},
         {"GIT_WAVE_AGENT", record.name},
@@ -560,7 +567,7 @@ private:
     if (queue.empty()) {
       return std::nullopt;
     }
-    if (m_plan.runner.launch.empty()) {
+    if (m_plan.runner.launch.empty() && m_plan.runner.agent.empty()) {
       for (const auto& name : queue) {
         if (launch_command(name).empty()) {
           return blocked(
@@ -576,6 +583,7 @@ private:
     std::deque<Slot*> finished;
     std::map<std::string, std::unique_ptr<Slot>> running;
     std::vector<std::string> exhausted;
+    std::vector<std::string> over_budget;
     const auto cap = static_cast<std::size_t>(std::max(1, m_plan.max_parallel));
     std::optional<Clock::time_point> last_launch;
     try {
@@ -589,6 +597,13 @@ private:
           }
           const std::string name = queue.front();
           queue.pop_front();
+          if (const auto stored = run::load(m_repo, m_run)) {
+            if (auto spent = run::budget_spent(m_plan, stored->state, name)) {
+              emit(event("budget", name, 0, *spent, "", false));
+              over_budget.push_back(std::move(*spent));
+              continue;
+            }
+          }
           const run::WaveRun w = wave_now();
           const run::AgentRun* record = w.find(name);
           int number = 1;
@@ -600,6 +615,9 @@ private:
           ++m_launched[name];
           running[name] = launch(w, *record, number, mutex, cv, finished);
           last_launch = Clock::now();
+        }
+        if (queue.empty() && running.empty()) {
+          break; // the last ones were refused by a budget
         }
         Slot* done = nullptr;
         {
@@ -664,6 +682,12 @@ private:
         }
       }
       throw;
+    }
+    if (!over_budget.empty()) {
+      return blocked(
+          fmt::format("not launched: {}", util::join(over_budget, "; ")),
+          {"raise budget_usd in wave.toml (a changed plan is a new run), or finish the agents' work "
+           "by hand, then 'git wave gate'"});
     }
     if (!exhausted.empty()) {
       const run::WaveRun w = wave_now();

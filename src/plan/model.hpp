@@ -40,6 +40,8 @@ struct Agent {
   // May finish with no change (its task may need none); unset: the plan's
   // allow_empty.
   std::optional<bool> allow_empty;
+  std::string agent;              // a preset (plan/preset.hpp): overrides [run]'s, not launch
+  std::optional<double> budget_usd; // what its attempts may cost in a run, as its agent CLI reports it
 
   bool read_only() const noexcept { return owns.empty(); }
 };
@@ -55,6 +57,8 @@ struct Gate {
 // How `git wave run` launches and supervises agents ([run] in wave.toml).
 struct Runner {
   std::string launch; // shell command run in the worktree, brief on stdin
+  std::string agent;  // a preset (plan/preset.hpp) when there is no launch
+  std::optional<double> budget_usd; // what all attempts of the run may cost, as the agent CLIs report it
   std::chrono::milliseconds timeout = std::chrono::hours(1);         // an attempt running longer is killed
   std::chrono::milliseconds idle_timeout = std::chrono::minutes(10); // no output, no change: stalled
   int retries = 1;                                                   // attempts after the first, per agent

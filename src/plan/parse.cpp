@@ -1,6 +1,7 @@
 #include "plan/parse.hpp"
 
 #include "plan/name.hpp"
+#include "plan/preset.hpp"
 
 #include "git/refname.hpp"
 #include "plan/schedule.hpp"
@@ -26,12 +27,12 @@ constexpr std::array plan_keys{"name"sv,    "base"sv,           "max_parallel"sv
                                "overlap"sv, "merge"sv,          "worktrees"sv,    "setup"sv,
                                "copy"sv,    "gate"sv,           "agent"sv,        "run"sv,
                                "remote"sv,  "case_sensitive"sv, "allow_empty"sv};
-constexpr std::array run_keys{"launch"sv,  "timeout"sv, "idle_timeout"sv,
-                              "retries"sv, "stagger"sv, "notify"sv};
+constexpr std::array run_keys{"launch"sv,  "agent"sv,   "timeout"sv, "idle_timeout"sv,
+                              "retries"sv, "stagger"sv, "notify"sv,  "budget_usd"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv, "bisect"sv};
-constexpr std::array agent_keys{"name"sv, "task"sv,      "title"sv,      "owns"sv,     "after"sv,
-                                "wave"sv, "exclusive"sv, "gate"sv,       "estimate"sv, "setup"sv,
-                                "copy"sv, "launch"sv,    "allow_empty"sv};
+constexpr std::array agent_keys{"name"sv,   "task"sv,   "title"sv,      "owns"sv,      "after"sv,
+                                "wave"sv,   "exclusive"sv, "gate"sv,    "estimate"sv,  "setup"sv,
+                                "copy"sv,   "launch"sv, "allow_empty"sv, "agent"sv,    "budget_usd"sv};
 
 Location at(const toml::source_region& region) {
   return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
@@ -370,6 +371,50 @@ private:
   Diagnostics& m_diagnostics;
 };
 
+// `agent = "claude-code"`: one of the presets (plan/preset.hpp), or empty.
+std::string read_preset(Reader& r) {
+  auto name = r.string("agent", "claude-code");
+  if (!name) {
+    return {};
+  }
+  if (plan::is_preset(name->value)) {
+    return name->value;
+  }
+  std::vector<std::string> known;
+  for (const auto n : plan::preset_names()) {
+    known.emplace_back(n);
+  }
+  std::vector<std::string> hints = {
+      fmt::format("the presets are {}; for another agent, write launch = \"...\"", util::join(known, ", "))};
+  if (auto near = util::nearest(name->value, known)) {
+    hints.insert(hints.begin(), fmt::format("did you mean '{}'?", *near));
+  }
+  r.diagnostics().error(name->where,
+                        fmt::format("unknown agent preset '{}'", util::escape_control(name->value)),
+                        hints.front());
+  return {};
+}
+
+// `budget_usd = 2.5`: dollars, more than zero.
+std::optional<double> read_budget(Reader& r) {
+  const auto* node = r.find("budget_usd");
+  if (node == nullptr) {
+    return std::nullopt;
+  }
+  std::optional<double> value;
+  if (const auto* f = node->as_floating_point()) {
+    value = f->get();
+  } else if (const auto* i = node->as_integer()) {
+    value = static_cast<double>(i->get());
+  }
+  if (!value || !(*value > 0) || *value > 1e9) {
+    r.diagnostics().error(at(node->source()), "'budget_usd' must be a number of dollars more than 0",
+                          "write budget_usd = 5.0");
+    return std::nullopt;
+  }
+  return value;
+}
+
 void read_runner(const toml::node& node, Runner& runner, std::string_view text, Diagnostics& diagnostics) {
   const auto* table = node.as_table();
   if (table == nullptr) {
@@ -386,6 +431,8 @@ void read_runner(const toml::node& node, Runner& runner, std::string_view text, 
     }
     runner.launch = launch->value;
   }
+  runner.agent = read_preset(r);
+  runner.budget_usd = read_budget(r);
   if (auto timeout = r.duration("timeout")) {
     runner.timeout = *timeout;
   }
@@ -493,6 +540,8 @@ Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& d
   if (auto launch = r.string("launch", "claude -p")) {
     agent.launch = launch->value;
   }
+  agent.agent = read_preset(r);
+  agent.budget_usd = read_budget(r);
   return agent;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "run/usage.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -132,6 +134,7 @@ struct Attempt {
   // passing the proof of done (a person finished it by hand) and took it.
   bool adopted = false;
   std::string tip; // its branch's tip when it ended (after the lead commit), or empty
+  std::optional<Usage> usage; // cost, turns, tokens, when the agent CLI's output reports them
   Json extra = Json::object();
 };
 

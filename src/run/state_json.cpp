@@ -173,6 +173,26 @@ Attempt read_attempt(const Json& j, const std::string& where) {
   a.log = f.text("log", false);
   a.adopted = f.boolean("adopted");
   a.tip = f.text("tip", false);
+  if (const Json* u = f.get("usage"); u != nullptr && !u->is_null()) {
+    const std::string at = f.path("usage");
+    Fields uf(*u, at);
+    Usage usage;
+    if (const Json* cost = uf.get("cost_usd"); cost != nullptr && !cost->is_null()) {
+      if (!cost->is_number()) {
+        invalid(uf.path("cost_usd"), "not a number or null");
+      }
+      usage.cost_usd = cost->get<double>();
+    }
+    if (const Json* turns = uf.get("turns"); turns != nullptr && !turns->is_null()) {
+      if (!turns->is_number_integer()) {
+        invalid(uf.path("turns"), "not an integer or null");
+      }
+      usage.turns = turns->get<int>();
+    }
+    usage.input_tokens = uf.integer("input_tokens");
+    usage.output_tokens = uf.integer("output_tokens");
+    a.usage = usage;
+  }
   a.extra = f.extra();
   return a;
 }
@@ -257,6 +277,14 @@ Json write_attempt(const Attempt& a) {
   }
   if (!a.tip.empty()) {
     j["tip"] = a.tip;
+  }
+  if (a.usage) {
+    Json u = Json::object();
+    u["cost_usd"] = a.usage->cost_usd ? Json(*a.usage->cost_usd) : Json(nullptr);
+    u["turns"] = a.usage->turns ? Json(*a.usage->turns) : Json(nullptr);
+    u["input_tokens"] = a.usage->input_tokens;
+    u["output_tokens"] = a.usage->output_tokens;
+    j["usage"] = std::move(u);
   }
   add_extra(j, a.extra);
   return j;

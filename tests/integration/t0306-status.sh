@@ -60,7 +60,7 @@ assert s["waves"][0]["agents"] == ["alpha", "beta"] and s["waves"][0]["gate"] is
 a, b = s["agents"]
 assert set(a) == {"name", "wave", "branch", "worktree", "worktree_present", "base", "tip", "ahead", "setup",
                   "setup_log", "committed", "uncommitted", "violations", "gate", "hook", "elapsed_seconds",
-                  "claimed_by", "run"}, sorted(a)
+                  "claimed_by", "run", "usage"}, sorted(a)
 assert a["run"] == {"standing": "open", "attempts": 0, "last_end": None, "adopted": False,
                     "decided_by": None, "reason": None}, a["run"]
 assert s["actions"] == [] and s["skipped"] == {}, (s["actions"], s["skipped"])
@@ -72,6 +72,7 @@ assert a["ahead"] == 2 and a["setup"] == "ok" and a["gate"] is None
 assert a["committed"] == [{"status": "M", "path": "src/a/one.c"}, {"status": "A", "path": "src/a/two.c"}], a["committed"]
 assert a["uncommitted"] == [{"status": "M", "path": "src/a/one.c"}], a["uncommitted"]
 assert a["violations"] == [] and isinstance(a["elapsed_seconds"], int) and a["claimed_by"] is None
+assert a["usage"] is None, a["usage"]
 assert len(a["tip"]) == 40 and len(a["base"]) == 40
 assert b["violations"] == [
     {"path": "src/c/three.c", "committed": True, "owners": [], "protected": False},

@@ -240,7 +240,7 @@ expect_completion "git wave prompt --plan ../linear.toml " "a " "b "
 expect_completion "git wave prompt --plan=../linear.toml " "a " "b "
 
 test_case "bash: git wave hook <TAB> offers its actions, once"
-expect_completion "git wave hook " "install " "pre-commit " "pre-receive " "uninstall "
+expect_completion "git wave hook " "edit " "install " "pre-commit " "pre-receive " "uninstall "
 expect_completion "git wave hook un" "uninstall "
 expect_completion "git wave hook install "
 
@@ -313,7 +313,7 @@ if command -v fish >/dev/null; then
   expect_eq "$(fish_complete "git wave start --remote ")" "$(printf 'origin\nupstream')"
   expect_eq "$(fish_complete "git-wave owner sr")" "src/"
   expect_eq "$(fish_complete "git wave prompt ev")" "event-hooks"
-  expect_eq "$(fish_complete "git wave hook ")" "$(printf 'install\npre-commit\npre-receive\nuninstall')"
+  expect_eq "$(fish_complete "git wave hook ")" "$(printf 'edit\ninstall\npre-commit\npre-receive\nuninstall')"
 else
   echo "# fish is not installed: skipped"
 fi
@@ -367,7 +367,7 @@ if command -v zsh >/dev/null; then
   expect_eq "$(zsh_installed "git wave ")" "$(git wave --list-cmds | sort)"
   expect_eq "$(zsh_installed "git wave pl")" "plan"
   expect_eq "$(zsh_installed "git wave prompt ")" "$(printf 'config-schema\nevent-hooks\nreview')"
-  expect_eq "$(zsh_installed "git wave hook ")" "$(printf 'install\npre-commit\npre-receive\nuninstall')"
+  expect_eq "$(zsh_installed "git wave hook ")" "$(printf 'edit\ninstall\npre-commit\npre-receive\nuninstall')"
   expect_eq "$(zsh_installed "git wave audit ")" "$(printf 'wave/demo/config-schema\nwave/demo/review')"
   expect_eq "$(zsh_installed "git-wave pl")" "plan"
   expect_eq "$(zsh_installed "git wave merge --remote ")" "$(printf 'origin\nupstream')"
