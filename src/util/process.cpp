@@ -225,6 +225,11 @@ ProcessResult run_process(const ProcessOptions& o) {
   if (pid == 0) {
     // Child: own process group so a timeout can kill everything it started.
     ::setpgid(0, 0);
+    // No signal blocked, whatever thread forked it: a SIGTERM (a timeout,
+    // a gate stopping one a killed run left) must reach the command.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     const int input = in_fd >= 0 ? in_fd : ::open("/dev/null", O_RDONLY);
     if (input >= 0) {
       ::dup2(input, 0);
