@@ -719,6 +719,10 @@ private:
             step.log.string(), result.status == gate::StepStatus::pass));
       }
       void note(std::string_view) override {}
+      void waiting(std::string_view text) override {
+        const std::lock_guard lock(m_mutex);
+        m_d.emit(event("waiting", "", 0, std::string(text), "", true));
+      }
 
     private:
       Driver& m_d;

@@ -258,6 +258,9 @@ ProcessResult run_process(const ProcessOptions& o) {
   g_groups.insert(pid);
   forking.unlock();
   const Registered registered(pid);
+  if (o.on_started) {
+    o.on_started(static_cast<int>(pid));
+  }
   write_end.reset();
   if (direct) {
     read_end.reset();
