@@ -310,6 +310,12 @@ private:
     std::string exited_at;
   };
 
+  // The shell command that copies its input into `log`, capped.
+  std::string log_relay(const fs::path& log) const {
+    return fmt::format("{} --log-relay {} {}", git::shell_quote(m_options.self.string()),
+                       m_plan.runner.log_cap, git::shell_quote(log.string()));
+  }
+
   std::string launch_command(const std::string& agent) const {
     const auto index = m_plan.find(agent);
     if (index && !m_plan.agents[*index].launch.empty()) {
@@ -406,6 +412,9 @@ private:
       t.log = log;
       t.lock = agent_lock_path(m_repo, m_run, record.name);
       t.exit_file = exit_file;
+      if (m_plan.runner.log_cap > 0) {
+        t.log_pipe = log_relay(log);
+      }
       t.timeout = m_plan.runner.timeout;
       t.idle_timeout = m_plan.runner.idle_timeout;
       t.active = active;
@@ -416,6 +425,14 @@ private:
     } else {
       util::ProcessOptions o;
       o.command = "(eval \"$GIT_WAVE_LAUNCH\"); s=$?; echo $s > \"$GIT_WAVE_EXIT_FILE\"; exit $s";
+      if (m_plan.runner.log_cap > 0) {
+        // Through the capping relay (cmd/log_relay.cpp), in the agent's
+        // group: it outlives a killed run with the agent.
+        o.command =
+            fmt::format("{{ (eval \"$GIT_WAVE_LAUNCH\") 2>&1; echo $? >\"$GIT_WAVE_EXIT_FILE\"; }} | {}; "
+                        "s=$(cat \"$GIT_WAVE_EXIT_FILE\" 2>/dev/null); exit \"${{s:-1}}\"",
+                        log_relay(log));
+      }
       o.cwd = record.worktree;
       o.log = log;
       o.direct_log = true; // an agent outlives a killed run: it must not die writing to it
