@@ -92,6 +92,9 @@ int run(int argc, char** argv) {
     }
     return exit_code::ok;
   }
+  if (args[0] == "--log-relay") {
+    return cmd::log_relay(Args(args.begin() + 1, args.end())); // internal: git wave run's capped logs
+  }
   const std::string name = args[0];
   for (const auto& c : table) {
     if (c.name == name) {

@@ -24,6 +24,7 @@ int amend(const cli::Args& args);
 int hook(const cli::Args& args);
 int run(const cli::Args& args);
 int logs(const cli::Args& args);
+int log_relay(const cli::Args& args); // internal: git wave --log-relay
 int attach(const cli::Args& args);
 int report(const cli::Args& args);
 int join(const cli::Args& args);

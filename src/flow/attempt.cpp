@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "gate/audit.hpp"
 #include "gate/gate.hpp"
+#include "gate/gate_lock.hpp"
 #include "gate/steps.hpp"
 #include "git/check.hpp"
 #include "git/cli.hpp"
@@ -18,6 +19,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -215,9 +217,25 @@ Verdict prove(const ProofInput& in) {
     void step_finished(const gate::Step&, const gate::StepResult&) override {}
     void note(std::string_view) override {}
   } quiet;
+  // One gate at a time in its worktree: a gate a killed run left there is
+  // stopped first (gate/gate_lock.hpp).
+  std::optional<gate::GateLock> lock;
+  if (!agent.gate.empty()) {
+    lock.emplace(gate::gate_lock_path(in.repo, in.run, record.name), record.worktree, gin.command,
+                 [&](std::string_view text) {
+                   if (in.emit) {
+                     Event e;
+                     e.type = "waiting";
+                     e.agent = record.name;
+                     e.detail = std::string(text);
+                     in.emit(std::move(e));
+                   }
+                 });
+  }
   for (std::size_t i = 0; i < agent.gate.size(); ++i) {
     const fs::path log = in.gate_log_base.string() + fmt::format(".gate-{}.log", i + 1);
     gate::Step step{"agent gate", record.name, agent.gate[i], record.worktree, log, {}, plan.gate.timeout};
+    step.lock = &*lock;
     const auto result = gate::run_step(step, quiet);
     if (result.status != gate::StepStatus::pass) {
       const std::string tail(util::trim(util::tail_lines(log, 20)));

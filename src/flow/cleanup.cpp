@@ -1,5 +1,6 @@
 #include "flow/cleanup.hpp"
 
+#include "gate/gate_lock.hpp"
 #include "gate/record.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
@@ -91,6 +92,7 @@ void delete_branch(git_repository* repo, const std::string& branch, const git_oi
 }
 
 void drop_scratch(git_repository* repo, const std::string& run) {
+  gate::stop_gates(repo, run); // what a killed gate left running there first
   gate::prune_worktree(repo, gate::scratch_dir(repo, run));
   std::error_code ec;
   const fs::path agents = gate::agent_scratch_dir(repo, run, "").parent_path();

@@ -325,6 +325,12 @@ private:
     std::string exited_at;
   };
 
+  // The shell command that copies its input into `log`, capped.
+  std::string log_relay(const fs::path& log) const {
+    return fmt::format("{} --log-relay {} {}", git::shell_quote(m_options.self.string()),
+                       m_plan.runner.log_cap, git::shell_quote(log.string()));
+  }
+
   // The agent's launch: its plan's command or preset (plan/preset.hpp).
   std::string launch_command(const std::string& agent) const {
     return plan::agent_launch(m_plan, agent, m_options.self).command;
@@ -419,6 +425,9 @@ private:
       t.log = log;
       t.lock = agent_lock_path(m_repo, m_run, record.name);
       t.exit_file = exit_file;
+      if (m_plan.runner.log_cap > 0) {
+        t.log_pipe = log_relay(log);
+      }
       t.timeout = m_plan.runner.timeout;
       t.idle_timeout = m_plan.runner.idle_timeout;
       t.active = active;
@@ -429,6 +438,14 @@ private:
     } else {
       util::ProcessOptions o;
       o.command = "(eval \"$GIT_WAVE_LAUNCH\"); s=$?; echo $s > \"$GIT_WAVE_EXIT_FILE\"; exit $s";
+      if (m_plan.runner.log_cap > 0) {
+        // Through the capping relay (cmd/log_relay.cpp), in the agent's
+        // group: it outlives a killed run with the agent.
+        o.command =
+            fmt::format("{{ (eval \"$GIT_WAVE_LAUNCH\") 2>&1; echo $? >\"$GIT_WAVE_EXIT_FILE\"; }} | {}; "
+                        "s=$(cat \"$GIT_WAVE_EXIT_FILE\" 2>/dev/null); exit \"${{s:-1}}\"",
+                        log_relay(log));
+      }
       o.cwd = record.worktree;
       o.log = log;
       o.direct_log = true; // an agent outlives a killed run: it must not die writing to it
@@ -741,6 +758,10 @@ private:
             step.log.string(), result.status == gate::StepStatus::pass));
       }
       void note(std::string_view) override {}
+      void waiting(std::string_view text) override {
+        const std::lock_guard lock(m_mutex);
+        m_d.emit(event("waiting", "", 0, std::string(text), "", true));
+      }
 
     private:
       Driver& m_d;

@@ -79,9 +79,13 @@ std::string tmux_literal(std::string_view s) {
   return out;
 }
 
-off_t size_of(const fs::path& file) {
+// The log's size and time: a capped log changes with no change of size.
+std::pair<off_t, std::int64_t> size_of(const fs::path& file) {
   struct stat st {};
-  return ::stat(file.c_str(), &st) == 0 ? st.st_size : 0;
+  if (::stat(file.c_str(), &st) != 0) {
+    return {0, 0};
+  }
+  return {st.st_size, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
 // A pane's process is tmux's child, not ours: it may linger as a zombie
@@ -180,7 +184,7 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
                                       "-t",
                                       pane,
                                       "-o",
-                                      tmux_literal("cat >>" + shell_quote(a.log.string())),
+                                      tmux_literal(a.log_pipe.empty() ? "cat >>" + shell_quote(a.log.string()) : a.log_pipe),
                                       ";",
                                       "respawn-pane",
                                       "-k",
@@ -228,7 +232,7 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
   limits.quiet_after = a.on_quiet ? a.quiet_after : std::nullopt;
   limits.kill_grace = a.kill_grace;
   util::Watcher watch(limits, start);
-  off_t logged = size_of(a.log);
+  auto logged = size_of(a.log);
   // Stops the pane's processes (SIGTERM; SIGKILL after the grace), as `flag`.
   auto stop = [&](bool* flag, Clock::time_point now) {
     if (flag != nullptr) {
@@ -247,7 +251,7 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
       stop(nullptr, now);
       continue;
     }
-    if (const off_t size = size_of(a.log); size != logged) {
+    if (const auto size = size_of(a.log); size != logged) {
       logged = size;
       watch.sign_of_life(now);
     }

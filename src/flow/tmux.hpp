@@ -37,8 +37,11 @@ struct TmuxAttempt {
   std::vector<std::pair<std::string, std::string>> env; // GIT_WAVE_* (LAUNCH, BRIEF, EXIT_FILE among them)
   std::vector<std::string> unset;                       // removed from the environment
   std::filesystem::path log;                            // the pane's output is appended here
-  std::filesystem::path lock;                           // the agent lock, taken inside the window
-  std::filesystem::path exit_file;                      // the launch command's exit status
+  // The shell command that writes the pane's output there from its input
+  // (the capping relay); empty: cat >>log.
+  std::string log_pipe;
+  std::filesystem::path lock;      // the agent lock, taken inside the window
+  std::filesystem::path exit_file; // the launch command's exit status
   std::optional<std::chrono::milliseconds> timeout;
   std::optional<std::chrono::milliseconds> idle_timeout;
   std::function<std::optional<std::chrono::milliseconds>()> active; // as util::ProcessOptions::active

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "gate/bisect.hpp"
+#include "gate/gate_lock.hpp"
 #include "gate/logs.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
@@ -20,6 +21,7 @@
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <memory>
 
 namespace wave::gate {
 
@@ -266,7 +268,20 @@ private:
     return ok;
   }
 
+  // The gate lock of the worktree `where` (agent empty: the scratch worktree).
+  std::unique_ptr<GateLock> lock(const std::string& agent, const fs::path& where) {
+    return std::make_unique<GateLock>(gate_lock_path(m_in.repo, m_in.run, agent), where, m_in.command,
+                                      [this](std::string_view text) { m_reporter.waiting(text); });
+  }
+
+  // A step as recorded: the lock it ran under is let go after the gate.
+  static StepRecord record(Step step, const StepResult& result) {
+    step.lock = nullptr;
+    return {std::move(step), result};
+  }
+
   bool agent_gates() {
+    std::vector<std::unique_ptr<GateLock>> locks;
     std::vector<std::vector<Step>> groups;
     std::vector<std::string> failed;
     for (std::size_t i = 0; i < m_in.agents.size(); ++i) {
@@ -275,18 +290,22 @@ private:
         continue;
       }
       fs::path where = a.worktree;
-      if (where.empty()) {
+      const bool remote = where.empty();
+      if (remote) {
         // Its worktree is on another machine: its tip is checked out here.
         where = agent_scratch_dir(m_in.repo, m_in.run, a.name);
-        if (!checkout(where, git::oid_str(m_rep.tips[i].second), "agent checkout", a.name)) {
-          failed.push_back(util::quote(a.name));
-          continue;
-        }
+      }
+      // One gate at a time in its worktree, from before the checkout.
+      locks.push_back(lock(a.name, where));
+      if (remote && !checkout(where, git::oid_str(m_rep.tips[i].second), "agent checkout", a.name)) {
+        failed.push_back(util::quote(a.name));
+        continue;
       }
       std::vector<Step> group;
       for (const auto& command : a.gate) {
         group.push_back(Step{"agent gate", a.name, command, where, m_logs.next("agent-gate", a.name),
-                             environment(m_in, a.name, a.base, "", {a.name}), m_in.plan->gate.timeout});
+                             environment(m_in, a.name, a.base, "", {a.name}), m_in.plan->gate.timeout,
+                             locks.back().get()});
       }
       groups.push_back(std::move(group));
     }
@@ -295,7 +314,7 @@ private:
       bool group_ok = true;
       for (std::size_t s = 0; s < groups[g].size(); ++s) {
         group_ok = group_ok && results[g][s].status == StepStatus::pass;
-        m_rep.steps.push_back({groups[g][s], results[g][s]});
+        m_rep.steps.push_back(record(groups[g][s], results[g][s]));
       }
       if (!group_ok) {
         failed.push_back(util::quote(groups[g].front().agent));
@@ -419,19 +438,25 @@ private:
   bool plan_gate(const git_oid& commit, const std::string& label, const std::vector<std::string>& agents) {
     const fs::path scratch = scratch_dir(m_in.repo, m_in.run);
     const std::string oid = git::oid_str(commit);
+    if (!m_scratch_lock) {
+      // One gate at a time in the scratch worktree, from before its
+      // checkout; held for every round of a bisection.
+      m_scratch_lock = lock("", scratch);
+    }
     if (!checkout(scratch, oid, label == "gate" ? "checkout" : label + " checkout", "")) {
       return false;
     }
     std::vector<Step> group;
     for (const auto& command : m_in.plan->gate.commands) {
       group.push_back(Step{label, "", command, scratch, m_logs.next(label),
-                           environment(m_in, "", m_rep.base, oid, agents), m_in.plan->gate.timeout});
+                           environment(m_in, "", m_rep.base, oid, agents), m_in.plan->gate.timeout,
+                           m_scratch_lock.get()});
     }
     const auto results = run_groups({group}, 1, m_reporter);
     bool ok = true;
     for (std::size_t s = 0; s < group.size(); ++s) {
       ok = ok && results[0][s].status == StepStatus::pass;
-      m_rep.steps.push_back({group[s], results[0][s]});
+      m_rep.steps.push_back(record(group[s], results[0][s]));
     }
     return ok;
   }
@@ -563,7 +588,8 @@ private:
   LogNames m_logs;
   GateReport m_rep;
   std::vector<std::size_t> m_applied_indices; // agents whose branch changed the candidate
-  std::vector<std::string> m_unchanged;       // agents that changed nothing and may not
+  std::vector<std::string> m_unchanged;        // agents that changed nothing and may not
+  std::unique_ptr<GateLock> m_scratch_lock;    // taken by the first plan_gate
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "gate/steps.hpp"
 
+#include "gate/gate_lock.hpp"
 #include "git/worktree.hpp"
 #include "util/process.hpp"
 
@@ -33,6 +34,10 @@ StepResult run_step(const Step& step, Reporter& reporter) {
   o.unset = git::outer_git_variables(); // as for setup: the step's own worktree, not an outer git's
   o.log = step.log;
   o.timeout = step.timeout;
+  if (step.lock != nullptr) {
+    o.inherit_fd = step.lock->fd();
+    o.on_started = [&step](int pgid) { step.lock->running(pgid, step.command); };
+  }
   StepResult r;
   util::ProcessResult p;
   try {
@@ -44,6 +49,9 @@ StepResult run_step(const Step& step, Reporter& reporter) {
     r.detail = e.what();
     reporter.step_finished(step, r);
     return r;
+  }
+  if (step.lock != nullptr) {
+    step.lock->running(0, "");
   }
   r.duration = p.elapsed;
   if (p.ok()) {

@@ -14,6 +14,8 @@
 // group in order.
 namespace wave::gate {
 
+class GateLock;
+
 enum class StepStatus { pass, fail, timeout, skipped };
 std::string_view to_string(StepStatus s) noexcept;
 
@@ -25,6 +27,9 @@ struct Step {
   std::filesystem::path log;
   std::vector<std::pair<std::string, std::string>> env;
   std::optional<std::chrono::milliseconds> timeout;
+  // The lock of the worktree it runs in (gate/gate_lock.hpp), handed to its
+  // processes as their fd 3; not owned, only used while it runs.
+  const GateLock* lock = nullptr;
 };
 
 struct StepResult {
@@ -46,6 +51,9 @@ public:
   virtual void step_finished(const Step& step, const StepResult& result) = 0;
   // A line about the gate as a whole ("building the candidate ...").
   virtual void note(std::string_view text) = 0;
+  // The gate waits for, or stops, a gate that holds the worktree it needs
+  // (gate/gate_lock.hpp): one line saying which.
+  virtual void waiting(std::string_view text) { note(text); }
 };
 
 // Runs one step now, on this thread.

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,7 +64,8 @@ struct Runner {
   std::chrono::milliseconds idle_timeout = std::chrono::minutes(10); // no output, no change: stalled
   int retries = 1;                                                   // attempts after the first, per agent
   std::chrono::milliseconds stagger{0};                              // between two launches of one wave
-  std::vector<std::string> notify; // run with each notable event as JSON on stdin
+  std::vector<std::string> notify;            // run with each notable event as JSON on stdin
+  std::uint64_t log_cap = 5ULL * 1024 * 1024; // an attempt's log, in bytes: head and tail kept; 0: none
 };
 
 enum class MergeStyle { merge, squash };

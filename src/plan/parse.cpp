@@ -8,6 +8,7 @@
 #include "plan/source.hpp"
 #include "plan/validate.hpp"
 #include "util/duration.hpp"
+#include "util/log_cap.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -28,7 +29,7 @@ constexpr std::array plan_keys{"name"sv,    "base"sv,           "max_parallel"sv
                                "copy"sv,    "gate"sv,           "agent"sv,        "run"sv,
                                "remote"sv,  "case_sensitive"sv, "allow_empty"sv};
 constexpr std::array run_keys{"launch"sv,  "agent"sv,   "timeout"sv, "idle_timeout"sv,
-                              "retries"sv, "stagger"sv, "notify"sv,  "budget_usd"sv};
+                              "retries"sv, "stagger"sv, "notify"sv,  "budget_usd"sv, "log_cap"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv, "bisect"sv};
 constexpr std::array agent_keys{"name"sv,   "task"sv,   "title"sv,      "owns"sv,      "after"sv,
                                 "wave"sv,   "exclusive"sv, "gate"sv,    "estimate"sv,  "setup"sv,
@@ -415,6 +416,42 @@ std::optional<double> read_budget(Reader& r) {
   return value;
 }
 
+// [run] log_cap: "5MB", "512KiB", a number of bytes, "none" or 0.
+void read_log_cap(const toml::node& node, Runner& runner, Diagnostics& diagnostics) {
+  constexpr std::string_view hint =
+      "write a size with a unit: B, KB, MB, GB (powers of 1000) or KiB, MiB, GiB (of 1024), e.g. "
+      "log_cap = \"5MiB\"; or \"none\" (or 0) for no cap";
+  std::optional<std::uint64_t> cap;
+  std::string shown;
+  if (const auto* s = node.as_string()) {
+    shown = util::shown(s->get());
+    cap = util::parse_size(s->get());
+  } else if (const auto* i = node.as_integer()) {
+    shown = std::to_string(i->get());
+    if (i->get() >= 0) {
+      cap = static_cast<std::uint64_t>(i->get());
+    }
+  } else {
+    diagnostics.error(
+        at(node.source()),
+        fmt::format("'log_cap' must be a size string or an integer, not {}", type_name(node.type())),
+        std::string(hint));
+    return;
+  }
+  if (!cap) {
+    diagnostics.error(at(node.source()), fmt::format("invalid size '{}' for 'log_cap'", shown),
+                      std::string(hint));
+    return;
+  }
+  if (*cap != 0 && *cap < util::min_log_cap) {
+    diagnostics.error(at(node.source()),
+                      fmt::format("'log_cap' must be at least {} bytes, not {}", util::min_log_cap, *cap),
+                      std::string(hint));
+    return;
+  }
+  runner.log_cap = *cap;
+}
+
 void read_runner(const toml::node& node, Runner& runner, std::string_view text, Diagnostics& diagnostics) {
   const auto* table = node.as_table();
   if (table == nullptr) {
@@ -451,6 +488,9 @@ void read_runner(const toml::node& node, Runner& runner, std::string_view text, 
     }
   }
   runner.notify = r.texts("notify", "notify-send git-wave", "command");
+  if (const auto* cap = r.find("log_cap")) {
+    read_log_cap(*cap, runner, diagnostics);
+  }
 }
 
 void read_gate(const toml::node& node, Gate& gate, std::string_view text, Diagnostics& diagnostics) {

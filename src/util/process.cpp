@@ -225,6 +225,11 @@ ProcessResult run_process(const ProcessOptions& o) {
   if (pid == 0) {
     // Child: own process group so a timeout can kill everything it started.
     ::setpgid(0, 0);
+    // No signal blocked, whatever thread forked it: a SIGTERM (a timeout,
+    // a gate stopping one a killed run left) must reach the command.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     const int input = in_fd >= 0 ? in_fd : ::open("/dev/null", O_RDONLY);
     if (input >= 0) {
       ::dup2(input, 0);
@@ -253,11 +258,17 @@ ProcessResult run_process(const ProcessOptions& o) {
   g_groups.insert(pid);
   forking.unlock();
   const Registered registered(pid);
+  if (o.on_started) {
+    o.on_started(static_cast<int>(pid));
+  }
   write_end.reset();
   if (direct) {
     read_end.reset();
   }
-  off_t logged = 0;
+  std::pair<off_t, long> logged{0, 0}; // the direct log's size and time, when last seen
+  if (struct stat st {}; direct && ::fstat(log_fd.fd, &st) == 0) {
+    logged = {st.st_size, st.st_mtim.tv_sec * 1000000000L + st.st_mtim.tv_nsec};
+  }
 
   ProcessResult result;
   WatchLimits limits;
@@ -306,9 +317,13 @@ ProcessResult run_process(const ProcessOptions& o) {
         break;
       }
       ::usleep(static_cast<useconds_t>((wait_ms < 0 ? 100 : std::clamp(wait_ms, 1, 100)) * 1000));
+      // Its size, or its time: a capped log (util/log_cap) is rewritten
+      // in place at the same size.
       struct stat st {};
-      if (::fstat(log_fd.fd, &st) == 0 && st.st_size != logged) {
-        logged = st.st_size;
+      const int rc = ::fstat(log_fd.fd, &st);
+      const std::pair<off_t, long> stamp{st.st_size, st.st_mtim.tv_sec * 1000000000L + st.st_mtim.tv_nsec};
+      if (rc == 0 && stamp != logged) {
+        logged = stamp;
         watch.sign_of_life(Clock::now());
       }
       continue;

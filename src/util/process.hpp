@@ -29,6 +29,9 @@ struct ProcessOptions {
   std::chrono::milliseconds kill_grace{2000};       // SIGTERM, then SIGKILL after this
   std::filesystem::path stdin_file;                 // read on stdin; empty: /dev/null
   int inherit_fd = -1;                              // handed to the command as its fd 3
+  // Told (on the calling thread) the id of the command's process group as
+  // soon as it is forked, before anything else is done with it.
+  std::function<void(int)> on_started;
   // Stall detection: after `idle_timeout` without output, `active()` is
   // asked whether the command did something else since it was last asked
   // (changed files), and how long ago it last did; when it did nothing, or
