@@ -273,12 +273,11 @@ int run(const cli::Args& args) {
   }
   // Everything the next wave needs is checked before anything starts.
   for (const auto& name : next_agents) {
-    const auto i = plan.find(name);
-    if (i && plan.agents[*i].launch.empty() && plan.runner.launch.empty()) {
+    if (plan::agent_launch(plan, name, cli::self_path()).command.empty()) {
       throw Error(
           fmt::format("the plan says not how to launch agent '{}'", name), exit_code::fatal,
-          {"set launch in [run] of wave.toml (or on the agent): a command that reads the brief on stdin "
-           "and works in the worktree",
+          {"set agent = \"claude-code\" (or codex, gemini, aider) in [run] of wave.toml, or on the agent; or "
+           "launch = \"...\": a command that reads the brief on stdin and works in the worktree",
            stored ? "commit it, then 'git wave amend' lets this run take it"
                   : "commit it, then run 'git wave run' again",
            "or start the wave and launch the agents yourself: 'git wave start', then 'git wave gate'"});

@@ -589,8 +589,8 @@ private:
         if (launch_command(name).empty()) {
           return blocked(
               fmt::format("the plan says not how to launch agent '{}'", name),
-              {"set launch in [run] of wave.toml (or on the agent): a command that reads the brief on stdin "
-               "and works in the worktree; commit it, then 'git wave amend' lets this run take it",
+              {"set agent = \"claude-code\" (or codex, gemini, aider) or launch = \"...\" in [run] of wave.toml "
+               "(or on the agent); commit it, then 'git wave amend' lets this run take it",
                "or launch the agents yourself, then 'git wave gate'"});
         }
       }

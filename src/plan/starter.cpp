@@ -116,11 +116,13 @@ void gate_section(const StarterOptions& o, std::string& out) {
 }
 
 void run_section(std::string& out) {
-  out += "# How 'git wave run' runs the plan unattended: 'launch' is run in each agent's\n"
-         "# worktree with its brief on stdin (any agent CLI or script; see\n"
-         "# git-wave-run(1)). Without it, launch the agents yourself, then 'git wave\n"
+  out += "# How 'git wave run' runs the plan unattended: each agent is launched in its\n"
+         "# worktree with its brief, by a preset ('agent': claude-code, codex, gemini,\n"
+         "# aider) or any command reading the brief on stdin ('launch'; see\n"
+         "# git-wave-run(1)). Without either, launch the agents yourself, then 'git wave\n"
          "# gate' and 'git wave merge'.\n"
          "[run]\n"
+         "# agent = \"claude-code\"\n"
          "# launch = \"your-agent --read-brief-from-stdin\"\n"
          "timeout = \"1h\"          # an attempt running longer is killed\n"
          "idle_timeout = \"10m\"    # no output and no change for this long: stalled\n"
