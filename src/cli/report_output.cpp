@@ -256,6 +256,12 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
   out += fmt::format("{}  actual  {} ({})\n", paint(Color::bold, "path    "),
                      r.actual_critical.empty() ? "-" : util::join(r.actual_critical, " -> "),
                      duration_text(r.eager_time));
+  if (r.spent) {
+    out += fmt::format("{}  {} by the agents, as their CLIs reported it{}\n", paint(Color::bold, "spent   "),
+                       run::describe(*r.spent),
+                       r.spent_redone ? fmt::format("; {} of it by attempts redone", run::describe(*r.spent_redone))
+                                      : std::string());
+  }
   for (const auto& w : r.waves) {
     if (w.bisect_runs && *w.bisect_runs > 0) {
       out += fmt::format("{}wave {}: its last gate failed; bisection ran the gate {} more time{}\n", pad,
@@ -277,6 +283,20 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
   }
   return out;
 }
+
+namespace {
+
+Json usage_json(const std::optional<run::Usage>& u) {
+  if (!u) {
+    return nullptr;
+  }
+  return Json{{"cost_usd", u->cost_usd ? Json(*u->cost_usd) : Json(nullptr)},
+              {"turns", u->turns ? Json(*u->turns) : Json(nullptr)},
+              {"input_tokens", u->input_tokens},
+              {"output_tokens", u->output_tokens}};
+}
+
+} // namespace
 
 Json report_json(const Report& r) {
   const auto opt = [](const std::optional<Seconds>& s) { return s ? Json(*s) : Json(nullptr); };
@@ -341,7 +361,8 @@ Json report_json(const Report& r) {
                             {"end", at.span.end},
                             {"seconds", at.span.length()},
                             {"ended", at.end},
-                            {"redone", static_cast<bool>(a.redone[i])}});
+                            {"redone", static_cast<bool>(a.redone[i])},
+                            {"spent", usage_json(at.usage)}});
       }
       agents.push_back({{"name", a.name},
                         {"launched", opt(a.launched)},
@@ -357,9 +378,12 @@ Json report_json(const Report& r) {
                         {"planned_critical", a.planned_critical},
                         {"actual_critical", a.actual_critical},
                         {"running", a.running},
-                        {"attempts", std::move(attempts)}});
+                        {"attempts", std::move(attempts)},
+                        {"spent", usage_json(a.spent)},
+                        {"spent_redone", usage_json(a.spent_redone)}});
     }
     jw["agents"] = std::move(agents);
+    jw["spent"] = usage_json(w.spent);
     waves.push_back(std::move(jw));
   }
   doc["waves"] = std::move(waves);
@@ -368,6 +392,8 @@ Json report_json(const Report& r) {
     marks.push_back({{"at", m.at}, {"wave", m.wave}, {"what", m.what}});
   }
   doc["marks"] = std::move(marks);
+  doc["spent"] = usage_json(r.spent);
+  doc["spent_redone"] = usage_json(r.spent_redone);
   return doc;
 }
 

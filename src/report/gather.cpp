@@ -145,12 +145,13 @@ private:
       const bool open = at.end == run::AttemptEnd::running;
       x.span.end = open ? std::max(x.span.start, m_now) : this->at(at.exited_at, x.span.start);
       x.end = std::string(run::to_string(at.end));
+      x.usage = at.usage;
       out.attempts.push_back(std::move(x));
     }
     if (out.attempts.empty() && out.last_commit) {
       // Not launched by git wave run: at work from the wave's start to its last commit.
       wave.approximate = true;
-      out.attempts.push_back(Attempt{1, {wave.started, *out.last_commit}, "commits"});
+      out.attempts.push_back(Attempt{1, {wave.started, *out.last_commit}, "commits", std::nullopt});
     } else if (out.attempts.empty()) {
       wave.approximate = true;
     }

@@ -50,8 +50,10 @@ AgentReport agent_report(const AgentTimeline& a, const WaveTimeline& w) {
     const bool keep = kept(a.attempts, i);
     r.redone.push_back(!keep);
     r.work += a.attempts[i].span.length();
+    run::add(r.spent, a.attempts[i].usage);
     if (!keep) {
       r.retries += a.attempts[i].span.length();
+      run::add(r.spent_redone, a.attempts[i].usage);
     }
   }
   if (!a.attempts.empty()) {
@@ -380,6 +382,9 @@ Report analyse(const plan::Plan& plan, const plan::Schedule& schedule, const Tim
       r.agent_time += a.work;
       r.waiting += a.waiting;
       r.retries += a.retries;
+      run::add(w.spent, a.spent);
+      run::add(r.spent, a.spent);
+      run::add(r.spent_redone, a.spent_redone);
     }
     r.waves_time += w.slowest;
   }

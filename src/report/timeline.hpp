@@ -2,6 +2,7 @@
 
 #include "plan/model.hpp"
 #include "plan/schedule.hpp"
+#include "run/usage.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -27,6 +28,7 @@ struct Attempt {
   int number = 1;
   Span span;
   std::string end; // how it ended, as the run state says: "done", "failed", ..., "running"
+  std::optional<run::Usage> usage; // what it spent, as its agent CLI reported it
 };
 
 struct AgentTimeline {
@@ -95,6 +97,8 @@ struct AgentReport {
   Seconds work = 0;               // every attempt
   Seconds retries = 0;            // attempts redone
   Seconds waiting = 0;            // done, waiting for the slowest agent of its wave
+  std::optional<run::Usage> spent;      // every attempt, as the agent CLI reported it
+  std::optional<run::Usage> spent_redone; // the attempts redone
   std::optional<double> estimate; // seconds, from the plan
   bool planned_critical = false;
   bool actual_critical = false;
@@ -118,6 +122,7 @@ struct WaveReport {
   Seconds slowest = 0; // the largest agent time
   Seconds running = 0; // while any of its agents ran
   Seconds serial = 0;  // running beyond `slowest`: agents not running in parallel
+  std::optional<run::Usage> spent;
 };
 
 struct Speedups {
@@ -148,6 +153,8 @@ struct Report {
   std::vector<std::string> actual_critical;
   std::vector<WaveReport> waves;
   std::vector<Mark> marks;
+  std::optional<run::Usage> spent;        // by every agent of the waves not aborted
+  std::optional<run::Usage> spent_redone; // of it, by attempts redone
   // Why the actual speedup fell short of the theoretical one: sentences,
   // largest loss first.
   std::vector<std::string> lost;

@@ -111,4 +111,19 @@ std::string describe(const Usage& usage) {
   return out;
 }
 
+void add(std::optional<Usage>& into, const std::optional<Usage>& more) {
+  if (!more) {
+    return;
+  }
+  if (!into) {
+    into = more;
+    return;
+  }
+  into->cost_usd =
+      into->cost_usd && more->cost_usd ? std::optional<double>(*into->cost_usd + *more->cost_usd) : std::nullopt;
+  into->turns = into->turns && more->turns ? std::optional<int>(*into->turns + *more->turns) : std::nullopt;
+  into->input_tokens += more->input_tokens;
+  into->output_tokens += more->output_tokens;
+}
+
 } // namespace wave::run

@@ -22,6 +22,10 @@ struct Usage {
 // output, plain text).
 std::optional<Usage> read_usage(std::string_view log);
 
+// `into` plus `more`: costs and turns add where known (a cost stays known
+// only while every part has one).
+void add(std::optional<Usage>& into, const std::optional<Usage>& more);
+
 // "$0.0024, 3 turns, 300 tokens in, 60 out": what is known of it.
 std::string describe(const Usage& usage);
 

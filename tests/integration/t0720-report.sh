@@ -56,20 +56,21 @@ d = json.load(open(sys.argv[1]))
 def keys(o, want, where):
     assert list(o) == want.split(), f"{where}: {list(o)}"
 keys(d, "run approximate finished running origin plan_waves wall_seconds agent_seconds waves_seconds "
-        "eager_seconds speedup time waiting_seconds retry_seconds serial_seconds lost critical_path waves marks", "top")
+        "eager_seconds speedup time waiting_seconds retry_seconds serial_seconds lost critical_path waves marks spent "
+        "spent_redone", "top")
 keys(d["speedup"], "actual theoretical theoretical_eager waves eager", "speedup")
 keys(d["time"], "working retries gates failed_gates merges blocked idle between aborted", "time")
 keys(d["critical_path"], "planned actual", "critical_path")
 for w in d["waves"]:
     keys(w, "label aborted approximate started end gate earlier_gates bisect_runs blocked merge slowest_seconds running_seconds "
-            "serial_seconds agents", "wave")
+            "serial_seconds agents spent", "wave")
     keys(w["gate"], "start end passed", "gate")
     keys(w["merge"], "start end", "merge")
     for a in w["agents"]:
         keys(a, "name launched first_commit last_commit exited gated merged work_seconds retry_seconds "
-                "waiting_seconds estimate_seconds planned_critical actual_critical running attempts", "agent")
+                "waiting_seconds estimate_seconds planned_critical actual_critical running attempts spent spent_redone", "agent")
         for at in a["attempts"]:
-            keys(at, "number start end seconds ended redone", "attempt")
+            keys(at, "number start end seconds ended redone spent", "attempt")
 PY
 expect_eq "$(json_get 'd["approximate"]')" "False"
 expect_eq "$(json_get 'd["finished"]')" "True"

@@ -64,3 +64,12 @@ python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["cost_usd"] >
 run git -C "$REPO" wave status
 expect_out "spent in this wave, as the agent CLIs report it:"
 expect_out "  a: \$0."
+
+test_case "report shows what the agents spent, per agent and for the run"
+run git -C "$REPO" wave report --json
+expect_rc 0
+spent=$(python3 -c 'import json,sys; d=json.load(sys.stdin); a=[a for w in d["waves"] for a in w["agents"] if a["name"] == "a"][0]; print(json.dumps([d["spent"] == a["spent"] == a["attempts"][-1]["spent"], a["spent"]]))' <"$TEST_DIR/out")
+expect_eq "$spent" "[true, $usage]" "report's spent against the state's usage"
+run git -C "$REPO" wave report
+expect_rc 0
+expect_out "spent     \$0."

@@ -22,7 +22,7 @@ constexpr Seconds m(double minutes) {
 }
 
 Attempt attempt(double from, double to, std::string end = "done", int number = 1) {
-  return Attempt{number, {m(from), m(to)}, std::move(end)};
+  return Attempt{number, {m(from), m(to)}, std::move(end), std::nullopt};
 }
 
 AgentTimeline agent(std::string name, std::vector<Attempt> attempts) {

@@ -107,3 +107,20 @@ TEST_CASE("usage: budgets of the run and of an agent against the attempts' cost"
   s.waves[0].attempts.push_back(a);
   CHECK(run::budget_spent(*r.plan, s, "b") == "the run's budget is spent: $1.1000 of $1");
 }
+
+TEST_CASE("usage: parts add up; a cost stays known only while every part has one", "[usage]") {
+  std::optional<run::Usage> total;
+  run::add(total, std::nullopt);
+  CHECK_FALSE(total);
+  run::add(total, run::Usage{0.5, 3, 100, 10});
+  run::add(total, run::Usage{0.25, 2, 50, 5});
+  REQUIRE(total);
+  CHECK(*total->cost_usd == 0.75);
+  CHECK(*total->turns == 5);
+  CHECK(total->input_tokens == 150);
+  CHECK(total->output_tokens == 15);
+  run::add(total, run::Usage{std::nullopt, std::nullopt, 1, 1});
+  CHECK_FALSE(total->cost_usd);
+  CHECK_FALSE(total->turns);
+  CHECK(total->input_tokens == 151);
+}
