@@ -93,10 +93,17 @@ AgentLaunch claude_code(const Plan& plan, const Agent& agent, const std::filesys
 // commits its work after the ownership check, with hooks. Codex writes
 // files through shell commands, so no hook can tell the agent's paths
 // from another's in its worktree: the audit at its exit does.
+// The sandbox also lets commands write /tmp and $TMPDIR, where other
+// worktrees (or the repository) may be: both are taken out, and the
+// agent's commands get a TMPDIR of their own in the worktree, kept out of
+// the ownership check by the exclude file.
 AgentLaunch codex(const Plan&, const Agent&, const std::filesystem::path&) {
   AgentLaunch out;
   out.preset = "codex";
-  out.command = "codex exec --sandbox workspace-write --json --skip-git-repo-check -";
+  out.command = "mkdir -p .codex-tmp && TMPDIR=\"$PWD/.codex-tmp\" codex exec --sandbox workspace-write "
+                "-c sandbox_workspace_write.exclude_slash_tmp=true "
+                "-c sandbox_workspace_write.exclude_tmpdir_env_var=true --json --skip-git-repo-check -";
+  out.exclude = {"/.codex-tmp/"};
   return out;
 }
 

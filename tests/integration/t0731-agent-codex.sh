@@ -36,7 +36,8 @@ test_case "run --dry-run prints the preset's command"
 preset_repo codex
 run git -C "$REPO" wave run --dry-run
 expect_rc 0
-expect_out "would launch a (wave 1): codex exec --sandbox workspace-write --json --skip-git-repo-check -"
+expect_out "would launch a (wave 1): mkdir -p .codex-tmp && TMPDIR=\"\$PWD/.codex-tmp\" codex exec --sandbox workspace-write -c sandbox_workspace_write.exclude_slash_tmp=true"
+expect_out "excludes /.codex-tmp/"
 expect_out "preset codex"
 
 test_case "the real Codex writes, is denied outside its worktree, verifies; run commits and merges"

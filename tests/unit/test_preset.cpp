@@ -46,7 +46,8 @@ TEST_CASE("preset: [run] agent and an agent's own, launch first", "[preset]") {
   CHECK(a.command == "claude -p --output-format stream-json --verbose");
   const auto b = agent_launch(plan, "b", "/usr/bin/git-wave");
   CHECK(b.preset == "codex");
-  CHECK(b.command.find("codex exec --sandbox workspace-write --json") == 0);
+  CHECK(b.command.find("codex exec --sandbox workspace-write") != std::string::npos);
+  CHECK(b.command.find("-c sandbox_workspace_write.exclude_slash_tmp=true") != std::string::npos);
   const auto c = agent_launch(plan, "c", "/usr/bin/git-wave");
   CHECK(c.preset.empty());
   CHECK(c.command == "sh my-agent.sh");
