@@ -193,8 +193,8 @@ void print_decisions(const cli::Painter& paint, const run::State& state, const p
   }
   fmt::print("\n{}\n", paint(cli::Color::bold, "decisions:"));
   for (const auto& a : state.actions) {
-    fmt::print("  {} {} {}{}{}{}\n", a.at, run::to_string(a.kind), a.agent,
-               a.tip.empty() ? std::string() : " at " + a.tip.substr(0, 7),
+    fmt::print("  {} {} {}{}{}{}\n", util::escape_control(a.at), run::to_string(a.kind), a.agent,
+               a.tip.empty() ? std::string() : " at " + util::escape_control(a.tip.substr(0, 7)),
                a.by.empty() ? std::string() : " by " + util::escape_control(a.by),
                a.reason.empty() ? std::string() : ": " + util::escape_control(a.reason));
   }

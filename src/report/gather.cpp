@@ -202,7 +202,7 @@ Timeline gather(git_repository* repo, const run::State& state, Clock::time_point
   }
   for (const auto& m : state.amendments) {
     t.marks.push_back({reader.at(m.at, 0), "",
-                       fmt::format("plan amended to {}: {}", m.to.substr(0, 7),
+                       fmt::format("plan amended to {}: {}", util::escape_control(m.to.substr(0, 7)),
                                    util::escape_control(util::join(m.changes, "; ")))});
   }
   std::stable_sort(t.marks.begin(), t.marks.end(), [](const Mark& x, const Mark& y) { return x.at < y.at; });
