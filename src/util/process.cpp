@@ -375,6 +375,60 @@ ProcessResult run_process(const ProcessOptions& o) {
   return result;
 }
 
+void spawn_detached(const ProcessOptions& o) {
+  const auto env = build_env(o);
+  std::vector<char*> envp;
+  for (const auto& e : env) {
+    envp.push_back(const_cast<char*>(e.c_str()));
+  }
+  envp.push_back(nullptr);
+  const std::string cwd = o.cwd.string();
+  const std::string program = o.argv.empty() ? std::string("/bin/sh") : find_program(o);
+  std::vector<const char*> argv;
+  if (o.argv.empty()) {
+    argv = {"/bin/sh", "-c", o.command.c_str()};
+  } else {
+    for (const auto& a : o.argv) {
+      argv.push_back(a.c_str());
+    }
+  }
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    throw Error(fmt::format("cannot start '{}': {}", program, std::strerror(errno)));
+  }
+  if (pid == 0) {
+    // Only async-signal-safe calls after fork(). A session of its own, and
+    // a second fork so that init, not us, reaps it.
+    ::setsid();
+    if (::fork() != 0) {
+      ::_exit(0);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    const int null = ::open("/dev/null", O_RDWR);
+    if (null >= 0) {
+      ::dup2(null, 0);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+    }
+    if (::close_range(3, ~0U, 0) != 0) {
+      for (int fd = 3; fd < 1024; ++fd) {
+        ::close(fd);
+      }
+    }
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
+      ::_exit(127);
+    }
+    ::execve(program.c_str(), const_cast<char* const*>(argv.data()), envp.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
 void request_stop() noexcept {
   const std::lock_guard lock(g_groups_mutex);
   g_stopping = true;

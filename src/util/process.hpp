@@ -66,6 +66,13 @@ struct ProcessResult {
 // reaped, so the group id cannot have been reused by then.
 ProcessResult run_process(const ProcessOptions& options);
 
+// Starts `options.argv` (or `options.command`) detached: a session of its
+// own, stdin and output on /dev/null, no descriptor of ours but 0-2 (a lock
+// we hold is not held by it), not waited for and not killed with our
+// groups. For work that may outlive the command (deleting folders moved
+// aside); throws wave::Error only when it cannot be started.
+void spawn_detached(const ProcessOptions& options);
+
 // Sends `sig` to every process group run_process() is running now, from any
 // thread (for the command's own SIGINT/SIGTERM handling).
 void kill_process_groups(int sig);
