@@ -4,6 +4,7 @@
 #include "flow/abort.hpp"
 #include "flow/merge.hpp"
 #include "flow/remote_refs.hpp"
+#include "flow/trash.hpp"
 #include "gate/lead_commit.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
@@ -107,6 +108,8 @@ Recovery recover(git_repository* repo, const std::string& run) {
   Recovery out;
   auto& notes = out.notes;
   notes = clear_stale_locks(repo, run);
+  // Worktrees a killed command moved aside and did not see deleted.
+  empty_trash(repo);
   for (int round = 0; round < 8; ++round) {
     const auto stored = run::load(repo, run);
     if (!stored) {

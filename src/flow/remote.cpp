@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "flow/cleanup.hpp"
 #include "flow/remote_refs.hpp"
+#include "flow/trash.hpp"
 #include "flow/verify_state.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
@@ -117,6 +118,7 @@ void tidy_merged(git_repository* repo, const RemoteRun& rr, const run::State& st
         delete_branch(repo, branch, *tip, c);
       }
     }
+    empty_trash(repo);
     for (const auto& d : c.done) {
       out.notes.push_back(fmt::format("wave {} was merged on another machine: {}", w.label, d));
     }

@@ -42,12 +42,23 @@ TESTS_RUN=0
 TESTS_FAILED=0
 CURRENT_TEST=""
 
+# wait_for_trash DIR: waits until no background deletion of worktrees moved
+# aside (git wave's <common dir>/wave/trash, deleted under the flock of
+# wave/trash.flock) runs in a repository under DIR.
+wait_for_trash() {
+  local lock
+  while IFS= read -r lock; do
+    flock "$lock" true
+  done < <(find "$1" -path '*/wave/trash.flock' 2>/dev/null)
+}
+
 finish() {
   local code=$?
   if [ "$TESTS_FAILED" -gt 0 ] || [ "$code" -ne 0 ]; then
     echo "# test directory kept: $TEST_DIR" >&2
     [ "$code" -ne 0 ] || code=1
   else
+    wait_for_trash "$TEST_DIR"
     rm -rf "$TEST_DIR"
   fi
   echo "$((TESTS_RUN - TESTS_FAILED)) passed, $TESTS_FAILED failed"
