@@ -2,18 +2,44 @@
 
 #include "gate/gate_lock.hpp"
 #include "gate/record.hpp"
+#include "flow/trash.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
 #include "git/cli.hpp"
 #include "git/handle.hpp"
 #include "git/repo.hpp"
 #include "git/worktree.hpp"
+#include "util/strings.hpp"
 
 #include <fmt/format.h>
 
 namespace wave::flow {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// A worktree whose folder may be moved aside: not locked by `git worktree
+// lock`, without submodules (whose repositories git keeps inside them).
+// The others go through `git worktree remove`, which refuses or handles them.
+bool movable(git_repository* repo, const fs::path& path) {
+  std::error_code ec;
+  if (fs::exists(path / ".gitmodules", ec)) {
+    return false;
+  }
+  const auto w = git::find_worktree(git::linked_worktrees(repo), path);
+  return w && !fs::exists(w->admin_dir / "locked", ec);
+}
+
+// No changes and no untracked files (ignored ones aside): what `git
+// worktree remove` asks before it deletes.
+bool clean(const fs::path& path) {
+  const auto st =
+      git::run_git(path, {"--no-optional-locks", "status", "--porcelain", "--ignore-submodules=none"});
+  return st.ok() && util::trim(st.output).empty();
+}
+
+} // namespace
 
 bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std::string& agent, bool force,
                            Cleanup& out) {
@@ -25,6 +51,21 @@ bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std
   const bool exists = fs::exists(path, ec);
   if (!registered && !exists) {
     return true;
+  }
+  if (registered && exists && fs::exists(path / ".git", ec) && movable(repo, path)) {
+    // What `git worktree remove` checks, then its files moved aside at once
+    // and deleted in the background, its registration removed here. (When
+    // it has changes, `git worktree remove` below says so.)
+    if ((force || clean(path)) && move_to_trash(repo, path)) {
+      try {
+        gate::prune_worktree(repo, path);
+      } catch (const Error& e) {
+        out.kept.push_back(fmt::format("worktree '{}' of '{}': {}", path.string(), agent, e.what()));
+        return false;
+      }
+      out.done.push_back(fmt::format("removed worktree '{}'", path.string()));
+      return true;
+    }
   }
   if (registered && exists && fs::exists(path / ".git", ec)) {
     // Without --force, git refuses a worktree with changes or untracked
@@ -66,6 +107,57 @@ bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std
   return true;
 }
 
+bool park_agent_worktree(git_repository* repo, const fs::path& path, const std::string& agent,
+                         const git_oid& tip, Cleanup& out) {
+  std::error_code ec;
+  const auto w = path.empty() ? std::nullopt : git::find_worktree(git::linked_worktrees(repo), path);
+  if (!w || !w->present || !w->checked_out || w->initializing || !movable(repo, path)) {
+    return remove_agent_worktree(repo, path, agent, false, out);
+  }
+  if (!util::starts_with(w->head, "refs/")) {
+    return true; // parked already
+  }
+  if (!clean(path)) {
+    out.kept.push_back(fmt::format("worktree '{}' of '{}': it has uncommitted changes", path.string(), agent));
+    return false;
+  }
+  const auto detach = git::run_git(path, {"update-ref", "--no-deref", "-m", "git wave: parked for the next wave",
+                                          "HEAD", git::oid_str(tip)});
+  if (!detach.ok()) {
+    out.kept.push_back(
+        fmt::format("worktree '{}' of '{}': {}", path.string(), agent, util::trim(detach.output)));
+    return false;
+  }
+  out.done.push_back(fmt::format("kept worktree '{}' for the next wave", path.string()));
+  return true;
+}
+
+std::vector<fs::path> parked_worktrees(git_repository* repo, const run::State& state, const git_oid& tip) {
+  const auto linked = git::linked_worktrees(repo);
+  std::vector<fs::path> out;
+  for (const auto& wave : state.waves) {
+    if (wave.status != run::WaveStatus::merged) {
+      continue;
+    }
+    for (const auto& a : wave.agents) {
+      const auto w = a.worktree.empty() ? std::nullopt : git::find_worktree(linked, a.worktree);
+      if (!w || !w->present || !w->checked_out || w->initializing || util::starts_with(w->head, "refs/") ||
+          std::find(out.begin(), out.end(), w->path) != out.end() || !movable(repo, w->path)) {
+        continue;
+      }
+      const auto head = git::parse_oid(w->head);
+      if (!head || (git_oid_equal(&*head, &tip) == 0 && git_graph_descendant_of(repo, &tip, &*head) != 1)) {
+        git_error_clear();
+        continue; // commits of a person's there, which a switch would leave behind
+      }
+      if (clean(w->path)) {
+        out.push_back(w->path);
+      }
+    }
+  }
+  return out;
+}
+
 void delete_branch(git_repository* repo, const std::string& branch, const git_oid& expected, Cleanup& out) {
   git_reference* raw = nullptr;
   const std::string ref_name = "refs/heads/" + branch;
@@ -93,13 +185,18 @@ void delete_branch(git_repository* repo, const std::string& branch, const git_oi
 
 void drop_scratch(git_repository* repo, const std::string& run) {
   gate::stop_gates(repo, run); // what a killed gate left running there first
-  gate::prune_worktree(repo, gate::scratch_dir(repo, run));
+  // Files aside first (deleted in the background), then the registration.
+  const fs::path scratch = gate::scratch_dir(repo, run);
+  move_to_trash(repo, scratch);
+  gate::prune_worktree(repo, scratch);
   std::error_code ec;
   const fs::path agents = gate::agent_scratch_dir(repo, run, "").parent_path();
   for (const auto& entry : fs::directory_iterator(agents, ec)) {
+    move_to_trash(repo, entry.path());
     gate::prune_worktree(repo, entry.path());
   }
   fs::remove(agents, ec);
+  empty_trash(repo);
 }
 
 void drop_candidate(git_repository* repo, const std::string& run, const std::string& label) {

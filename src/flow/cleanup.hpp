@@ -1,5 +1,7 @@
 #pragma once
 
+#include "run/state.hpp"
+
 #include <git2.h>
 
 #include <filesystem>
@@ -22,6 +24,20 @@ struct Cleanup {
 // with uncommitted changes is kept. Returns false when it stays.
 bool remove_agent_worktree(git_repository* repo, const std::filesystem::path& path, const std::string& agent,
                            bool force, Cleanup& out);
+
+// Keeps the worktree of an agent whose wave landed for an agent of the next
+// wave (see parked_worktrees): it stays registered, its HEAD detached at
+// `tip`, its branch's tip, so that the branch can go. A worktree with
+// uncommitted changes stays as it is (false); one already parked is left so.
+bool park_agent_worktree(git_repository* repo, const std::filesystem::path& path, const std::string& agent,
+                         const git_oid& tip, Cleanup& out);
+
+// The worktrees of the run's merged waves that are parked and free to be
+// switched to another agent's branch: registered, on disk, HEAD detached at
+// a commit `tip` (the integration branch) holds, not locked, without
+// submodules, and with nothing uncommitted (no changes, no untracked files).
+std::vector<std::filesystem::path> parked_worktrees(git_repository* repo, const run::State& state,
+                                                    const git_oid& tip);
 
 // Deletes branch `branch` (a short name) when it is still at `expected`.
 void delete_branch(git_repository* repo, const std::string& branch, const git_oid& expected, Cleanup& out);

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "flow/archive.hpp"
 #include "flow/cleanup.hpp"
+#include "flow/trash.hpp"
 #include "gate/rebuild.hpp"
 #include "gate/record.hpp"
 #include "gate/worktrees.hpp"
@@ -433,8 +434,12 @@ private:
     std::vector<std::pair<std::string, git_oid>> deletable;
     for (const auto& a : w.agents) {
       const std::string branch = a.branch.empty() ? run::agent_branch(m_run, a.name) : a.branch;
-      const bool wt_gone = remove_agent_worktree(m_repo, a.worktree, a.name, false, c);
       const auto tip = git::resolve_commit(m_repo, "refs/heads/" + branch);
+      // Before the run's last wave, a worktree is kept for an agent of the
+      // next (git wave start switches it: only the files that differ are
+      // written, where a new worktree writes them all).
+      const bool wt_gone = m_last || !tip ? remove_agent_worktree(m_repo, a.worktree, a.name, false, c)
+                                          : park_agent_worktree(m_repo, a.worktree, a.name, *tip, c);
       if (!tip) {
         continue;
       }
@@ -469,10 +474,15 @@ private:
     }
     drop_candidate(m_repo, m_run, m_label);
     if (m_last) {
-      // The gate's scratch worktree serves every wave of the run (a gate
-      // then checks out only what changed): it goes with the last.
+      // Worktrees an earlier start kept and did not need, then the gate's
+      // scratch worktree, which serves every wave of the run (a gate then
+      // checks out only what changed): they go with the last.
+      for (const auto& parked : parked_worktrees(m_repo, m_stored->state, m_out.to)) {
+        remove_agent_worktree(m_repo, parked, "", false, c);
+      }
       drop_scratch(m_repo, m_run);
     }
+    empty_trash(m_repo);
     m_out.done = std::move(c.done);
     m_out.kept = std::move(c.kept);
   }

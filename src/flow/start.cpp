@@ -1,7 +1,9 @@
 #include "flow/start.hpp"
 
 #include "core/error.hpp"
+#include "flow/cleanup.hpp"
 #include "flow/setup.hpp"
+#include "flow/trash.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "git/worktree.hpp"
@@ -82,12 +84,38 @@ std::string describe_worktree_owner(const git::LinkedWorktree& w) {
   return fmt::format("it is a worktree (HEAD detached at {})", git::short_oid(w.head));
 }
 
+// For an agent recorded with the parked worktree `reused` of an earlier
+// wave, not yet set up: where a start killed on the way left it. False when
+// it is neither here nor there any more (a new worktree is made then).
+bool plan_reused(const std::vector<git::LinkedWorktree>& worktrees,
+                 const std::optional<git::LinkedWorktree>& here, AgentStep& step) {
+  const run::AgentRun& r = step.record;
+  const auto from = git::find_worktree(worktrees, r.reused);
+  if (here && here->present && here->checked_out && !util::starts_with(here->head, "refs/")) {
+    step.worktree = WorktreeAction::switch_; // moved, not switched
+  } else if (here && here->present && here->checked_out && here->head == head_of(r.branch)) {
+    step.worktree = WorktreeAction::switch_; // switched, perhaps not all of its files
+  } else if (!here && from && from->present && !util::starts_with(from->head, "refs/") &&
+             git::path_is_free(r.worktree)) {
+    step.worktree = WorktreeAction::reuse; // not moved yet
+  } else if (!here && from && !from->present && git::admin_dir_of(r.worktree) == from->admin_dir) {
+    step.worktree = WorktreeAction::repair; // moved, registration not updated
+  } else {
+    return false;
+  }
+  step.run_setup = true;
+  return true;
+}
+
 // For an agent already recorded: what is missing on disk, or a problem.
 void plan_existing(const StartInput& in, const std::vector<git::LinkedWorktree>& worktrees, AgentStep& step,
                    std::vector<std::string>& problems) {
   const run::AgentRun& r = step.record;
   step.create_branch = !branch_exists(in.repo, r.branch);
   const auto here = git::find_worktree(worktrees, r.worktree);
+  if (!r.reused.empty() && r.setup != run::Setup::ok && plan_reused(worktrees, here, step)) {
+    return;
+  }
   for (const auto& w : worktrees) {
     if (w.head == head_of(r.branch) && (!here || here->name != w.name)) {
       problems.push_back(fmt::format("branch '{}' is checked out in '{}', not in its recorded worktree '{}'",
@@ -265,6 +293,13 @@ Decision decide(const StartInput& in) {
   d.label = schedule.waves[next].label;
   d.base = in.integration_tip;
   const auto worktrees = git::linked_worktrees(in.repo);
+  // Worktrees the last merge kept: switched to this wave's branches, they
+  // need only the files that changed.
+  std::vector<fs::path> parked;
+  if (state != nullptr) {
+    parked = parked_worktrees(in.repo, *state, git::oid_from(in.integration_tip));
+    std::reverse(parked.begin(), parked.end());
+  }
   std::vector<std::string> problems;
   for (const std::size_t index : schedule.waves[next].agents) {
     AgentStep step;
@@ -283,8 +318,14 @@ Decision decide(const StartInput& in) {
     step.record.base = d.base;
     step.record.setup = run::Setup::pending;
     plan_new(in, worktrees, step, problems);
+    if (!parked.empty()) {
+      step.worktree = WorktreeAction::reuse;
+      step.record.reused = parked.back().string();
+      parked.pop_back();
+    }
     d.agents.push_back(std::move(step));
   }
+  d.surplus = std::move(parked);
   for (std::size_t i = 0; i < d.agents.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (d.agents[i].record.worktree == d.agents[j].record.worktree) {
@@ -393,7 +434,10 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
       AgentStep& step = d.agents[i];
       AgentOutcome& outcome = result.outcomes[i];
       try {
-        if (step.worktree != WorktreeAction::ready) {
+        if (step.worktree == WorktreeAction::reuse || step.worktree == WorktreeAction::repair ||
+            step.worktree == WorktreeAction::switch_) {
+          git::switch_worktree(step.record.worktree, step.record.branch, step.record.setup_log);
+        } else if (step.worktree != WorktreeAction::ready) {
           git::checkout_worktree(step.record.worktree, step.record.setup_log);
         }
         if (step.run_setup) {
@@ -480,6 +524,12 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
         fs::create_directories(fs::path(step.record.worktree).parent_path(), ec);
         git::add_worktree(in.main_root, step.record.worktree, step.record.branch,
                           step.worktree == WorktreeAction::re_add, log);
+      } else if (step.worktree == WorktreeAction::reuse) {
+        std::error_code ec;
+        fs::create_directories(fs::path(step.record.worktree).parent_path(), ec);
+        git::move_worktree(in.main_root, step.record.reused, step.record.worktree, log);
+      } else if (step.worktree == WorktreeAction::repair) {
+        git::repair_worktree(in.main_root, step.record.worktree, log);
       }
       {
         const std::lock_guard lock(queue_mutex);
@@ -494,6 +544,15 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
     }
   }
   finish();
+  // What the last wave kept and this one does not need (its removal is a
+  // rename: the files are deleted in the background).
+  if (!d.surplus.empty()) {
+    Cleanup unused;
+    for (const auto& path : d.surplus) {
+      remove_agent_worktree(in.repo, path, "", false, unused);
+    }
+    empty_trash(in.repo);
+  }
   std::sort(run_alone.begin(), run_alone.end());
   for (const std::size_t i : run_alone) {
     AgentStep& step = d.agents[i];

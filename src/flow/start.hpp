@@ -44,6 +44,9 @@ enum class WorktreeAction {
   re_add,   // registered but its folder is gone: register again, check out
   checkout, // registered, never checked out (a start was killed)
   redo,     // a `git worktree add` was killed half way: discard what it left, then add
+  reuse,    // move the parked worktree `record.reused` here, then switch it to the branch
+  repair,   // a killed `git worktree move` left it here unregistered: repair, then switch
+  switch_,  // moved here already: switch it to the branch (again)
 };
 
 struct AgentStep {
@@ -68,6 +71,8 @@ struct Decision {
   std::string label;
   std::string base; // the agents' base commit
   std::vector<AgentStep> agents;
+  // Parked worktrees of the last wave no agent of this one takes: removed.
+  std::vector<std::filesystem::path> surplus;
 
   bool nothing_to_do() const;
 };

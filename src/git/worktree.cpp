@@ -146,15 +146,11 @@ std::optional<fs::path> half_made_worktree(git_repository* repo, const fs::path&
       return std::nullopt;
     }
   }
-  const fs::path dot_git = path / ".git";
-  if (!fs::is_regular_file(dot_git, ec)) {
+  const auto named = admin_dir_of(path);
+  if (!named) {
     return std::nullopt;
   }
-  std::string line = first_line(dot_git);
-  if (!util::starts_with(line, "gitdir: ")) {
-    return std::nullopt;
-  }
-  const fs::path admin = resolved(line.substr(8));
+  const fs::path admin = *named;
   const fs::path worktrees = resolved(common_dir(repo) / "worktrees");
   if (admin.parent_path() != worktrees) {
     return std::nullopt;
@@ -215,6 +211,36 @@ void checkout_worktree(const fs::path& path, const fs::path& log) {
     run_git({"sparse-checkout", "disable"}, path, log,
             fmt::format("turning sparse checkout off in '{}'", path.string()));
   }
+  run_git({"reset", "--hard", "--no-recurse-submodules", "--quiet"}, path, log,
+          fmt::format("checking out '{}'", path.string()));
+}
+
+void move_worktree(const fs::path& repo_root, const fs::path& from, const fs::path& to, const fs::path& log) {
+  run_git({"worktree", "move", from.string(), to.string()}, repo_root, log,
+          fmt::format("git worktree move '{}' '{}'", from.string(), to.string()));
+}
+
+std::optional<fs::path> admin_dir_of(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path / ".git", ec)) {
+    return std::nullopt;
+  }
+  const std::string line = first_line(path / ".git");
+  if (!util::starts_with(line, "gitdir: ")) {
+    return std::nullopt;
+  }
+  return resolved(line.substr(8));
+}
+
+void repair_worktree(const fs::path& repo_root, const fs::path& path, const fs::path& log) {
+  run_git({"worktree", "repair", path.string()}, repo_root, log,
+          fmt::format("git worktree repair '{}'", path.string()));
+}
+
+void switch_worktree(const fs::path& path, std::string_view branch, const fs::path& log) {
+  run_git({"clean", "-ffdxq"}, path, log, fmt::format("cleaning '{}'", path.string()));
+  run_git({"symbolic-ref", "HEAD", fmt::format("refs/heads/{}", branch)}, path, log,
+          fmt::format("switching '{}' to '{}'", path.string(), branch));
   run_git({"reset", "--hard", "--no-recurse-submodules", "--quiet"}, path, log,
           fmt::format("checking out '{}'", path.string()));
 }

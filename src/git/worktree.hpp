@@ -66,6 +66,28 @@ void add_worktree(const std::filesystem::path& repo_root, const std::filesystem:
 // Output goes to `log`; a failure throws Error with its last lines.
 void checkout_worktree(const std::filesystem::path& path, const std::filesystem::path& log);
 
+// `git worktree move <from> <to>`, run from `repo_root`: one rename, and
+// the registration updated. Output goes to `log`; a failure throws Error.
+void move_worktree(const std::filesystem::path& repo_root, const std::filesystem::path& from,
+                   const std::filesystem::path& to, const std::filesystem::path& log);
+
+// The admin folder the `.git` file of the worktree at `path` names, if it
+// names one.
+std::optional<std::filesystem::path> admin_dir_of(const std::filesystem::path& path);
+
+// `git worktree repair <path>`: the registration of a worktree whose folder
+// was moved (a `git worktree move` killed between its rename and its
+// update) points at it again.
+void repair_worktree(const std::filesystem::path& repo_root, const std::filesystem::path& path,
+                     const std::filesystem::path& log);
+
+// Switches a checked-out worktree to `branch` incrementally: what is not
+// tracked goes (ignored files too, as if the worktree were new), HEAD names
+// the branch, and `git reset --hard` writes only the files that differ.
+// Throws Error on a failure; run again, it finishes what a kill left.
+void switch_worktree(const std::filesystem::path& path, std::string_view branch,
+                     const std::filesystem::path& log);
+
 // Quotes `s` for /bin/sh.
 std::string shell_quote(std::string_view s);
 

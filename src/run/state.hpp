@@ -54,6 +54,7 @@ struct AgentRun {
   std::string base;     // commit the branch was created at
   Setup setup = Setup::pending;
   std::string setup_log; // absolute path, or empty
+  std::string reused;    // the parked worktree of an earlier wave moved here, or empty
   Json extra = Json::object();
 };
 

@@ -37,6 +37,7 @@ AgentRun read_agent(const Json& j, const std::string& where) {
   }
   a.branch = f.text("branch");
   a.worktree = f.text("worktree");
+  a.reused = f.text("reused", false);
   a.base = f.text("base");
   const auto setup = f.text("setup");
   const auto parsed = parse_setup(setup);
@@ -364,6 +365,9 @@ Json write_agent(const AgentRun& a) {
   j["name"] = a.name;
   j["branch"] = a.branch;
   j["worktree"] = a.worktree;
+  if (!a.reused.empty()) {
+    j["reused"] = a.reused;
+  }
   j["base"] = a.base;
   j["setup"] = to_string(a.setup);
   j["setup_log"] = a.setup_log;
