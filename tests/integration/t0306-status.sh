@@ -186,8 +186,11 @@ expect_out "waves: 1 merged; next: 2"
 expect_out "wave 1: merged into main ("
 expect_out "gate: pass"
 expect_out "next: wave 2; start it with 'git wave start'"
-grep -E '^  alpha +merged +removed$' "$TEST_DIR/out" >/dev/null || fail "alpha: $(cat "$TEST_DIR/out")"
-grep -E '^  beta +merged +removed$' "$TEST_DIR/out" >/dev/null || fail "beta: $(cat "$TEST_DIR/out")"
+# Their worktrees wait, switched by the next start to its agents' branches.
+grep -E '^  alpha +merged +\.\./repo\.wave/demo/alpha \(kept for the next wave\)$' "$TEST_DIR/out" >/dev/null ||
+  fail "alpha: $(cat "$TEST_DIR/out")"
+grep -E '^  beta +merged +\.\./repo\.wave/demo/beta \(kept for the next wave\)$' "$TEST_DIR/out" >/dev/null ||
+  fail "beta: $(cat "$TEST_DIR/out")"
 for alarm in gone "(moved)" "(missing)" VIOLATIONS; do
   expect_no_out "$alarm"
 done
