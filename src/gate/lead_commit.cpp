@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "gate/gate.hpp"
 #include "git/check.hpp"
+#include "git/cli.hpp"
 #include "git/identity.hpp"
 #include "git/repo.hpp"
 #include "run/store.hpp"
@@ -79,6 +80,38 @@ bool move_branch(git_repository* repo, const std::string& branch, const git_oid&
   return true;
 }
 
+// The paths `git status` says differ between HEAD, the index and the files
+// (untracked ones one by one, ignored ones not), both sides of a staged
+// rename; nullopt when its output cannot be read, and the caller looks at
+// every file instead. (A skip-worktree entry is not reported as deleted.)
+std::optional<std::vector<std::string>> changed_paths(const fs::path& worktree) {
+  const auto st = git::run_git(worktree, {"--no-optional-locks", "status", "--porcelain=v1", "-z",
+                                          "--untracked-files=all", "--ignore-submodules=none"});
+  if (!st.ok()) {
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  std::string_view rest = st.output;
+  while (!rest.empty()) {
+    const auto end = rest.find('\0');
+    if (end == std::string_view::npos || end < 4 || rest[2] != ' ') {
+      return std::nullopt; // not status's records (a warning on stderr, say)
+    }
+    const char x = rest[0];
+    out.emplace_back(rest.substr(3, end - 3));
+    rest.remove_prefix(end + 1);
+    if (x == 'R' || x == 'C') { // the path it came from follows
+      const auto from = rest.find('\0');
+      if (from == std::string_view::npos) {
+        return std::nullopt;
+      }
+      out.emplace_back(rest.substr(0, from));
+      rest.remove_prefix(from + 1);
+    }
+  }
+  return out;
+}
+
 std::string first_line(const std::string& message) {
   return message.substr(0, message.find('\n'));
 }
@@ -129,17 +162,33 @@ std::optional<WorktreeSnapshot> WorktreeSnapshot::take(const std::filesystem::pa
     throw Error(fmt::format("worktree '{}' has unresolved merge conflicts", worktree.string()),
                 exit_code::fatal, {"resolve them (or let the agent do it), then run the gate again"});
   }
-  // git add -A, in memory only.
-  git::check(git_index_add_all(s.m_index.get(), nullptr, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr),
-             fmt::format("cannot read the files of '{}'", worktree.string()));
-  // A file a sparse checkout leaves out (skip-worktree) is absent from the
-  // disk, not deleted: its entry stays as it is.
-  const auto keep_skipped = [](const char* path, const char*, void* payload) -> int {
-    const git_index_entry* e = git_index_get_bypath(static_cast<git_index*>(payload), path, 0);
-    return e != nullptr && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0 ? 1 : 0;
-  };
-  git::check(git_index_update_all(s.m_index.get(), nullptr, keep_skipped, s.m_index.get()),
-             fmt::format("cannot read the files of '{}'", worktree.string()));
+  // git add -A, in memory only: of the paths `git status` names when it
+  // can (git's preloaded index, untracked cache and fsmonitor where the
+  // repository has them find them fastest), else of the whole worktree.
+  const auto changed = changed_paths(worktree);
+  if (changed && changed->empty()) {
+    return std::nullopt;
+  }
+  if (changed) {
+    for (const auto& path : *changed) {
+      const auto st = fs::symlink_status(worktree / path);
+      const int rc = fs::is_regular_file(st) || fs::is_symlink(st)
+                         ? git_index_add_bypath(s.m_index.get(), path.c_str())
+                         : git_index_remove_bypath(s.m_index.get(), path.c_str());
+      git::check(rc, fmt::format("cannot read '{}' in '{}'", path, worktree.string()));
+    }
+  } else {
+    git::check(git_index_add_all(s.m_index.get(), nullptr, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr),
+               fmt::format("cannot read the files of '{}'", worktree.string()));
+    // A file a sparse checkout leaves out (skip-worktree) is absent from
+    // the disk, not deleted: its entry stays as it is.
+    const auto keep_skipped = [](const char* path, const char*, void* payload) -> int {
+      const git_index_entry* e = git_index_get_bypath(static_cast<git_index*>(payload), path, 0);
+      return e != nullptr && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0 ? 1 : 0;
+    };
+    git::check(git_index_update_all(s.m_index.get(), nullptr, keep_skipped, s.m_index.get()),
+               fmt::format("cannot read the files of '{}'", worktree.string()));
+  }
   git::check(git_index_write_tree(&s.m_tree, s.m_index.get()), "cannot write the worktree's tree");
 
   const git::Commit head_commit = git::lookup_commit(s.m_repo.get(), s.m_head);
