@@ -9,6 +9,7 @@
 #include "git/handle.hpp"
 #include "git/repo.hpp"
 #include "git/worktree.hpp"
+#include "util/parallel.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
@@ -31,8 +32,6 @@ bool movable(git_repository* repo, const fs::path& path) {
   return w && !fs::exists(w->admin_dir / "locked", ec);
 }
 
-// No changes and no untracked files (ignored ones aside): what `git
-// worktree remove` asks before it deletes.
 bool clean(const fs::path& path) {
   const auto st =
       git::run_git(path, {"--no-optional-locks", "status", "--porcelain", "--ignore-submodules=none"});
@@ -41,8 +40,14 @@ bool clean(const fs::path& path) {
 
 } // namespace
 
+std::vector<char> worktrees_clean(const std::vector<fs::path>& paths) {
+  std::vector<char> out(paths.size(), 0);
+  util::parallel_for(paths.size(), util::cores(), [&](std::size_t i) { out[i] = !paths[i].empty() && clean(paths[i]) ? 1 : 0; });
+  return out;
+}
+
 bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std::string& agent, bool force,
-                           Cleanup& out) {
+                           Cleanup& out, std::optional<bool> known_clean) {
   if (path.empty()) {
     return true;
   }
@@ -56,7 +61,7 @@ bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std
     // What `git worktree remove` checks, then its files moved aside at once
     // and deleted in the background, its registration removed here. (When
     // it has changes, `git worktree remove` below says so.)
-    if ((force || clean(path)) && move_to_trash(repo, path)) {
+    if ((force || known_clean.value_or(false) || (!known_clean && clean(path))) && move_to_trash(repo, path)) {
       try {
         gate::prune_worktree(repo, path);
       } catch (const Error& e) {
@@ -108,16 +113,16 @@ bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std
 }
 
 bool park_agent_worktree(git_repository* repo, const fs::path& path, const std::string& agent,
-                         const git_oid& tip, Cleanup& out) {
+                         const git_oid& tip, Cleanup& out, std::optional<bool> known_clean) {
   std::error_code ec;
   const auto w = path.empty() ? std::nullopt : git::find_worktree(git::linked_worktrees(repo), path);
   if (!w || !w->present || !w->checked_out || w->initializing || !movable(repo, path)) {
-    return remove_agent_worktree(repo, path, agent, false, out);
+    return remove_agent_worktree(repo, path, agent, false, out, known_clean);
   }
   if (!util::starts_with(w->head, "refs/")) {
     return true; // parked already
   }
-  if (!clean(path)) {
+  if (!(known_clean ? *known_clean : clean(path))) {
     out.kept.push_back(fmt::format("worktree '{}' of '{}': it has uncommitted changes", path.string(), agent));
     return false;
   }
@@ -150,12 +155,17 @@ std::vector<fs::path> parked_worktrees(git_repository* repo, const run::State& s
         git_error_clear();
         continue; // commits of a person's there, which a switch would leave behind
       }
-      if (clean(w->path)) {
-        out.push_back(w->path);
-      }
+      out.push_back(w->path);
     }
   }
-  return out;
+  const auto clean = worktrees_clean(out);
+  std::vector<fs::path> parked;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (clean[i] != 0) {
+      parked.push_back(out[i]);
+    }
+  }
+  return parked;
 }
 
 void delete_branch(git_repository* repo, const std::string& branch, const git_oid& expected, Cleanup& out) {

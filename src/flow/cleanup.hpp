@@ -5,6 +5,7 @@
 #include <git2.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,15 +23,22 @@ struct Cleanup {
 // Removes the linked worktree of `agent` at `path`. `force` (abort, whose
 // work is archived first) removes whatever it holds; otherwise a worktree
 // with uncommitted changes is kept. Returns false when it stays.
+// `clean`, when given, is what worktrees_clean() said of it already.
 bool remove_agent_worktree(git_repository* repo, const std::filesystem::path& path, const std::string& agent,
-                           bool force, Cleanup& out);
+                           bool force, Cleanup& out, std::optional<bool> clean = std::nullopt);
+
+// For each path: is it a worktree with nothing uncommitted, no changes and
+// no untracked files (ignored ones aside), as `git worktree remove` asks
+// before it deletes? One `git status` each, run in parallel; an empty path
+// is not.
+std::vector<char> worktrees_clean(const std::vector<std::filesystem::path>& paths);
 
 // Keeps the worktree of an agent whose wave landed for an agent of the next
 // wave (see parked_worktrees): it stays registered, its HEAD detached at
 // `tip`, its branch's tip, so that the branch can go. A worktree with
 // uncommitted changes stays as it is (false); one already parked is left so.
 bool park_agent_worktree(git_repository* repo, const std::filesystem::path& path, const std::string& agent,
-                         const git_oid& tip, Cleanup& out);
+                         const git_oid& tip, Cleanup& out, std::optional<bool> clean = std::nullopt);
 
 // The worktrees of the run's merged waves that are parked and free to be
 // switched to another agent's branch: registered, on disk, HEAD detached at

@@ -432,14 +432,24 @@ private:
     Cleanup c;
     std::vector<ArchiveEntry> unmerged;
     std::vector<std::pair<std::string, git_oid>> deletable;
+    // One `git status` per worktree, all at once: what may go or be kept.
+    std::vector<fs::path> paths;
     for (const auto& a : w.agents) {
+      std::error_code ec;
+      paths.emplace_back(!a.worktree.empty() && fs::exists(fs::path(a.worktree) / ".git", ec) ? a.worktree : "");
+    }
+    const auto clean = worktrees_clean(paths);
+    for (std::size_t i = 0; i < w.agents.size(); ++i) {
+      const auto& a = w.agents[i];
+      const std::optional<bool> known =
+          paths[i].empty() ? std::nullopt : std::optional<bool>(clean[i] != 0);
       const std::string branch = a.branch.empty() ? run::agent_branch(m_run, a.name) : a.branch;
       const auto tip = git::resolve_commit(m_repo, "refs/heads/" + branch);
       // Before the run's last wave, a worktree is kept for an agent of the
       // next (git wave start switches it: only the files that differ are
       // written, where a new worktree writes them all).
-      const bool wt_gone = m_last || !tip ? remove_agent_worktree(m_repo, a.worktree, a.name, false, c)
-                                          : park_agent_worktree(m_repo, a.worktree, a.name, *tip, c);
+      const bool wt_gone = m_last || !tip ? remove_agent_worktree(m_repo, a.worktree, a.name, false, c, known)
+                                          : park_agent_worktree(m_repo, a.worktree, a.name, *tip, c, known);
       if (!tip) {
         continue;
       }
