@@ -193,3 +193,50 @@ TEST_CASE("usage: a log read in pieces reads as read whole, a line cut between t
   REQUIRE(claude.usage()); // its last line, with no newline yet
   CHECK(claude.usage()->turns == 4);
 }
+
+TEST_CASE("usage: budgets of turns and attempts, of the run and of an agent", "[usage]") {
+  auto r =
+      plan::parse("name = \"p\"\n[run]\nbudget_turns = 10\nbudget_attempts = 4\n[[agent]]\nname = \"a\"\n"
+                  "owns = [\"a/**\"]\nbudget_turns = 5\nbudget_attempts = 2\n[[agent]]\nname = \"b\"\n"
+                  "owns = [\"b/**\"]\n",
+                  "wave.toml");
+  REQUIRE(r.plan);
+  CHECK(r.plan->runner.budget_turns == 10);
+  CHECK(r.plan->agents[0].budget_attempts == 2);
+  CHECK(run::watches_usage(*r.plan, "b"));
+  run::State s;
+  run::WaveRun w;
+  run::Attempt a;
+  a.agent = "a";
+  a.usage = run::Usage{std::nullopt, 3, 1, 1};
+  w.attempts.push_back(a);
+  s.waves.push_back(w);
+  CHECK_FALSE(run::budget_spent(*r.plan, s, "a"));
+  // Running, it may take its budget's turns, not one more.
+  CHECK_FALSE(run::budget_passed(*r.plan, s, "a", run::Usage{std::nullopt, 2, 0, 0}));
+  CHECK(run::budget_passed(*r.plan, s, "a", run::Usage{std::nullopt, 3, 0, 0}) ==
+        "the budget of 'a' is passed: 6 turns of 5");
+  // Its attempts: an adopted one launched nothing and counts for nothing.
+  run::Attempt adopted;
+  adopted.agent = "a";
+  adopted.adopted = true;
+  s.waves[0].attempts.push_back(adopted);
+  CHECK_FALSE(run::budget_spent(*r.plan, s, "a"));
+  a.usage = std::nullopt;
+  s.waves[0].attempts.push_back(a);
+  CHECK(run::budget_spent(*r.plan, s, "a") == "the budget of 'a' is spent: 2 attempts of 2");
+  CHECK_FALSE(run::budget_spent(*r.plan, s, "b"));
+  run::Attempt b;
+  b.agent = "b";
+  b.usage = run::Usage{std::nullopt, 7, 0, 0};
+  s.waves[0].attempts.push_back(b);
+  CHECK(run::budget_spent(*r.plan, s, "b") == "the run's budget is spent: 10 turns of 10");
+  s.waves[0].attempts.back().usage->turns = 1;
+  b.usage->turns = 0;
+  s.waves[0].attempts.push_back(b);
+  CHECK(run::budget_spent(*r.plan, s, "b") == "the run's budget is spent: 4 attempts of 4");
+  auto none = plan::parse(
+      "name = \"p\"\n[run]\nbudget_attempts = 4\n[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\n", "wave.toml");
+  REQUIRE(none.plan);
+  CHECK_FALSE(run::watches_usage(*none.plan, "a"));
+}
