@@ -141,14 +141,19 @@ AgentLaunch gemini(const Plan& plan, const Agent& agent, const std::filesystem::
   return out;
 }
 
-// aider: the brief as its message, no questions, no commits of its own
-// (run commits after the ownership check, with hooks; aider's own commits
-// skip them), its history files beside the brief, out of the worktree, and
-// its caches kept out of the ownership check.
+// aider: the brief as its message, no questions, no commits of its own,
+// neither of its edits nor of the files it finds changed (run commits its
+// work after the ownership check), and should it commit all the same,
+// git's hooks run (aider passes --no-verify unless told
+// --git-commit-verify); its history files beside the brief, out of the
+// worktree, and its caches (.aider.tags.cache.v4/) kept out of the
+// ownership check. It has no hook of its own before an edit: the commit
+// hook and the audit at its exit hold it to its files.
 AgentLaunch aider(const Plan&, const Agent&, const std::filesystem::path&) {
   AgentLaunch out;
   out.preset = "aider";
-  out.command = "aider --yes-always --no-auto-commits --no-gitignore --no-check-update --no-pretty --stream "
+  out.command = "aider --yes-always --no-auto-commits --no-dirty-commits --git-commit-verify --no-gitignore "
+                "--no-check-update --no-pretty --stream "
                 "--chat-history-file \"$GIT_WAVE_BRIEF.aider.chat.md\" "
                 "--input-history-file \"$GIT_WAVE_BRIEF.aider.input\" "
                 "--message-file \"$GIT_WAVE_BRIEF\"";
