@@ -412,7 +412,8 @@ private:
     if (run::watches_usage(m_plan, record.name)) {
       auto reader = std::make_shared<run::LogUsage>(log);
       auto plan = std::make_shared<const plan::Plan>(m_plan);
-      auto state = std::make_shared<const run::State>(run::load(m_repo, m_run)->state);
+      const auto stored = run::load(m_repo, m_run);
+      auto state = std::make_shared<const run::State>(stored ? stored->state : run::State{});
       end_if = [this, reader, plan, state, agent = record.name, number, log]() -> std::optional<std::string> {
         const auto used = reader->read();
         if (!used) {
@@ -734,8 +735,9 @@ private:
     if (!over_budget.empty()) {
       return blocked(
           fmt::format("not launched: {}", util::join(over_budget, "; ")),
-          {"raise the budget (budget_usd, budget_turns, budget_attempts) in wave.toml (a changed plan is "
-           "a new run), or finish the agents' work by hand, then 'git wave gate'"});
+          {"raise the budget (budget_usd, budget_turns, budget_attempts) in wave.toml and commit it: 'git "
+           "wave amend' lets this run take it",
+           "or finish the agents' work by hand, then 'git wave gate'"});
     }
     if (!exhausted.empty()) {
       const run::WaveRun w = wave_now();

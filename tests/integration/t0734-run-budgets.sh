@@ -104,6 +104,17 @@ run git -C "$REPO" wave status
 expect_rc 0
 expect_out "4 turns"
 
+test_case "a budget raised in a committed plan the run takes ('git wave amend') lets it launch again"
+sed -i 's/^budget_attempts = 2$/budget_attempts = 3/' "$REPO/wave.toml"
+git -C "$REPO" commit -q -am "one more attempt for c"
+run git -C "$REPO" wave amend
+expect_rc 0
+expect_out "the budgets of agent 'c' changed"
+run git -C "$REPO" wave run
+expect_rc 1
+expect_out "c#3 launched"
+expect_out "budget: not launched again: the budget of 'c' is spent: 3 attempts of 3"
+
 test_case "the run's budget of turns: a later wave is not launched once it is spent"
 fresh "name = \"demo\"
 worktrees = \"../wt/{agent}\"
