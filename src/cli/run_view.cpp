@@ -74,6 +74,20 @@ int count_commits(git_repository* repo, const std::string& branch, const std::st
   return n;
 }
 
+// What an agent spent, short: "$0.0123 4 turns 12.3k tok".
+std::string spent_text(const run::Usage& u) {
+  std::string out;
+  if (u.cost_usd) {
+    out += fmt::format("${:.4f} ", *u.cost_usd);
+  }
+  if (u.turns) {
+    out += fmt::format("{} turn{} ", *u.turns, *u.turns == 1 ? "" : "s");
+  }
+  const auto tokens = u.input_tokens + u.output_tokens;
+  out += tokens < 1000 ? fmt::format("{} tok", tokens) : fmt::format("{:.1f}k tok", tokens / 1000.0);
+  return out;
+}
+
 } // namespace
 
 std::string printable_log_line(std::string_view line) {
@@ -142,6 +156,9 @@ std::vector<std::string> render(const WaveView& view, std::size_t width, const P
       }
       if (a.files >= 0) {
         rest += fmt::format("  {:>3} file{}", a.files, a.files == 1 ? " " : "s");
+      }
+      if (a.spent) {
+        rest += "  " + spent_text(*a.spent);
       }
       if (!a.last.empty()) {
         rest += "  " + a.last;
@@ -335,6 +352,22 @@ WaveView RunView::look() {
       }
     }
     std::string key;
+    Stats& stats = m_stats[agent.name];
+    for (const auto& at : w->attempts) {
+      if (at.agent != agent.name) {
+        continue;
+      }
+      if (at.end != run::AttemptEnd::running) {
+        run::add(a.spent, at.usage);
+        continue;
+      }
+      // Running: its log so far, read from where the last look stopped.
+      if (!stats.live || stats.live_log != at.log) {
+        stats.live = std::make_unique<run::LogUsage>(at.log);
+        stats.live_log = at.log;
+      }
+      run::add(a.spent, stats.live->read());
+    }
     if (last != nullptr) {
       a.attempt = last->number;
       a.state = std::string(run::to_string(last->end));

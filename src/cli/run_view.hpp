@@ -3,6 +3,7 @@
 #include "cli/term.hpp"
 #include "flow/runner.hpp"
 #include "run/state.hpp"
+#include "run/usage_log.hpp"
 
 #include <git2.h>
 
@@ -11,7 +12,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,7 +22,8 @@
 // What `git wave run` shows while it works. Elsewhere than on a terminal:
 // a line per event. On a terminal: the events that matter as lines, and
 // below them a block redrawn in place: a line per agent of the wave (state,
-// attempt, elapsed, commits, files changed, the last line of its log) and
+// attempt, elapsed, commits, files changed, what it spent (cost, turns,
+// tokens, as its agent CLI reports them), the last line of its log) and
 // the wave's gate steps as they end.
 namespace wave::cli {
 
@@ -31,6 +35,7 @@ struct AgentView {
   std::chrono::seconds elapsed{0};
   int commits = -1; // -1: not known yet
   int files = -1;
+  std::optional<run::Usage> spent; // what its attempts of the wave spent, the running one so far
   std::string last; // the last line of its log, control sequences removed
 };
 
@@ -75,6 +80,8 @@ private:
   struct Stats {
     int files = -1;
     std::string key; // the attempt and state they were measured for
+    std::string live_log;                // the running attempt's log, read as it grows
+    std::unique_ptr<run::LogUsage> live; // what it spent so far
   };
 
   void tick();

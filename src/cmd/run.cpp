@@ -34,10 +34,21 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// An attempt's usage as status --json shows it: cost and turns null when
+// the agent CLI did not report them.
+Json usage_json(const run::Usage& u) {
+  return Json{{"cost_usd", u.cost_usd ? Json(*u.cost_usd) : Json()},
+              {"turns", u.turns ? Json(*u.turns) : Json()},
+              {"input_tokens", u.input_tokens},
+              {"output_tokens", u.output_tokens}};
+}
+
 Json event_json(const std::string& run, const flow::Event& e) {
-  return Json{{"event", e.type}, {"at", e.at},         {"run", run},
-              {"wave", e.wave},  {"agent", e.agent},   {"attempt", e.attempt},
-              {"ok", e.ok},      {"detail", e.detail}, {"log", e.log}};
+  return Json{{"event", e.type},  {"at", e.at},
+              {"run", run},       {"wave", e.wave},
+              {"agent", e.agent}, {"attempt", e.attempt},
+              {"ok", e.ok},       {"detail", e.detail},
+              {"log", e.log},     {"usage", e.usage ? usage_json(*e.usage) : Json()}};
 }
 
 bool notable(const std::string& type) {

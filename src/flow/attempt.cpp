@@ -143,6 +143,11 @@ Verdict prove(const ProofInput& in) {
             fmt::format("killed after {} without output or change", util::format_duration(r.elapsed)),
             {}};
   }
+  if (!r.ended.empty()) {
+    return {run::AttemptEnd::failed,
+            fmt::format("ended by git wave run after {}: {}", util::format_duration(r.elapsed), r.ended),
+            {}};
+  }
   if (!r.ok()) {
     return {run::AttemptEnd::failed, fmt::format("the launch command ended with {}", r.describe()), {}};
   }

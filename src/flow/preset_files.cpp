@@ -43,4 +43,20 @@ void install_preset_files(git_repository* repo, const fs::path& worktree, const 
   }
 }
 
+void install_agent_preset(git_repository* repo, const plan::Plan& plan, const std::string& agent,
+                          const fs::path& worktree, const fs::path& self) {
+  fs::path program = self;
+  if (program.empty()) {
+    std::error_code ec;
+    program = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) {
+      program = "git-wave";
+    }
+  }
+  const plan::AgentLaunch launch = plan::agent_launch(plan, agent, program);
+  if (!launch.preset.empty()) {
+    install_preset_files(repo, worktree, launch);
+  }
+}
+
 } // namespace wave::flow

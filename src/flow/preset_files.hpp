@@ -17,4 +17,12 @@ namespace wave::flow {
 void install_preset_files(git_repository* repo, const std::filesystem::path& worktree,
                           const plan::AgentLaunch& launch);
 
+// The same for agent `agent` of `plan`, by its preset (nothing for an
+// agent launched by a command of the plan), in its worktree `worktree`:
+// `git wave start` installs them, so that an agent a person launches there
+// is held to its ownership as it edits too; `self` is the git-wave program
+// the edit hooks run (empty: this process's).
+void install_agent_preset(git_repository* repo, const plan::Plan& plan, const std::string& agent,
+                          const std::filesystem::path& worktree, const std::filesystem::path& self = {});
+
 } // namespace wave::flow

@@ -16,10 +16,11 @@
 #include "git/worktree.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
-#include "run/decisions.hpp"
 #include "plan/preset.hpp"
 #include "run/budget.hpp"
+#include "run/decisions.hpp"
 #include "run/store.hpp"
+#include "run/usage_log.hpp"
 #include "run/wave_id.hpp"
 #include "util/duration.hpp"
 #include "util/file.hpp"
@@ -239,7 +240,7 @@ private:
             : Verdict{run::AttemptEnd::failed, fmt::format("it could not be launched: {}", launch_error), {}};
     const std::string tip = tip_of(record);
     const fs::path log = attempt_base(w, record.name, number).string() + ".log";
-    const auto usage = run::read_usage(util::read_file(log).value_or(""));
+    const auto usage = run::attempt_usage(log);
     change_wave(fmt::format("run wave {}: {} attempt {} {}", w.label, record.name, number, to_string(v.end)),
                 [&](run::WaveRun& wave) {
                   for (auto& a : wave.attempts) {
@@ -257,10 +258,12 @@ private:
                   }
                 });
     const std::string line = v.headline.empty() ? v.detail.substr(0, v.detail.find('\n')) : v.headline;
-    emit(event("exited", record.name, number,
-               fmt::format("{}: {}{}", to_string(v.end), line,
-                           usage ? " (" + run::describe(*usage) + ")" : std::string()),
-               log.string(), v.end == run::AttemptEnd::done));
+    Event e = event("exited", record.name, number,
+                    fmt::format("{}: {}{}", to_string(v.end), line,
+                                usage ? " (" + run::describe(*usage) + ")" : std::string()),
+                    log.string(), v.end == run::AttemptEnd::done);
+    e.usage = usage;
+    emit(std::move(e));
   }
 
   // The tip of `record`'s branch, 40-hex, or empty when it is gone.
@@ -403,6 +406,29 @@ private:
       return std::chrono::duration_cast<std::chrono::milliseconds>(now - *seen);
     };
     emit(event("launched", record.name, number, launch_command(record.name), log.string(), true));
+    // Past a budget of cost or turns, with what it spent so far, it is
+    // ended (the run's other attempts counted as the state had them now).
+    std::function<std::optional<std::string>()> end_if;
+    if (run::watches_usage(m_plan, record.name)) {
+      auto reader = std::make_shared<run::LogUsage>(log);
+      auto plan = std::make_shared<const plan::Plan>(m_plan);
+      const auto stored = run::load(m_repo, m_run);
+      auto state = std::make_shared<const run::State>(stored ? stored->state : run::State{});
+      end_if = [this, reader, plan, state, agent = record.name, number, log]() -> std::optional<std::string> {
+        const auto used = reader->read();
+        if (!used) {
+          return std::nullopt;
+        }
+        auto why = run::budget_passed(*plan, *state, agent, *used);
+        if (why) {
+          Event e =
+              event("budget", agent, number, fmt::format("attempt ended: {}", *why), log.string(), false);
+          e.usage = used;
+          emit(std::move(e));
+        }
+        return why;
+      };
+    }
     // A lead hears of a quiet agent before the idle timeout ends it.
     const auto quiet_after = m_plan.runner.idle_timeout / 2;
     auto on_quiet = [this, agent = record.name, number, log](std::chrono::milliseconds quiet) {
@@ -433,6 +459,7 @@ private:
       t.active = active;
       t.quiet_after = quiet_after;
       t.on_quiet = on_quiet;
+      t.end_if = end_if;
       t.cancel = &raw->cancel;
       body = [t] { return run_in_tmux(t); };
     } else {
@@ -458,6 +485,7 @@ private:
       o.active = active;
       o.quiet_after = quiet_after;
       o.on_quiet = on_quiet;
+      o.end_if = end_if;
       body = [o] { return util::run_process(o); };
     }
     slot->thread = std::thread([raw, body, &mutex, &cv, &finished] {
@@ -616,7 +644,7 @@ private:
           queue.pop_front();
           if (const auto stored = run::load(m_repo, m_run)) {
             if (auto spent = run::budget_spent(m_plan, stored->state, name)) {
-              emit(event("budget", name, 0, *spent, "", false));
+              emit(event("budget", name, 0, fmt::format("not launched: {}", *spent), "", false));
               over_budget.push_back(std::move(*spent));
               continue;
             }
@@ -674,7 +702,11 @@ private:
         const run::WaveRun after = wave_now();
         const run::Attempt* last = latest(after, name);
         if (last != nullptr && last->end != run::AttemptEnd::done) {
-          if (m_launched[name] < allowed) {
+          auto spent = run::budget_spent(m_plan, run::load(m_repo, m_run)->state, name);
+          if (spent) {
+            emit(event("budget", name, 0, fmt::format("not launched again: {}", *spent), "", false));
+            over_budget.push_back(std::move(*spent));
+          } else if (m_launched[name] < allowed) {
             emit(event("retried", name, number + 1,
                        fmt::format("attempt {} ended: {}", number, to_string(last->end)), "", false));
             queue.push_back(name);
@@ -703,8 +735,9 @@ private:
     if (!over_budget.empty()) {
       return blocked(
           fmt::format("not launched: {}", util::join(over_budget, "; ")),
-          {"raise budget_usd in wave.toml (a changed plan is a new run), or finish the agents' work "
-           "by hand, then 'git wave gate'"});
+          {"raise the budget (budget_usd, budget_turns, budget_attempts) in wave.toml and commit it: 'git "
+           "wave amend' lets this run take it",
+           "or finish the agents' work by hand, then 'git wave gate'"});
     }
     if (!exhausted.empty()) {
       const run::WaveRun w = wave_now();

@@ -36,7 +36,9 @@ struct RunOptions {
 
 // One thing that happened, for the terminal, --json and notify commands.
 struct Event {
-  std::string type;  // launched, exited, retried, committed, gate-step, gated, merged, started, blocked, done
+  // launched, exited, retried, budget, committed, gate-step, gated, merged,
+  // started, blocked, done
+  std::string type;
   std::string at;    // ISO-8601 UTC
   std::string wave;  // label, or empty
   std::string agent; // or empty
@@ -44,6 +46,9 @@ struct Event {
   std::string detail; // one line
   std::string log;    // a log file, or empty
   bool ok = true;     // for exited, gate-step, gated: did it pass
+  // For exited, and a budget event that ends an attempt: what the attempt
+  // spent, as its agent CLI reported it.
+  std::optional<run::Usage> usage;
 };
 
 enum class RunEnd { done, stopped, blocked };

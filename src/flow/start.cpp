@@ -1,5 +1,7 @@
 #include "flow/start.hpp"
 
+#include "flow/preset_files.hpp"
+
 #include "core/error.hpp"
 #include "flow/cleanup.hpp"
 #include "flow/setup.hpp"
@@ -572,6 +574,21 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
       }
     }
     tell(step, outcome);
+  }
+
+  // The agent CLIs' settings files of each agent's preset, ready for a
+  // launch by hand as for `run` (flow/preset_files).
+  for (auto& outcome : result.outcomes) {
+    const AgentStep& step = d.agents[outcome.step];
+    try {
+      if (outcome.ok) {
+        install_agent_preset(in.repo, plan, step.record.name, step.record.worktree);
+      }
+    } catch (const std::exception& e) {
+      outcome.ok = false;
+      outcome.error = e.what();
+      log_line(step.record.setup_log, outcome.error);
+    }
   }
 
   // Record every outcome at once.

@@ -233,6 +233,7 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
   limits.kill_grace = a.kill_grace;
   util::Watcher watch(limits, start);
   auto logged = size_of(a.log);
+  bool asked_end = false; // end_if is asked once at the start, then as the log grows
   // Stops the pane's processes (SIGTERM; SIGKILL after the grace), as `flag`.
   auto stop = [&](bool* flag, Clock::time_point now) {
     if (flag != nullptr) {
@@ -251,9 +252,18 @@ util::ProcessResult run_in_tmux(const TmuxAttempt& a) {
       stop(nullptr, now);
       continue;
     }
+    bool grew = false;
     if (const auto size = size_of(a.log); size != logged) {
       logged = size;
       watch.sign_of_life(now);
+      grew = true;
+    }
+    if ((grew || !asked_end) && a.end_if && !watch.is_stopping()) {
+      asked_end = true;
+      if (auto why = a.end_if()) {
+        result.ended = std::move(*why);
+        stop(nullptr, now);
+      }
     }
     switch (watch.due(now)) {
     case util::WatchDue::kill:

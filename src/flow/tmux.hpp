@@ -47,6 +47,7 @@ struct TmuxAttempt {
   std::function<std::optional<std::chrono::milliseconds>()> active; // as util::ProcessOptions::active
   std::optional<std::chrono::milliseconds> quiet_after;     // as util::ProcessOptions
   std::function<void(std::chrono::milliseconds)> on_quiet;
+  std::function<std::optional<std::string>()> end_if; // as util::ProcessOptions::end_if
   std::chrono::milliseconds kill_grace{2000};
   const std::atomic<bool>* cancel = nullptr; // set: kill the attempt and return
 };

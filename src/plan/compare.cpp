@@ -53,6 +53,13 @@ void compare_agent(const Agent& was, const Agent& is, std::vector<std::string>& 
   if (was.allow_empty != is.allow_empty) {
     out.push_back(fmt::format("whether {} may finish with no change changed", who));
   }
+  if (was.agent != is.agent) {
+    out.push_back(fmt::format("the agent preset of {} changed", who));
+  }
+  if (was.budget_usd != is.budget_usd || was.budget_turns != is.budget_turns ||
+      was.budget_attempts != is.budget_attempts) {
+    out.push_back(fmt::format("the budgets of {} changed", who));
+  }
 }
 
 } // namespace
@@ -99,6 +106,14 @@ std::vector<std::string> differences(const Plan& bound, const Plan& other) {
   }
   if (bound.runner.launch != other.runner.launch) {
     out.push_back("the launch command changed");
+  }
+  if (bound.runner.agent != other.runner.agent) {
+    out.push_back("the agent preset changed");
+  }
+  if (bound.runner.budget_usd != other.runner.budget_usd ||
+      bound.runner.budget_turns != other.runner.budget_turns ||
+      bound.runner.budget_attempts != other.runner.budget_attempts) {
+    out.push_back("the run's budgets (budget_usd, budget_turns, budget_attempts) changed");
   }
   if (bound.runner.notify != other.runner.notify) {
     out.push_back("the notify commands changed");

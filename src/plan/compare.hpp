@@ -12,8 +12,8 @@ namespace wave::plan {
 // Each difference of `other` from `bound`, one phrase each, e.g. "agent 'a'
 // owns ** instead of a/**", "the gate's commands changed"; empty when the
 // two plans say the same. Names, ownership, protected paths, the gate's and
-// each agent's gate commands, setup, launch, notify and the remote are
-// compared; positions in the file are not.
+// each agent's gate commands, setup, launch, agent preset, budgets, notify
+// and the remote are compared; positions in the file are not.
 std::vector<std::string> differences(const Plan& bound, const Plan& other);
 
 } // namespace wave::plan

@@ -43,6 +43,8 @@ struct Agent {
   std::optional<bool> allow_empty;
   std::string agent;              // a preset (plan/preset.hpp): overrides [run]'s, not launch
   std::optional<double> budget_usd; // what its attempts may cost in a run, as its agent CLI reports it
+  std::optional<int> budget_turns;  // the model turns its attempts may take in a run
+  std::optional<int> budget_attempts; // its attempts in a run, over every 'git wave run'
 
   bool read_only() const noexcept { return owns.empty(); }
 };
@@ -60,6 +62,8 @@ struct Runner {
   std::string launch; // shell command run in the worktree, brief on stdin
   std::string agent;  // a preset (plan/preset.hpp) when there is no launch
   std::optional<double> budget_usd; // what all attempts of the run may cost, as the agent CLIs report it
+  std::optional<int> budget_turns;  // the model turns all attempts of the run may take
+  std::optional<int> budget_attempts; // all attempts of the run, over every 'git wave run'
   std::chrono::milliseconds timeout = std::chrono::hours(1);         // an attempt running longer is killed
   std::chrono::milliseconds idle_timeout = std::chrono::minutes(10); // no output, no change: stalled
   int retries = 1;                                                   // attempts after the first, per agent

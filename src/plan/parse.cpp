@@ -28,12 +28,14 @@ constexpr std::array plan_keys{"name"sv,    "base"sv,           "max_parallel"sv
                                "overlap"sv, "merge"sv,          "worktrees"sv,    "setup"sv,
                                "copy"sv,    "gate"sv,           "agent"sv,        "run"sv,
                                "remote"sv,  "case_sensitive"sv, "allow_empty"sv};
-constexpr std::array run_keys{"launch"sv,  "agent"sv,   "timeout"sv, "idle_timeout"sv,
-                              "retries"sv, "stagger"sv, "notify"sv,  "budget_usd"sv, "log_cap"sv};
+constexpr std::array run_keys{"launch"sv,  "agent"sv,        "timeout"sv,        "idle_timeout"sv,
+                              "retries"sv, "stagger"sv,      "notify"sv,         "budget_usd"sv,
+                              "log_cap"sv, "budget_turns"sv, "budget_attempts"sv};
 constexpr std::array gate_keys{"commands"sv, "timeout"sv, "bisect"sv};
-constexpr std::array agent_keys{"name"sv,   "task"sv,   "title"sv,      "owns"sv,      "after"sv,
-                                "wave"sv,   "exclusive"sv, "gate"sv,    "estimate"sv,  "setup"sv,
-                                "copy"sv,   "launch"sv, "allow_empty"sv, "agent"sv,    "budget_usd"sv};
+constexpr std::array agent_keys{
+    "name"sv,        "task"sv,  "title"sv,      "owns"sv,         "after"sv,          "wave"sv,
+    "exclusive"sv,   "gate"sv,  "estimate"sv,   "setup"sv,        "copy"sv,           "launch"sv,
+    "allow_empty"sv, "agent"sv, "budget_usd"sv, "budget_turns"sv, "budget_attempts"sv};
 
 Location at(const toml::source_region& region) {
   return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
@@ -416,6 +418,14 @@ std::optional<double> read_budget(Reader& r) {
   return value;
 }
 
+// `budget_turns = 50`, `budget_attempts = 3`: a whole number, at least 1.
+std::optional<int> read_count_budget(Reader& r, std::string_view key, int example) {
+  if (auto value = r.integer(key, 1, example)) {
+    return value->first;
+  }
+  return std::nullopt;
+}
+
 // [run] log_cap: "5MB", "512KiB", a number of bytes, "none" or 0.
 void read_log_cap(const toml::node& node, Runner& runner, Diagnostics& diagnostics) {
   constexpr std::string_view hint =
@@ -470,6 +480,8 @@ void read_runner(const toml::node& node, Runner& runner, std::string_view text, 
   }
   runner.agent = read_preset(r);
   runner.budget_usd = read_budget(r);
+  runner.budget_turns = read_count_budget(r, "budget_turns", 200);
+  runner.budget_attempts = read_count_budget(r, "budget_attempts", 10);
   if (auto timeout = r.duration("timeout")) {
     runner.timeout = *timeout;
   }
@@ -582,6 +594,8 @@ Agent read_agent(const toml::table& table, std::string_view text, Diagnostics& d
   }
   agent.agent = read_preset(r);
   agent.budget_usd = read_budget(r);
+  agent.budget_turns = read_count_budget(r, "budget_turns", 50);
+  agent.budget_attempts = read_count_budget(r, "budget_attempts", 3);
   return agent;
 }
 

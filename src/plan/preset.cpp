@@ -39,6 +39,13 @@ std::vector<std::string> verify_commands(const Plan& plan, const Agent& agent) {
   return out;
 }
 
+// The turns an attempt may take at most: the agent's budget, else the
+// run's (run ends an attempt past either as it goes, and launches none once
+// one is spent).
+std::optional<int> turn_budget(const Plan& plan, const Agent& agent) {
+  return agent.budget_turns ? agent.budget_turns : plan.runner.budget_turns;
+}
+
 // The edit hook both Claude Code and Gemini CLI run before a file-writing
 // tool: `git wave hook edit` reads the tool call on stdin and denies (exit
 // 2, the reason on stderr) a path the agent does not own.
@@ -79,6 +86,9 @@ AgentLaunch claude_code(const Plan& plan, const Agent& agent, const std::filesys
   if (const auto budget = agent.budget_usd ? agent.budget_usd : plan.runner.budget_usd) {
     out.command += fmt::format(" --max-budget-usd {}", *budget);
   }
+  if (const auto turns = turn_budget(plan, agent)) {
+    out.command += fmt::format(" --max-turns {}", *turns);
+  }
   out.files.push_back({".claude/settings.local.json", settings.dump(2) + "\n"});
   out.exclude = {"/.claude/settings.local.json"};
   return out;
@@ -111,14 +121,18 @@ AgentLaunch codex(const Plan&, const Agent&, const std::filesystem::path&) {
 // JSON, the prompt on stdin. GEMINI_CLI_TRUST_WORKSPACE trusts this
 // worktree for this process only (no entry in the user's trustedFolders),
 // which enables the project settings: a BeforeTool hook that denies a
-// write to a path the agent does not own.
-AgentLaunch gemini(const Plan&, const Agent&, const std::filesystem::path& self) {
+// write to a path the agent does not own, and the turn budget as its
+// maxSessionTurns.
+AgentLaunch gemini(const Plan& plan, const Agent& agent, const std::filesystem::path& self) {
   nlohmann::json settings = {
       {"hooks",
        {{"BeforeTool",
          nlohmann::json::array(
              {{{"matcher", "write_file|replace|edit"},
                {"hooks", nlohmann::json::array({{{"type", "command"}, {"command", edit_hook(self)}}})}}})}}}};
+  if (const auto turns = turn_budget(plan, agent)) {
+    settings["model"] = {{"maxSessionTurns", *turns}};
+  }
   AgentLaunch out;
   out.preset = "gemini";
   out.command = "GEMINI_CLI_TRUST_WORKSPACE=true gemini --approval-mode=yolo --output-format stream-json";
@@ -127,14 +141,19 @@ AgentLaunch gemini(const Plan&, const Agent&, const std::filesystem::path& self)
   return out;
 }
 
-// aider: the brief as its message, no questions, no commits of its own
-// (run commits after the ownership check, with hooks; aider's own commits
-// skip them), its history files beside the brief, out of the worktree, and
-// its caches kept out of the ownership check.
+// aider: the brief as its message, no questions, no commits of its own,
+// neither of its edits nor of the files it finds changed (run commits its
+// work after the ownership check), and should it commit all the same,
+// git's hooks run (aider passes --no-verify unless told
+// --git-commit-verify); its history files beside the brief, out of the
+// worktree, and its caches (.aider.tags.cache.v4/) kept out of the
+// ownership check. It has no hook of its own before an edit: the commit
+// hook and the audit at its exit hold it to its files.
 AgentLaunch aider(const Plan&, const Agent&, const std::filesystem::path&) {
   AgentLaunch out;
   out.preset = "aider";
-  out.command = "aider --yes-always --no-auto-commits --no-gitignore --no-check-update --no-pretty --stream "
+  out.command = "aider --yes-always --no-auto-commits --no-dirty-commits --git-commit-verify --no-gitignore "
+                "--no-check-update --no-pretty --stream "
                 "--chat-history-file \"$GIT_WAVE_BRIEF.aider.chat.md\" "
                 "--input-history-file \"$GIT_WAVE_BRIEF.aider.input\" "
                 "--message-file \"$GIT_WAVE_BRIEF\"";

@@ -126,7 +126,10 @@ void run_section(std::string& out) {
          "# launch = \"your-agent --read-brief-from-stdin\"\n"
          "timeout = \"1h\"          # an attempt running longer is killed\n"
          "idle_timeout = \"10m\"    # no output and no change for this long: stalled\n"
-         "retries = 1             # attempts after the first, per agent\n";
+         "retries = 1             # attempts after the first, per agent\n"
+         "# budget_usd = 20.0     # for unattended runs: what all attempts may cost,\n"
+         "# budget_turns = 400    # the model turns they may take,\n"
+         "# budget_attempts = 30  # and how many there may be (also per agent)\n";
 }
 
 void example_agents(std::string& out) {

@@ -151,6 +151,9 @@ std::string ProcessResult::describe() const {
   if (stalled) {
     return fmt::format("stalled: killed after {} without output or change", format_duration(elapsed));
   }
+  if (!ended.empty()) {
+    return fmt::format("ended after {}: {}", format_duration(elapsed), ended);
+  }
   if (signal != 0) {
     return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
   }
@@ -283,6 +286,20 @@ ProcessResult run_process(const ProcessOptions& o) {
     ::kill(-pid, SIGTERM);
     watch.stopping(now);
   };
+  // Ends the group when end_if says so (once).
+  bool ask_end = static_cast<bool>(o.end_if);
+  const auto end_if = [&](Clock::time_point now) {
+    if (!ask_end) {
+      return;
+    }
+    if (auto why = o.end_if()) {
+      ask_end = false;
+      result.ended = std::move(*why);
+      bool ended = false;
+      stop(ended, now);
+    }
+  };
+  end_if(Clock::now());
   char buf[65536];
   bool open = true;
   while (open) {
@@ -325,6 +342,7 @@ ProcessResult run_process(const ProcessOptions& o) {
       if (rc == 0 && stamp != logged) {
         logged = stamp;
         watch.sign_of_life(Clock::now());
+        end_if(Clock::now());
       }
       continue;
     }
@@ -354,6 +372,7 @@ ProcessResult run_process(const ProcessOptions& o) {
       o.capture->append(buf, static_cast<std::size_t>(n));
     }
     watch.sign_of_life(Clock::now());
+    end_if(Clock::now());
   }
 
   // The leader has exited (or is about to): wait for it without reaping, so

@@ -43,6 +43,10 @@ struct ProcessOptions {
   // quiet spell. It goes on running.
   std::optional<std::chrono::milliseconds> quiet_after;
   std::function<void(std::chrono::milliseconds)> on_quiet;
+  // Asked, once at the start and again each time the command wrote output,
+  // whether it is to be ended now: a reason ends the whole group (as a
+  // timeout does), nothing lets it go on. (An agent past its budget.)
+  std::function<std::optional<std::string>()> end_if;
   // Started even after a stop was requested: a step of a start that a
   // signal's sweep waits for (ForeignGroup), or of undoing one.
   bool allow_during_stop = false;
@@ -53,10 +57,11 @@ struct ProcessResult {
   int signal = 0;         // terminating signal, if any
   bool timed_out = false; // killed because of the timeout
   bool stalled = false;   // killed because it was idle too long
+  std::string ended;      // why end_if ended it, or empty
   std::chrono::milliseconds elapsed{0};
 
-  bool ok() const noexcept { return exit_code == 0 && !timed_out && !stalled; }
-  std::string describe() const; // "exit 2", "killed by signal 9", "timed out after 20m00s"
+  bool ok() const noexcept { return exit_code == 0 && !timed_out && !stalled && ended.empty(); }
+  std::string describe() const; // "exit 2", "killed by signal 9", "timed out after 20m00s", "ended: ..."
 };
 
 // Runs one command to completion. Never throws for the command's failure;

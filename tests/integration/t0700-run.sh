@@ -160,14 +160,16 @@ run git -C "$REPO" wave run --json --one-wave
 expect_rc 0
 python3 - "$TEST_DIR/out" <<'PY' || fail "bad event stream: $(cat "$TEST_DIR/out")"
 import json, sys
-keys = ["event", "at", "run", "wave", "agent", "attempt", "ok", "detail", "log"]
+keys = ["event", "at", "run", "wave", "agent", "attempt", "ok", "detail", "log", "usage"]
 kinds = set()
 for line in open(sys.argv[1]):
     e = json.loads(line)
     assert list(e) == keys, e
-    assert e["event"] in {"started", "launched", "exited", "retried", "committed", "gate-step", "gated",
-                          "merged", "blocked", "done", "waiting", "output-idle"}, e
+    assert e["event"] in {"started", "launched", "exited", "retried", "budget", "committed", "gate-step",
+                          "gated", "merged", "blocked", "done", "waiting", "output-idle"}, e
     assert isinstance(e["attempt"], int) and isinstance(e["ok"], bool)
+    # A script's output reports no usage.
+    assert e["usage"] is None, e
     kinds.add(e["event"])
 assert {"launched", "exited", "committed", "gated", "merged"} <= kinds, kinds
 PY

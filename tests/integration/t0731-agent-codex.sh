@@ -65,5 +65,9 @@ usage=$(python3 -c 'import json,sys; print(json.dumps([a["usage"] for a in json.
 echo "# usage recorded: $usage"
 python3 -c 'import json,sys; u=json.loads(sys.argv[1]); sys.exit(0 if u["input_tokens"] > 0 and u["output_tokens"] > 0 and u["turns"] >= 2 else 1)' "$usage" ||
   fail "no tokens or turns recorded: $usage"
+# Every model request is a turn, the ones whose command the sandbox refused
+# (in no event of Codex's --json output) too: its session file counts them.
+turns=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["turns"])' "$usage")
+expect_eq "$turns" "$(grep -c '"path": "/v1/responses"' "$MODEL_LOG")" "turns recorded against the model's requests"
 state_usage=$(git -C "$REPO" show refs/wave/demo/state:state.json | python3 -c 'import json,sys; print(json.dumps([a.get("usage") for w in json.load(sys.stdin)["waves"] for a in w["attempts"] if a["agent"] == "a"]))')
 expect_eq "$state_usage" "[$usage]" "the run state's record of a's attempt"

@@ -573,3 +573,37 @@ TEST_CASE("diagnostics: the count of a flood survives sorting and later findings
   CHECK(d.items.size() == 12);
   CHECK(d.count(Severity::error) == 17);
 }
+
+TEST_CASE("parse: budgets of turns and attempts are whole numbers from 1, at their position", "[parse]") {
+  const auto good = parse_plan(R"(name = "x"
+[run]
+budget_turns = 40
+budget_attempts = 6
+[[agent]]
+name = "a"
+owns = ["a/**"]
+budget_turns = 12
+budget_attempts = 2
+)");
+  REQUIRE(good.plan);
+  CHECK(good.plan->runner.budget_turns == 40);
+  CHECK(good.plan->runner.budget_attempts == 6);
+  CHECK(good.plan->agents[0].budget_turns == 12);
+  CHECK(good.plan->agents[0].budget_attempts == 2);
+  const auto bad = parse_plan(R"(name = "x"
+[run]
+budget_turns = 0
+budget_attempts = "3"
+[[agent]]
+name = "a"
+owns = ["a/**"]
+budget_turns = 2.5
+budget_attempts = -1
+)");
+  CHECK(errors(bad) == std::vector<std::string>{
+                           "3:16: 'budget_turns' must be at least 1, not 0",
+                           "4:19: 'budget_attempts' must be an integer, not a string",
+                           "8:16: 'budget_turns' must be an integer, not a float",
+                           "9:19: 'budget_attempts' must be at least 1, not -1",
+                       });
+}

@@ -86,3 +86,20 @@ TEST_CASE("preset: an unknown preset is an error with a suggestion", "[preset]")
   CHECK(d.where.line == 3);
   CHECK(d.hint == "did you mean 'claude-code'?");
 }
+
+TEST_CASE("preset: the turn budget reaches Claude Code as --max-turns and Gemini CLI as maxSessionTurns",
+          "[preset]") {
+  const Plan plan = parsed("name = \"p\"\n[run]\nagent = \"claude-code\"\nbudget_turns = 30\n"
+                           "[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\nbudget_turns = 8\n"
+                           "[[agent]]\nname = \"b\"\nowns = [\"b/**\"]\n"
+                           "[[agent]]\nname = \"g\"\nowns = [\"g/**\"]\nagent = \"gemini\"\n");
+  CHECK(agent_launch(plan, "a", "git-wave").command ==
+        "claude -p --output-format stream-json --verbose --max-turns 8");
+  CHECK(agent_launch(plan, "b", "git-wave").command ==
+        "claude -p --output-format stream-json --verbose --max-turns 30");
+  const auto g = agent_launch(plan, "g", "git-wave");
+  REQUIRE(g.files.size() == 1);
+  const auto settings = nlohmann::json::parse(g.files[0].content);
+  CHECK(settings["model"]["maxSessionTurns"] == 30);
+  CHECK(settings["hooks"]["BeforeTool"][0]["matcher"] == "write_file|replace|edit");
+}

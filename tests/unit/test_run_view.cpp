@@ -65,3 +65,16 @@ TEST_CASE("run view: log lines lose colours, cursor moves and what a carriage re
 TEST_CASE("run view: nothing to draw between waves", "[run_view]") {
   CHECK(cli::render(cli::WaveView{}, 80, cli::Painter(false)).empty());
 }
+
+TEST_CASE("run view: what an agent spent, as its agent CLI reports it, before its last log line",
+          "[run_view]") {
+  auto v = two_agents();
+  v.agents[0].spent = run::Usage{0.0123, 4, 12000, 345};
+  v.agents[1].state = "running";
+  v.agents[1].attempt = 1;
+  v.agents[1].spent = run::Usage{std::nullopt, 1, 600, 20};
+  const auto lines = cli::render(v, 200, cli::Painter(false));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1].find("3 files  $0.0123 4 turns 12.3k tok  writing tests") != std::string::npos);
+  CHECK(lines[2].find("1 turn 620 tok") != std::string::npos);
+}

@@ -319,3 +319,22 @@ TEST_CASE("verify_state: an agent dropped from a started wave is believed only f
   c.seen = seen;
   CHECK(flow::verify_state(r.handle.get(), c).empty());
 }
+
+TEST_CASE("verify_state: a changed budget or preset is a difference, of the run or of an agent",
+          "[verify_state]") {
+  const std::string plan = "name = \"p\"\n[run]\nagent = \"codex\"\nbudget_turns = 10\n"
+                           "[[agent]]\nname = \"a\"\nowns = [\"a/**\"]\nbudget_attempts = 2\n";
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = plan;
+    text.replace(text.find(from), from.size(), to);
+    return plan::differences(parsed(plan), parsed(text));
+  };
+  CHECK(with("budget_turns = 10", "budget_turns = 20") ==
+        std::vector<std::string>{"the run's budgets (budget_usd, budget_turns, budget_attempts) changed"});
+  CHECK(with("budget_attempts = 2", "budget_usd = 1.5") ==
+        std::vector<std::string>{"the budgets of agent 'a' changed"});
+  CHECK(with("agent = \"codex\"", "agent = \"gemini\"") ==
+        std::vector<std::string>{"the agent preset changed"});
+  CHECK(with("owns = [\"a/**\"]", "owns = [\"a/**\"]\nagent = \"aider\"") ==
+        std::vector<std::string>{"the agent preset of agent 'a' changed"});
+}
