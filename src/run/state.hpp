@@ -75,6 +75,7 @@ struct Violation {
   std::vector<std::string> owners;
   bool is_protected = false;
   std::string commit; // empty for uncommitted work
+  Json extra = Json::object();
 };
 
 // The branch that could not be merged into the candidate.
@@ -82,6 +83,7 @@ struct MergeConflict {
   std::string agent;
   std::vector<std::string> with; // earlier agents touching the same files
   std::vector<std::string> paths;
+  Json extra = Json::object();
 };
 
 struct GateRecord {
@@ -108,6 +110,7 @@ struct GateTimes {
   std::string started_at;
   std::string finished_at;
   GateResult result = GateResult::fail;
+  Json extra = Json::object();
 };
 
 struct MergeRecord {
@@ -135,6 +138,7 @@ struct Attempt {
   bool adopted = false;
   std::string tip; // its branch's tip when it ended (after the lead commit), or empty
   std::optional<Usage> usage; // cost, turns, tokens, when the agent CLI's output reports them
+  Json usage_extra = Json::object(); // the fields of `usage` this version does not know
   Json extra = Json::object();
 };
 
@@ -170,6 +174,7 @@ struct IntentAgent {
   std::string from;
   std::string to;
   std::string index;
+  Json extra = Json::object();
 };
 
 // What a command that changes the disk is about to do, recorded with one
