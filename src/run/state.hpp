@@ -13,11 +13,13 @@
 #include <vector>
 
 // The state of a run, as stored in `state.json` of the commit at
-// `refs/wave/<run>/state` (RUNSTATE.md). Plain data and its JSON form: no
+// `refs/wave/<run>/state` (read and written by run/store.hpp, changed under
+// the protocol of docs/crash-safety.md). Plain data and its JSON form: no
 // git, no terminal. Object ids are 40-hex strings, times ISO-8601 UTC.
 //
-// Fields this version does not know are kept (`extra`) and written back, so a
-// newer writer's additions survive an older writer's update.
+// Fields this version does not know are kept (`extra`, on every record) and
+// written back, so a newer writer's additions survive an older writer's
+// update.
 namespace wave::run {
 
 using Json = nlohmann::ordered_json;
