@@ -55,7 +55,7 @@ GateStep read_step(const Json& j, const std::string& where) {
   s.name = f.text("name");
   s.agent = f.text("agent", false);
   s.command = f.text("command", false);
-  s.status = f.choice<StepOutcome>("status", step_outcome_names);
+  s.status = f.choice<StepOutcome>("status");
   s.duration_ms = f.integer("duration_ms");
   s.log = f.text("log", false);
   s.detail = f.text("detail", false);
@@ -66,7 +66,7 @@ GateStep read_step(const Json& j, const std::string& where) {
 GateRecord read_gate(const Json& j, const std::string& where) {
   Fields f(j, where);
   GateRecord g;
-  g.result = f.choice<GateResult>("result", gate_result_names);
+  g.result = f.choice<GateResult>("result");
   g.base = f.text("base");
   if (const Json* tips = f.get("tips"); tips != nullptr) {
     if (!tips->is_object()) {
@@ -144,7 +144,7 @@ MergeRecord read_merge(const Json& j, const std::string& where, std::optional<In
 Intent read_intent(const Json& j, const std::string& where) {
   Fields f(j, where);
   Intent in;
-  in.kind = f.choice<IntentKind>("kind", intent_kind_names);
+  in.kind = f.choice<IntentKind>("kind");
   in.started_at = f.text("started_at", false);
   in.command = f.text("command", false);
   in.keep = f.boolean("keep");
@@ -174,7 +174,7 @@ Attempt read_attempt(const Json& j, const std::string& where) {
   a.number = static_cast<int>(f.integer("number"));
   a.launched_at = f.text("launched_at", false);
   a.exited_at = f.text("exited_at", false);
-  a.end = f.choice<AttemptEnd>("end", attempt_end_names);
+  a.end = f.choice<AttemptEnd>("end");
   a.exit_code = static_cast<int>(f.integer("exit_code"));
   a.detail = f.text("detail", false);
   a.log = f.text("log", false);
@@ -208,7 +208,7 @@ Attempt read_attempt(const Json& j, const std::string& where) {
 Action read_action(const Json& j, const std::string& where) {
   Fields f(j, where);
   Action a;
-  a.kind = f.choice<ActionKind>("kind", action_kind_names);
+  a.kind = f.choice<ActionKind>("kind");
   a.agent = f.text("agent");
   if (const auto problem = plan::name_problem(a.agent)) {
     invalid(f.path("agent"), fmt::format("agent name '{}' {}", util::shown(a.agent), *problem));
@@ -342,7 +342,7 @@ WaveRun read_wave(const Json& j, const std::string& where) {
     GateTimes times;
     times.started_at = g.text("started_at", false);
     times.finished_at = g.text("finished_at", false);
-    times.result = g.choice<GateResult>("result", gate_result_names);
+    times.result = g.choice<GateResult>("result");
     times.extra = g.extra();
     w.earlier_gates.push_back(std::move(times));
   }
