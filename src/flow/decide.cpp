@@ -25,15 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string who(git_repository* repo) {
-  const char* dir = git_repository_commondir(repo);
-  const auto sig = git::identity(dir, git::Role::committer);
-  if (!sig) {
-    return {};
-  }
-  return fmt::format("{} <{}>", (*sig)->name, (*sig)->email);
-}
-
 std::string_view verb(run::ActionKind k) {
   switch (k) {
   case run::ActionKind::accept:
@@ -85,7 +76,7 @@ Decided decide(const DecideInput& in) {
   action.kind = in.kind;
   action.agent = in.agent;
   action.reason = in.reason;
-  action.by = who(in.repo);
+  action.by = git::committer(git_repository_commondir(in.repo));
   action.at = run::now_text();
 
   const auto skipped = run::skipped_agents(state, plan);
