@@ -115,7 +115,7 @@ Decided decide(const DecideInput& in) {
     require_idle(in.repo, in.run, in.agent);
     const auto standing = run::standing_of(state, *w, in.agent);
     action.after_attempt = standing.last != nullptr ? standing.last->number : 0;
-    const std::string branch = record->branch.empty() ? run::agent_branch(in.run, in.agent) : record->branch;
+    const std::string branch = run::branch_of(in.run, *record);
     const auto tip = git::resolve_commit(in.repo, "refs/heads/" + branch);
     if (tip) {
       action.tip = git::oid_str(*tip);

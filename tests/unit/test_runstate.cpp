@@ -384,6 +384,11 @@ TEST_CASE("runstate: agent branch names", "[runstate]") {
   CHECK_FALSE(run::parse_agent_branch("wave//a"));
   CHECK_FALSE(run::parse_agent_branch("wave/a/b/c"));
   CHECK_FALSE(run::parse_agent_branch("refs/heads/waves/a/b"));
+  run::AgentRun recorded;
+  recorded.name = "schema";
+  CHECK(run::branch_of("sync", recorded) == "wave/sync/schema");
+  recorded.branch = "wave/other/schema";
+  CHECK(run::branch_of("sync", recorded) == "wave/other/schema");
 }
 
 TEST_CASE("runstate: save and load through the state ref", "[runstate]") {
