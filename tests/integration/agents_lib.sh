@@ -22,7 +22,7 @@ export GEMINI_TELEMETRY_ENABLED=false NO_BROWSER=1
 
 MODEL_PID=""
 stop_model() { [ -z "$MODEL_PID" ] || kill "$MODEL_PID" 2>/dev/null || true; MODEL_PID=""; }
-trap 'stop_model; finish' EXIT
+trap 'rc=$?; stop_model; (exit "$rc"); finish' EXIT
 
 # model_server SCRIPT: starts the scripted model server answering from the
 # JSON file SCRIPT; sets MODEL_URL and MODEL_LOG (the requests it got).

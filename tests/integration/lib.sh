@@ -39,18 +39,36 @@ git config --global user.email "author@example.com"
 git config --global advice.detachedHead false
 
 TESTS_RUN=0
+# Failures a script counts itself (the crash sweep's points), beside the
+# cases `fail` records.
 TESTS_FAILED=0
 CURRENT_TEST=""
+# The numbers of the cases that failed, one a line (a case may fail more
+# than once; a failure in a subshell counts too): beside the test
+# directory, which a test may empty.
+FAILED_CASES="$TEST_DIR.failed"
+: >"$FAILED_CASES"
+
+# The number of cases that failed.
+failed_cases() { sort -u "$FAILED_CASES" | grep -c . || true; }
 
 finish() {
-  local code=$?
-  if [ "$TESTS_FAILED" -gt 0 ] || [ "$code" -ne 0 ]; then
+  local code=$? failed
+  if [ "$code" -ne 0 ] && [ "$TESTS_FAILED" -eq 0 ]; then
+    # Ended by a command that failed under `set -e`, not by an expectation:
+    # the cases after this one did not run.
+    echo "not ok - $CURRENT_TEST: the script stopped (exit $code); the cases after it did not run" >&2
+    echo "$TESTS_RUN" >>"$FAILED_CASES"
+  fi
+  failed=$(($(failed_cases) + TESTS_FAILED))
+  if [ "$failed" -gt 0 ]; then
     echo "# test directory kept: $TEST_DIR" >&2
     [ "$code" -ne 0 ] || code=1
   else
     rm -rf "$TEST_DIR"
   fi
-  echo "$((TESTS_RUN - TESTS_FAILED)) passed, $TESTS_FAILED failed"
+  rm -f "$FAILED_CASES"
+  echo "$((TESTS_RUN > failed ? TESTS_RUN - failed : 0)) passed, $failed failed"
   exit "$code"
 }
 trap finish EXIT
@@ -62,10 +80,20 @@ test_case() {
   echo "# $CURRENT_TEST"
 }
 
+# fail MESSAGE: records that the current case failed, says why, and goes
+# on (as git's test_expect_success records a failure and runs the next
+# case): the summary counts it and the script exits nonzero at its end.
 fail() {
-  TESTS_FAILED=$((TESTS_FAILED + 1))
+  echo "$TESTS_RUN" >>"$FAILED_CASES"
   echo "not ok - $CURRENT_TEST: $*" >&2
-  exit 1
+  return 0
+}
+
+# where: "FILE:LINE: the line" of the test's line calling the helper that
+# calls this one, to say what a failed comparison compared.
+where() {
+  local file=${BASH_SOURCE[2]} line=${BASH_LINENO[1]}
+  echo "$(basename "$file"):$line: $(sed -n "${line}p" "$file" | sed 's/^[[:space:]]*//')"
 }
 
 # run CMD...: runs a command, keeping stdout, stderr and exit code in
@@ -86,7 +114,9 @@ expect_rc() {
 expect_out() { grep -qF -- "$1" "$TEST_DIR/out" || fail "stdout lacks '$1'; stdout was: $(cat "$TEST_DIR/out")"; }
 expect_err() { grep -qF -- "$1" "$TEST_DIR/err" || fail "stderr lacks '$1'; stderr was: $(cat "$TEST_DIR/err")"; }
 expect_no_out() { ! grep -qF -- "$1" "$TEST_DIR/out" || fail "stdout has '$1'"; }
-expect_eq() { [ "$1" = "$2" ] || fail "expected '$2', got '$1'${3:+ ($3)}"; }
+# expect_eq ACTUAL EXPECTED [WHAT]: equal, or the failure shows the line
+# that compared them, what was expected and what came.
+expect_eq() { [ "$1" = "$2" ] || fail "${3:+$3: }expected '$2', got '$1' (at $(where))"; }
 
 # alive PID: the process runs (a zombie, dead but not yet reaped by init,
 # does not count).
