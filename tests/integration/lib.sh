@@ -96,6 +96,19 @@ where() {
   echo "$(basename "$file"):$line: $(sed -n "${line}p" "$file" | sed 's/^[[:space:]]*//')"
 }
 
+# wait_for WHAT TEST [POLLS]: polls the shell test TEST every 0.05 s until it
+# holds; after POLLS polls (default 2400: two minutes, which only a hang
+# reaches) fails the case, naming WHAT it waited for, and returns 1.
+wait_for() {
+  local what=$1 test=$2 polls=${3:-2400} i
+  for ((i = 0; i < polls; i++)); do
+    eval "$test" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  fail "timed out waiting for $what ($polls polls of: $test)"
+  return 1
+}
+
 # run CMD...: runs a command, keeping stdout, stderr and exit code in
 # $TEST_DIR/out, $TEST_DIR/err and $RC. Never fails by itself.
 run() {

@@ -39,8 +39,7 @@ kill_run_when() {
   shift 3
   (cd "$REPO" && exec git-wave run --one-wave "$@" >"$out" 2>&1) &
   runner=$!
-  for _ in $(seq 200); do eval "$ready" 2>/dev/null && break; sleep 0.05; done
-  eval "$ready" 2>/dev/null || fail "never ready ($ready): $(cat "$out")"
+  wait_for "git wave run to be ready (its output: $out)" "$ready"
   kill "-$sig" "$runner"
   wait "$runner" 2>/dev/null || true
 }

@@ -143,10 +143,7 @@ sed -i '1a setup = ["echo started >> setup-runs.txt; sleep 30 & echo $! >> setup
 git -C "$REPO" commit -q -am "slow setup"
 (cd "$REPO" && exec git-wave start >"$TEST_DIR/start.out" 2>&1) &
 starter=$!
-for _ in $(seq 200); do
-  [ "$(cat "$TEST_DIR"/interrupt.wave/demo/*/setup-runs.txt 2>/dev/null | wc -l)" -ge 2 ] && break
-  sleep 0.05
-done
+wait_for "both setups to start" '[ "$(cat "$TEST_DIR"/interrupt.wave/demo/*/setup-runs.txt 2>/dev/null | wc -l)" -ge 2 ]'
 kill -INT "$starter"
 wait "$starter" 2>/dev/null || true
 sleep 0.3
