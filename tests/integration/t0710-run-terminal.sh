@@ -17,7 +17,7 @@ export TMUX_TMPDIR
 unset TMUX
 trap 'rc=$?; tmux kill-server 2>/dev/null || true; rm -rf "$TMUX_TMPDIR"; (exit $rc); finish' EXIT
 
-. "$SOURCE_DIR/tests/integration/run_lib.sh"
+. "$SOURCE_DIR/tests/integration/lib_run.sh"
 
 plan() {
   cat <<TOML
