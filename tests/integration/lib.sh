@@ -149,5 +149,31 @@ commit_file() {
   git -C "$1" commit -q -m "add $2"
 }
 
+# write_state REPO FILE [MESSAGE]: commits FILE as the state.json of run demo
+# in REPO, beside the plan.toml its state holds, on top of its state ref, and
+# moves the ref there: a state as git wave records one, for tests that
+# hand-build what a killed command left.
+write_state() {
+  local repo=$1 file=$2 message=${3:-"written by the test"} ref=refs/wave/demo/state blob plan tree
+  blob=$(git -C "$repo" hash-object -w "$file")
+  plan=$(git -C "$repo" rev-parse "$ref:plan.toml")
+  tree=$(printf '100644 blob %s\tplan.toml\n100644 blob %s\tstate.json\n' "$plan" "$blob" | git -C "$repo" mktree)
+  git -C "$repo" update-ref "$ref" "$(git -C "$repo" commit-tree -p "$ref" -m "$message" "$tree")"
+}
+
+# edit_state REPO CODE [ARGS...]: runs the Python CODE on `s`, the state of
+# run demo in REPO (json, sys imported; ARGS in sys.argv[1:]), and commits
+# the state it leaves (write_state).
+edit_state() {
+  local repo=$1 code=$2
+  shift 2
+  git -C "$repo" show refs/wave/demo/state:state.json >"$TEST_DIR/state.json"
+  python3 -c "import json, sys
+s = json.load(open('$TEST_DIR/state.json'))
+$code
+json.dump(s, open('$TEST_DIR/state.json', 'w'), indent=2)" "$@"
+  write_state "$repo" "$TEST_DIR/state.json" "edited by the test"
+}
+
 set -e
 cd "$TEST_DIR"

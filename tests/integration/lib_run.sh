@@ -58,12 +58,7 @@ set_wave_status() {
     /"label": / { current = ($0 ~ "\"label\": \"" label "\"") }
     current && /"status": / && !done { sub(/"status": "[a-z]+"/, "\"status\": \"" status "\""); done = 1 }
     { print }' >"$TEST_DIR/state.json"
-  local blob plan tree commit
-  blob=$(git -C "$repo" hash-object -w "$TEST_DIR/state.json")
-  plan=$(git -C "$repo" rev-parse "$ref:plan.toml")
-  tree=$(printf '100644 blob %s\tplan.toml\n100644 blob %s\tstate.json\n' "$plan" "$blob" | git -C "$repo" mktree)
-  commit=$(git -C "$repo" commit-tree -p "$ref" -m "$status wave $label" "$tree")
-  git -C "$repo" update-ref "$ref" "$commit"
+  write_state "$repo" "$TEST_DIR/state.json" "$status wave $label"
 }
 
 # footprint REPO: everything start may create -- refs, worktrees, hooks,
