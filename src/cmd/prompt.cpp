@@ -20,8 +20,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
-
 namespace wave::cmd {
 
 namespace {
@@ -66,6 +64,32 @@ void bullet_list(const std::vector<std::string>& items) {
   for (const auto& i : items) {
     fmt::print("- {}\n", i);
   }
+}
+
+// Why an attempt that did not finish ended, for the next attempt's brief.
+std::string_view why_ended(run::AttemptEnd end) {
+  switch (end) {
+  case run::AttemptEnd::running:
+  case run::AttemptEnd::done:
+    break;
+  case run::AttemptEnd::failed:
+    return "it failed";
+  case run::AttemptEnd::timeout:
+    return "it ran out of time";
+  case run::AttemptEnd::stalled:
+    return "it stalled: no output and no change for too long";
+  case run::AttemptEnd::unchanged:
+    return "it changed nothing";
+  case run::AttemptEnd::foreign:
+    return "it touched files it may not touch";
+  case run::AttemptEnd::own_gate:
+    return "its own checks failed";
+  case run::AttemptEnd::culprit:
+    return "the wave's gate failed because of its work";
+  case run::AttemptEnd::interrupted:
+    return "it was interrupted";
+  }
+  return run::to_string(end);
 }
 
 } // namespace
@@ -306,22 +330,7 @@ int prompt(const cli::Args& args) {
       }
     }
     if (last != nullptr && last->end != run::AttemptEnd::running && last->end != run::AttemptEnd::done) {
-      static constexpr std::array<std::pair<run::AttemptEnd, const char*>, 8> why{{
-          {run::AttemptEnd::failed, "it failed"},
-          {run::AttemptEnd::timeout, "it ran out of time"},
-          {run::AttemptEnd::stalled, "it stalled: no output and no change for too long"},
-          {run::AttemptEnd::unchanged, "it changed nothing"},
-          {run::AttemptEnd::foreign, "it touched files it may not touch"},
-          {run::AttemptEnd::own_gate, "its own checks failed"},
-          {run::AttemptEnd::culprit, "the wave's gate failed because of its work"},
-          {run::AttemptEnd::interrupted, "it was interrupted"},
-      }};
-      std::string reason = std::string(run::to_string(last->end));
-      for (const auto& [end, text] : why) {
-        if (end == last->end) {
-          reason = text;
-        }
-      }
+      const std::string_view reason = why_ended(last->end);
       fmt::print("## Why the previous attempt ended\n\n");
       fmt::print("This is attempt {}. Attempt {} ended because {}:\n\n", last->number + 1, last->number, reason);
       for (const auto& line : util::split(last->detail, '\n')) {

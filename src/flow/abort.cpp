@@ -18,10 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string branch_of(const std::string& run, const run::AgentRun& a) {
-  return a.branch.empty() ? run::agent_branch(run, a.name) : a.branch;
-}
-
 const run::IntentAgent* intent_of(const run::Intent& intent, const std::string& agent) {
   for (const auto& a : intent.agents) {
     if (a.name == agent) {
@@ -42,7 +38,7 @@ run::Intent plan_abort(git_repository* repo, const std::string& run, const run::
   intent.command = "git wave abort";
   intent.archive = next_archive_ref(repo, run, w.label);
   for (const auto& a : w.agents) {
-    const std::string ref = "refs/heads/" + branch_of(run, a);
+    const std::string ref = "refs/heads/" + run::branch_of(run, a);
     const auto tip = git::resolve_commit(repo, ref);
     run::IntentAgent entry{a.name, tip ? git::oid_str(*tip) : std::string(), "", ""};
     std::error_code ec;
@@ -143,7 +139,7 @@ AbortOutcome abort_wave(git_repository* repo, const std::string& run, const run:
 
   Cleanup c;
   for (const auto& a : w.agents) {
-    const std::string branch = branch_of(run, a);
+    const std::string branch = run::branch_of(run, a);
     const run::IntentAgent* recorded = intent_of(intent, a.name);
     if (recorded == nullptr) {
       continue;

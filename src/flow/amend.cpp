@@ -26,11 +26,6 @@ std::vector<std::string> values(const std::vector<plan::Located>& list) {
   return out;
 }
 
-std::string who(git_repository* repo) {
-  const auto sig = git::identity(git_repository_commondir(repo), git::Role::committer);
-  return sig ? fmt::format("{} <{}>", (*sig)->name, (*sig)->email) : std::string();
-}
-
 } // namespace
 
 std::vector<std::string> amend_problems(const plan::Plan& old, const plan::Plan& now,
@@ -151,7 +146,7 @@ Amended amend(const AmendInput& in) {
   next.plan_path = in.plan_path;
   run::Amendment a;
   a.at = run::now_text();
-  a.by = who(in.repo);
+  a.by = git::committer(git_repository_commondir(in.repo));
   a.from = state.plan_commit;
   a.to = in.plan_commit;
   a.changes = out.changes;

@@ -25,15 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string who(git_repository* repo) {
-  const char* dir = git_repository_commondir(repo);
-  const auto sig = git::identity(dir, git::Role::committer);
-  if (!sig) {
-    return {};
-  }
-  return fmt::format("{} <{}>", (*sig)->name, (*sig)->email);
-}
-
 std::string_view verb(run::ActionKind k) {
   switch (k) {
   case run::ActionKind::accept:
@@ -85,7 +76,7 @@ Decided decide(const DecideInput& in) {
   action.kind = in.kind;
   action.agent = in.agent;
   action.reason = in.reason;
-  action.by = who(in.repo);
+  action.by = git::committer(git_repository_commondir(in.repo));
   action.at = run::now_text();
 
   const auto skipped = run::skipped_agents(state, plan);
@@ -124,7 +115,7 @@ Decided decide(const DecideInput& in) {
     require_idle(in.repo, in.run, in.agent);
     const auto standing = run::standing_of(state, *w, in.agent);
     action.after_attempt = standing.last != nullptr ? standing.last->number : 0;
-    const std::string branch = record->branch.empty() ? run::agent_branch(in.run, in.agent) : record->branch;
+    const std::string branch = run::branch_of(in.run, *record);
     const auto tip = git::resolve_commit(in.repo, "refs/heads/" + branch);
     if (tip) {
       action.tip = git::oid_str(*tip);

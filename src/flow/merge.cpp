@@ -94,7 +94,7 @@ void check_gated(git_repository* repo, const run::State& state, const run::WaveR
                                 state.integration, git::short_oid(w.gate->base), git::short_oid(tip)));
   }
   for (const auto& a : w.agents) {
-    const std::string branch = a.branch.empty() ? run::agent_branch(state.run, a.name) : a.branch;
+    const std::string branch = run::branch_of(state.run, a);
     const auto gated = tip_of(w.gate->tips, a.name);
     const auto now = git::resolve_commit(repo, "refs/heads/" + branch);
     if (!gated) {
@@ -286,7 +286,7 @@ private:
     intent.keep = m_keep;
     intent.archive = m_archive;
     for (const auto& a : w.agents) {
-      const std::string branch = a.branch.empty() ? run::agent_branch(m_run, a.name) : a.branch;
+      const std::string branch = run::branch_of(m_run, a);
       const auto agent_tip = git::resolve_commit(m_repo, "refs/heads/" + branch);
       intent.agents.push_back({a.name, agent_tip ? git::oid_str(*agent_tip) : std::string(), "", ""});
     }
@@ -443,7 +443,7 @@ private:
       const auto& a = w.agents[i];
       const std::optional<bool> known =
           paths[i].empty() ? std::nullopt : std::optional<bool>(clean[i] != 0);
-      const std::string branch = a.branch.empty() ? run::agent_branch(m_run, a.name) : a.branch;
+      const std::string branch = run::branch_of(m_run, a);
       const auto tip = git::resolve_commit(m_repo, "refs/heads/" + branch);
       // Before the run's last wave, a worktree is kept for an agent of the
       // next (git wave start switches it: only the files that differ are

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/handle.hpp"
+#include "git/index_swap.hpp"
 #include "git/repo.hpp"
 #include "git/tree_diff.hpp"
 #include "util/strings.hpp"
@@ -21,13 +22,6 @@ namespace wave::flow {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool same_file(const fs::path& a, const fs::path& b) {
-  struct stat sa {};
-  struct stat sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_ino == sb.st_ino &&
-         sa.st_dev == sb.st_dev;
-}
 
 struct Entry {
   git_oid id{};
@@ -195,7 +189,7 @@ std::string PathSync::blocked() const {
   const fs::path gitdir = git_repository_path(m_impl->wt.get());
   const fs::path lock = gitdir / "index.lock";
   std::error_code ec;
-  if (fs::exists(lock, ec) && !same_file(lock, gitdir / "wave-repair-index")) {
+  if (fs::exists(lock, ec) && !git::same_file(lock, gitdir / "wave-repair-index")) {
     return fmt::format("'{}' exists: a git command may be running in the worktree, or may have died",
                        lock.string());
   }
@@ -217,19 +211,14 @@ std::string PathSync::blocked() const {
 }
 
 void PathSync::apply() {
-  // The index goes in as the lead commit's does (docs/crash-safety.md): a
-  // complete file of git wave's own, linked as git's index.lock, renamed
-  // over the index. A kill leaves the old index, or the new one, or that
-  // lock, recognisable as ours by its inode.
+  // The index goes in as the lead commit's does (git/index_swap.hpp): a kill
+  // leaves the old index, or the new one, or a lock this finishes.
   const fs::path gitdir = git_repository_path(m_impl->wt.get());
   const fs::path index_path = gitdir / "index";
-  const fs::path lock = gitdir / "index.lock";
   const fs::path prepared = gitdir / "wave-repair-index";
   std::error_code ec;
-  fs::remove(prepared.string() + ".lock", ec);
-  if (same_file(prepared, lock) && ::rename(lock.c_str(), index_path.c_str()) != 0) {
-    throw Error(fmt::format("cannot write '{}': {}", index_path.string(), std::strerror(errno)));
-  }
+  fs::remove(git::lock_of(prepared), ec);
+  git::finish_index_install(prepared, index_path, m_impl->root);
   fs::remove(prepared, ec);
 
   git_index* raw = nullptr;
@@ -265,31 +254,12 @@ void PathSync::apply() {
   if (!index_changed) {
     return;
   }
-  {
-    git_index* raw_next = nullptr;
-    git::check(git_index_open(&raw_next, prepared.c_str()), "cannot make the worktree's next index");
-    const git::Index next(raw_next);
-    git::check(git_index_set_version(next.get(), git_index_version(index.get())),
-               "cannot make the worktree's next index");
-    const std::size_t n = git_index_entrycount(index.get());
-    for (std::size_t i = 0; i < n; ++i) {
-      git::check(git_index_add(next.get(), git_index_get_byindex(index.get(), i)),
-                 "cannot make the worktree's next index");
-    }
-    git::check(git_index_write(next.get()), fmt::format("cannot write '{}'", prepared.string()));
-  }
-  if (::link(prepared.c_str(), lock.c_str()) != 0) {
-    const int saved = errno;
+  git::prepare_index(index.get(), prepared);
+  try {
+    git::install_index(prepared, index_path, m_impl->root);
+  } catch (...) {
     fs::remove(prepared, ec);
-    throw Error(
-        fmt::format("cannot lock the index of '{}': {}", m_impl->root.string(),
-                    saved == EEXIST ? fmt::format("'{}' exists", lock.string()) : std::strerror(saved)),
-        exit_code::fatal, {"a git command may be running in that worktree, or may have died"});
-  }
-  if (::rename(lock.c_str(), index_path.c_str()) != 0) {
-    const int saved = errno;
-    fs::remove(lock, ec);
-    throw Error(fmt::format("cannot write '{}': {}", index_path.string(), std::strerror(saved)));
+    throw;
   }
   fs::remove(prepared, ec);
 }

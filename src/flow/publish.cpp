@@ -99,7 +99,7 @@ Published publish(git_repository* repo, RemoteRun& rr) {
       // here (repair) replaces the remote's when an archive keeps what that
       // held (an abort's, a repair's).
       for (const auto& a : w.agents) {
-        const std::string branch = a.branch.empty() ? run::agent_branch(rr.run, a.name) : a.branch;
+        const std::string branch = run::branch_of(rr.run, a);
         const auto here = git::resolve_commit(repo, "refs/heads/" + branch);
         const auto there = rr.branches.find(a.name);
         if (!here) {

@@ -35,8 +35,7 @@ void finish_commits(const std::string& run, const run::WaveRun& w, std::vector<s
     if (a == nullptr || step.from.empty() || step.to.empty()) {
       continue;
     }
-    const std::string branch =
-        "refs/heads/" + (a->branch.empty() ? run::agent_branch(run, a->name) : a->branch);
+    const std::string branch = "refs/heads/" + run::branch_of(run, *a);
     const std::string done = gate::WorktreeSnapshot::finish(a->worktree, branch, git::oid_from(step.from),
                                                             git::oid_from(step.to), step.index);
     if (!done.empty()) {
@@ -60,7 +59,7 @@ void clear_branch_locks(git_repository* repo, const std::string& run, const run:
       continue;
     }
     for (const auto& a : w.agents) {
-      const std::string ref = "refs/heads/" + (a.branch.empty() ? run::agent_branch(run, a.name) : a.branch);
+      const std::string ref = "refs/heads/" + run::branch_of(run, a);
       const fs::path lock = common / (ref + ".lock");
       std::error_code ec;
       if (!fs::exists(lock, ec)) {

@@ -100,7 +100,7 @@ void tidy_merged(git_repository* repo, const RemoteRun& rr, const run::State& st
         continue;
       }
       const bool worktree = !a.worktree.empty() && git::find_worktree(linked, a.worktree);
-      const std::string branch = a.branch.empty() ? run::agent_branch(rr.run, a.name) : a.branch;
+      const std::string branch = run::branch_of(rr.run, a);
       const auto tip = git::resolve_commit(repo, "refs/heads/" + branch);
       if (!worktree && !tip) {
         continue;
@@ -325,7 +325,7 @@ Sync sync(git_repository* repo, RemoteRun& rr) {
       if (there == rr.branches.end()) {
         continue;
       }
-      const std::string branch = a.branch.empty() ? run::agent_branch(rr.run, a.name) : a.branch;
+      const std::string branch = run::branch_of(rr.run, a);
       const std::string ref = "refs/heads/" + branch;
       const auto here = git::resolve_commit(repo, ref);
       if (!here) {

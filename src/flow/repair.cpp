@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string branch_ref(const std::string& run, const run::AgentRun& a) {
-  return "refs/heads/" + (a.branch.empty() ? run::agent_branch(run, a.name) : a.branch);
+  return "refs/heads/" + run::branch_of(run, a);
 }
 
 // The agent's worktree when it has the agent's branch checked out, else

@@ -619,7 +619,7 @@ GateInput gate_input(git_repository* repo, const plan::Plan& plan, const plan::O
     ai.name = a.name;
     ai.task = p.task;
     ai.title = plan::title_of(p);
-    ai.branch = "refs/heads/" + (a.branch.empty() ? run::agent_branch(state.run, a.name) : a.branch);
+    ai.branch = "refs/heads/" + run::branch_of(state.run, a);
     // A worktree this repository does not know is another machine's (the
     // run is kept on a remote): the branch is gated as fetched.
     ai.worktree =

@@ -5,6 +5,7 @@
 #include "git/check.hpp"
 #include "git/cli.hpp"
 #include "git/identity.hpp"
+#include "git/index_swap.hpp"
 #include "git/repo.hpp"
 #include "run/store.hpp"
 #include "util/file.hpp"
@@ -12,40 +13,18 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <sys/stat.h>
-#include <unistd.h>
-
 namespace wave::gate {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-bool same_file(const fs::path& a, const fs::path& b) {
-  struct stat sa {};
-  struct stat sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_ino == sb.st_ino &&
-         sa.st_dev == sb.st_dev;
-}
-
-fs::path lock_of(const fs::path& file) {
-  return file.string() + ".lock";
-}
+using git::lock_of;
 
 // Refuses, before anything moves, when git's lock on the worktree's index is
 // taken: a git command is running there, or one died there.
 void check_unlocked(const fs::path& index, const fs::path& worktree) {
-  std::error_code ec;
-  if (fs::exists(lock_of(index), ec)) {
-    throw Error(fmt::format("the index of worktree '{}' is locked: '{}' exists", worktree.string(),
-                            lock_of(index).string()),
-                exit_code::fatal,
-                {"a git command is running in that worktree, or one was killed there",
-                 fmt::format("if none is running, remove the file: rm '{}'", lock_of(index).string()),
-                 "nothing was changed"});
-  }
+  git::check_index_unlocked(index, worktree, {"nothing was changed"});
 }
 
 // The lock file of `branch` (a full ref name), which git and libgit2 hold
@@ -211,20 +190,7 @@ git_oid WorktreeSnapshot::commit(const std::string& message) {
 
 git_oid WorktreeSnapshot::prepare(const std::string& message) {
   m_commit = write_commit(message);
-  std::error_code ec;
-  fs::remove(m_prepared, ec);
-  fs::remove(lock_of(m_prepared), ec);
-  git_index* raw = nullptr;
-  git::check(git_index_open(&raw, m_prepared.c_str()), "cannot make the worktree's next index");
-  const git::Index prepared(raw);
-  git::check(git_index_set_version(prepared.get(), git_index_version(m_index.get())),
-             "cannot make the worktree's next index");
-  const std::size_t n = git_index_entrycount(m_index.get());
-  for (std::size_t i = 0; i < n; ++i) {
-    git::check(git_index_add(prepared.get(), git_index_get_byindex(m_index.get(), i)),
-               "cannot make the worktree's next index");
-  }
-  git::check(git_index_write(prepared.get()), fmt::format("cannot write '{}'", m_prepared.string()));
+  git::prepare_index(m_index.get(), m_prepared);
   return m_commit;
 }
 
@@ -248,21 +214,11 @@ void WorktreeSnapshot::install() {
     drop();
     throw;
   }
-  // git's own lock on the index, taken the way git takes it (fails when it
-  // exists), holding the complete new index from its first instant.
-  if (::link(m_prepared.c_str(), lock_of(index).c_str()) != 0) {
-    const int saved = errno;
+  try {
+    git::install_index(m_prepared, index, m_worktree, {"nothing was changed"});
+  } catch (...) {
     drop();
-    if (saved == EEXIST) {
-      check_unlocked(index, m_worktree);
-    }
-    throw Error(fmt::format("cannot lock the index of '{}': {}", m_worktree.string(), std::strerror(saved)));
-  }
-  if (::rename(lock_of(index).c_str(), index.c_str()) != 0) {
-    const int saved = errno;
-    fs::remove(lock_of(index), ec);
-    drop();
-    throw Error(fmt::format("cannot write the index of '{}': {}", m_worktree.string(), std::strerror(saved)));
+    throw;
   }
   const std::string reflog = fmt::format("git wave commit: {}", first_line(m_message));
   if (!move_branch(m_repo.get(), m_branch, m_head, m_commit, reflog)) {
@@ -292,15 +248,8 @@ std::string WorktreeSnapshot::finish(const fs::path& worktree, const std::string
   }
   const git::Repo repo(raw_repo);
   const fs::path index = fs::path(git_repository_path(repo.get())) / "index";
-  bool installed = same_file(prepared, index);
-  if (!installed && same_file(prepared, lock_of(index))) {
-    if (::rename(lock_of(index).c_str(), index.c_str()) != 0) {
-      throw Error(fmt::format("cannot write the index of '{}': {}", worktree.string(), std::strerror(errno)));
-    }
-    installed = true;
-  }
   std::string done;
-  if (installed) {
+  if (git::finish_index_install(prepared, index, worktree)) {
     const auto tip = git::resolve_commit(repo.get(), branch);
     if (tip && git_oid_equal(&*tip, &from) != 0) {
       // A lock git wave itself left on the branch holds the new tip, or

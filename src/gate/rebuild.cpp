@@ -73,9 +73,7 @@ std::optional<std::string> rebuild_problem(git_repository* repo, const plan::Pla
       return fmt::format("agent '{}' changes what it does not own: {}", agent, found.front().describe());
     }
     const auto& p = plan.agents[*index];
-    spec.branches.push_back({agent, p.task,
-                             a->branch.empty() ? run::agent_branch(state.run, agent) : a->branch, *base, *tip,
-                             plan::title_of(p)});
+    spec.branches.push_back({agent, p.task, run::branch_of(state.run, *a), *base, *tip, plan::title_of(p)});
   }
   if (g.tips.size() != w.agents.size()) {
     return "its gate record does not name every agent of the wave";

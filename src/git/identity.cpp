@@ -75,6 +75,11 @@ Signature require_identity(const std::filesystem::path& dir, Role role) {
   return std::move(*sig);
 }
 
+std::string committer(const std::filesystem::path& dir) {
+  const auto sig = identity(dir, Role::committer);
+  return sig ? fmt::format("{} <{}>", (*sig)->name, (*sig)->email) : std::string();
+}
+
 Signature bookkeeping_identity(const std::filesystem::path& dir) {
   if (auto sig = identity(dir, Role::committer)) {
     return std::move(*sig);

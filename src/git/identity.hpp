@@ -23,6 +23,10 @@ std::optional<Signature> identity(const std::filesystem::path& dir, Role role, s
 // with git's words and how to set one.
 Signature require_identity(const std::filesystem::path& dir, Role role);
 
+// The committer git would use in `dir`, as "Name <email>" (who decided, in
+// the run's records), or empty when git has none.
+std::string committer(const std::filesystem::path& dir);
+
 // For commits that record git wave's own bookkeeping (run state, archives):
 // git's identity when it has one, else "git wave <git-wave@localhost>".
 Signature bookkeeping_identity(const std::filesystem::path& dir);

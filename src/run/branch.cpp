@@ -2,6 +2,7 @@
 
 #include "git/repo.hpp"
 #include "plan/name.hpp"
+#include "run/state.hpp"
 
 #include <fmt/format.h>
 
@@ -9,6 +10,10 @@ namespace wave::run {
 
 std::string agent_branch(std::string_view run, std::string_view agent) {
   return fmt::format("wave/{}/{}", run, agent);
+}
+
+std::string branch_of(std::string_view run, const AgentRun& agent) {
+  return agent.branch.empty() ? agent_branch(run, agent.name) : agent.branch;
 }
 
 std::optional<AgentBranch> parse_agent_branch(std::string_view branch) {

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-// The run lock (docs/design.md, "One protocol for every change of state"):
+// The run lock (docs/crash-safety.md, "1. The run lock"):
 // every command that changes a run holds it from before it reads the state
 // it decides on until it exits. It is an advisory flock(2) on
 // <common git dir>/wave/<run>/lock, so the kernel drops it when the holder

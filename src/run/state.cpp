@@ -11,36 +11,34 @@ namespace wave::run {
 using namespace detail;
 
 std::string_view to_string(WaveStatus s) noexcept {
-  return wave_status_names[static_cast<std::size_t>(s)];
+  return name_of(s);
 }
 std::string_view to_string(Setup s) noexcept {
-  return setup_names[static_cast<std::size_t>(s)];
+  return name_of(s);
 }
 
 std::string_view to_string(GateResult r) noexcept {
-  return gate_result_names[static_cast<std::size_t>(r)];
+  return name_of(r);
 }
 std::string_view to_string(StepOutcome s) noexcept {
-  return step_outcome_names[static_cast<std::size_t>(s)];
+  return name_of(s);
 }
 std::string_view to_string(AttemptEnd e) noexcept {
-  return attempt_end_names[static_cast<std::size_t>(e)];
+  return name_of(e);
 }
 std::string_view to_string(ActionKind k) noexcept {
-  return action_kind_names[static_cast<std::size_t>(k)];
+  return name_of(k);
 }
 std::string_view to_string(IntentKind k) noexcept {
-  return intent_kind_names[static_cast<std::size_t>(k)];
+  return name_of(k);
 }
 
 std::optional<WaveStatus> parse_wave_status(std::string_view s) noexcept {
-  const auto i = index_of(wave_status_names, s);
-  return i ? std::optional(static_cast<WaveStatus>(*i)) : std::nullopt;
+  return parse_name<WaveStatus>(s);
 }
 
 std::optional<Setup> parse_setup(std::string_view s) noexcept {
-  const auto i = index_of(setup_names, s);
-  return i ? std::optional(static_cast<Setup>(*i)) : std::nullopt;
+  return parse_name<Setup>(s);
 }
 
 const AgentRun* WaveRun::find(std::string_view agent) const {

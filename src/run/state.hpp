@@ -13,11 +13,13 @@
 #include <vector>
 
 // The state of a run, as stored in `state.json` of the commit at
-// `refs/wave/<run>/state` (RUNSTATE.md). Plain data and its JSON form: no
+// `refs/wave/<run>/state` (read and written by run/store.hpp, changed under
+// the protocol of docs/crash-safety.md). Plain data and its JSON form: no
 // git, no terminal. Object ids are 40-hex strings, times ISO-8601 UTC.
 //
-// Fields this version does not know are kept (`extra`) and written back, so a
-// newer writer's additions survive an older writer's update.
+// Fields this version does not know are kept (`extra`, on every record) and
+// written back, so a newer writer's additions survive an older writer's
+// update.
 namespace wave::run {
 
 using Json = nlohmann::ordered_json;
@@ -76,6 +78,7 @@ struct Violation {
   std::vector<std::string> owners;
   bool is_protected = false;
   std::string commit; // empty for uncommitted work
+  Json extra = Json::object();
 };
 
 // The branch that could not be merged into the candidate.
@@ -83,6 +86,7 @@ struct MergeConflict {
   std::string agent;
   std::vector<std::string> with; // earlier agents touching the same files
   std::vector<std::string> paths;
+  Json extra = Json::object();
 };
 
 struct GateRecord {
@@ -109,6 +113,7 @@ struct GateTimes {
   std::string started_at;
   std::string finished_at;
   GateResult result = GateResult::fail;
+  Json extra = Json::object();
 };
 
 struct MergeRecord {
@@ -136,6 +141,7 @@ struct Attempt {
   bool adopted = false;
   std::string tip; // its branch's tip when it ended (after the lead commit), or empty
   std::optional<Usage> usage; // cost, turns, tokens, when the agent CLI's output reports them
+  Json usage_extra = Json::object(); // the fields of `usage` this version does not know
   Json extra = Json::object();
 };
 
@@ -171,6 +177,7 @@ struct IntentAgent {
   std::string from;
   std::string to;
   std::string index;
+  Json extra = Json::object();
 };
 
 // What a command that changes the disk is about to do, recorded with one

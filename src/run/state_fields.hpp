@@ -80,15 +80,14 @@ public:
     return v->get<std::int64_t>();
   }
 
-  // One of `names`, as its enum.
-  template <class Enum, std::size_t N>
-  Enum choice(std::string_view key, const std::array<const char*, N>& names) {
+  // One of the names of `Enum` (state_names.hpp), as its enumerator.
+  template <class Enum> Enum choice(std::string_view key) {
     const auto value = text(key);
-    const auto i = index_of(names, value);
-    if (!i) {
+    const auto parsed = parse_name<Enum>(value);
+    if (!parsed) {
       invalid(path(key), fmt::format("unknown value '{}'", value));
     }
-    return static_cast<Enum>(*i);
+    return *parsed;
   }
 
   bool boolean(std::string_view key) {

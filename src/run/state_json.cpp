@@ -56,7 +56,7 @@ GateStep read_step(const Json& j, const std::string& where) {
   s.name = f.text("name");
   s.agent = f.text("agent", false);
   s.command = f.text("command", false);
-  s.status = f.choice<StepOutcome>("status", step_outcome_names);
+  s.status = f.choice<StepOutcome>("status");
   s.duration_ms = f.integer("duration_ms");
   s.log = f.text("log", false);
   s.detail = f.text("detail", false);
@@ -67,7 +67,7 @@ GateStep read_step(const Json& j, const std::string& where) {
 GateRecord read_gate(const Json& j, const std::string& where) {
   Fields f(j, where);
   GateRecord g;
-  g.result = f.choice<GateResult>("result", gate_result_names);
+  g.result = f.choice<GateResult>("result");
   g.base = f.text("base");
   if (const Json* tips = f.get("tips"); tips != nullptr) {
     if (!tips->is_object()) {
@@ -97,7 +97,12 @@ GateRecord read_gate(const Json& j, const std::string& where) {
   }
   if (const Json* c = f.get("conflict"); c != nullptr && !c->is_null()) {
     Fields cf(*c, f.path("conflict"));
-    g.conflict = MergeConflict{cf.text("agent"), cf.strings("with"), cf.strings("paths")};
+    MergeConflict conflict;
+    conflict.agent = cf.text("agent");
+    conflict.with = cf.strings("with");
+    conflict.paths = cf.strings("paths");
+    conflict.extra = cf.extra();
+    g.conflict = std::move(conflict);
   }
   const Json& violations = f.array("violations");
   for (std::size_t i = 0; i < violations.size(); ++i) {
@@ -108,6 +113,7 @@ GateRecord read_gate(const Json& j, const std::string& where) {
     v.owners = vf.strings("owners");
     v.is_protected = vf.boolean("protected");
     v.commit = vf.text("commit", false);
+    v.extra = vf.extra();
     g.violations.push_back(std::move(v));
   }
   g.extra = f.extra();
@@ -139,7 +145,7 @@ MergeRecord read_merge(const Json& j, const std::string& where, std::optional<In
 Intent read_intent(const Json& j, const std::string& where) {
   Fields f(j, where);
   Intent in;
-  in.kind = f.choice<IntentKind>("kind", intent_kind_names);
+  in.kind = f.choice<IntentKind>("kind");
   in.started_at = f.text("started_at", false);
   in.command = f.text("command", false);
   in.keep = f.boolean("keep");
@@ -155,6 +161,7 @@ Intent read_intent(const Json& j, const std::string& where) {
     a.from = af.text("from", false);
     a.to = af.text("to", false);
     a.index = af.text("index", false);
+    a.extra = af.extra();
     in.agents.push_back(std::move(a));
   }
   in.extra = f.extra();
@@ -168,7 +175,7 @@ Attempt read_attempt(const Json& j, const std::string& where) {
   a.number = static_cast<int>(f.integer("number"));
   a.launched_at = f.text("launched_at", false);
   a.exited_at = f.text("exited_at", false);
-  a.end = f.choice<AttemptEnd>("end", attempt_end_names);
+  a.end = f.choice<AttemptEnd>("end");
   a.exit_code = static_cast<int>(f.integer("exit_code"));
   a.detail = f.text("detail", false);
   a.log = f.text("log", false);
@@ -193,6 +200,7 @@ Attempt read_attempt(const Json& j, const std::string& where) {
     usage.input_tokens = uf.integer("input_tokens");
     usage.output_tokens = uf.integer("output_tokens");
     a.usage = usage;
+    a.usage_extra = uf.extra();
   }
   a.extra = f.extra();
   return a;
@@ -201,7 +209,7 @@ Attempt read_attempt(const Json& j, const std::string& where) {
 Action read_action(const Json& j, const std::string& where) {
   Fields f(j, where);
   Action a;
-  a.kind = f.choice<ActionKind>("kind", action_kind_names);
+  a.kind = f.choice<ActionKind>("kind");
   a.agent = f.text("agent");
   if (const auto problem = plan::name_problem(a.agent)) {
     invalid(f.path("agent"), fmt::format("agent name '{}' {}", util::shown(a.agent), *problem));
@@ -285,6 +293,7 @@ Json write_attempt(const Attempt& a) {
     u["turns"] = a.usage->turns ? Json(*a.usage->turns) : Json(nullptr);
     u["input_tokens"] = a.usage->input_tokens;
     u["output_tokens"] = a.usage->output_tokens;
+    add_extra(u, a.usage_extra);
     j["usage"] = std::move(u);
   }
   add_extra(j, a.extra);
@@ -300,7 +309,9 @@ Json write_intent_json(const Intent& in) {
   j["archive"] = in.archive;
   Json agents = Json::array();
   for (const auto& a : in.agents) {
-    agents.push_back({{"name", a.name}, {"from", a.from}, {"to", a.to}, {"index", a.index}});
+    Json agent = {{"name", a.name}, {"from", a.from}, {"to", a.to}, {"index", a.index}};
+    add_extra(agent, a.extra);
+    agents.push_back(std::move(agent));
   }
   j["agents"] = std::move(agents);
   add_extra(j, in.extra);
@@ -329,8 +340,12 @@ WaveRun read_wave(const Json& j, const std::string& where) {
   const Json& earlier = f.array("earlier_gates");
   for (std::size_t i = 0; i < earlier.size(); ++i) {
     Fields g(earlier[i], item(f.path("earlier_gates"), i));
-    w.earlier_gates.push_back({g.text("started_at", false), g.text("finished_at", false),
-                               g.choice<GateResult>("result", gate_result_names)});
+    GateTimes times;
+    times.started_at = g.text("started_at", false);
+    times.finished_at = g.text("finished_at", false);
+    times.result = g.choice<GateResult>("result");
+    times.extra = g.extra();
+    w.earlier_gates.push_back(std::move(times));
   }
   std::optional<Intent> v1_landing;
   if (const Json* merged = f.get("merged"); merged != nullptr && !merged->is_null()) {
@@ -411,16 +426,20 @@ Json write_gate(const GateRecord& g) {
     j["bisect_runs"] = *g.bisect_runs;
   }
   if (g.conflict) {
-    j["conflict"] = {{"agent", g.conflict->agent}, {"with", g.conflict->with}, {"paths", g.conflict->paths}};
+    Json conflict = {{"agent", g.conflict->agent}, {"with", g.conflict->with}, {"paths", g.conflict->paths}};
+    add_extra(conflict, g.conflict->extra);
+    j["conflict"] = std::move(conflict);
   }
   if (!g.violations.empty()) {
     Json violations = Json::array();
     for (const auto& v : g.violations) {
-      violations.push_back({{"agent", v.agent},
-                            {"path", v.path},
-                            {"owners", v.owners},
-                            {"protected", v.is_protected},
-                            {"commit", v.commit}});
+      Json violation = {{"agent", v.agent},
+                        {"path", v.path},
+                        {"owners", v.owners},
+                        {"protected", v.is_protected},
+                        {"commit", v.commit}};
+      add_extra(violation, v.extra);
+      violations.push_back(std::move(violation));
     }
     j["violations"] = std::move(violations);
   }
@@ -443,8 +462,10 @@ Json write_wave(const WaveRun& w) {
   if (!w.earlier_gates.empty()) {
     Json earlier = Json::array();
     for (const auto& g : w.earlier_gates) {
-      earlier.push_back(
-          {{"started_at", g.started_at}, {"finished_at", g.finished_at}, {"result", to_string(g.result)}});
+      Json times = {
+          {"started_at", g.started_at}, {"finished_at", g.finished_at}, {"result", to_string(g.result)}};
+      add_extra(times, g.extra);
+      earlier.push_back(std::move(times));
     }
     j["earlier_gates"] = std::move(earlier);
   }

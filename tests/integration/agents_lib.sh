@@ -22,7 +22,7 @@ export GEMINI_TELEMETRY_ENABLED=false NO_BROWSER=1
 
 MODEL_PID=""
 stop_model() { [ -z "$MODEL_PID" ] || kill "$MODEL_PID" 2>/dev/null || true; MODEL_PID=""; }
-trap 'stop_model; finish' EXIT
+trap 'rc=$?; stop_model; (exit "$rc"); finish' EXIT
 
 # model_server SCRIPT: starts the scripted model server answering from the
 # JSON file SCRIPT; sets MODEL_URL and MODEL_LOG (the requests it got).
@@ -33,8 +33,7 @@ model_server() {
   python3 "$SOURCE_DIR/tests/tools/model_server.py" "$1" "$TEST_DIR/model.port" "$MODEL_LOG" \
     2>"$TEST_DIR/model.err" &
   MODEL_PID=$!
-  for _ in $(seq 400); do [ -s "$TEST_DIR/model.port" ] && break; sleep 0.05; done
-  [ -s "$TEST_DIR/model.port" ] || fail "the model server never wrote its port: $(cat "$TEST_DIR/model.err")"
+  wait_for "the model server's port (its stderr: $TEST_DIR/model.err)" '[ -s "$TEST_DIR/model.port" ]'
   MODEL_URL="http://127.0.0.1:$(cat "$TEST_DIR/model.port")"
 }
 

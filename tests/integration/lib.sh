@@ -39,8 +39,18 @@ git config --global user.email "author@example.com"
 git config --global advice.detachedHead false
 
 TESTS_RUN=0
+# Failures a script counts itself (the crash sweep's points), beside the
+# cases `fail` records.
 TESTS_FAILED=0
 CURRENT_TEST=""
+# The numbers of the cases that failed, one a line (a case may fail more
+# than once; a failure in a subshell counts too): beside the test
+# directory, which a test may empty.
+FAILED_CASES="$TEST_DIR.failed"
+: >"$FAILED_CASES"
+
+# The number of cases that failed.
+failed_cases() { sort -u "$FAILED_CASES" | grep -c . || true; }
 
 # wait_for_trash DIR: waits until no background deletion of worktrees moved
 # aside (git wave's <common dir>/wave/trash, deleted under the flock of
@@ -53,15 +63,23 @@ wait_for_trash() {
 }
 
 finish() {
-  local code=$?
-  if [ "$TESTS_FAILED" -gt 0 ] || [ "$code" -ne 0 ]; then
+  local code=$? failed
+  if [ "$code" -ne 0 ] && [ "$TESTS_FAILED" -eq 0 ]; then
+    # Ended by a command that failed under `set -e`, not by an expectation:
+    # the cases after this one did not run.
+    echo "not ok - $CURRENT_TEST: the script stopped (exit $code); the cases after it did not run" >&2
+    echo "$TESTS_RUN" >>"$FAILED_CASES"
+  fi
+  failed=$(($(failed_cases) + TESTS_FAILED))
+  if [ "$failed" -gt 0 ]; then
     echo "# test directory kept: $TEST_DIR" >&2
     [ "$code" -ne 0 ] || code=1
   else
     wait_for_trash "$TEST_DIR"
     rm -rf "$TEST_DIR"
   fi
-  echo "$((TESTS_RUN - TESTS_FAILED)) passed, $TESTS_FAILED failed"
+  rm -f "$FAILED_CASES"
+  echo "$((TESTS_RUN > failed ? TESTS_RUN - failed : 0)) passed, $failed failed"
   exit "$code"
 }
 trap finish EXIT
@@ -73,10 +91,33 @@ test_case() {
   echo "# $CURRENT_TEST"
 }
 
+# fail MESSAGE: records that the current case failed, says why, and goes
+# on (as git's test_expect_success records a failure and runs the next
+# case): the summary counts it and the script exits nonzero at its end.
 fail() {
-  TESTS_FAILED=$((TESTS_FAILED + 1))
+  echo "$TESTS_RUN" >>"$FAILED_CASES"
   echo "not ok - $CURRENT_TEST: $*" >&2
-  exit 1
+  return 0
+}
+
+# where: "FILE:LINE: the line" of the test's line calling the helper that
+# calls this one, to say what a failed comparison compared.
+where() {
+  local file=${BASH_SOURCE[2]} line=${BASH_LINENO[1]}
+  echo "$(basename "$file"):$line: $(sed -n "${line}p" "$file" | sed 's/^[[:space:]]*//')"
+}
+
+# wait_for WHAT TEST [POLLS]: polls the shell test TEST every 0.05 s until it
+# holds; after POLLS polls (default 2400: two minutes, which only a hang
+# reaches) fails the case, naming WHAT it waited for, and returns 1.
+wait_for() {
+  local what=$1 test=$2 polls=${3:-2400} i
+  for ((i = 0; i < polls; i++)); do
+    eval "$test" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  fail "timed out waiting for $what ($polls polls of: $test)"
+  return 1
 }
 
 # run CMD...: runs a command, keeping stdout, stderr and exit code in
@@ -97,7 +138,9 @@ expect_rc() {
 expect_out() { grep -qF -- "$1" "$TEST_DIR/out" || fail "stdout lacks '$1'; stdout was: $(cat "$TEST_DIR/out")"; }
 expect_err() { grep -qF -- "$1" "$TEST_DIR/err" || fail "stderr lacks '$1'; stderr was: $(cat "$TEST_DIR/err")"; }
 expect_no_out() { ! grep -qF -- "$1" "$TEST_DIR/out" || fail "stdout has '$1'"; }
-expect_eq() { [ "$1" = "$2" ] || fail "expected '$2', got '$1'${3:+ ($3)}"; }
+# expect_eq ACTUAL EXPECTED [WHAT]: equal, or the failure shows the line
+# that compared them, what was expected and what came.
+expect_eq() { [ "$1" = "$2" ] || fail "${3:+$3: }expected '$2', got '$1' (at $(where))"; }
 
 # alive PID: the process runs (a zombie, dead but not yet reaped by init,
 # does not count).
@@ -115,6 +158,32 @@ commit_file() {
   printf '%s\n' "$3" >"$1/$2"
   git -C "$1" add -- "$2"
   git -C "$1" commit -q -m "add $2"
+}
+
+# write_state REPO FILE [MESSAGE]: commits FILE as the state.json of run demo
+# in REPO, beside the plan.toml its state holds, on top of its state ref, and
+# moves the ref there: a state as git wave records one, for tests that
+# hand-build what a killed command left.
+write_state() {
+  local repo=$1 file=$2 message=${3:-"written by the test"} ref=refs/wave/demo/state blob plan tree
+  blob=$(git -C "$repo" hash-object -w "$file")
+  plan=$(git -C "$repo" rev-parse "$ref:plan.toml")
+  tree=$(printf '100644 blob %s\tplan.toml\n100644 blob %s\tstate.json\n' "$plan" "$blob" | git -C "$repo" mktree)
+  git -C "$repo" update-ref "$ref" "$(git -C "$repo" commit-tree -p "$ref" -m "$message" "$tree")"
+}
+
+# edit_state REPO CODE [ARGS...]: runs the Python CODE on `s`, the state of
+# run demo in REPO (json, sys imported; ARGS in sys.argv[1:]), and commits
+# the state it leaves (write_state).
+edit_state() {
+  local repo=$1 code=$2
+  shift 2
+  git -C "$repo" show refs/wave/demo/state:state.json >"$TEST_DIR/state.json"
+  python3 -c "import json, sys
+s = json.load(open('$TEST_DIR/state.json'))
+$code
+json.dump(s, open('$TEST_DIR/state.json', 'w'), indent=2)" "$@"
+  write_state "$repo" "$TEST_DIR/state.json" "edited by the test"
 }
 
 set -e

@@ -87,11 +87,7 @@ SH
 }
 
 until_held() {
-  for _ in $(seq 400); do
-    [ "$(find "$TEST_DIR" -maxdepth 1 -name 'held.*' | wc -l)" -ge "$1" ] && return 0
-    sleep 0.05
-  done
-  fail "the server never held $1 pushes"
+  wait_for "the server to hold $1 pushes" "[ \"\$(find \"\$TEST_DIR\" -maxdepth 1 -name 'held.*' | wc -l)\" -ge $1 ]"
 }
 
 release_pushes() { rm -f "$TEST_DIR/hold" "$TEST_DIR"/held.*; }
@@ -105,11 +101,8 @@ start_daemon() {
   DAEMON_URL="git://127.0.0.1:$port"
   # finish (lib.sh) reads the test's exit status from $?: keep it for it.
   trap 'rc=$?; stop_daemon; (exit "$rc"); finish' EXIT
-  for _ in $(seq 50); do
-    git ls-remote "$DAEMON_URL/server.git" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  fail "git daemon does not answer on $DAEMON_URL"
+  wait_for "git daemon to answer on $DAEMON_URL" 'git ls-remote "$DAEMON_URL/server.git" >/dev/null'
+
 }
 
 stop_daemon() {

@@ -54,9 +54,7 @@ git worktree remove --force "$wt2/beta"
 git worktree add -q --no-checkout "$wt2/beta" wave/demo/beta
 set_wave_status . 1 started
 sed -i 's/"setup": "ok"/"setup": "pending"/' "$TEST_DIR/state.json"
-blob=$(git hash-object -w "$TEST_DIR/state.json")
-tree=$(printf '100644 blob %s\tplan.toml\n100644 blob %s\tstate.json\n' "$(git rev-parse refs/wave/demo/state:plan.toml)" "$blob" | git mktree)
-git update-ref refs/wave/demo/state "$(git commit-tree -p refs/wave/demo/state -m "killed" "$tree")"
+write_state . "$TEST_DIR/state.json" "killed"
 [ -f "$wt2/beta/src/b/two.c" ] && fail "beta should not be checked out yet"
 run git wave start
 expect_rc 0

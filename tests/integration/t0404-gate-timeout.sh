@@ -42,11 +42,7 @@ work alpha alpha/a.txt "1"
 rm -f "$HOME/child.pid" "$HOME/gate.pid"
 git -C "$REPO" wave gate --no-bisect >"$TEST_DIR/out" 2>"$TEST_DIR/err" &
 wave_pid=$!
-for _ in $(seq 200); do
-  [ -s "$HOME/child.pid" ] && [ -s "$HOME/gate.pid" ] && break
-  sleep 0.05
-done
-[ -s "$HOME/gate.pid" ] || fail "the gate did not start"
+wait_for "the gate and its child to start" '[ -s "$HOME/child.pid" ] && [ -s "$HOME/gate.pid" ]'
 kill -TERM "$wave_pid"
 set +e
 wait "$wave_pid"

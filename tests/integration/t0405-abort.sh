@@ -76,12 +76,7 @@ s["waves"][-1]["intent"] = {"kind": "abort", "started_at": "2005-04-07T22:13:13Z
                             "command": "git wave abort", "keep": False,
                             "archive": "refs/wave/demo/archive/1-1", "agents": agents}
 print(json.dumps(s, indent=2))' "$@" >"$state_file"
-  local blob plan tree commit
-  blob=$(git -C "$REPO" hash-object -w "$state_file")
-  plan=$(git -C "$REPO" rev-parse refs/wave/demo/state:plan.toml)
-  tree=$(printf '100644 blob %s\tplan.toml\n100644 blob %s\tstate.json\n' "$plan" "$blob" | git -C "$REPO" mktree)
-  commit=$(git -C "$REPO" commit-tree -p refs/wave/demo/state -m "abort wave 1: begun" "$tree")
-  git -C "$REPO" update-ref refs/wave/demo/state "$commit"
+  write_state "$REPO" "$state_file" "abort wave 1: begun"
 }
 
 test_case "an abort killed half way is finished by a rerun: one archive, half-removed worktrees gone"

@@ -30,8 +30,8 @@ start_gate() {
   rm -f "$WAVE_TEST_FLAG.running" "$WAVE_TEST_FLAG.go"
   (git -C "$REPO" wave gate >"$TEST_DIR/gate.out" 2>&1; echo $? >"$TEST_DIR/gate.rc") &
   GATE_PID=$!
-  for _ in $(seq 200); do [ -e "$WAVE_TEST_FLAG.running" ] && return 0; sleep 0.05; done
-  fail "the gate did not start: $(cat "$TEST_DIR/gate.out")"
+  wait_for "the gate to start (its output: $TEST_DIR/gate.out)" '[ -e "$WAVE_TEST_FLAG.running" ]'
+
 }
 
 start_gate

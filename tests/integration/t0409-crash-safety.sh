@@ -80,11 +80,7 @@ w["merged"] = {"from": main, "to": cand, "at": "2005-04-07T22:13:13Z"}
 w["intent"] = {"kind": "merge", "started_at": "2005-04-07T22:13:13Z", "command": "git wave merge",
                "keep": False, "archive": "refs/wave/demo/archive/2-1", "agents": []}
 print(json.dumps(s, indent=2))' "$(tip main)" "$candidate" >"$state_file"
-blob=$(git -C "$REPO" hash-object -w "$state_file")
-plan=$(git -C "$REPO" rev-parse refs/wave/demo/state:plan.toml)
-tree=$(printf '100644 blob %s\tplan.toml\n100644 blob %s\tstate.json\n' "$plan" "$blob" | git -C "$REPO" mktree)
-commit=$(git -C "$REPO" commit-tree -p refs/wave/demo/state -m "merge wave 2: landing" "$tree")
-git -C "$REPO" update-ref refs/wave/demo/state "$commit"
+write_state "$REPO" "$state_file" "merge wave 2: landing"
 run git -C "$REPO" wave start
 expect_rc 0
 expect_err "note: finished the merge of wave 2 that a killed 'git wave merge' left: 'main' is at"
@@ -143,10 +139,7 @@ sed -i '1a setup = ["echo started >> setup-runs.txt; sleep 30 & echo $! >> setup
 git -C "$REPO" commit -q -am "slow setup"
 (cd "$REPO" && exec git-wave start >"$TEST_DIR/start.out" 2>&1) &
 starter=$!
-for _ in $(seq 200); do
-  [ "$(cat "$TEST_DIR"/interrupt.wave/demo/*/setup-runs.txt 2>/dev/null | wc -l)" -ge 2 ] && break
-  sleep 0.05
-done
+wait_for "both setups to start" '[ "$(cat "$TEST_DIR"/interrupt.wave/demo/*/setup-runs.txt 2>/dev/null | wc -l)" -ge 2 ]'
 kill -INT "$starter"
 wait "$starter" 2>/dev/null || true
 sleep 0.3

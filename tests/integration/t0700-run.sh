@@ -4,7 +4,7 @@
 # retrying only what failed, as continuations.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
-. "$SOURCE_DIR/tests/integration/run_lib.sh"
+. "$SOURCE_DIR/tests/integration/lib_run.sh"
 
 test_case "a three-wave plan runs unattended to the end, each wave from the one merged before"
 fresh full "$(three_waves full)"

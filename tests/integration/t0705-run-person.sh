@@ -4,7 +4,7 @@
 # agent finish with no change; run builds on what they did.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
-. "$SOURCE_DIR/tests/integration/run_lib.sh"
+. "$SOURCE_DIR/tests/integration/lib_run.sh"
 
 # plan NAME [RUN SETTINGS] [TOP-LEVEL SETTINGS]: three_waves with no
 # retries: one failure blocks.

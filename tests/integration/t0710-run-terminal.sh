@@ -17,7 +17,7 @@ export TMUX_TMPDIR
 unset TMUX
 trap 'rc=$?; tmux kill-server 2>/dev/null || true; rm -rf "$TMUX_TMPDIR"; (exit $rc); finish' EXIT
 
-. "$SOURCE_DIR/tests/integration/run_lib.sh"
+. "$SOURCE_DIR/tests/integration/lib_run.sh"
 
 plan() {
   cat <<TOML
@@ -42,11 +42,10 @@ TOML
 # screen: what the test's terminal shows now.
 screen() { tmux capture-pane -p -t =term: ; }
 
-# wait_for WHAT TEXT: waits (up to 20 s) until `WHAT` prints TEXT.
-wait_for() {
-  for _ in $(seq 200); do "$1" | grep -qF -- "$2" && return 0; sleep 0.1; done
-  fail "'$2' never showed in $1: $("$1")"
-  return 1
+# wait_for_text WHAT TEXT: waits until `WHAT` prints TEXT.
+wait_for_text() {
+  local show=$1 text=$2
+  wait_for "'$text' to show in $show" '"$show" | grep -qF -- "$text"' || echo "# $show showed: $("$show")" >&2
 }
 
 test_case "on a terminal, a line per agent is redrawn in place: state, attempt, elapsed, its last words"
@@ -55,20 +54,20 @@ behave a 1 'echo "a is thinking hard"; while [ ! -e "$WAVE_TEST_DIR/go" ]; do sl
 behave b 1 'while [ ! -e "$WAVE_TEST_DIR/go" ]; do sleep 0.1; done'
 tmux new-session -d -s term -x 160 -y 40 \
   "cd '$REPO' && TERM=xterm git wave run --one-wave; echo \"rc=\$?\" >'$TEST_DIR/live.rc'; sleep 600"
-wait_for screen "wave 1 of run 'demo': 2 running, 0 done of 2"
-wait_for screen "a is thinking hard"
+wait_for_text screen "wave 1 of run 'demo': 2 running, 0 done of 2"
+wait_for_text screen "a is thinking hard"
 # (A capture can fall between the erase and the drawing of a redraw: look
 # until the line is there, and count the blocks over several redraws.)
 a_line() { screen | grep -E '^  a +running +#1 '; }
 b_line() { screen | grep -E '^  b +running +#1 '; }
-wait_for a_line "running"
-wait_for b_line "running"
+wait_for_text a_line "running"
+wait_for_text b_line "running"
 for _ in 1 2 3 4 5 6 7 8; do
   [ "$(screen | grep -c "wave 1 of run 'demo': ")" -le 1 ] || fail "the block was not redrawn in place: $(screen)"
   sleep 0.25
 done
 touch "$TEST_DIR/go"
-for _ in $(seq 200); do [ -e "$TEST_DIR/live.rc" ] && break; sleep 0.1; done
+wait_for "the live run to end" '[ -e "$TEST_DIR/live.rc" ]'
 expect_eq "$(cat "$TEST_DIR/live.rc")" "rc=0"
 screen | grep -q "wave 1 merged: " || fail "no merged line: $(screen)"
 screen | grep -q "a#1 exited: done" || fail "no exit line for a: $(screen)"
@@ -96,7 +95,7 @@ test_case "git wave attach shows the agent's window; without one it says how to 
 (cd "$REPO" && TERM=xterm script -qec "git wave attach b" /dev/null >"$TEST_DIR/attach.out" 2>&1) &
 attacher=$!
 clients() { tmux list-clients -F '#{session_name} #{window_name}'; }
-wait_for clients "wave-demo b"
+wait_for_text clients "wave-demo b"
 tmux detach-client -s =wave-demo
 wait "$attacher" || fail "attach ended with $?: $(cat "$TEST_DIR/attach.out")"
 run git -C "$REPO" wave attach nobody
@@ -150,8 +149,7 @@ test_case "--tmux: Ctrl-C stops the agents in their windows; the next run contin
 fresh interrupted "$(plan interrupted)"
 behave a 1 'sleep 60 & echo $! >"$WAVE_TEST_DIR/interrupted.pid"; wait'
 kill_run_when "$TEST_DIR/run2.out" INT '[ -s "$TEST_DIR/interrupted.pid" ]' --tmux
-for _ in $(seq 50); do alive "$(cat "$TEST_DIR/interrupted.pid")" || break; sleep 0.1; done
-! alive "$(cat "$TEST_DIR/interrupted.pid")" || fail "an agent survived Ctrl-C"
+wait_for "the agent to go down with Ctrl-C" '! alive "$(cat "$TEST_DIR/interrupted.pid")"'
 run git -C "$REPO" wave run --one-wave --tmux
 expect_rc 0
 expect_out "wave 1 a#2 launched"
@@ -173,8 +171,7 @@ saved_path=$PATH
 PATH="$TEST_DIR/slow-tmux:$PATH"
 kill_run_when "$TEST_DIR/run3.out" INT '[ -s "$TEST_DIR/starting.pid" ]' --tmux
 PATH=$saved_path
-for _ in $(seq 50); do alive "$(cat "$TEST_DIR/starting.pid")" || break; sleep 0.1; done
-! alive "$(cat "$TEST_DIR/starting.pid")" || fail "an agent whose window was being set up survived Ctrl-C"
+wait_for "the agent whose window was being set up to go down with Ctrl-C" '! alive "$(cat "$TEST_DIR/starting.pid")"'
 
 test_case "--tmux: agents launched at once share one new session, each in its window, none failing"
 fresh together "$(plan together)"

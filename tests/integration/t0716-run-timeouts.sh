@@ -5,7 +5,7 @@
 # the overall timeout counts from the launch.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
-. "$SOURCE_DIR/tests/integration/run_lib.sh"
+. "$SOURCE_DIR/tests/integration/lib_run.sh"
 
 one_agent() {
   cat <<TOML

@@ -6,7 +6,7 @@
 # second gate beside them in the same worktree.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
-. "$SOURCE_DIR/tests/integration/run_lib.sh"
+. "$SOURCE_DIR/tests/integration/lib_run.sh"
 
 # probe.sh NAME: a gate command that notes its start and end in
 # $TEST_DIR/NAME.events, and an overlap when another probe of that name is

@@ -5,7 +5,7 @@
 # while the agent writes, and after the run that launched it was killed.
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
-. "$SOURCE_DIR/tests/integration/run_lib.sh"
+. "$SOURCE_DIR/tests/integration/lib_run.sh"
 
 plan() {
   local cap=${2:-'"4KiB"'}
@@ -22,11 +22,6 @@ owns = ["a/**"]
 TOML
 }
 
-# wait_for TEST WHAT: waits (up to 20 s) until the shell test holds.
-wait_for() {
-  for _ in $(seq 400); do eval "$1" 2>/dev/null && return 0; sleep 0.05; done
-  fail "never: $2"
-}
 
 log_of() { echo "$REPO/.git/wave/demo/logs/1/a-attempt-$1.log"; }
 
@@ -75,7 +70,7 @@ size=$(stat -c %s "$(log_of 1)")
 [ "$size" -le $((4096 + 200)) ] || fail "the log is $size bytes while the agent writes, past its cap"
 grep -q '^\[git wave: ' "$(log_of 1)" || fail "no marker while the agent writes"
 touch "$TEST_DIR/go"
-wait_for '[ -s "$(log_of 1).exit" ] && grep -q "^the very end$" "$(log_of 1)"' "the agent's last line in its log"
+wait_for "the agent's last line in its log" '[ -s "$(log_of 1).exit" ] && grep -q "^the very end$" "$(log_of 1)"'
 size=$(stat -c %s "$(log_of 1)")
 [ "$size" -le $((4096 + 200)) ] || fail "the log is $size bytes, past its cap"
 head -1 "$(log_of 1)" | grep -qx "agent a, attempt 1, wave 1 of demo" || fail "the head is not kept"

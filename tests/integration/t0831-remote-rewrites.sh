@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$SOURCE_DIR/tests/integration/gate_lib.sh"
 . "$SOURCE_DIR/tests/integration/remote_lib.sh"
-. "$SOURCE_DIR/tests/integration/run_lib.sh"
+. "$SOURCE_DIR/tests/integration/lib_run.sh"
 
 PLAN='name = "demo"
 remote = "origin"

@@ -6,6 +6,7 @@
 #include "run/state.hpp"
 #include "run/store.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <unistd.h>
 
@@ -188,6 +189,138 @@ TEST_CASE("runstate: fields a newer writer added are kept", "[runstate]") {
   CHECK(back["waves"][0]["agents"][0]["pid"] == 42);
 }
 
+namespace {
+
+// A state with every kind of record filled in, each of them once at least.
+run::State full_state() {
+  run::State s = sample_state();
+  s.plan_path = "wave.toml";
+  run::WaveRun& w = s.waves[0];
+  run::GateRecord g;
+  g.base = std::string(40, 'c');
+  g.tips = {{"schema", std::string(40, 'd')}};
+  g.steps.push_back(
+      {"gate", "", "make test", run::StepOutcome::fail, 5, "/log/gate", "exit 2", run::Json::object()});
+  g.culprits = {"loro"};
+  g.summary = "the gate failed";
+  g.bisect_runs = 1;
+  run::MergeConflict conflict;
+  conflict.agent = "loro";
+  conflict.with = {"schema"};
+  conflict.paths = {"src/x.c"};
+  g.conflict = conflict;
+  run::Violation violation;
+  violation.agent = "loro";
+  violation.path = "wave.toml";
+  violation.is_protected = true;
+  g.violations.push_back(violation);
+  w.gate = g;
+  run::GateTimes earlier;
+  earlier.started_at = "2024-05-01T12:59:00Z";
+  earlier.finished_at = "2024-05-01T13:00:00Z";
+  w.earlier_gates.push_back(earlier);
+  run::MergeRecord merged;
+  merged.from = std::string(40, 'c');
+  merged.to = std::string(40, 'f');
+  merged.at = "2024-05-01T13:06:00Z";
+  w.merged = merged;
+  run::Intent intent;
+  intent.kind = run::IntentKind::commit;
+  run::IntentAgent ia;
+  ia.name = "loro";
+  ia.from = std::string(40, 'e');
+  ia.to = std::string(40, 'f');
+  intent.agents.push_back(ia);
+  w.intent = intent;
+  run::Attempt attempt;
+  attempt.agent = "loro";
+  attempt.end = run::AttemptEnd::done;
+  attempt.exit_code = 0;
+  run::Usage usage;
+  usage.cost_usd = 0.5;
+  usage.input_tokens = 10;
+  attempt.usage = usage;
+  w.attempts.push_back(attempt);
+  run::Pause pause;
+  pause.at = "2024-05-01T13:01:00Z";
+  pause.why = "a person must decide";
+  w.pauses.push_back(pause);
+  run::Action action;
+  action.kind = run::ActionKind::skip;
+  action.agent = "loro";
+  action.branch = "wave/sync/loro";
+  s.actions.push_back(action);
+  run::Amendment amendment;
+  amendment.from = std::string(40, 'a');
+  amendment.to = std::string(40, '9');
+  amendment.changes = {"agent 'x' added"};
+  s.amendments.push_back(amendment);
+  return s;
+}
+
+// Adds a field no version knows to every object of `j` but the map of tips
+// (whose keys are agents), and returns where it added one.
+std::vector<std::string> add_unknown_fields(run::Json& j, const std::string& at = "") {
+  std::vector<std::string> where;
+  if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      const auto inner = add_unknown_fields(j[i], at + "/" + std::to_string(i));
+      where.insert(where.end(), inner.begin(), inner.end());
+    }
+  } else if (j.is_object()) {
+    for (auto& [key, value] : j.items()) {
+      if (key != "tips") {
+        const auto inner = add_unknown_fields(value, at + "/" + key);
+        where.insert(where.end(), inner.begin(), inner.end());
+      }
+    }
+    j["x_future"] = {{"at", at.empty() ? "/" : at}, {"list", {1, 2}}};
+    where.push_back(at);
+  }
+  return where;
+}
+
+} // namespace
+
+TEST_CASE("runstate: unknown fields are kept in every record", "[runstate]") {
+  auto j = run::Json::parse(run::to_json_text(full_state()));
+  const auto where = add_unknown_fields(j);
+  // Every record type of the state, by where it sits in this one.
+  for (const char* record :
+       {"", "/waves/0", "/waves/0/agents/0", "/waves/0/gate", "/waves/0/gate/steps/0",
+        "/waves/0/gate/conflict", "/waves/0/gate/violations/0", "/waves/0/earlier_gates/0", "/waves/0/merged",
+        "/waves/0/intent", "/waves/0/intent/agents/0", "/waves/0/attempts/0", "/waves/0/attempts/0/usage",
+        "/waves/0/pauses/0", "/actions/0", "/amendments/0"}) {
+    CAPTURE(record);
+    CHECK(std::find(where.begin(), where.end(), record) != where.end());
+  }
+
+  const run::State s = run::from_json_text(j.dump());
+  const auto back = run::Json::parse(run::to_json_text(s));
+  for (const auto& at : where) {
+    CAPTURE(at);
+    const auto& record = back.at(run::Json::json_pointer(at));
+    REQUIRE(record.contains("x_future"));
+    CHECK(record["x_future"]["at"] == (at.empty() ? "/" : at));
+    CHECK(record["x_future"]["list"] == run::Json::array({1, 2}));
+  }
+  // Nothing else changed: read and written back, the text is the same.
+  CHECK(back == j);
+  CHECK(run::to_json_text(run::from_json_text(back.dump())) == back.dump(2) + "\n");
+}
+
+TEST_CASE("runstate: a known field is not duplicated as unknown", "[runstate]") {
+  const run::State s = run::from_json_text(run::to_json_text(full_state()));
+  CHECK(s.extra.empty());
+  CHECK(s.waves[0].gate->conflict->extra.empty());
+  CHECK(s.waves[0].gate->violations[0].extra.empty());
+  CHECK(s.waves[0].earlier_gates[0].extra.empty());
+  CHECK(s.waves[0].intent->agents[0].extra.empty());
+  CHECK(s.waves[0].attempts[0].extra.empty());
+  CHECK(s.waves[0].attempts[0].usage_extra.empty());
+  CHECK(run::to_json_text(s) == run::to_json_text(full_state()));
+}
+
 TEST_CASE("runstate: an invalid state names the field", "[runstate]") {
   auto j = run::Json::parse(run::to_json_text(sample_state()));
   SECTION("bad enum value") {
@@ -251,6 +384,11 @@ TEST_CASE("runstate: agent branch names", "[runstate]") {
   CHECK_FALSE(run::parse_agent_branch("wave//a"));
   CHECK_FALSE(run::parse_agent_branch("wave/a/b/c"));
   CHECK_FALSE(run::parse_agent_branch("refs/heads/waves/a/b"));
+  run::AgentRun recorded;
+  recorded.name = "schema";
+  CHECK(run::branch_of("sync", recorded) == "wave/sync/schema");
+  recorded.branch = "wave/other/schema";
+  CHECK(run::branch_of("sync", recorded) == "wave/other/schema");
 }
 
 TEST_CASE("runstate: save and load through the state ref", "[runstate]") {
