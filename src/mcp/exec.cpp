@@ -280,13 +280,8 @@ Json Exec::run_tool(const Json& arguments, const CallContext& context) {
     o.exit_code = 0;
     return tool_result("git wave run: stopped", state, o);
   }
-  if (arguments.contains("since")) {
-    if (!m_run.launched) {
-      return tool_error(
-          "no run was launched by this server",
-          {"call 'run' without 'since' to launch one; 'status' shows a run launched elsewhere"});
-    }
-    const auto since = arguments.at("since").get<std::size_t>();
+  // The events from `since` on, once the run ended when `wait` asks so.
+  const auto report = [&](std::size_t since) {
     if (arguments.value("wait", false)) {
       m_changed.wait(lock, [&] { return !m_run.running || context.cancelled->load() || m_closing; });
     }
@@ -298,6 +293,14 @@ Json Exec::run_tool(const Json& arguments, const CallContext& context) {
         m_run.running ? fmt::format("git wave run: running, {} events so far", m_run.events.size())
                       : summary_of("run", m_run.outcome);
     return tool_result(summary, state, o);
+  };
+  if (arguments.contains("since")) {
+    if (!m_run.launched) {
+      return tool_error(
+          "no run was launched by this server",
+          {"call 'run' without 'since' to launch one; 'status' shows a run launched elsewhere"});
+    }
+    return report(arguments.at("since").get<std::size_t>());
   }
   if (m_run.running) {
     return tool_error("a run launched by this server is still running",
@@ -338,6 +341,9 @@ Json Exec::run_tool(const Json& arguments, const CallContext& context) {
     m_run.running = false;
     m_changed.notify_all();
   });
+  if (arguments.value("wait", false)) {
+    return report(0);
+  }
   const Json state = run_state(0);
   return tool_result("git wave run: launched in the background; its events come as log notifications, "
                      "and 'run' with 'since' returns them",

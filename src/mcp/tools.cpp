@@ -115,25 +115,28 @@ std::vector<Tool> make_tools() {
                        {"run", str(run_help)}},
                       {"agent"}),
                false, true});
-  t.push_back({"run", "Run the plan unattended",
-               "Without 'since': launch 'git wave run' in the background (one at a time per server): it "
-               "starts each wave, launches every agent's command with its brief, proves each done, gates "
-               "and merges, until the plan is done or something needs a person. Its events (launched, "
-               "exited, gated, merged, blocked, done...) reach the client as log notifications as they "
-               "happen. With 'since': launch nothing, return the events from that index on (0: all), "
-               "whether the run still runs and how it ended; with 'wait' also, first wait until it has "
-               "ended. With 'stop': stop the run in the background.",
-               object({{"one_wave", boolean("stop once a wave is merged")},
-                       {"no_merge", boolean("stop once the wave's gate passed, without merging")},
-                       {"agent", str("launch and prove only this agent of the current wave (no gate)")},
-                       {"bisect", integer(bisect_help, 0)},
-                       {"plan", str(plan_help)},
-                       {"since", integer("return the events from this index on (the 'next' of an earlier "
-                                         "call; 0: from the first) instead of launching",
-                                         0)},
-                       {"wait", boolean("with 'since': wait until the run has ended first")},
-                       {"stop", boolean("stop the run launched in the background")}}),
-               false, false});
+  t.push_back(
+      {"run", "Run the plan unattended",
+       "Without 'since': launch 'git wave run' in the background (one at a time per server): it "
+       "starts each wave, launches every agent's command with its brief, proves each done, gates "
+       "and merges, until the plan is done or something needs a person. Its events (launched, "
+       "exited, gated, merged, blocked, done...) reach the client as log notifications as they "
+       "happen. With 'since': launch nothing, return the events from that index on (0: all), "
+       "whether the run still runs and how it ended. With 'wait', either way, the call returns "
+       "once the run has ended (cancel it to stop waiting). With 'stop': stop the run in the "
+       "background.",
+       object({{"one_wave", boolean("stop once a wave is merged")},
+               {"no_merge", boolean("stop once the wave's gate passed, without merging")},
+               {"agent", str("launch and prove only this agent of the current wave (no gate)")},
+               {"bisect", integer(bisect_help, 0)},
+               {"plan", str(plan_help)},
+               {"since", integer("return the events from this index on (the 'next' of an earlier "
+                                 "call; 0: from the first) instead of launching",
+                                 0)},
+               {"wait", boolean("return only once the run has ended, with all its events (or those from "
+                                "'since' on)")},
+               {"stop", boolean("stop the run launched in the background")}}),
+       false, false});
   t.push_back({"report", "What the waves bought",
                "Report what the run's waves bought: wall-clock against agent time, actual speedup beside "
                "the theoretical one, where the time went, the critical path, what the agents spent, and "
@@ -294,11 +297,6 @@ std::optional<std::string> check_arguments(const Tool& tool, const Json& argumen
   }
   if (tool.name == "logs" && flag_of(arguments, "list") && arguments.contains("attempt")) {
     return std::string("'logs' takes 'attempt' or 'list', not both");
-  }
-  if (tool.name == "run" && !arguments.contains("since")) {
-    if (flag_of(arguments, "wait")) {
-      return std::string("'wait' goes with 'since'");
-    }
   }
   if (tool.name == "run" && flag_of(arguments, "stop") && arguments.size() > 1) {
     return std::string("'stop' takes no other argument");
