@@ -47,7 +47,7 @@ test_case "Claude Code plans, starts, checks status, gates and merges a wave thr
 before=$(git -C "$REPO" rev-parse main)
 cd "$REPO"
 run claude -p --output-format stream-json --verbose --mcp-config "$TEST_DIR/mcp.json" --strict-mcp-config \
-  --allowedTools "mcp__wave__plan,mcp__wave__start,mcp__wave__status,mcp__wave__gate,mcp__wave__merge,Bash(sh work.sh)" \
+  --allowedTools "mcp__wave,Bash(sh work.sh)" \
   <<<"Land wave 1 of the plan with git wave's tools."
 cd "$TEST_DIR"
 expect_rc 0
