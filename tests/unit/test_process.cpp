@@ -2,9 +2,9 @@
 
 #include "util/process.hpp"
 
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <fcntl.h>
 #include <unistd.h>
 
 using namespace wave;
