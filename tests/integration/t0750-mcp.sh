@@ -91,7 +91,10 @@ def body():
     check(s["run"] == "demo", f"start: {s}")
     work("a", "a/work.txt", "work of a")
     work("b", "b/work.txt", "work of b")
-    s = ok(c.call("status", {"run": "demo"}), "status")
+    s = ok(c.call("status", {"run": "demo"}, meta={"progressToken": "p-1"}), "status")
+    progress = [n["params"] for n in c.notifications if n["method"] == "notifications/progress"]
+    check([p["progressToken"] for p in progress] == ["p-1", "p-1"] and progress[-1]["progress"] == 1,
+          f"progress of status: {progress}")
     check(json.dumps(s).count('"ahead"') >= 0 and s["run"] == "demo", f"status: {s}")
     g = ok(c.call("gate", {"bisect": 0}), "gate")
     check(g["result"] == "pass", f"gate: {g}")
