@@ -334,9 +334,11 @@ Json Exec::run_tool(const Json& arguments, const CallContext& context) {
       o.err = fmt::format("error: {}\n", e.what());
       o.description = e.what();
     }
+    // Told before anyone can see the run ended: a client that waited for
+    // the end has had every notification of it first.
+    const std::lock_guard guard(m_mutex);
     m_log(o.exit_code == 0 ? "info" : "warning", "git-wave.run",
           Json{{"event", "ended"}, {"exit_code", o.exit_code}, {"detail", o.description}});
-    const std::lock_guard guard(m_mutex);
     m_run.outcome = std::move(o);
     m_run.running = false;
     m_changed.notify_all();
