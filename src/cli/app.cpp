@@ -50,6 +50,7 @@ constexpr std::array table{
             &cmd::join},
     Command{"claim", "Take the next agent of the wave nobody holds, by a claim on the remote", &cmd::claim},
     Command{"release", "Give a claimed agent back", &cmd::release},
+    Command{"mcp", "Serve the lead's tools to an agent over the Model Context Protocol (stdio)", &cmd::mcp},
     Command{"hook",
             "The ownership checks of commits (pre-commit) and of pushes (pre-receive), and installing them",
             &cmd::hook},

@@ -30,5 +30,6 @@ int report(const cli::Args& args);
 int join(const cli::Args& args);
 int claim(const cli::Args& args);
 int release(const cli::Args& args);
+int mcp(const cli::Args& args);
 
 } // namespace wave::cmd

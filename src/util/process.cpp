@@ -238,7 +238,7 @@ ProcessResult run_process(const ProcessOptions& o) {
       ::dup2(input, 0);
     }
     ::dup2(out_fd, 1);
-    ::dup2(out_fd, 2);
+    ::dup2(o.stderr_fd >= 0 ? o.stderr_fd : out_fd, 2);
     if (pass_fd >= 0) {
       if (pass_fd == 3) {
         ::fcntl(3, F_SETFD, 0); // keep it across exec
@@ -370,6 +370,9 @@ ProcessResult run_process(const ProcessOptions& o) {
     }
     if (o.capture != nullptr) {
       o.capture->append(buf, static_cast<std::size_t>(n));
+    }
+    if (o.on_output) {
+      o.on_output(std::string_view(buf, static_cast<std::size_t>(n)));
     }
     watch.sign_of_life(Clock::now());
     end_if(Clock::now());

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,11 @@ struct ProcessOptions {
   std::vector<std::string> unset;                       // removed from the environment
   std::filesystem::path log;                            // stdout+stderr appended here; empty: none
   std::string* capture = nullptr;                       // stdout+stderr also appended here
+  // Told (on the calling thread) each piece of output as it is read.
+  std::function<void(std::string_view)> on_output;
+  // When set, the command's stderr goes to this descriptor, apart from its
+  // stdout (which alone then reaches log, capture and on_output).
+  int stderr_fd = -1;
   // stdout+stderr go straight to `log`, with no pipe through this process:
   // a command that outlives us (we were killed) can go on writing.
   bool direct_log = false;

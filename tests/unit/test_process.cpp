@@ -2,6 +2,7 @@
 
 #include "util/process.hpp"
 
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -129,4 +130,24 @@ TEST_CASE("process: a quiet spell is told once, and again after the command spea
     CHECK(told[0] >= 250ms);
     CHECK(slurp(o.log) == "awake\n");
   }
+}
+
+TEST_CASE("process: stderr apart from stdout, and output told as it comes", "[process]") {
+  const auto dir = temp_dir();
+  const auto err_path = dir / "stderr";
+  const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  REQUIRE(err >= 0);
+  std::string out;
+  std::string told;
+  util::ProcessOptions o;
+  o.command = "echo one; echo oops >&2; echo two";
+  o.capture = &out;
+  o.stderr_fd = err;
+  o.on_output = [&](std::string_view chunk) { told.append(chunk); };
+  const auto r = util::run_process(o);
+  ::close(err);
+  CHECK(r.ok());
+  CHECK(out == "one\ntwo\n");
+  CHECK(told == out);
+  CHECK(slurp(err_path) == "oops\n");
 }
