@@ -128,6 +128,30 @@ std::string find_program(const ProcessOptions& o) {
   }
 }
 
+// What execve() in a forked child gets, all of it allocated before fork():
+// the program (found in PATH, or /bin/sh for a command), argv and envp.
+struct Exec {
+  explicit Exec(const ProcessOptions& o)
+      : env(build_env(o)), program(o.argv.empty() ? std::string("/bin/sh") : find_program(o)) {
+    for (const auto& e : env) {
+      envp.push_back(const_cast<char*>(e.c_str()));
+    }
+    envp.push_back(nullptr);
+    if (o.argv.empty()) {
+      argv = {"/bin/sh", "-c", o.command.c_str()};
+    } else {
+      for (const auto& a : o.argv) {
+        argv.push_back(a.c_str());
+      }
+    }
+    argv.push_back(nullptr);
+  }
+  std::vector<std::string> env;
+  std::string program;
+  std::vector<char*> envp;
+  std::vector<const char*> argv;
+};
+
 void write_all(int fd, const char* data, std::size_t size) {
   while (size > 0) {
     const auto n = ::write(fd, data, size);
@@ -181,24 +205,11 @@ ProcessResult run_process(const ProcessOptions& o) {
     }
   }
 
-  const auto env_strings = build_env(o);
-  std::vector<char*> envp;
-  for (const auto& s : env_strings) {
-    envp.push_back(const_cast<char*>(s.c_str()));
-  }
-  envp.push_back(nullptr);
+  const Exec exec(o);
+  const auto& envp = exec.envp;
+  const auto& argv = exec.argv;
+  const std::string& program = exec.program;
   const std::string cwd = o.cwd.string();
-  // A program run directly, or the command run by the shell.
-  const std::string program = o.argv.empty() ? std::string("/bin/sh") : find_program(o);
-  std::vector<const char*> argv;
-  if (o.argv.empty()) {
-    argv = {"/bin/sh", "-c", o.command.c_str()};
-  } else {
-    for (const auto& a : o.argv) {
-      argv.push_back(a.c_str());
-    }
-  }
-  argv.push_back(nullptr);
 
   Fd stdin_fd;
   if (!o.stdin_file.empty()) {
@@ -398,23 +409,11 @@ ProcessResult run_process(const ProcessOptions& o) {
 }
 
 void spawn_detached(const ProcessOptions& o) {
-  const auto env = build_env(o);
-  std::vector<char*> envp;
-  for (const auto& e : env) {
-    envp.push_back(const_cast<char*>(e.c_str()));
-  }
-  envp.push_back(nullptr);
+  const Exec exec(o);
+  const auto& envp = exec.envp;
+  const auto& argv = exec.argv;
+  const std::string& program = exec.program;
   const std::string cwd = o.cwd.string();
-  const std::string program = o.argv.empty() ? std::string("/bin/sh") : find_program(o);
-  std::vector<const char*> argv;
-  if (o.argv.empty()) {
-    argv = {"/bin/sh", "-c", o.command.c_str()};
-  } else {
-    for (const auto& a : o.argv) {
-      argv.push_back(a.c_str());
-    }
-  }
-  argv.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) {
     throw Error(fmt::format("cannot start '{}': {}", program, std::strerror(errno)));
