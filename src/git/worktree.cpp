@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <fstream>
 
 namespace wave::git {
@@ -238,6 +239,25 @@ void repair_worktree(const fs::path& repo_root, const fs::path& path, const fs::
 }
 
 void switch_worktree(const fs::path& path, std::string_view branch, const fs::path& log) {
+  // An index entry marked assume-unchanged or skip-worktree hides a file
+  // the last agent changed from status, and keeps `git reset --hard` from
+  // writing it: such an index goes, and every file is written anew.
+  util::ProcessOptions o = git_process({"ls-files", "-v"}, path);
+  std::string listed;
+  o.capture = &listed;
+  const bool read = util::run_process(o).ok();
+  bool hidden = !read;
+  for (const auto& line : util::split(listed, '\n')) {
+    hidden = hidden || (!line.empty() && (std::islower(static_cast<unsigned char>(line[0])) != 0 || line[0] == 'S'));
+  }
+  if (hidden) {
+    if (const auto admin = admin_dir_of(path)) {
+      std::error_code ec;
+      fs::remove(*admin / "index", ec);
+    }
+    std::ofstream(log, std::ios::app)
+        << "# its index marked files unchanged or out of the worktree: every file is written anew\n";
+  }
   run_git({"clean", "-ffdxq"}, path, log, fmt::format("cleaning '{}'", path.string()));
   run_git({"symbolic-ref", "HEAD", fmt::format("refs/heads/{}", branch)}, path, log,
           fmt::format("switching '{}' to '{}'", path.string(), branch));

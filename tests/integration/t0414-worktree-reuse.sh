@@ -38,6 +38,20 @@ for w in json.load(sys.stdin)["waves"]:
             print(a.get(sys.argv[3], ""))' "$1" "$2" "$3"
 }
 
+# first_wave NAME: a repository NAME (worktrees in wt-NAME) whose wave 1 is
+# worked, gated and merged; alpha_wt and beta_wt name its worktrees.
+first_wave() {
+  make_repo "$1" "${PLAN/..\/wt\//..\/wt-$1\/}"
+  start_wave
+  alpha_wt=$(wt alpha) beta_wt=$(wt beta)
+  work alpha alpha/a.txt "a"
+  work beta beta/b.txt "b"
+  run git -C "$REPO" wave gate
+  expect_rc 0
+  run git -C "$REPO" wave merge "${@:2}"
+  expect_rc 0
+}
+
 test_case "a merge before the last wave keeps its clean worktrees, detached, for the next wave"
 make_repo reuse "${PLAN/..\/wt\//..\/wt-reuse\/}"
 printf '*.o\n' >"$REPO/.gitignore"
@@ -108,15 +122,7 @@ wait_for_trash "$REPO"
 expect_eq "$(git -C "$REPO" show main:delta/d.txt)" "d"
 
 test_case "a kept worktree a person wrote in, or committed in, is not switched away"
-make_repo person "${PLAN/..\/wt\//..\/wt-person\/}"
-start_wave
-alpha_wt=$(wt alpha) beta_wt=$(wt beta)
-work alpha alpha/a.txt "a"
-work beta beta/b.txt "b"
-run git -C "$REPO" wave gate
-expect_rc 0
-run git -C "$REPO" wave merge
-expect_rc 0
+first_wave person
 printf 'notes\n' >"$alpha_wt/NOTES.md"               # untracked: a person's
 git -C "$beta_wt" commit -q --allow-empty -m "mine" # a commit on the detached HEAD
 mine=$(git -C "$beta_wt" rev-parse HEAD)
@@ -140,30 +146,14 @@ expect_eq "$(cat "$alpha_wt/NOTES.md")" "notes" "kept after the run's end"
 expect_eq "$(git -C "$beta_wt" rev-parse HEAD)" "$mine" "kept after the run's end"
 
 test_case "merge --keep keeps worktrees on their branches; the next wave gets new ones"
-make_repo keep "${PLAN/..\/wt\//..\/wt-keep\/}"
-start_wave
-alpha_wt=$(wt alpha)
-work alpha alpha/a.txt "a"
-work beta beta/b.txt "b"
-run git -C "$REPO" wave gate
-expect_rc 0
-run git -C "$REPO" wave merge --keep
-expect_rc 0
+first_wave keep --keep
 expect_eq "$(git -C "$alpha_wt" symbolic-ref HEAD)" "refs/heads/wave/re/alpha"
 start_wave
 expect_eq "$(state_agent 2 gamma reused)" ""
 expect_eq "$(git -C "$alpha_wt" symbolic-ref HEAD)" "refs/heads/wave/re/alpha"
 
 test_case "a start killed after the move switches the worktree when run again"
-make_repo killed "${PLAN/..\/wt\//..\/wt-killed\/}"
-start_wave
-alpha_wt=$(wt alpha)
-work alpha alpha/a.txt "a"
-work beta beta/b.txt "b"
-run git -C "$REPO" wave gate
-expect_rc 0
-run git -C "$REPO" wave merge
-expect_rc 0
+first_wave killed
 start_wave
 gamma_wt=$(wt gamma)
 # As a kill leaves it: the worktree moved (`git worktree move` renamed the
@@ -193,3 +183,17 @@ expect_eq "$(git -C "$gamma_wt" symbolic-ref HEAD)" "refs/heads/wave/re/gamma"
 expect_eq "$(git -C "$gamma_wt" rev-parse HEAD)" "$(tip main)"
 expect_eq "$(git -C "$gamma_wt" status --porcelain)" ""
 expect_eq "$(git -C "$REPO" worktree list --porcelain | grep -c '^prunable')" "0"
+
+test_case "a file an agent hid from status (skip-worktree) is written anew for the next agent"
+first_wave hidden
+# alpha, before it ends, changes a tracked file and hides the change from
+# status and from git reset --hard (which leaves a skip-worktree entry's
+# file as it is): its worktree looks clean and is kept.
+printf 'echo poisoned\n' >"$alpha_wt/gate.sh"
+git -C "$alpha_wt" update-index --skip-worktree gate.sh
+expect_eq "$(git -C "$alpha_wt" status --porcelain)" "" "the change is hidden"
+start_wave
+gamma_wt=$(wt gamma)
+expect_eq "$(state_agent 2 gamma reused)" "$alpha_wt"
+expect_eq "$(cat "$gamma_wt/gate.sh")" "$(git -C "$REPO" show main:gate.sh)" "gate.sh as the branch has it"
+expect_eq "$(git -C "$gamma_wt" ls-files -v | grep -c '^[a-zS]')" "0" "no entry hidden any more"
