@@ -305,10 +305,9 @@ void print_merged(const cli::Painter& paint, const run::State& state, const run:
     const auto& a = *row.record;
     table.add({{a.name},
                {row.view.tip ? a.branch + " (kept)" : std::string("merged")},
-               {!row.view.worktree_present ? std::string("removed")
-                : row.view.tip || !next_wave
-                    ? relative_to_cwd(a.worktree)
-                    : relative_to_cwd(a.worktree) + " (kept for the next wave)"}});
+               {!row.view.worktree_present   ? std::string("removed")
+                : row.view.tip || !next_wave ? relative_to_cwd(a.worktree)
+                                             : relative_to_cwd(a.worktree) + " (kept for the next wave)"}});
   }
   fmt::print("\n");
   table.print(paint);

@@ -1,8 +1,8 @@
 #include "flow/cleanup.hpp"
 
+#include "flow/trash.hpp"
 #include "gate/gate_lock.hpp"
 #include "gate/record.hpp"
-#include "flow/trash.hpp"
 #include "gate/worktrees.hpp"
 #include "git/check.hpp"
 #include "git/cli.hpp"
@@ -42,7 +42,8 @@ bool clean(const fs::path& path) {
 
 std::vector<char> worktrees_clean(const std::vector<fs::path>& paths) {
   std::vector<char> out(paths.size(), 0);
-  util::parallel_for(paths.size(), util::cores(), [&](std::size_t i) { out[i] = !paths[i].empty() && clean(paths[i]) ? 1 : 0; });
+  util::parallel_for(paths.size(), util::cores(),
+                     [&](std::size_t i) { out[i] = !paths[i].empty() && clean(paths[i]) ? 1 : 0; });
   return out;
 }
 
@@ -61,7 +62,8 @@ bool remove_agent_worktree(git_repository* repo, const fs::path& path, const std
     // What `git worktree remove` checks, then its files moved aside at once
     // and deleted in the background, its registration removed here. (When
     // it has changes, `git worktree remove` below says so.)
-    if ((force || known_clean.value_or(false) || (!known_clean && clean(path))) && move_to_trash(repo, path)) {
+    if ((force || known_clean.value_or(false) || (!known_clean && clean(path))) &&
+        move_to_trash(repo, path)) {
       try {
         gate::prune_worktree(repo, path);
       } catch (const Error& e) {
@@ -123,11 +125,12 @@ bool park_agent_worktree(git_repository* repo, const fs::path& path, const std::
     return true; // parked already
   }
   if (!(known_clean ? *known_clean : clean(path))) {
-    out.kept.push_back(fmt::format("worktree '{}' of '{}': it has uncommitted changes", path.string(), agent));
+    out.kept.push_back(
+        fmt::format("worktree '{}' of '{}': it has uncommitted changes", path.string(), agent));
     return false;
   }
-  const auto detach = git::run_git(path, {"update-ref", "--no-deref", "-m", "git wave: parked for the next wave",
-                                          "HEAD", git::oid_str(tip)});
+  const auto detach = git::run_git(path, {"update-ref", "--no-deref", "-m",
+                                          "git wave: parked for the next wave", "HEAD", git::oid_str(tip)});
   if (!detach.ok()) {
     out.kept.push_back(
         fmt::format("worktree '{}' of '{}': {}", path.string(), agent, util::trim(detach.output)));

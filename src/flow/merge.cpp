@@ -436,13 +436,13 @@ private:
     std::vector<fs::path> paths;
     for (const auto& a : w.agents) {
       std::error_code ec;
-      paths.emplace_back(!a.worktree.empty() && fs::exists(fs::path(a.worktree) / ".git", ec) ? a.worktree : "");
+      paths.emplace_back(!a.worktree.empty() && fs::exists(fs::path(a.worktree) / ".git", ec) ? a.worktree
+                                                                                              : "");
     }
     const auto clean = worktrees_clean(paths);
     for (std::size_t i = 0; i < w.agents.size(); ++i) {
       const auto& a = w.agents[i];
-      const std::optional<bool> known =
-          paths[i].empty() ? std::nullopt : std::optional<bool>(clean[i] != 0);
+      const std::optional<bool> known = paths[i].empty() ? std::nullopt : std::optional<bool>(clean[i] != 0);
       const std::string branch = run::branch_of(m_run, a);
       const auto tip = git::resolve_commit(m_repo, "refs/heads/" + branch);
       // Before the run's last wave, a worktree is kept for an agent of the

@@ -15,7 +15,9 @@ namespace wave::flow {
 
 namespace fs = std::filesystem;
 
-fs::path trash_dir(git_repository* repo) { return git::common_dir(repo) / "wave" / "trash"; }
+fs::path trash_dir(git_repository* repo) {
+  return git::common_dir(repo) / "wave" / "trash";
+}
 
 bool move_to_trash(git_repository* repo, const fs::path& path) {
   static std::atomic<unsigned> counter{0};

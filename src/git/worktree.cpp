@@ -248,7 +248,8 @@ void switch_worktree(const fs::path& path, std::string_view branch, const fs::pa
   const bool read = util::run_process(o).ok();
   bool hidden = !read;
   for (const auto& line : util::split(listed, '\n')) {
-    hidden = hidden || (!line.empty() && (std::islower(static_cast<unsigned char>(line[0])) != 0 || line[0] == 'S'));
+    hidden = hidden ||
+             (!line.empty() && (std::islower(static_cast<unsigned char>(line[0])) != 0 || line[0] == 'S'));
   }
   if (hidden) {
     if (const auto admin = admin_dir_of(path)) {

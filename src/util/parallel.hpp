@@ -53,6 +53,8 @@ template <class Fn> void parallel_for(std::size_t n, unsigned jobs, Fn fn) {
 }
 
 // The number of threads for work bound by files and processes: the cores.
-inline unsigned cores() { return std::max(1U, std::thread::hardware_concurrency()); }
+inline unsigned cores() {
+  return std::max(1U, std::thread::hardware_concurrency());
+}
 
 } // namespace wave::util

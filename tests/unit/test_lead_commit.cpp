@@ -76,8 +76,9 @@ TEST_CASE("lead_commit: modified, deleted and untracked files become one commit;
   CHECK(a.in_wt("show HEAD:src/a/one.txt") == "1 changed\n");
 }
 
-TEST_CASE("lead_commit: staged renames, a file become a folder, symlinks and odd names are taken as git add -A",
-          "[lead_commit]") {
+TEST_CASE(
+    "lead_commit: staged renames, a file become a folder, symlinks and odd names are taken as git add -A",
+    "[lead_commit]") {
   Agent a;
   a.in_wt("mv src/a/one.txt src/a/uno.txt"); // a staged rename: both sides
   fs::remove(a.wt / "src/a/two.txt");
@@ -90,8 +91,9 @@ TEST_CASE("lead_commit: staged renames, a file become a folder, symlinks and odd
   snap->commit("all of it");
   // What git add -A would have committed: the worktree as it is.
   CHECK(a.in_wt("status --porcelain") == "");
-  CHECK(a.in_wt("ls-files") == ".gitignore\nnew/deep/er/file.txt\nsrc/a/link\n\"src/a/sp ace\\ttab\\\"quote.txt\"\n"
-                               "src/a/two.txt/inside.txt\nsrc/a/uno.txt\n");
+  CHECK(a.in_wt("ls-files") ==
+        ".gitignore\nnew/deep/er/file.txt\nsrc/a/link\n\"src/a/sp ace\\ttab\\\"quote.txt\"\n"
+        "src/a/two.txt/inside.txt\nsrc/a/uno.txt\n");
   CHECK(a.in_wt("cat-file -p HEAD:src/a/link") == "uno.txt");
 }
 
