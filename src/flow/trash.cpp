@@ -1,5 +1,6 @@
 #include "flow/trash.hpp"
 
+#include "core/error.hpp"
 #include "git/repo.hpp"
 #include "util/process.hpp"
 
@@ -50,7 +51,13 @@ void empty_trash(git_repository* repo) {
   // flock(1) (util-linux) holds the lock while rm deletes: a test, or a
   // person, waits for the deletion with `flock <lock> true`.
   o.argv = {"flock", (trash.parent_path() / "trash.flock").string(), "rm", "-rf", "--", trash.string()};
-  util::spawn_detached(o);
+  try {
+    util::spawn_detached(o);
+  } catch (const Error&) {
+    // No flock(1) here, or no process to be had: deleted now, whatever was
+    // done before this (a branch moved) stays done.
+    fs::remove_all(trash, ec);
+  }
 }
 
 } // namespace wave::flow

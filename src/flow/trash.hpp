@@ -23,6 +23,7 @@ bool move_to_trash(git_repository* repo, const std::filesystem::path& path);
 // Starts the background deletion of what the trash holds, if anything.
 // Deleters take <common dir>/wave/trash.flock (flock(2)) in turn: one that
 // starts while another works waits for it, then deletes what is left.
+// Without flock(1), the trash is deleted at once. Never throws.
 void empty_trash(git_repository* repo);
 
 } // namespace wave::flow
