@@ -124,6 +124,11 @@ bool park_agent_worktree(git_repository* repo, const fs::path& path, const std::
   if (!util::starts_with(w->head, "refs/")) {
     return true; // parked already
   }
+  if (const auto at = git::resolve_commit(repo, w->head); !at || git_oid_equal(&*at, &tip) == 0) {
+    // Not at the agent's tip (a person switched it to a branch of theirs):
+    // not kept for another agent; removed as before, when it is clean.
+    return remove_agent_worktree(repo, path, agent, false, out, known_clean);
+  }
   if (!(known_clean ? *known_clean : clean(path))) {
     out.kept.push_back(
         fmt::format("worktree '{}' of '{}': it has uncommitted changes", path.string(), agent));

@@ -197,3 +197,19 @@ gamma_wt=$(wt gamma)
 expect_eq "$(state_agent 2 gamma reused)" "$alpha_wt"
 expect_eq "$(cat "$gamma_wt/gate.sh")" "$(git -C "$REPO" show main:gate.sh)" "gate.sh as the branch has it"
 expect_eq "$(git -C "$gamma_wt" ls-files -v | grep -c '^[a-zS]')" "0" "no entry hidden any more"
+
+test_case "a worktree a person switched to a branch of theirs is not kept for another agent"
+make_repo theirs "${PLAN/..\/wt\//..\/wt-theirs\/}"
+start_wave
+beta_wt=$(wt beta)
+work alpha alpha/a.txt "a"
+work beta beta/b.txt "b"
+run git -C "$REPO" wave gate
+expect_rc 0
+git -C "$beta_wt" switch -q -c mine
+git -C "$beta_wt" commit -q --allow-empty -m "a person's"
+mine=$(git -C "$beta_wt" rev-parse HEAD)
+run git -C "$REPO" wave merge
+expect_rc 0
+expect_eq "$(git -C "$REPO" rev-parse mine)" "$mine" "their branch stays"
+[ ! -e "$beta_wt" ] || expect_eq "$(git -C "$beta_wt" symbolic-ref -q HEAD)" "refs/heads/mine" "not detached"
