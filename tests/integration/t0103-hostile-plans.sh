@@ -10,9 +10,16 @@ python3 "$SOURCE_DIR/tests/hostile/generate.py" corpus >/dev/null
 mkdir -p logs
 control=$(printf '[\001-\011\013-\037\177]')
 
+# WAVE_HOSTILE_SAMPLE=N takes every N-th plan: .ci/run's sanitized pass,
+# where each command starts several times slower, after the whole corpus
+# ran unsanitized.
+sample=${WAVE_HOSTILE_SAMPLE:-1}
+
 test_case "every hostile plan is answered with located errors and hints"
-total=0 valid=0 refused=0 slowest=0 slowest_plan=""
+total=0 valid=0 refused=0 slowest=0 slowest_plan="" seen=0
 for plan in corpus/*.toml; do
+  seen=$((seen + 1))
+  [ $(((seen - 1) % sample)) -eq 0 ] || continue
   name=$(basename "$plan" .toml)
   start=$(date +%s%N)
   set +e
@@ -40,6 +47,6 @@ for plan in corpus/*.toml; do
        END { if (want) { print "no hint after: " what; bad = 1 } exit bad }' "logs/$name.err" >"logs/$name.hints" ||
     fail "$name: $(head -c 1000 "logs/$name.hints" | cat -v)"
 done
-echo "# $total plans: $valid valid, $refused refused; slowest ${slowest} ms ($slowest_plan)"
-[ "$total" -gt 500 ] || fail "only $total plans in the corpus"
-[ "$refused" -gt 400 ] || fail "only $refused plans refused"
+echo "# $total of $seen plans (every $sample): $valid valid, $refused refused; slowest ${slowest} ms ($slowest_plan)"
+[ "$seen" -gt 500 ] || fail "only $seen plans in the corpus"
+[ "$refused" -gt $((400 / sample)) ] || fail "only $refused plans refused"
