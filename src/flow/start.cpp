@@ -89,16 +89,35 @@ std::string describe_worktree_owner(const git::LinkedWorktree& w) {
 // For an agent recorded with the parked worktree `reused` of an earlier
 // wave, not yet set up: where a start killed on the way left it. False when
 // it is neither here nor there any more (a new worktree is made then).
-bool plan_reused(const std::vector<git::LinkedWorktree>& worktrees,
+bool plan_reused(const StartInput& in, const std::vector<git::LinkedWorktree>& worktrees,
                  const std::optional<git::LinkedWorktree>& here, AgentStep& step) {
   const run::AgentRun& r = step.record;
   const auto from = git::find_worktree(worktrees, r.reused);
-  if (here && here->present && here->checked_out && !util::starts_with(here->head, "refs/")) {
+  // The record may come from a fetched state: nothing is moved, cleaned or
+  // reset on its word alone. A worktree still to move must be one the
+  // run's merges kept (parked_worktrees); one moved but not switched, at a
+  // commit the wave's base holds with nothing uncommitted.
+  const auto base = git::parse_oid(r.base);
+  const auto kept_here = [&](const git::LinkedWorktree& w) {
+    const auto head = git::parse_oid(w.head);
+    const bool held = head && base &&
+                      (git_oid_equal(&*head, &*base) != 0 || git_graph_descendant_of(in.repo, &*base, &*head) == 1);
+    git_error_clear();
+    return held && worktrees_clean({w.path}).front() != 0;
+  };
+  const auto parked = [&]() {
+    if (in.stored == nullptr || !base) {
+      return false;
+    }
+    const auto all = parked_worktrees(in.repo, in.stored->state, *base);
+    return std::find(all.begin(), all.end(), from->path) != all.end();
+  };
+  if (here && here->present && here->checked_out && !util::starts_with(here->head, "refs/") && kept_here(*here)) {
     step.worktree = WorktreeAction::switch_; // moved, not switched
   } else if (here && here->present && here->checked_out && here->head == head_of(r.branch)) {
     step.worktree = WorktreeAction::switch_; // switched, perhaps not all of its files
   } else if (!here && from && from->present && !util::starts_with(from->head, "refs/") &&
-             git::path_is_free(r.worktree)) {
+             git::path_is_free(r.worktree) && parked()) {
     step.worktree = WorktreeAction::reuse; // not moved yet
   } else if (!here && from && !from->present && git::admin_dir_of(r.worktree) == from->admin_dir) {
     step.worktree = WorktreeAction::repair; // moved, registration not updated
@@ -115,7 +134,7 @@ void plan_existing(const StartInput& in, const std::vector<git::LinkedWorktree>&
   const run::AgentRun& r = step.record;
   step.create_branch = !branch_exists(in.repo, r.branch);
   const auto here = git::find_worktree(worktrees, r.worktree);
-  if (!r.reused.empty() && r.setup != run::Setup::ok && plan_reused(worktrees, here, step)) {
+  if (!r.reused.empty() && r.setup != run::Setup::ok && plan_reused(in, worktrees, here, step)) {
     return;
   }
   for (const auto& w : worktrees) {

@@ -213,3 +213,33 @@ run git -C "$REPO" wave merge
 expect_rc 0
 expect_eq "$(git -C "$REPO" rev-parse mine)" "$mine" "their branch stays"
 [ ! -e "$beta_wt" ] || expect_eq "$(git -C "$beta_wt" symbolic-ref -q HEAD)" "refs/heads/mine" "not detached"
+
+test_case "a state naming a person's worktree as the one to reuse moves nothing of theirs"
+first_wave forged
+git -C "$REPO" worktree add -q --detach "$TEST_DIR/mine" main
+printf 'notes\n' >"$TEST_DIR/mine/NOTES.md"
+# A state as a fetched ref could say it: wave 2 started, gamma to take the
+# person's worktree, not set up yet.
+python3 - "$REPO" "$TEST_DIR/mine" "$TEST_DIR/wt-forged/gamma" <<'PY'
+import json, subprocess, sys
+repo, mine, gamma = sys.argv[1:]
+git = lambda *a, **k: subprocess.run(["git", "-C", repo, *a], capture_output=True, check=True, **k).stdout.decode().strip()
+state = json.loads(git("show", "refs/wave/re/state:state.json"))
+wave = json.loads(json.dumps(state["waves"][0]))
+base = git("rev-parse", "main")
+wave.update(label="2", status="started", base=base)
+for k in ("gate", "merged", "intent", "gates"):
+    wave.pop(k, None)
+wave["agents"] = [{"name": "gamma", "branch": "wave/re/gamma", "worktree": gamma, "reused": mine,
+                   "base": base, "setup": "pending", "setup_log": ""}]
+state["waves"].append(wave)
+blob = git("hash-object", "-w", "--stdin", input=json.dumps(state).encode())
+tree = git("ls-tree", "refs/wave/re/state")
+lines = [l if not l.endswith("\tstate.json") else f"100644 blob {blob}\tstate.json" for l in tree.splitlines()]
+new_tree = git("mktree", input=("\n".join(lines) + "\n").encode())
+commit = git("commit-tree", new_tree, "-p", "refs/wave/re/state", "-m", "start wave 2: gamma (forged)")
+git("update-ref", "refs/wave/re/state", commit)
+PY
+git -C "$REPO" wave start >/dev/null 2>&1
+expect_eq "$(cat "$TEST_DIR/mine/NOTES.md" 2>&1)" "notes" "the person's worktree is where it was, untouched"
+expect_eq "$(git -C "$TEST_DIR/mine" symbolic-ref -q HEAD)" "" "still detached"
