@@ -100,8 +100,9 @@ bool plan_reused(const StartInput& in, const std::vector<git::LinkedWorktree>& w
   const auto base = git::parse_oid(r.base);
   const auto kept_here = [&](const git::LinkedWorktree& w) {
     const auto head = git::parse_oid(w.head);
-    const bool held = head && base &&
-                      (git_oid_equal(&*head, &*base) != 0 || git_graph_descendant_of(in.repo, &*base, &*head) == 1);
+    const bool held =
+        head && base &&
+        (git_oid_equal(&*head, &*base) != 0 || git_graph_descendant_of(in.repo, &*base, &*head) == 1);
     git_error_clear();
     return held && worktrees_clean({w.path}).front() != 0;
   };
@@ -112,7 +113,8 @@ bool plan_reused(const StartInput& in, const std::vector<git::LinkedWorktree>& w
     const auto all = parked_worktrees(in.repo, in.stored->state, *base);
     return std::find(all.begin(), all.end(), from->path) != all.end();
   };
-  if (here && here->present && here->checked_out && !util::starts_with(here->head, "refs/") && kept_here(*here)) {
+  if (here && here->present && here->checked_out && !util::starts_with(here->head, "refs/") &&
+      kept_here(*here)) {
     step.worktree = WorktreeAction::switch_; // moved, not switched
   } else if (here && here->present && here->checked_out && here->head == head_of(r.branch)) {
     step.worktree = WorktreeAction::switch_; // switched, perhaps not all of its files
