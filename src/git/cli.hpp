@@ -15,7 +15,8 @@ std::string git_command(const std::vector<std::string>& args);
 
 struct GitResult {
   util::ProcessResult process;
-  std::string output; // stdout and stderr together
+  std::string output; // stdout and stderr together (run_git_stdout: stdout alone)
+  std::string errors; // run_git_stdout: stderr
 
   bool ok() const noexcept { return process.ok(); }
 };
@@ -24,5 +25,9 @@ struct GitResult {
 // set) and collects its output.
 GitResult run_git(const std::filesystem::path& cwd, const std::vector<std::string>& args,
                   const std::vector<std::pair<std::string, std::string>>& env = {});
+
+// The same, keeping stdout (`output`, as it is: a command's records, which
+// a warning on stderr must not break) apart from stderr (`errors`).
+GitResult run_git_stdout(const std::filesystem::path& cwd, const std::vector<std::string>& args);
 
 } // namespace wave::git
