@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "git/check.hpp"
+#include "git/cli.hpp"
 #include "git/repo.hpp"
 #include "git/tree_diff.hpp"
 #include "run/branch.hpp"
@@ -17,60 +18,45 @@ namespace wave::run {
 
 namespace {
 
-char status_letter(unsigned flags) {
-  if ((flags & GIT_STATUS_CONFLICTED) != 0) {
+// The letter of a `git status --porcelain` entry's XY code.
+char status_letter(char x, char y) {
+  if (x == 'U' || y == 'U' || (x == 'A' && y == 'A') || (x == 'D' && y == 'D')) {
     return 'U';
   }
-  if ((flags & GIT_STATUS_WT_NEW) != 0 && (flags & GIT_STATUS_INDEX_NEW) == 0) {
+  if (x == '?') {
     return '?';
   }
-  if ((flags & (GIT_STATUS_INDEX_DELETED | GIT_STATUS_WT_DELETED)) != 0) {
+  if (x == 'D' || y == 'D') {
     return 'D';
   }
-  if ((flags & GIT_STATUS_INDEX_NEW) != 0) {
+  if (x == 'A') {
     return 'A';
   }
-  if ((flags & (GIT_STATUS_INDEX_TYPECHANGE | GIT_STATUS_WT_TYPECHANGE)) != 0) {
+  if (x == 'T' || y == 'T') {
     return 'T';
   }
   return 'M';
 }
 
+// What is uncommitted in the worktree, as git's own status sees it (its
+// index preloaded in parallel, its untracked cache and fsmonitor where the
+// repository has them). A file a sparse checkout left out is not deleted.
 std::vector<PathChange> worktree_changes(const std::string& worktree) {
-  git_repository* raw = nullptr;
-  if (git_repository_open_ext(&raw, worktree.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) != 0) {
-    git_error_clear();
-    return {};
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(worktree) / ".git", ec)) {
+    return {}; // not a worktree (git would look in the folders above)
   }
-  const git::Repo repo(raw);
-  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-  opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-  opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
-               GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
-  git_status_list* list_raw = nullptr;
-  git::check(git_status_list_new(&list_raw, repo.get(), &opts),
-             fmt::format("cannot read the status of '{}'", worktree));
-  const git::StatusList list(list_raw);
-  git_index* raw_index = nullptr;
-  git::check(git_repository_index(&raw_index, repo.get()), fmt::format("cannot read the index of '{}'", worktree));
-  const git::Index index(raw_index);
+  const auto st =
+      git::run_git_stdout(worktree, {"--no-optional-locks", "status", "--porcelain=v1", "-z",
+                                     "--untracked-files=all", "--no-renames", "--ignore-submodules=all"});
+  if (!st.ok()) {
+    throw Error(fmt::format("cannot read the status of '{}': {}", worktree, st.errors));
+  }
   std::vector<PathChange> out;
-  const std::size_t n = git_status_list_entrycount(list.get());
-  for (std::size_t i = 0; i < n; ++i) {
-    const git_status_entry* e = git_status_byindex(list.get(), i);
-    const git_diff_delta* d = e->head_to_index != nullptr ? e->head_to_index : e->index_to_workdir;
-    if (d == nullptr) {
-      continue;
+  for (const auto& entry : util::split(st.output, '\0')) {
+    if (entry.size() > 3 && entry[2] == ' ') {
+      out.push_back({status_letter(entry[0], entry[1]), entry.substr(3)});
     }
-    const char* path = d->new_file.path != nullptr ? d->new_file.path : d->old_file.path;
-    if (e->status == GIT_STATUS_WT_DELETED) {
-      // Left out by a sparse checkout (skip-worktree), not deleted.
-      const git_index_entry* entry = git_index_get_bypath(index.get(), path, 0);
-      if (entry != nullptr && (entry->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) != 0) {
-        continue;
-      }
-    }
-    out.push_back({status_letter(e->status), path});
   }
   return out;
 }
