@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "pattern/glob.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
@@ -20,6 +21,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <variant>
+
 namespace wave::cmd {
 
 namespace {
@@ -29,15 +33,25 @@ constexpr std::size_t max_listed_files = 200;
 struct TreeFiles {
   const plan::Ownership* ownership = nullptr;
   std::size_t agent = 0;
+  // The folders the agent's patterns lead into ("src/", "out/a1/"); empty
+  // when one may match anywhere: only those folders are walked.
+  std::vector<std::string> dirs;
   std::vector<std::string> files;
   std::size_t total = 0;
 };
 
+// Whether folder `dir` ("a/b/") may hold a file the agent owns.
+bool may_own_below(const TreeFiles& t, std::string_view dir) {
+  return t.dirs.empty() || std::any_of(t.dirs.begin(), t.dirs.end(), [&](std::string_view d) {
+           return util::starts_with(d, dir) || util::starts_with(dir, d);
+         });
+}
+
 int collect_owned(const char* root, const git_tree_entry* entry, void* payload) {
-  if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
-    return 0;
-  }
   auto* t = static_cast<TreeFiles*>(payload);
+  if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
+    return may_own_below(*t, std::string(root) + git_tree_entry_name(entry) + "/") ? 0 : 1;
+  }
   std::string path = std::string(root) + git_tree_entry_name(entry);
   const auto owners = t->ownership->lookup(path);
   if (owners.is_protected) {
@@ -202,6 +216,15 @@ int prompt(const cli::Args& args) {
       TreeFiles files;
       files.ownership = &ownership;
       files.agent = agent;
+      for (const auto& p : a.owns) {
+        const auto glob = pattern::Glob::compile(p.value);
+        const auto* g = std::get_if<pattern::Glob>(&glob);
+        if (g == nullptr || g->fixed_dir().empty()) {
+          files.dirs.clear();
+          break;
+        }
+        files.dirs.push_back(std::string(g->fixed_dir()) + "/");
+      }
       const git::Commit c = git::lookup_commit(repo.get(), git::oid_from(base));
       const git::Tree tree = git::commit_tree(c.get());
       git::check(git_tree_walk(tree.get(), GIT_TREEWALK_PRE, collect_owned, &files), "cannot list files");
