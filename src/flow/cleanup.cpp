@@ -38,6 +38,26 @@ bool clean(const fs::path& path) {
   return st.ok() && util::trim(st.output).empty();
 }
 
+// The same check, listing what git ignores there (nullopt: not clean).
+std::optional<std::vector<std::string>> clean_but_ignored(const fs::path& path) {
+  const auto st = git::run_git_stdout(
+      path, {"--no-optional-locks", "status", "--porcelain", "-z", "--ignored", "--ignore-submodules=none"});
+  if (!st.ok()) {
+    return std::nullopt;
+  }
+  std::vector<std::string> ignored;
+  for (const auto& entry : util::split(st.output, '\0')) {
+    if (entry.empty()) {
+      continue;
+    }
+    if (!util::starts_with(entry, "!! ") || entry.size() == 3) {
+      return std::nullopt;
+    }
+    ignored.push_back(entry.substr(3));
+  }
+  return ignored;
+}
+
 } // namespace
 
 std::vector<char> worktrees_clean(const std::vector<fs::path>& paths) {
@@ -145,7 +165,7 @@ bool park_agent_worktree(git_repository* repo, const fs::path& path, const std::
   return true;
 }
 
-std::vector<fs::path> parked_worktrees(git_repository* repo, const run::State& state, const git_oid& tip) {
+std::vector<Parked> parked_worktrees(git_repository* repo, const run::State& state, const git_oid& tip) {
   const auto linked = git::linked_worktrees(repo);
   std::vector<fs::path> out;
   for (const auto& wave : state.waves) {
@@ -166,14 +186,34 @@ std::vector<fs::path> parked_worktrees(git_repository* repo, const run::State& s
       out.push_back(w->path);
     }
   }
-  const auto clean = worktrees_clean(out);
-  std::vector<fs::path> parked;
+  std::vector<std::optional<std::vector<std::string>>> seen(out.size());
+  util::parallel_for(out.size(), util::cores(), [&](std::size_t i) { seen[i] = clean_but_ignored(out[i]); });
+  std::vector<Parked> parked;
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (clean[i] != 0) {
-      parked.push_back(out[i]);
+    if (seen[i]) {
+      parked.push_back({out[i], std::move(*seen[i])});
     }
   }
   return parked;
+}
+
+std::vector<fs::path> vanished_worktrees(git_repository* repo, const run::State& state) {
+  const auto linked = git::linked_worktrees(repo);
+  std::vector<fs::path> out;
+  for (const auto& wave : state.waves) {
+    if (wave.status != run::WaveStatus::merged) {
+      continue;
+    }
+    for (const auto& a : wave.agents) {
+      const auto w = a.worktree.empty() ? std::nullopt : git::find_worktree(linked, a.worktree);
+      std::error_code ec;
+      if (w && !w->present && !fs::exists(w->path, ec) &&
+          std::find(out.begin(), out.end(), w->path) == out.end()) {
+        out.push_back(w->path);
+      }
+    }
+  }
+  return out;
 }
 
 void delete_branch(git_repository* repo, const std::string& branch, const git_oid& expected, Cleanup& out) {

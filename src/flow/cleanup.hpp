@@ -40,12 +40,25 @@ std::vector<char> worktrees_clean(const std::vector<std::filesystem::path>& path
 bool park_agent_worktree(git_repository* repo, const std::filesystem::path& path, const std::string& agent,
                          const git_oid& tip, Cleanup& out, std::optional<bool> clean = std::nullopt);
 
+// A worktree a merge kept, as parked_worktrees() found it.
+struct Parked {
+  std::filesystem::path path;
+  // What git ignores in it (paths relative to it, a whole folder ending in
+  // '/'): all a switch must delete, since nothing else is untracked.
+  std::vector<std::string> ignored;
+};
+
 // The worktrees of the run's merged waves that are parked and free to be
 // switched to another agent's branch: registered, on disk, HEAD detached at
 // a commit `tip` (the integration branch) holds, not locked, without
 // submodules, and with nothing uncommitted (no changes, no untracked files).
-std::vector<std::filesystem::path> parked_worktrees(git_repository* repo, const run::State& state,
-                                                    const git_oid& tip);
+// One `git status --ignored` each, in parallel.
+std::vector<Parked> parked_worktrees(git_repository* repo, const run::State& state, const git_oid& tip);
+
+// The worktrees of the run's merged waves still registered whose folder is
+// gone: a removal killed between moving it aside and dropping its
+// registration. remove_agent_worktree() finishes each.
+std::vector<std::filesystem::path> vanished_worktrees(git_repository* repo, const run::State& state);
 
 // Deletes branch `branch` (a short name) when it is still at `expected`.
 void delete_branch(git_repository* repo, const std::string& branch, const git_oid& expected, Cleanup& out);

@@ -488,7 +488,7 @@ private:
       // scratch worktree, which serves every wave of the run (a gate then
       // checks out only what changed): they go with the last.
       for (const auto& parked : parked_worktrees(m_repo, m_stored->state, m_out.to)) {
-        remove_agent_worktree(m_repo, parked, "", false, c);
+        remove_agent_worktree(m_repo, parked.path, "", false, c);
       }
       drop_scratch(m_repo, m_run);
     }

@@ -111,7 +111,7 @@ bool plan_reused(const StartInput& in, const std::vector<git::LinkedWorktree>& w
       return false;
     }
     const auto all = parked_worktrees(in.repo, in.stored->state, *base);
-    return std::find(all.begin(), all.end(), from->path) != all.end();
+    return std::any_of(all.begin(), all.end(), [&](const Parked& p) { return p.path == from->path; });
   };
   if (here && here->present && here->checked_out && !util::starts_with(here->head, "refs/") &&
       kept_here(*here)) {
@@ -225,7 +225,7 @@ bool Decision::nothing_to_do() const {
   if (kind == Kind::complete) {
     return true;
   }
-  if (kind == Kind::start) {
+  if (kind == Kind::start || !surplus.empty()) {
     return false;
   }
   for (const auto& a : agents) {
@@ -287,6 +287,9 @@ Decision decide(const StartInput& in) {
     if (!problems.empty()) {
       refuse(d, plan.name, std::move(problems), false);
     }
+    // A kept worktree no agent needed, moved aside by a start killed before
+    // it dropped the registration.
+    d.surplus = vanished_worktrees(in.repo, *state);
     return d;
   }
 
@@ -318,7 +321,7 @@ Decision decide(const StartInput& in) {
   const auto worktrees = git::linked_worktrees(in.repo);
   // Worktrees the last merge kept: switched to this wave's branches, they
   // need only the files that changed.
-  std::vector<fs::path> parked;
+  std::vector<Parked> parked;
   if (state != nullptr) {
     parked = parked_worktrees(in.repo, *state, git::oid_from(in.integration_tip));
     std::reverse(parked.begin(), parked.end());
@@ -343,12 +346,15 @@ Decision decide(const StartInput& in) {
     plan_new(in, worktrees, step, problems);
     if (!parked.empty()) {
       step.worktree = WorktreeAction::reuse;
-      step.record.reused = parked.back().string();
+      step.record.reused = parked.back().path.string();
+      step.ignored = std::move(parked.back().ignored);
       parked.pop_back();
     }
     d.agents.push_back(std::move(step));
   }
-  d.surplus = std::move(parked);
+  for (auto& p : parked) {
+    d.surplus.push_back(std::move(p.path));
+  }
   for (std::size_t i = 0; i < d.agents.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (d.agents[i].record.worktree == d.agents[j].record.worktree) {
@@ -459,7 +465,8 @@ ExecuteResult execute(const StartInput& in, Decision& d, const ExecuteOptions& o
       try {
         if (step.worktree == WorktreeAction::reuse || step.worktree == WorktreeAction::repair ||
             step.worktree == WorktreeAction::switch_) {
-          git::switch_worktree(step.record.worktree, step.record.branch, step.record.setup_log);
+          git::switch_worktree(step.record.worktree, step.record.branch, step.record.setup_log,
+                               step.ignored ? &*step.ignored : nullptr);
         } else if (step.worktree != WorktreeAction::ready) {
           git::checkout_worktree(step.record.worktree, step.record.setup_log);
         }

@@ -55,6 +55,9 @@ struct AgentStep {
   std::string half_made; // WorktreeAction::redo: the admin folder to discard
   bool create_branch = false;
   WorktreeAction worktree = WorktreeAction::ready;
+  // WorktreeAction::reuse decided now: what git ignores in the parked
+  // worktree, all a switch deletes (without it, `git clean` looks).
+  std::optional<std::vector<std::string>> ignored;
   bool run_setup = false;
 
   bool idle() const noexcept { return !create_branch && worktree == WorktreeAction::ready && !run_setup; }

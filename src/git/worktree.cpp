@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 
@@ -238,7 +239,8 @@ void repair_worktree(const fs::path& repo_root, const fs::path& path, const fs::
           fmt::format("git worktree repair '{}'", path.string()));
 }
 
-void switch_worktree(const fs::path& path, std::string_view branch, const fs::path& log) {
+void switch_worktree(const fs::path& path, std::string_view branch, const fs::path& log,
+                     const std::vector<std::string>* ignored) {
   // An index entry marked assume-unchanged or skip-worktree hides a file
   // the last agent changed from status, and keeps `git reset --hard` from
   // writing it: such an index goes, and every file is written anew.
@@ -259,7 +261,32 @@ void switch_worktree(const fs::path& path, std::string_view branch, const fs::pa
     std::ofstream(log, std::ios::app)
         << "# its index marked files unchanged or out of the worktree: every file is written anew\n";
   }
-  run_git({"clean", "-ffdxq"}, path, log, fmt::format("cleaning '{}'", path.string()));
+  if (ignored == nullptr || hidden) {
+    // (A hidden entry also kept status from seeing what it hid.)
+    run_git({"clean", "-ffdxq"}, path, log, fmt::format("cleaning '{}'", path.string()));
+  } else {
+    for (const auto& entry : *ignored) {
+      std::error_code ec;
+      fs::path rel = fs::path(entry).relative_path();
+      if (!rel.has_filename()) {
+        rel = rel.parent_path(); // a folder, "name/"
+      }
+      if (rel.empty() || std::any_of(rel.begin(), rel.end(), [](const fs::path& c) { return c == ".."; })) {
+        throw Error(fmt::format("'git status' named '{}' in '{}', which is not a path inside it", entry,
+                                path.string()));
+      }
+      fs::path gone = path / rel;
+      fs::remove_all(gone, ec);
+      if (ec) {
+        throw Error(fmt::format("cannot delete '{}' from '{}': {}", entry, path.string(), ec.message()));
+      }
+      // Folders that held nothing else go too, as `git clean -d` has them.
+      for (gone = gone.parent_path(); gone.has_relative_path() && gone != path && fs::is_empty(gone, ec) && !ec;
+           gone = gone.parent_path()) {
+        fs::remove(gone, ec);
+      }
+    }
+  }
   run_git({"symbolic-ref", "HEAD", fmt::format("refs/heads/{}", branch)}, path, log,
           fmt::format("switching '{}' to '{}'", path.string(), branch));
   run_git({"reset", "--hard", "--no-recurse-submodules", "--quiet"}, path, log,

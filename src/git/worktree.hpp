@@ -84,9 +84,12 @@ void repair_worktree(const std::filesystem::path& repo_root, const std::filesyst
 // Switches a checked-out worktree to `branch` incrementally: what is not
 // tracked goes (ignored files too, as if the worktree were new), HEAD names
 // the branch, and `git reset --hard` writes only the files that differ.
+// `ignored`, when given, is what `git status --ignored` found untracked
+// there just before (ignored entries only): those are deleted, and `git
+// clean` need not look through the worktree again.
 // Throws Error on a failure; run again, it finishes what a kill left.
 void switch_worktree(const std::filesystem::path& path, std::string_view branch,
-                     const std::filesystem::path& log);
+                     const std::filesystem::path& log, const std::vector<std::string>* ignored = nullptr);
 
 // Quotes `s` for /bin/sh.
 std::string shell_quote(std::string_view s);

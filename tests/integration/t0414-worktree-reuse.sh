@@ -54,7 +54,7 @@ first_wave() {
 
 test_case "a merge before the last wave keeps its clean worktrees, detached, for the next wave"
 make_repo reuse "${PLAN/..\/wt\//..\/wt-reuse\/}"
-printf '*.o\n' >"$REPO/.gitignore"
+printf '*.o\ncache/\n' >"$REPO/.gitignore"
 git -C "$REPO" add .gitignore && git -C "$REPO" commit -q -m ignore
 start_wave
 alpha_wt=$(wt alpha) beta_wt=$(wt beta)
@@ -62,6 +62,9 @@ alpha_inode=$(stat -c %i "$alpha_wt")
 work alpha alpha/a.txt "a"
 work beta beta/b.txt "b"
 printf 'built\n' >"$alpha_wt/build.o" # ignored: goes like a new worktree's
+mkdir -p "$alpha_wt/cache/deep" "$alpha_wt/alpha/objs"
+printf 'cached\n' >"$alpha_wt/cache/deep/c"       # an ignored folder, whole
+printf 'built\n' >"$alpha_wt/alpha/objs/x.o"       # ignored files alone in a folder
 alpha_tip=$(tip wave/re/alpha)
 run git -C "$REPO" wave gate
 expect_rc 0
@@ -81,6 +84,7 @@ expect_eq "$(state_agent 2 gamma reused)" "$alpha_wt"
 expect_eq "$(git -C "$gamma_wt" symbolic-ref HEAD)" "refs/heads/wave/re/gamma"
 expect_eq "$(git -C "$gamma_wt" rev-parse HEAD)" "$(tip main)"
 expect_eq "$(git -C "$gamma_wt" status --porcelain --ignored)" "" "nothing but the branch's files"
+expect_eq "$(cd "$gamma_wt" && find . -path ./.git -prune -o -type d -empty -print)" "" "no folder left empty"
 expect_eq "$(cat "$gamma_wt/beta/b.txt")" "b"
 [ ! -e "$alpha_wt" ] || fail "alpha's worktree is still at its old path"
 [ ! -e "$beta_wt" ] || fail "beta's worktree, which no agent needs, is still there"
