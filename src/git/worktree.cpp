@@ -281,7 +281,8 @@ void switch_worktree(const fs::path& path, std::string_view branch, const fs::pa
         throw Error(fmt::format("cannot delete '{}' from '{}': {}", entry, path.string(), ec.message()));
       }
       // Folders that held nothing else go too, as `git clean -d` has them.
-      for (gone = gone.parent_path(); gone.has_relative_path() && gone != path && fs::is_empty(gone, ec) && !ec;
+      for (gone = gone.parent_path();
+           gone.has_relative_path() && gone != path && fs::is_empty(gone, ec) && !ec;
            gone = gone.parent_path()) {
         fs::remove(gone, ec);
       }
