@@ -8,7 +8,7 @@
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "gate/gate.hpp"
-#include "gate/record.hpp"
+#include "gate/wave_gate.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "util/duration.hpp"
@@ -236,8 +236,8 @@ int gate(const cli::Args& args) {
     }
     return exit_code::ok;
   }
-  const plan::Ownership ownership(ctx.plan);
-  gate::GateInput in = gate::gate_input(ctx.repo.get(), ctx.plan, ownership, ctx.stored.state, w);
+  gate::WaveGate wave_gate(ctx.repo.get(), ctx.plan, ctx.stored.state, w);
+  gate::GateInput& in = wave_gate.input();
   in.jobs = jobs;
   in.bisect = !no_bisect;
   if (parser.given("--bisect")) {
@@ -259,9 +259,8 @@ int gate(const cli::Args& args) {
   gate::GateReport report;
   {
     cli::ProgressReporter progress(progress_out, cli::live_terminal(::fileno(progress_out)), progress_paint);
-    report = gate::run_gate(in, progress);
+    report = wave_gate.run(progress);
   }
-  gate::record_gate(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w), report);
   cli::publish_after(ctx.repo.get(), ctx.remote);
   if (!junit.empty()) {
     cli::write_junit(junit, "git wave gate", {cli::gate_suite(ctx.run_name(), w.label, report)});

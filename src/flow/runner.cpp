@@ -9,12 +9,11 @@
 #include "core/error.hpp"
 #include "flow/merge.hpp"
 #include "gate/gate.hpp"
-#include "gate/record.hpp"
+#include "gate/wave_gate.hpp"
 #include "gate/steps.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "git/worktree.hpp"
-#include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "plan/preset.hpp"
 #include "run/budget.hpp"
@@ -762,9 +761,8 @@ private:
   std::optional<RunResult> gate_and_merge() {
     const run::WaveRun w = wave_now();
     auto stored = run::load(m_repo, m_run);
-    const plan::Ownership ownership(m_plan);
-    gate::GateInput in =
-        gate::gate_input(m_repo, m_plan, ownership, stored->state, *m_id.find(stored->state));
+    gate::WaveGate wave_gate(m_repo, m_plan, stored->state, *m_id.find(stored->state));
+    gate::GateInput& in = wave_gate.input();
     in.command = "git wave run";
     if (m_options.bisect_runs) {
       in.bisect_runs = m_options.bisect_runs;
@@ -800,8 +798,7 @@ private:
       Driver& m_d;
       std::mutex m_mutex;
     } relay(*this);
-    const gate::GateReport report = gate::run_gate(in, relay);
-    gate::record_gate(m_repo, m_run, m_id, report);
+    const gate::GateReport report = wave_gate.run(relay);
     if (m_hooks.publish) {
       m_hooks.publish();
     }
