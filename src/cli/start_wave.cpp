@@ -1,7 +1,7 @@
 #include "cli/start_wave.hpp"
 
 #include "cli/color.hpp"
-#include "cli/hook_install.hpp"
+#include "git/wave_hooks.hpp"
 #include "cli/plan_loader.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"

@@ -1,6 +1,6 @@
 #include "cmd/commands.hpp"
 
-#include "cli/hook_install.hpp"
+#include "git/wave_hooks.hpp"
 #include "cli/term.hpp"
 #include "cmd/hook_receive.hpp"
 #include "core/error.hpp"

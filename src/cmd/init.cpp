@@ -1,7 +1,7 @@
 // git wave init: a commented starter plan, and the pre-commit hook.
 #include "cmd/commands.hpp"
 
-#include "cli/hook_install.hpp"
+#include "git/wave_hooks.hpp"
 #include "cli/plan_loader.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"

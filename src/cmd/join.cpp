@@ -5,7 +5,7 @@
 // commits there and pushes with plain git.
 #include "cmd/commands.hpp"
 
-#include "cli/hook_install.hpp"
+#include "git/wave_hooks.hpp"
 #include "cli/remote_run.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"

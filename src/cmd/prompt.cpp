@@ -3,7 +3,7 @@
 // how to verify and how to commit, and the work already in its worktree.
 #include "cmd/commands.hpp"
 
-#include "cli/hook_install.hpp"
+#include "git/wave_hooks.hpp"
 #include "cli/plan_loader.hpp"
 #include "cli/run_select.hpp"
 #include "cli/wave_context.hpp"

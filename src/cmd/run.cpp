@@ -2,7 +2,7 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/hook_install.hpp"
+#include "git/wave_hooks.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_view.hpp"
 #include "cli/start_wave.hpp"

@@ -4,7 +4,7 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/hook_install.hpp"
+#include "git/wave_hooks.hpp"
 #include "cli/remote_run.hpp"
 #include "cli/run_select.hpp"
 #include "cli/wave_context.hpp"

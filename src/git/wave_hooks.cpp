@@ -1,4 +1,4 @@
-#include "cli/hook_install.hpp"
+#include "git/wave_hooks.hpp"
 
 #include "core/error.hpp"
 #include "git/hook_shim.hpp"
