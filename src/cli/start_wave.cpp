@@ -83,7 +83,7 @@ void warn_unchecked(const flow::Decision& decision, const flow::ExecuteResult& r
     if (!o.ok) {
       continue;
     }
-    const auto wiring = pre_commit_wiring(step.record.worktree);
+    const auto wiring = git::pre_commit_wiring(step.record.worktree);
     if (wiring.runs) {
       continue;
     }
@@ -278,9 +278,9 @@ int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome*
 
   if (!options.no_hooks) {
     try {
-      const auto install = install_pre_commit(repo_ptr);
+      const auto install = git::install_pre_commit(repo_ptr);
       if (install.status != git::HookStatus::unchanged && install.status != git::HookStatus::integrated) {
-        fmt::print("{}\n", describe(install));
+        fmt::print("{}\n", git::describe(install));
       }
     } catch (const Error& e) {
       const Painter err = painter_for_stderr();

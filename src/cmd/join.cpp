@@ -156,12 +156,12 @@ int join(const cli::Args& args) {
   }
 
   try {
-    const auto install = cli::install_pre_commit(repo.get());
-    fmt::print(stderr, "{}\n", cli::describe(install));
+    const auto install = git::install_pre_commit(repo.get());
+    fmt::print(stderr, "{}\n", git::describe(install));
   } catch (const Error& e) {
     fmt::print(stderr, "{} {}\n", err(cli::Color::yellow, "warning:"), e.what());
   }
-  const auto wiring = cli::pre_commit_wiring(worktree);
+  const auto wiring = git::pre_commit_wiring(worktree);
   if (!wiring.runs) {
     fmt::print(stderr, "{} no hook will check commits in '{}': {}\n", err(cli::Color::yellow, "warning:"),
                worktree.string(), wiring.detail);

@@ -244,7 +244,7 @@ int prompt(const cli::Args& args) {
   // Promise the hook only where it will run: a hook manager may have replaced it.
   std::error_code ec;
   const bool hooked = record != nullptr && std::filesystem::is_directory(record->worktree, ec) &&
-                      cli::pre_commit_wiring(record->worktree).runs;
+                      git::pre_commit_wiring(record->worktree).runs;
   fmt::print("- Anything else outside your patterns. {}the gate re-checks your whole branch. Committed one "
              "by mistake? Commit it back as it was at the base (accepted), or ask the lead to run 'git wave "
              "repair {}'.\n\n",

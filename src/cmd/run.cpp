@@ -255,7 +255,7 @@ int run(const cli::Args& args) {
       if (!agent.empty() && name != agent) {
         continue;
       }
-      const auto how = plan::agent_launch(plan, name, cli::self_path());
+      const auto how = plan::agent_launch(plan, name, git::self_path());
       fmt::print("would launch {} (wave {}): {}\n", name, label,
                  how.command.empty() ? std::string("(no launch command in the plan)") : how.command);
       if (!how.preset.empty()) {
@@ -284,7 +284,7 @@ int run(const cli::Args& args) {
   }
   // Everything the next wave needs is checked before anything starts.
   for (const auto& name : next_agents) {
-    if (plan::agent_launch(plan, name, cli::self_path()).command.empty()) {
+    if (plan::agent_launch(plan, name, git::self_path()).command.empty()) {
       throw Error(
           fmt::format("the plan says not how to launch agent '{}'", name), exit_code::fatal,
           {"set agent = \"claude-code\" (or codex, gemini, aider) in [run] of wave.toml, or on the agent; or "
@@ -315,7 +315,7 @@ int run(const cli::Args& args) {
   if (no_bisect || parser.given("--bisect")) {
     options.bisect_runs = no_bisect ? 0 : static_cast<int>(bisect_runs);
   }
-  options.self = cli::self_path();
+  options.self = git::self_path();
   flow::RunHooks hooks;
   const bool live = !json && cli::live_terminal(1);
   cli::RunView view(stdout, live, paint, git_repository_path(repo), run_name);

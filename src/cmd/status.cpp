@@ -393,7 +393,7 @@ int status(const cli::Args& args) {
         row.view = run::inspect_agent(repo.get(), plan, ownership, *index, a);
       }
       if (row.view.worktree_present && current->status != run::WaveStatus::merged) {
-        row.hook = cli::pre_commit_wiring(a.worktree);
+        row.hook = git::pre_commit_wiring(a.worktree);
       }
       rows.push_back(std::move(row));
     }

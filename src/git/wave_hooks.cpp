@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-namespace wave::cli {
+namespace wave::git {
 
 namespace fs = std::filesystem;
 
@@ -26,7 +26,7 @@ std::string filled(std::string_view shim) {
   constexpr std::string_view placeholder = "'@GIT_WAVE@'";
   const auto pos = out.find(placeholder);
   if (pos != std::string::npos) {
-    out.replace(pos, placeholder.size(), git::shell_quote(self_path()));
+    out.replace(pos, placeholder.size(), shell_quote(self_path()));
   }
   return out;
 }
@@ -40,25 +40,25 @@ std::string marker_of(std::string_view shim) {
 
 } // namespace
 
-std::string pre_commit_shim() {
-  return filled(git::pre_commit_shim);
+std::string pre_commit_script() {
+  return filled(pre_commit_shim);
 }
 
 std::string pre_commit_marker() {
-  return marker_of(git::pre_commit_shim);
+  return marker_of(pre_commit_shim);
 }
 
 std::string pre_receive_marker() {
-  return marker_of(git::pre_receive_shim);
+  return marker_of(pre_receive_shim);
 }
 
-git::HookInstall install_pre_receive(git_repository* repo) {
-  const git::HooksDir dir = git::hooks_dir(repo);
-  return git::install_hook(dir.path, "pre-receive", filled(git::pre_receive_shim), pre_receive_marker());
+HookInstall install_pre_receive(git_repository* repo) {
+  const HooksDir dir = hooks_dir(repo);
+  return install_hook(dir.path, "pre-receive", filled(pre_receive_shim), pre_receive_marker());
 }
 
-git::HookInstall install_pre_commit(git_repository* repo) {
-  const git::HooksDir dir = git::hooks_dir(repo);
+HookInstall install_pre_commit(git_repository* repo) {
+  const HooksDir dir = hooks_dir(repo);
   if (dir.per_worktree) {
     throw Error(
         fmt::format("cannot install the pre-commit hook: core.hooksPath is '{}', a path relative to each "
@@ -68,30 +68,30 @@ git::HookInstall install_pre_commit(git_repository* repo) {
         {"a hook manager (husky, lefthook, pre-commit) owns the hooks; add a pre-commit step running "
          "'git wave hook pre-commit' to its configuration (see git-wave-hook(1))"});
   }
-  return git::install_hook(dir.path, "pre-commit", pre_commit_shim(), pre_commit_marker());
+  return install_hook(dir.path, "pre-commit", pre_commit_script(), pre_commit_marker());
 }
 
-git::HookWiring pre_commit_wiring(const fs::path& worktree) {
-  return git::pre_commit_wiring(worktree, pre_commit_marker());
+HookWiring pre_commit_wiring(const fs::path& worktree) {
+  return pre_commit_wiring(worktree, pre_commit_marker());
 }
 
-std::string describe(const git::HookInstall& install) {
+std::string describe(const HookInstall& install) {
   const std::string hook = install.hook.string();
   const std::string name = install.hook.filename().string();
   switch (install.status) {
-  case git::HookStatus::installed:
+  case HookStatus::installed:
     return fmt::format("installed the {} hook '{}'", name, hook);
-  case git::HookStatus::chained:
+  case HookStatus::chained:
     return fmt::format("installed the {} hook '{}'; the hook that was there runs first, from '{}'",
                        name, hook, install.chained ? install.chained->string() : std::string());
-  case git::HookStatus::updated:
+  case HookStatus::updated:
     return fmt::format("updated the {} hook '{}'", name, hook);
-  case git::HookStatus::unchanged:
+  case HookStatus::unchanged:
     return fmt::format("the {} hook '{}' is installed already", name, hook);
-  case git::HookStatus::integrated:
+  case HookStatus::integrated:
     return fmt::format("the {} hook '{}' already runs 'git wave hook {}'", name, hook, name);
   }
   return {};
 }
 
-} // namespace wave::cli
+} // namespace wave::git

@@ -11,10 +11,10 @@
 // (hooks/pre-commit), shared by `git wave hook install` and `git wave
 // start`; pre-receive (hooks/pre-receive) for a bare repository a server
 // serves.
-namespace wave::cli {
+namespace wave::git {
 
 // The shim with the absolute path of the running git-wave binary filled in.
-std::string pre_commit_shim();
+std::string pre_commit_script();
 
 // The line that marks a pre-commit hook as git wave's shim.
 std::string pre_commit_marker();
@@ -23,23 +23,23 @@ std::string pre_commit_marker();
 // hook already there. Throws Error when core.hooksPath is relative (each
 // worktree then has its own hooks: installing into one would not protect
 // the agents' worktrees) or when the hook cannot be installed.
-git::HookInstall install_pre_commit(git_repository* repo);
+HookInstall install_pre_commit(git_repository* repo);
 
 // The line that marks a pre-receive hook as git wave's shim.
 std::string pre_receive_marker();
 
 // Installs the pre-receive shim (a server's check of pushes: gate/receive)
 // into the hooks directory of `repo`, chaining a hook already there.
-git::HookInstall install_pre_receive(git_repository* repo);
+HookInstall install_pre_receive(git_repository* repo);
 
-// Will git wave's check run on a commit in `worktree` (see git/hook_check.hpp)?
 // This git-wave program's path (for the hook shim, and for git wave run's
 // briefs), or "git-wave" when it cannot be read.
 std::string self_path();
 
-git::HookWiring pre_commit_wiring(const std::filesystem::path& worktree);
+// Will git wave's check run on a commit in `worktree` (see git/hook_check.hpp)?
+HookWiring pre_commit_wiring(const std::filesystem::path& worktree);
 
 // One line saying what install_pre_commit() or install_pre_receive() did.
-std::string describe(const git::HookInstall& install);
+std::string describe(const HookInstall& install);
 
-} // namespace wave::cli
+} // namespace wave::git
