@@ -1,6 +1,5 @@
 #include "cmd/commands.hpp"
 
-#include "git/wave_hooks.hpp"
 #include "cli/term.hpp"
 #include "cmd/hook_receive.hpp"
 #include "core/error.hpp"
@@ -9,6 +8,7 @@
 #include "git/hooks.hpp"
 #include "git/repo.hpp"
 #include "git/staged.hpp"
+#include "git/wave_hooks.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "run/branch.hpp"

@@ -1,11 +1,11 @@
 // git wave init: a commented starter plan, and the pre-commit hook.
 #include "cmd/commands.hpp"
 
-#include "git/wave_hooks.hpp"
 #include "cli/plan_loader.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "git/wave_hooks.hpp"
 #include "git/worktree.hpp"
 #include "plan/gate_guess.hpp"
 #include "plan/parse.hpp"

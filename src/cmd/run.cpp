@@ -2,7 +2,6 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "git/wave_hooks.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_view.hpp"
 #include "cli/start_wave.hpp"
@@ -11,6 +10,7 @@
 #include "flow/runner.hpp"
 #include "flow/tmux.hpp"
 #include "git/repo.hpp"
+#include "git/wave_hooks.hpp"
 #include "plan/parse.hpp"
 #include "plan/preset.hpp"
 #include "plan/schedule.hpp"

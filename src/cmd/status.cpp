@@ -4,7 +4,6 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "git/wave_hooks.hpp"
 #include "cli/remote_run.hpp"
 #include "cli/run_select.hpp"
 #include "cli/wave_context.hpp"
@@ -12,6 +11,7 @@
 #include "flow/remote.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "git/wave_hooks.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
