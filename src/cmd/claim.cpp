@@ -11,6 +11,7 @@
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "run/brief.hpp"
 #include "run/claims.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"
@@ -107,7 +108,8 @@ int claim(const cli::Args& args) {
     }
     fmt::print("\n");
     std::fflush(stdout);
-    return prompt({"--run", run_name, agent.name});
+    fmt::print("{}", run::run_brief(repo.get(), run_name, agent.name));
+    return exit_code::ok;
   }
   cli::fetch_run(root, remote, run_name);
   run::reconcile_own_claims(repo.get(), run_name);

@@ -16,6 +16,7 @@
 #include "git/worktree.hpp"
 #include "plan/parse.hpp"
 #include "plan/preset.hpp"
+#include "run/brief.hpp"
 #include "run/budget.hpp"
 #include "run/decisions.hpp"
 #include "run/store.hpp"
@@ -369,12 +370,10 @@ private:
                 });
 
     std::string text;
-    util::ProcessOptions p;
-    p.argv = {m_options.self.string(), "prompt", "--run", m_run, record.name};
-    p.capture = &text;
-    const auto made = util::run_process(p);
-    if (!made.ok()) {
-      throw Error(fmt::format("cannot write the brief of '{}': {}", record.name, util::trim(text)));
+    try {
+      text = run::run_brief(m_repo, m_run, record.name);
+    } catch (const Error& e) {
+      throw Error(fmt::format("cannot write the brief of '{}': {}", record.name, e.what()));
     }
     fs::remove(brief, ec);
     if (!util::write_new_file(brief, text)) {

@@ -31,7 +31,7 @@ struct RunOptions {
   std::string agent;          // only this agent: launch and prove it, no gate
   bool tmux = false;          // each attempt in a window of the run's tmux session (flow/tmux)
   std::optional<int> bisect_runs; // gate runs to find a culprit (0: none); nothing: the plan's
-  std::filesystem::path self; // the git-wave program, for briefs (git wave prompt)
+  std::filesystem::path self; // the git-wave program, for the commands it launches (log relay, presets)
 };
 
 // One thing that happened, for the terminal, --json and notify commands.
