@@ -2,10 +2,10 @@
 // the waves not yet started (flow/amend).
 #include "cmd/commands.hpp"
 
-#include "cli/start_wave.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "flow/amend.hpp"
+#include "flow/start_wave.hpp"
 #include "git/check.hpp"
 
 #include <fmt/format.h>

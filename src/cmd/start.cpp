@@ -1,8 +1,8 @@
 #include "cmd/commands.hpp"
 
-#include "cli/start_wave.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
+#include "flow/start_wave.hpp"
 #include "util/duration.hpp"
 
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "cli/start_wave.hpp"
+#include "flow/start_wave.hpp"
 
 #include "cli/color.hpp"
 #include "cli/plan_loader.hpp"
