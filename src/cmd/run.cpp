@@ -14,6 +14,7 @@
 #include "plan/parse.hpp"
 #include "plan/preset.hpp"
 #include "plan/schedule.hpp"
+#include "render/start_output.hpp"
 #include "run/decisions.hpp"
 #include "run/store.hpp"
 #include "util/duration.hpp"
@@ -205,12 +206,12 @@ int run(const cli::Args& args) {
                                *missing == "flock" ? "util-linux" : *missing)});
     }
   }
-  cli::StartOptions start;
+  flow::StartOptions start;
   start.plan_option = plan_option;
   start.jobs = std::max(1U, std::thread::hardware_concurrency());
-  start.color = color_flag;
-  start.launched = true;
-  cli::StartPlace place = cli::prepare_start(start);
+  // Under --json, start's own lines would break the stream: they go to stderr.
+  render::StartPrinter start_printer(json ? stderr : stdout, true);
+  flow::StartPlace place = flow::prepare_start(start, start_printer);
   git_repository* repo = place.repo.get();
   const std::string run_name = place.run_name;
 
@@ -296,7 +297,8 @@ int run(const cli::Args& args) {
   }
 
   const cli::KillChildrenOnSignal interrupts;
-  std::optional<flow::RemoteRun> remote = cli::remote_for_start(place, remote_option);
+  std::optional<flow::RemoteRun> remote =
+      flow::remote_for_start(place, cli::remote_of(repo, run_name, remote_option));
   const auto lock = cli::lock_run(repo, run_name, "run", nullptr, remote ? &*remote : nullptr);
   const cli::Painter paint = cli::stdout_painter(color_flag, repo);
   std::vector<std::string> notify_commands = place.committed.plan.runner.notify;
@@ -319,37 +321,24 @@ int run(const cli::Args& args) {
   flow::RunHooks hooks;
   const bool live = !json && cli::live_terminal(1);
   cli::RunView view(stdout, live, paint, git_repository_path(repo), run_name);
+  start_printer.paint_with(cli::stdout_painter(color_flag, repo, json ? 2 : 1));
   hooks.start_next = [&]() {
-    cli::StartOutcome outcome = cli::StartOutcome::ready;
     view.pause();
-    const int code = json ? [&] {
-      // Under --json, start's own lines would break the stream: it goes to stderr.
-      std::fflush(stdout);
-      const int out = ::dup(1);
-      ::dup2(2, 1);
-      const int c = cli::start_locked(place, start, &outcome);
-      std::fflush(stdout);
-      ::dup2(out, 1);
-      ::close(out);
-      return c;
-    }()
-                          : cli::start_locked(place, start, &outcome);
-    if (remote) {
-      cli::publish_start(repo, *remote);
+    const flow::StartReport started = flow::start_wave(place, start, start_printer);
+    start_printer.finish(started);
+    if (remote && flow::publish_start(repo, *remote)) {
+      render::print_published(*remote);
     }
     view.resume();
-    if (outcome == cli::StartOutcome::complete) {
+    if (started.outcome == flow::StartOutcome::complete) {
       return false;
-    }
-    if (code != exit_code::ok && outcome != cli::StartOutcome::setup_failed) {
-      throw Exit(code);
     }
     if (const auto now = run::load(repo, run_name); now && now->state.current()) {
       flow::Event e;
       e.type = "started";
       e.at = run::now_text();
       e.wave = now->state.current()->label;
-      e.ok = outcome == cli::StartOutcome::ready;
+      e.ok = started.outcome == flow::StartOutcome::ready;
       e.detail = e.ok ? "wave started" : "some setup failed";
       hooks.emit(e);
     }

@@ -1,13 +1,11 @@
 #include "flow/start_wave.hpp"
 
-#include "cli/color.hpp"
-#include "cli/plan_loader.hpp"
-#include "cli/wave_context.hpp"
 #include "core/error.hpp"
-#include "flow/start.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "git/wave_hooks.hpp"
+#include "plan/file.hpp"
+#include "plan/parse.hpp"
 #include "plan/schedule.hpp"
 #include "run/branch.hpp"
 #include "run/store.hpp"
@@ -16,7 +14,7 @@
 
 #include <fmt/format.h>
 
-namespace wave::cli {
+namespace wave::flow {
 
 namespace fs = std::filesystem;
 
@@ -35,9 +33,20 @@ fs::path main_root(git_repository* repo) {
   return git::workdir(main.get());
 }
 
+// Parses `text` (`shown` names it), tells its diagnostics and ends the
+// start with Exit(128) when it is not valid, as cli::load_plan_text.
+plan::Plan read_plan(std::string_view text, std::string shown, StartObserver& observer) {
+  auto result = plan::parse(text, std::move(shown));
+  observer.plan_read(result.diagnostics);
+  if (!result.plan) {
+    throw Exit(exit_code::fatal);
+  }
+  return std::move(*result.plan);
+}
+
 // The plan as committed at the tip of `branch`.
 CommittedPlan committed_plan(git_repository* repo, const std::string& branch, const std::string& rel,
-                             const std::string& shown) {
+                             const std::string& shown, StartObserver& observer) {
   const auto tip = git::resolve_commit(repo, "refs/heads/" + branch);
   if (!tip) {
     throw Error(fmt::format("branch '{}' does not exist or has no commits yet", branch), exit_code::fatal,
@@ -52,57 +61,25 @@ CommittedPlan committed_plan(git_repository* repo, const std::string& branch, co
                  fmt::format("commit it first: git add {} && git commit -m 'Add the wave plan'", shown)});
   }
   CommittedPlan out;
-  out.plan = load_plan_text(*text, shown);
+  out.plan = read_plan(*text, shown, observer);
   out.text = std::move(*text);
   out.tip = *tip;
   return out;
 }
 
-std::string display_path(const std::string& path) {
-  std::error_code ec;
-  const auto cwd = fs::current_path(ec);
-  if (ec) {
-    return path;
+// Why a commit in `worktree` will not run the ownership check, after setup
+// (which may have run a hook manager); nothing when it will.
+std::optional<std::string> unchecked(const std::string& worktree) {
+  const auto wiring = git::pre_commit_wiring(worktree);
+  if (wiring.runs) {
+    return std::nullopt;
   }
-  const auto rel = fs::path(path).lexically_relative(cwd);
-  if (rel.empty()) {
-    return path;
-  }
-  const std::string r = rel.string();
-  return r.size() < path.size() ? r : path;
-}
-
-// After setup (which may have run a hook manager): says, per agent, when a
-// commit in its worktree will not run the ownership check. The gate still
-// audits every commit, so this is a warning, not a failure.
-void warn_unchecked(const flow::Decision& decision, const flow::ExecuteResult& result) {
-  const Painter err = painter_for_stderr();
-  bool any = false;
-  for (const auto& o : result.outcomes) {
-    const auto& step = decision.agents[o.step];
-    if (!o.ok) {
-      continue;
-    }
-    const auto wiring = git::pre_commit_wiring(step.record.worktree);
-    if (wiring.runs) {
-      continue;
-    }
-    fmt::print(stderr, "{} agent '{}': commits in its worktree will not run the ownership check: {}\n",
-               err(Color::yellow, "warning:"), step.record.name, wiring.detail);
-    any = true;
-  }
-  if (any) {
-    fmt::print(stderr,
-               "{} add 'git wave hook pre-commit' to the hook manager's pre-commit steps, or install git "
-               "wave's hook with 'git wave hook install' (git-wave-hook(1), HOOK MANAGERS); 'git wave gate' "
-               "still audits every commit of every branch\n",
-               err(Color::yellow, "hint:"));
-  }
+  return wiring.detail;
 }
 
 } // namespace
 
-StartPlace prepare_start(const StartOptions& options) {
+StartPlace prepare_start(const StartOptions& options, StartObserver& observer) {
   StartPlace p;
   p.repo = git::open();
   git::require_full_history(p.repo.get());
@@ -124,7 +101,7 @@ StartPlace prepare_start(const StartOptions& options) {
         exit_code::fatal, {"start waves from the integration branch, in the main worktree"});
   }
 
-  const cli::PlanPath where = resolve_plan_path(repo_ptr, options.plan_option);
+  const plan::PlanPath where = plan::resolve_plan_path(repo_ptr, options.plan_option);
   const fs::path rel_path = where.path.lexically_relative(root);
   if (rel_path.empty() || *rel_path.begin() == "..") {
     throw Error(
@@ -134,11 +111,11 @@ StartPlace prepare_start(const StartOptions& options) {
   const std::string rel = rel_path.generic_string();
 
   std::string integration = *current;
-  CommittedPlan committed = committed_plan(repo_ptr, integration, rel, where.shown);
+  CommittedPlan committed = committed_plan(repo_ptr, integration, rel, where.shown, observer);
   if (!committed.plan.base.empty() && committed.plan.base != integration) {
     integration = committed.plan.base;
-    committed =
-        committed_plan(repo_ptr, integration, rel, fmt::format("{} (on {})", where.shown, integration));
+    committed = committed_plan(repo_ptr, integration, rel, fmt::format("{} (on {})", where.shown, integration),
+                               observer);
     if (!committed.plan.base.empty() && committed.plan.base != integration) {
       throw Error(fmt::format("the plan on '{}' names base '{}'", integration, committed.plan.base),
                   exit_code::fatal, {"set base in wave.toml to the branch the plan is committed on"});
@@ -173,76 +150,100 @@ StartPlace prepare_start(const StartOptions& options) {
   return p;
 }
 
-std::optional<flow::RemoteRun> remote_for_start(const StartPlace& place, const std::string& option) {
-  std::string remote = remote_of(place.repo.get(), place.run_name, option);
+std::optional<RemoteRun> remote_for_start(const StartPlace& place, const std::string& named) {
+  std::string remote = named;
   if (remote.empty()) {
     remote = place.committed.plan.remote;
   }
   if (remote.empty()) {
     return std::nullopt;
   }
-  flow::RemoteRun out;
+  RemoteRun out;
   out.remote = remote;
   out.run = place.run_name;
   out.integration = place.integration;
   return out;
 }
 
-void publish_start(git_repository* repo, flow::RemoteRun& remote) {
-  const auto published = flow::publish(repo, remote);
+bool publish_start(git_repository* repo, RemoteRun& remote) {
+  const auto published = publish(repo, remote);
   if (!published.ok) {
     throw Error(fmt::format("'{}' refused the start of run '{}'", remote.remote, remote.run),
                 exit_code::fatal,
                 {fmt::format("git said: {}", published.output),
                  "the wave is started here; once the cause is fixed, 'git wave start' publishes it"});
   }
-  if (published.pushed) {
-    fmt::print("published run '{}' to '{}': agents elsewhere join with 'git wave join {} <agent>'\n",
-               remote.run, remote.remote, remote.run);
-  }
+  return published.pushed;
 }
 
-int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome* said) {
-  auto tell = [&](StartOutcome o) {
-    if (said != nullptr) {
-      *said = o;
+std::size_t StartReport::failed() const {
+  return static_cast<std::size_t>(
+      std::count_if(setups.begin(), setups.end(), [](const AgentSetup& a) { return !a.ok; }));
+}
+
+namespace {
+
+// A start with the run lock held, step by step.
+class Start {
+public:
+  Start(StartPlace& place, const StartOptions& options, StartObserver& observer)
+      : m_place(place), m_options(options), m_observer(observer), m_repo(place.repo.get()) {
+    m_report.run = place.run_name;
+    m_report.integration = place.integration;
+  }
+
+  StartReport run() {
+    read_plans();
+    schedule_run();
+    decide_wave();
+    if (m_decision.kind == Decision::Kind::complete) {
+      m_report.outcome = StartOutcome::complete;
+      return std::move(m_report);
     }
-  };
-  const StartOptions& options = start_options;
-  git_repository* const repo_ptr = p.repo.get();
-  p.committed = committed_plan(repo_ptr, p.integration, p.rel, p.shown);
-  const std::string& run_name = p.run_name;
-  const std::string& integration = p.integration;
-  const CommittedPlan& committed = p.committed;
-  const auto stored = run::load(repo_ptr, run_name);
-  plan::Plan run_plan = committed.plan;
-  std::string snapshot = committed.text;
-  if (stored) {
-    if (stored->state.integration != integration) {
-      throw Error(fmt::format("run '{}' integrates into '{}', not '{}'", run_name, stored->state.integration,
-                              integration),
+    install_hook();
+    m_observer.decided(m_report);
+    if (m_report.nothing_to_do) {
+      return std::move(m_report);
+    }
+    set_up();
+    m_report.outcome = m_report.failed() > 0 ? StartOutcome::setup_failed : StartOutcome::ready;
+    return std::move(m_report);
+  }
+
+private:
+  // The plan committed on the integration branch, and the run's: the one
+  // recorded when it started, which it keeps.
+  void read_plans() {
+    m_place.committed = committed_plan(m_repo, m_place.integration, m_place.rel, m_place.shown, m_observer);
+    m_stored = run::load(m_repo, m_place.run_name);
+    m_plan = m_place.committed.plan;
+    m_snapshot = m_place.committed.text;
+    if (!m_stored) {
+      return;
+    }
+    if (m_stored->state.integration != m_place.integration) {
+      throw Error(fmt::format("run '{}' integrates into '{}', not '{}'", m_place.run_name,
+                              m_stored->state.integration, m_place.integration),
                   exit_code::fatal,
-                  {fmt::format("switch to '{}' to go on with the run", stored->state.integration)});
+                  {fmt::format("switch to '{}' to go on with the run", m_stored->state.integration)});
     }
-    snapshot = stored->plan_text;
-    if (snapshot != committed.text) {
-      const Painter paint = painter_for_stderr();
-      fmt::print(stderr,
-                 "{} the plan committed on '{}' differs from the one run '{}' started with; the run goes on "
-                 "with its recorded plan\n",
-                 paint(Color::yellow, "warning:"), integration, run_name);
-      fmt::print(stderr,
-                 "{} 'git wave amend' lets the run take it for the waves not yet started; a plan with "
-                 "another name is a new run\n",
-                 paint(Color::yellow, "hint:"));
-      run_plan = load_plan_text(snapshot, fmt::format("{} (recorded for run {})", p.shown, run_name));
+    m_snapshot = m_stored->plan_text;
+    if (m_snapshot != m_place.committed.text) {
+      m_report.recorded_plan_differs = true;
+      m_observer.plan_differs(m_report);
+      m_plan = read_plan(m_snapshot, fmt::format("{} (recorded for run {})", m_place.shown, m_place.run_name),
+                         m_observer);
     }
   }
 
-  plan::Diagnostics diagnostics;
-  diagnostics.file = run_plan.file;
-  const plan::Schedule schedule = plan::schedule(run_plan, false, diagnostics);
-  if (diagnostics.has_errors()) {
+  // The run's waves; two agents of a wave that overlap end the start.
+  void schedule_run() {
+    plan::Diagnostics diagnostics;
+    diagnostics.file = m_plan.file;
+    m_schedule = plan::schedule(m_plan, false, diagnostics);
+    if (!diagnostics.has_errors()) {
+      return;
+    }
     plan::Diagnostics errors;
     errors.file = diagnostics.file;
     for (const auto& d : diagnostics.items) {
@@ -250,103 +251,89 @@ int start_locked(StartPlace& p, const StartOptions& start_options, StartOutcome*
         errors.items.push_back(d);
       }
     }
-    print_diagnostics(errors);
+    m_observer.plan_read(errors);
     throw Exit(exit_code::fatal);
   }
 
-  flow::StartInput in;
-  in.repo = repo_ptr;
-  in.main_root = main_root(repo_ptr);
-  in.plan = &run_plan;
-  in.schedule = &schedule;
-  in.plan_text = snapshot;
-  in.plan_commit = git::oid_str(committed.tip);
-  in.plan_path = p.rel;
-  in.integration = integration;
-  in.integration_tip = git::oid_str(committed.tip);
-  in.stored = stored ? &*stored : nullptr;
-  in.wave = options.wave;
-  in.worktrees = options.worktrees;
-
-  flow::Decision decision = flow::decide(in);
-  const Painter paint = stdout_painter(options.color, repo_ptr);
-  if (decision.kind == flow::Decision::Kind::complete) {
-    fmt::print("run '{}' is complete: every wave is merged\n", run_name);
-    tell(StartOutcome::complete);
-    return exit_code::ok;
+  void decide_wave() {
+    m_in.repo = m_repo;
+    m_in.main_root = main_root(m_repo);
+    m_in.plan = &m_plan;
+    m_in.schedule = &m_schedule;
+    m_in.plan_text = m_snapshot;
+    m_in.plan_commit = git::oid_str(m_place.committed.tip);
+    m_in.plan_path = m_place.rel;
+    m_in.integration = m_place.integration;
+    m_in.integration_tip = git::oid_str(m_place.committed.tip);
+    m_in.stored = m_stored ? &*m_stored : nullptr;
+    m_in.wave = m_options.wave;
+    m_in.worktrees = m_options.worktrees;
+    m_decision = decide(m_in);
+    m_report.kind = m_decision.kind;
+    m_report.label = m_decision.label;
+    m_report.base = m_decision.base;
+    for (const auto& a : m_decision.agents) {
+      m_report.agents.push_back(a.record.name);
+    }
+    m_report.nothing_to_do = m_decision.kind != Decision::Kind::complete && m_decision.nothing_to_do();
   }
 
-  if (!options.no_hooks) {
+  void install_hook() {
+    if (m_options.no_hooks) {
+      return;
+    }
     try {
-      const auto install = git::install_pre_commit(repo_ptr);
-      if (install.status != git::HookStatus::unchanged && install.status != git::HookStatus::integrated) {
-        fmt::print("{}\n", git::describe(install));
-      }
+      m_report.hook = git::install_pre_commit(m_repo);
     } catch (const Error& e) {
-      const Painter err = painter_for_stderr();
-      fmt::print(stderr, "{} {}\n", err(Color::yellow, "warning:"), e.what());
-      for (const auto& h : e.hints()) {
-        fmt::print(stderr, "{} {}\n", err(Color::yellow, "hint:"), h);
+      m_report.hook_problem = HookProblem{e.what(), e.hints()};
+    }
+  }
+
+  // Branches, worktrees and setup, each agent told as it is done.
+  void set_up() {
+    ExecuteOptions execute;
+    execute.jobs = m_options.jobs;
+    execute.setup_timeout = m_options.setup_timeout;
+    execute.on_agent = [&](const AgentStep& step, const AgentOutcome& outcome) {
+      m_observer.agent_done(setup_of(step, outcome));
+    };
+    const ExecuteResult result = flow::execute(m_in, m_decision, execute);
+    for (const auto& o : result.outcomes) {
+      AgentSetup setup = setup_of(m_decision.agents[o.step], o);
+      if (setup.ok) {
+        setup.unchecked = unchecked(setup.worktree);
       }
+      m_report.setups.push_back(std::move(setup));
     }
   }
 
-  std::vector<std::string> names;
-  for (const auto& a : decision.agents) {
-    names.push_back(a.record.name);
-  }
-  if (decision.nothing_to_do()) {
-    fmt::print("wave {} of run '{}' is already started: {}; nothing to do\n", decision.label, run_name,
-               util::join(names, ", "));
-    tell(StartOutcome::ready);
-    return exit_code::ok;
-  }
-  if (decision.kind == flow::Decision::Kind::start) {
-    fmt::print("starting wave {} of run '{}' from {} at {}: {}\n", decision.label, run_name, integration,
-               git::short_oid(decision.base), util::join(names, ", "));
-  } else {
-    fmt::print("completing wave {} of run '{}', started before\n", decision.label, run_name);
+  static AgentSetup setup_of(const AgentStep& step, const AgentOutcome& outcome) {
+    AgentSetup out;
+    out.name = step.record.name;
+    out.worktree = step.record.worktree;
+    out.ok = outcome.ok;
+    out.error = outcome.error;
+    out.setup_log = step.record.setup_log;
+    return out;
   }
 
-  flow::ExecuteOptions execute;
-  execute.jobs = start_options.jobs;
-  execute.setup_timeout = start_options.setup_timeout;
-  execute.on_agent = [&](const flow::AgentStep& step, const flow::AgentOutcome& outcome) {
-    if (outcome.ok) {
-      fmt::print("  {} {:<16} {}\n", paint(Color::green, "ok    "), step.record.name,
-                 display_path(step.record.worktree));
-    } else {
-      fmt::print("  {} {:<16} {}\n", paint(Color::red, "failed"), step.record.name, outcome.error);
-      fmt::print("         {:<16} log: {}\n", "", step.record.setup_log);
-    }
-    std::fflush(stdout);
-  };
-  const flow::ExecuteResult result = flow::execute(in, decision, execute);
+  StartPlace& m_place;
+  const StartOptions& m_options;
+  StartObserver& m_observer;
+  git_repository* m_repo;
+  StartReport m_report;
+  std::optional<run::Stored> m_stored;
+  plan::Plan m_plan;
+  std::string m_snapshot;
+  plan::Schedule m_schedule;
+  StartInput m_in;
+  Decision m_decision;
+};
 
-  std::size_t failed = 0;
-  for (const auto& o : result.outcomes) {
-    if (!o.ok) {
-      ++failed;
-    }
-  }
-  warn_unchecked(decision, result);
-  if (failed > 0) {
-    const Painter err = painter_for_stderr();
-    fmt::print(stderr, "{} {} of {} agents of wave {} failed to set up\n", err(Color::red, "error:"), failed,
-               decision.agents.size(), decision.label);
-    fmt::print(stderr, "{} fix the cause (see the logs), then run 'git wave start' again to retry them\n",
-               err(Color::yellow, "hint:"));
-    tell(StartOutcome::setup_failed);
-    return exit_code::not_satisfied;
-  }
-  if (!start_options.launched) {
-    fmt::print(
-        "wave {} of run '{}' is ready: brief an agent with 'git wave prompt <agent>', follow with 'git wave "
-        "status'\n",
-        decision.label, run_name);
-  }
-  tell(StartOutcome::ready);
-  return exit_code::ok;
+} // namespace
+
+StartReport start_wave(StartPlace& place, const StartOptions& options, StartObserver& observer) {
+  return Start(place, options, observer).run();
 }
 
-} // namespace wave::cli
+} // namespace wave::flow

@@ -1,19 +1,25 @@
 #pragma once
 
-#include "cli/term.hpp"
 #include "flow/remote.hpp"
+#include "flow/start.hpp"
 #include "git/handle.hpp"
+#include "git/hooks.hpp"
+#include "plan/diagnostic.hpp"
 #include "plan/model.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 // `git wave start`, also run by `git wave run` between waves: first what is
 // read before the run lock is taken (the repository, the plan committed on
-// the integration branch, the run's name), then the start itself.
-namespace wave::cli {
+// the integration branch, the run's name), then the start itself, which
+// returns a report of what it did (the command renders it) and tells an
+// observer as it goes (the plan's diagnostics, each agent set up).
+namespace wave::flow {
 
 struct StartOptions {
   std::string plan_option;
@@ -22,8 +28,6 @@ struct StartOptions {
   unsigned jobs = 1;
   std::chrono::milliseconds setup_timeout = std::chrono::minutes(20);
   bool no_hooks = false;
-  std::optional<ColorWhen> color;
-  bool launched = false; // git wave run launches the agents: no "brief an agent" advice
 };
 
 struct CommittedPlan {
@@ -43,25 +47,84 @@ struct StartPlace {
   std::string run_name;
 };
 
-// Reads where the run starts from; throws Error for a bare repository, a
-// detached HEAD, an agent branch, a plan not committed or edited.
-StartPlace prepare_start(const StartOptions& options);
-
 enum class StartOutcome { ready, complete, setup_failed };
 
-// Starts (or completes) the next wave of the run, with the run lock held by
-// the caller; prints what it does. `outcome` (when given) says how it went.
-// The integration branch's tip is read again first: a merge that held the
-// lock meanwhile moved it.
-int start_locked(StartPlace& place, const StartOptions& options, StartOutcome* outcome = nullptr);
+// One agent's worktree as the start left it.
+struct AgentSetup {
+  std::string name;
+  std::string worktree;
+  bool ok = true;
+  std::string error;     // why not ok
+  std::string setup_log; // its setup's log
+  // Why a commit in its worktree will not run the ownership check (a hook
+  // manager replaced the hook), or nothing when it will; told only for
+  // agents set up.
+  std::optional<std::string> unchecked;
+};
 
-// The remote the run is kept on (`option`, else the `remote` of the plan
-// recorded for the run, else of the committed plan), named for lock_run;
+// Installing the pre-commit hook failed: why, as the Error said it.
+struct HookProblem {
+  std::string message;
+  std::vector<std::string> hints;
+};
+
+struct StartReport {
+  std::string run;
+  std::string integration;
+  // The plan committed on the integration branch is not the one the run
+  // started with: the run goes on with its recorded plan.
+  bool recorded_plan_differs = false;
+  Decision::Kind kind = Decision::Kind::start;
+  bool nothing_to_do = false; // the wave is started already
+  std::string label;
+  std::string base;                 // the agents' base commit
+  std::vector<std::string> agents;  // the wave's agents, by name
+  std::optional<git::HookInstall> hook; // what installing the pre-commit hook did
+  std::optional<HookProblem> hook_problem;
+  std::vector<AgentSetup> setups; // the agents this start set up, in order
+  StartOutcome outcome = StartOutcome::ready;
+
+  std::size_t failed() const;
+};
+
+// What a start tells as it goes, for the terminal.
+class StartObserver {
+public:
+  StartObserver() = default;
+  StartObserver(const StartObserver&) = delete;
+  StartObserver& operator=(const StartObserver&) = delete;
+  virtual ~StartObserver() = default;
+
+  // A plan was read (the committed one, the one recorded for the run) with
+  // these diagnostics. When they hold errors the start ends after this
+  // with wave::Exit: they are what the user sees.
+  virtual void plan_read(const plan::Diagnostics& diagnostics) = 0;
+  // The run goes on with its recorded plan (report.recorded_plan_differs),
+  // told before that plan is read.
+  virtual void plan_differs(const StartReport& report) = 0;
+  // The wave is decided and the hook installed; nothing is made yet.
+  virtual void decided(const StartReport& report) = 0;
+  // An agent is set up, or failed to be (serialised).
+  virtual void agent_done(const AgentSetup& setup) = 0;
+};
+
+// Reads where the run starts from; throws Error for a bare repository, a
+// detached HEAD, an agent branch, a plan not committed or edited.
+StartPlace prepare_start(const StartOptions& options, StartObserver& observer);
+
+// Starts (or completes) the next wave of the run, with the run lock held by
+// the caller, and says what it did. The integration branch's tip is read
+// again first: a merge that held the lock meanwhile moved it.
+StartReport start_wave(StartPlace& place, const StartOptions& options, StartObserver& observer);
+
+// The remote the run is kept on: `remote` (--remote, else the one the run
+// names here, see cli::remote_of), else the `remote` of the committed plan;
 // nothing when there is none.
-std::optional<flow::RemoteRun> remote_for_start(const StartPlace& place, const std::string& option);
+std::optional<RemoteRun> remote_for_start(const StartPlace& place, const std::string& remote);
 
 // After a start with a remote: the wave's branches and the run's state go
-// there in one atomic push. Throws Error with git's words when refused.
-void publish_start(git_repository* repo, flow::RemoteRun& remote);
+// there in one atomic push; true when something was pushed. Throws Error
+// with git's words when refused.
+bool publish_start(git_repository* repo, RemoteRun& remote);
 
-} // namespace wave::cli
+} // namespace wave::flow
