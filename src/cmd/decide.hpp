@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cli/app.hpp"
+#include "cli/parser.hpp"
 #include "run/state.hpp"
 
 // The body shared by `git wave accept`, `skip` and `relaunch`: a person's
