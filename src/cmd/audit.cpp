@@ -4,8 +4,6 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/finding_json.hpp"
-#include "cli/junit_output.hpp"
 #include "cli/remote_run.hpp"
 #include "core/error.hpp"
 #include "gate/branch_audit.hpp"
@@ -13,6 +11,8 @@
 #include "git/remote.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
+#include "render/finding_json.hpp"
+#include "render/junit_output.hpp"
 #include "run/branch.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"

@@ -1,9 +1,7 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/finding_json.hpp"
 #include "cli/interrupt.hpp"
-#include "cli/junit_output.hpp"
 #include "cli/progress.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
@@ -11,6 +9,8 @@
 #include "gate/wave_gate.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "render/finding_json.hpp"
+#include "render/junit_output.hpp"
 #include "util/duration.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"

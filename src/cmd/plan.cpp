@@ -2,13 +2,13 @@
 
 #include "cli/color.hpp"
 #include "cli/plan_loader.hpp"
-#include "cli/plan_output.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "render/plan_output.hpp"
 
 #include <fmt/format.h>
 

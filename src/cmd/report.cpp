@@ -4,12 +4,12 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/report_output.hpp"
 #include "cli/run_select.hpp"
 #include "core/error.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "render/report_output.hpp"
 #include "report/gather.hpp"
 #include "report/svg.hpp"
 #include "run/store.hpp"

@@ -3,7 +3,6 @@
 
 #include "cli/color.hpp"
 #include "cli/progress.hpp"
-#include "cli/run_view.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "flow/runner.hpp"
@@ -14,6 +13,7 @@
 #include "plan/parse.hpp"
 #include "plan/preset.hpp"
 #include "plan/schedule.hpp"
+#include "render/run_view.hpp"
 #include "render/start_output.hpp"
 #include "run/decisions.hpp"
 #include "run/store.hpp"

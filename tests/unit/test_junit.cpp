@@ -1,7 +1,7 @@
 #include <catch.hpp>
 
-#include "cli/junit_output.hpp"
 #include "core/error.hpp"
+#include "render/junit_output.hpp"
 #include "report/junit.hpp"
 
 #include <cstdlib>

@@ -1,6 +1,6 @@
 #include <catch.hpp>
 
-#include "cli/run_view.hpp"
+#include "render/run_view.hpp"
 
 using namespace wave;
 

@@ -1,4 +1,4 @@
-#include "cli/plan_output.hpp"
+#include "render/plan_output.hpp"
 
 #include "plan/graph.hpp"
 #include "util/duration.hpp"

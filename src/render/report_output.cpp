@@ -1,4 +1,4 @@
-#include "cli/report_output.hpp"
+#include "render/report_output.hpp"
 
 #include "run/state.hpp"
 #include "util/strings.hpp"

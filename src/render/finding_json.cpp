@@ -1,4 +1,4 @@
-#include "cli/finding_json.hpp"
+#include "render/finding_json.hpp"
 
 #include "git/check.hpp"
 

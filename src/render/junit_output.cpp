@@ -1,4 +1,4 @@
-#include "cli/junit_output.hpp"
+#include "render/junit_output.hpp"
 
 #include "cli/progress.hpp"
 #include "core/error.hpp"

@@ -1,4 +1,4 @@
-#include "cli/run_view.hpp"
+#include "render/run_view.hpp"
 
 #include "gate/audit.hpp"
 #include "git/check.hpp"
