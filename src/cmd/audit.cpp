@@ -101,11 +101,11 @@ Json to_json(const std::vector<Audited>& all, bool pass) {
   for (const auto& a : all) {
     Json violations = Json::array();
     for (const auto& f : a.audit.findings) {
-      violations.push_back(cli::finding_json(f));
+      violations.push_back(render::finding_json(f));
     }
     Json restored = Json::array();
     for (const auto& f : a.restored) {
-      restored.push_back(cli::finding_json(f));
+      restored.push_back(render::finding_json(f));
     }
     branches.push_back({{"branch", a.branch},
                         {"run", a.audit.run},
@@ -171,7 +171,7 @@ int audit(const cli::Args& args) {
   parser.color(color_flag);
   parser.parse(args);
   if (!junit.empty()) {
-    cli::check_junit_path(junit);
+    render::check_junit_path(junit);
   }
 
   const git::Repo repo = git::open();
@@ -281,7 +281,7 @@ int audit(const cli::Args& args) {
     pass = pass && a.audit.findings.empty();
   }
   if (!junit.empty()) {
-    cli::write_junit(junit, "git wave audit", {junit_suite(all)});
+    render::write_junit(junit, "git wave audit", {junit_suite(all)});
   }
   if (json) {
     fmt::print("{}\n", to_json(all, pass).dump(2));

@@ -27,7 +27,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-using cli::finding_json;
+using render::finding_json;
 
 Json report_json(const cli::WaveContext& ctx, const gate::GateReport& r, const std::filesystem::path& logs) {
   Json tips = Json::object();
@@ -221,7 +221,7 @@ int gate(const cli::Args& args) {
     throw UsageError("--bisect and --no-bisect cannot be used together", {"see 'git wave gate -h'"});
   }
   if (!junit.empty()) {
-    cli::check_junit_path(junit);
+    render::check_junit_path(junit);
   }
 
   cli::WaveContext ctx = cli::lock_wave(run, wave, "gate", remote);
@@ -263,7 +263,7 @@ int gate(const cli::Args& args) {
   }
   cli::publish_after(ctx.repo.get(), ctx.remote);
   if (!junit.empty()) {
-    cli::write_junit(junit, "git wave gate", {cli::gate_suite(ctx.run_name(), w.label, report)});
+    render::write_junit(junit, "git wave gate", {render::gate_suite(ctx.run_name(), w.label, report)});
   }
 
   if (json) {

@@ -87,11 +87,11 @@ int report(const cli::Args& args) {
     written.push_back(html_path);
   }
   if (json) {
-    fmt::print("{}\n", cli::report_json(result).dump(2));
+    fmt::print("{}\n", render::report_json(result).dump(2));
     return exit_code::ok;
   }
   const cli::Painter paint = cli::stdout_painter(color_flag, repo.get());
-  fmt::print("{}", cli::report_text(result, paint));
+  fmt::print("{}", render::report_text(result, paint));
   for (const auto& path : written) {
     fmt::print("wrote '{}'\n", path);
   }

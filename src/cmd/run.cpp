@@ -320,7 +320,7 @@ int run(const cli::Args& args) {
   options.self = git::self_path();
   flow::RunHooks hooks;
   const bool live = !json && cli::live_terminal(1);
-  cli::RunView view(stdout, live, paint, git_repository_path(repo), run_name);
+  render::RunView view(stdout, live, paint, git_repository_path(repo), run_name);
   start_printer.paint_with(cli::stdout_painter(color_flag, repo, json ? 2 : 1));
   hooks.start_next = [&]() {
     view.pause();

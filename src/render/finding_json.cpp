@@ -2,7 +2,7 @@
 
 #include "git/check.hpp"
 
-namespace wave::cli {
+namespace wave::render {
 
 nlohmann::ordered_json finding_json(const gate::Finding& f) {
   return {{"agent", f.agent},
@@ -13,4 +13,4 @@ nlohmann::ordered_json finding_json(const gate::Finding& f) {
           {"commit", git_oid_is_zero(&f.commit) != 0 ? "" : git::oid_str(f.commit)}};
 }
 
-} // namespace wave::cli
+} // namespace wave::render

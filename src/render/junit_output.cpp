@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-namespace wave::cli {
+namespace wave::render {
 
 namespace fs = std::filesystem;
 
@@ -19,7 +19,7 @@ constexpr std::size_t tail_size = 60; // lines of a failed step's log
 report::TestCase step_case(const std::string& classname, const gate::StepRecord& s) {
   report::TestCase c;
   c.classname = s.step.agent.empty() ? classname : fmt::format("{}.{}", classname, s.step.agent);
-  c.name = ProgressReporter::label(s.step);
+  c.name = cli::ProgressReporter::label(s.step);
   c.time = s.result.duration;
   switch (s.result.status) {
   case gate::StepStatus::pass:
@@ -97,4 +97,4 @@ report::TestSuite gate_suite(const std::string& run, const std::string& wave, co
   return suite;
 }
 
-} // namespace wave::cli
+} // namespace wave::render

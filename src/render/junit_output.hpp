@@ -8,7 +8,7 @@
 #include <vector>
 
 // `--junit <file>`: a command's outcome as a JUnit XML file for CI.
-namespace wave::cli {
+namespace wave::render {
 
 // Throws Error (fatal) when `file` could not be written where it is: its
 // folder missing or not a folder. Checked before a command does its work,
@@ -27,4 +27,4 @@ void write_junit(const std::filesystem::path& file, const std::string& name,
 // passed carry their log (what the audit found, the candidate's id).
 report::TestSuite gate_suite(const std::string& run, const std::string& wave, const gate::GateReport& r);
 
-} // namespace wave::cli
+} // namespace wave::render

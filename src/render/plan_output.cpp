@@ -10,7 +10,7 @@
 #include <chrono>
 #include <cmath>
 
-namespace wave::cli {
+namespace wave::render {
 
 namespace {
 
@@ -68,7 +68,7 @@ std::string wave_heading(const Plan& plan, const plan::Wave& wave) {
 
 // The commands the gate runs: the plan's on the combined result of every
 // wave, and each agent's own in its worktree.
-std::string gate_text(const Plan& plan, const Painter& paint) {
+std::string gate_text(const Plan& plan, const cli::Painter& paint) {
   const auto commands = [](const std::vector<std::string>& list) {
     std::vector<std::string> out;
     for (const auto& c : list) {
@@ -79,9 +79,9 @@ std::string gate_text(const Plan& plan, const Painter& paint) {
   std::string out;
   if (plan.gate.commands.empty()) {
     out += fmt::format("{} none: waves merge after the ownership audit and the agents' own gates\n",
-                       paint(Color::bold, "gate:"));
+                       paint(cli::Color::bold, "gate:"));
   } else {
-    out += fmt::format("{} {} (timeout {}{})\n", paint(Color::bold, "gate:"), commands(plan.gate.commands),
+    out += fmt::format("{} {} (timeout {}{})\n", paint(cli::Color::bold, "gate:"), commands(plan.gate.commands),
                        util::format_duration(plan.gate.timeout),
                        !plan.gate.bisect ? std::string()
                        : *plan.gate.bisect == 0
@@ -100,7 +100,7 @@ std::string gate_text(const Plan& plan, const Painter& paint) {
 } // namespace
 
 std::string plan_text(const Plan& plan, const Schedule& s, const plan::Diagnostics& diagnostics, bool split,
-                      const Painter& paint) {
+                      const cli::Painter& paint) {
   constexpr std::size_t task_width = 48;
   std::size_t name_width = 5;
   std::size_t task_col = 4;
@@ -114,28 +114,28 @@ std::string plan_text(const Plan& plan, const Schedule& s, const plan::Diagnosti
                      plan.agents.size(), plan.agents.size() == 1 ? "" : "s", s.waves.size(),
                      s.waves.size() == 1 ? "" : "s", split ? " (overlapping agents split)" : "");
   for (const auto& wave : s.waves) {
-    out += "\n" + paint(Color::bold, wave_heading(plan, wave)) + "\n";
+    out += "\n" + paint(cli::Color::bold, wave_heading(plan, wave)) + "\n";
     for (const auto a : wave.agents) {
       const auto& agent = plan.agents[a];
       const std::string name = fmt::format("{:<{}}", agent.name, name_width);
       const std::string task =
-          fmt::format("{:<{}}", fit(util::escape_control(agent.task), task_width), task_col);
-      out += fmt::format("  {}  {}  {}\n", paint(Color::green, name), task, owns_text(agent));
+          fmt::format("{:<{}}", cli::fit(util::escape_control(agent.task), task_width), task_col);
+      out += fmt::format("  {}  {}  {}\n", paint(cli::Color::green, name), task, owns_text(agent));
     }
   }
   out += "\n";
   out += gate_text(plan, paint);
-  out += fmt::format("{} {} ({})\n", paint(Color::bold, "critical path:"), names(plan, s.critical_path, " -> "),
+  out += fmt::format("{} {} ({})\n", paint(cli::Color::bold, "critical path:"), names(plan, s.critical_path, " -> "),
                      cost_text(s, s.critical));
-  out += fmt::format("{} {:.2f}x ({} one after another, {} in waves)\n", paint(Color::bold, "speedup:"),
+  out += fmt::format("{} {:.2f}x ({} one after another, {} in waves)\n", paint(cli::Color::bold, "speedup:"),
                      s.speedup, cost_text(s, s.sequential), cost_text(s, s.parallel));
   out +=
       fmt::format("{} {:.2f}x ({}, each agent started as soon as its dependencies are done, no barriers)\n",
-                  paint(Color::bold, "eager:"), s.eager_speedup, cost_text(s, s.eager));
+                  paint(cli::Color::bold, "eager:"), s.eager_speedup, cost_text(s, s.eager));
   const auto warnings = diagnostics.count(plan::Severity::warning);
-  out += fmt::format("{}{}\n", paint(Color::green, "plan is valid"),
+  out += fmt::format("{}{}\n", paint(cli::Color::green, "plan is valid"),
                      warnings == 0 ? std::string()
-                                   : paint(Color::yellow, fmt::format(" ({} warning{})", warnings,
+                                   : paint(cli::Color::yellow, fmt::format(" ({} warning{})", warnings,
                                                                       warnings == 1 ? "" : "s")));
   return out;
 }
@@ -375,4 +375,4 @@ std::string plan_mermaid(const Plan& plan, const Schedule& s) {
   return out;
 }
 
-} // namespace wave::cli
+} // namespace wave::render

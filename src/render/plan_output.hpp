@@ -12,11 +12,11 @@
 
 // The renderings of `git wave plan`: a table for people, JSON for scripts,
 // Graphviz dot and Mermaid for drawings.
-namespace wave::cli {
+namespace wave::render {
 
 // The waves as a table, then the critical path, the speedup and a summary line.
 std::string plan_text(const plan::Plan& plan, const plan::Schedule& schedule,
-                      const plan::Diagnostics& diagnostics, bool split, const Painter& paint);
+                      const plan::Diagnostics& diagnostics, bool split, const cli::Painter& paint);
 
 // The stable JSON document of git-wave-plan(1). `plan` and `schedule` are
 // null when the plan could not be read.
@@ -26,4 +26,4 @@ nlohmann::ordered_json plan_json(const std::string& file, const plan::Plan* plan
 std::string plan_dot(const plan::Plan& plan, const plan::Schedule& schedule);
 std::string plan_mermaid(const plan::Plan& plan, const plan::Schedule& schedule);
 
-} // namespace wave::cli
+} // namespace wave::render

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <chrono>
 
-namespace wave::cli {
+namespace wave::render {
 
 namespace {
 
@@ -43,7 +43,7 @@ std::string approximate_note(const Report& r) {
 // 'x' one redone, '~' times read from commits, '.' done and waiting for the
 // slowest of the wave, 'G' the gate, 'M' the merge.
 std::string lane(const Report& r, const WaveReport& w, const report::AgentReport& a, std::size_t width,
-                 const Painter& paint) {
+                 const cli::Painter& paint) {
   std::string cells(width, ' ');
   const auto col = [&](Seconds t) {
     if (r.wall <= 0) {
@@ -91,22 +91,22 @@ std::string lane(const Report& r, const WaveReport& w, const report::AgentReport
     const std::string run = cells.substr(i, j - i);
     switch (cells[i]) {
     case '=':
-      out += paint(Color::green, run);
+      out += paint(cli::Color::green, run);
       break;
     case 'x':
-      out += paint(Color::red, run);
+      out += paint(cli::Color::red, run);
       break;
     case '~':
-      out += paint(Color::yellow, run);
+      out += paint(cli::Color::yellow, run);
       break;
     case 'G':
-      out += paint(Color::magenta, run);
+      out += paint(cli::Color::magenta, run);
       break;
     case 'M':
-      out += paint(Color::cyan, run);
+      out += paint(cli::Color::cyan, run);
       break;
     case '.':
-      out += paint(Color::dim, run);
+      out += paint(cli::Color::dim, run);
       break;
     default:
       out += run;
@@ -123,7 +123,7 @@ std::string lane(const Report& r, const WaveReport& w, const report::AgentReport
 // Per agent: its time at work, attempts, and when it was launched, committed,
 // exited, gated and merged (seconds since the run's start), and how long it
 // waited for the slowest of its wave.
-std::string agents_text(const Report& r, const Painter& paint) {
+std::string agents_text(const Report& r, const cli::Painter& paint) {
   const auto at = [](const std::optional<Seconds>& s) { return s ? duration_text(*s) : std::string("-"); };
   std::vector<std::vector<std::string>> rows{{"WAVE", "AGENT", "WORK", "TRIES", "LAUNCHED", "COMMITS",
                                               "EXITED", "GATED", "MERGED", "WAITED", "ESTIMATE"}};
@@ -153,14 +153,14 @@ std::string agents_text(const Report& r, const Painter& paint) {
     std::string line;
     for (std::size_t i = 0; i < rows[n].size(); ++i) {
       const std::string cell = fmt::format("{:<{}}", rows[n][i], i + 1 == rows[n].size() ? 0 : widths[i]);
-      line += (i == 0 ? "" : "  ") + (n == 0 ? paint(Color::bold, cell) : cell);
+      line += (i == 0 ? "" : "  ") + (n == 0 ? paint(cli::Color::bold, cell) : cell);
     }
     out += line + "\n";
   }
   return out;
 }
 
-std::string timeline_text(const Report& r, const Painter& paint, std::size_t width) {
+std::string timeline_text(const Report& r, const cli::Painter& paint, std::size_t width) {
   std::size_t name_width = 4;
   for (const auto& w : r.waves) {
     for (const auto& a : w.agents) {
@@ -181,13 +181,13 @@ std::string timeline_text(const Report& r, const Painter& paint, std::size_t wid
     for (const auto& a : w.agents) {
       const std::string name = a.name + (a.actual_critical ? "*" : "");
       out += fmt::format("{:<{}}  {}{} {}\n", first ? label_of(w) : std::string(), label_width,
-                         a.actual_critical ? paint(Color::bold, name) : name,
+                         a.actual_critical ? paint(cli::Color::bold, name) : name,
                          std::string(name_width - std::min(name_width, name.size()), ' '),
                          lane(r, w, a, width, paint));
       first = false;
     }
   }
-  out += paint(Color::dim,
+  out += paint(cli::Color::dim,
                "= at work  x redone  ~ from commits  . done, waiting for the slowest  G gate  M merge  "
                "* actual critical path") +
          "\n";
@@ -196,7 +196,7 @@ std::string timeline_text(const Report& r, const Painter& paint, std::size_t wid
 
 } // namespace
 
-std::string report_text(const Report& r, const Painter& paint, std::size_t width) {
+std::string report_text(const Report& r, const cli::Painter& paint, std::size_t width) {
   std::size_t merged = 0;
   std::size_t agents = 0;
   for (const auto& w : r.waves) {
@@ -205,19 +205,19 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
   }
   std::string out;
   out += fmt::format("{} {}: {} of {} wave{} merged, {} agent{}, wall-clock {} from {}{}\n",
-                     paint(Color::bold, "run"), paint(Color::bold, r.run), merged, r.plan_waves,
+                     paint(cli::Color::bold, "run"), paint(cli::Color::bold, r.run), merged, r.plan_waves,
                      r.plan_waves == 1 ? "" : "s", agents, agents == 1 ? "" : "s", duration_text(r.wall),
                      clock_text(r, 0),
                      r.running    ? " (still running)"
                      : r.finished ? ""
                                   : " (not finished)");
   if (r.approximate) {
-    out += paint(Color::yellow, approximate_note(r)) + "\n";
+    out += paint(cli::Color::yellow, approximate_note(r)) + "\n";
   }
   out += "\n";
   const std::string pad(10, ' ');
-  out += fmt::format("{}  {} ({} of agent time{} in {} of wall-clock)\n", paint(Color::bold, "speedup "),
-                     paint(Color::bold, "actual " + speed(r.speedup.actual)), duration_text(r.agent_time),
+  out += fmt::format("{}  {} ({} of agent time{} in {} of wall-clock)\n", paint(cli::Color::bold, "speedup "),
+                     paint(cli::Color::bold, "actual " + speed(r.speedup.actual)), duration_text(r.agent_time),
                      r.retries > 0 ? fmt::format(", {} of it redone,", duration_text(r.retries)) : "",
                      duration_text(r.wall));
   out += fmt::format("{}theoretical {} in waves, {} eager (the plan's estimates)\n", pad,
@@ -226,7 +226,7 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
                      speed(r.speedup.waves), duration_text(r.waves_time), speed(r.speedup.eager),
                      duration_text(r.eager_time));
   if (!r.lost.empty()) {
-    out += fmt::format("{}  {} planned -> {} actual, {}\n", paint(Color::bold, "lost    "),
+    out += fmt::format("{}  {} planned -> {} actual, {}\n", paint(cli::Color::bold, "lost    "),
                        speed(r.speedup.theoretical), speed(r.speedup.actual),
                        r.speedup.actual < r.speedup.theoretical ? "lost to" : "time still lost to");
     for (const auto& l : r.lost) {
@@ -235,7 +235,7 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
   }
   out +=
       fmt::format("{}  agents at work {}, retries {} (attempts a later one redid), gates {}{}, merges {}\n",
-                  paint(Color::bold, "time    "), duration_text(r.time.working),
+                  paint(cli::Color::bold, "time    "), duration_text(r.time.working),
                   duration_text(r.time.retries), duration_text(r.time.gates),
                   r.time.failed_gates > 0 ? fmt::format(", failed gates {} (bisection included)",
                                                         duration_text(r.time.failed_gates))
@@ -251,13 +251,13 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
                   pad);
   out += fmt::format("{}agents done, waiting for the slowest of their wave: {} of agent time\n", pad,
                      duration_text(r.waiting));
-  out += fmt::format("{}  planned {}\n", paint(Color::bold, "critical"),
+  out += fmt::format("{}  planned {}\n", paint(cli::Color::bold, "critical"),
                      r.planned_critical.empty() ? "-" : util::join(r.planned_critical, " -> "));
-  out += fmt::format("{}  actual  {} ({})\n", paint(Color::bold, "path    "),
+  out += fmt::format("{}  actual  {} ({})\n", paint(cli::Color::bold, "path    "),
                      r.actual_critical.empty() ? "-" : util::join(r.actual_critical, " -> "),
                      duration_text(r.eager_time));
   if (r.spent) {
-    out += fmt::format("{}  {} by the agents, as their CLIs reported it{}\n", paint(Color::bold, "spent   "),
+    out += fmt::format("{}  {} by the agents, as their CLIs reported it{}\n", paint(cli::Color::bold, "spent   "),
                        run::describe(*r.spent),
                        r.spent_redone ? fmt::format("; {} of it by attempts redone", run::describe(*r.spent_redone))
                                       : std::string());
@@ -269,7 +269,7 @@ std::string report_text(const Report& r, const Painter& paint, std::size_t width
     }
   }
   if (!r.marks.empty()) {
-    out += fmt::format("{}  ", paint(Color::bold, "stepped "));
+    out += fmt::format("{}  ", paint(cli::Color::bold, "stepped "));
     bool first = true;
     for (const auto& m : r.marks) {
       out += fmt::format("{}{}{} {}\n", first ? "" : pad + "  ", clock_text(r, m.at),
@@ -397,4 +397,4 @@ Json report_json(const Report& r) {
   return doc;
 }
 
-} // namespace wave::cli
+} // namespace wave::render

@@ -9,13 +9,13 @@
 
 // The renderings of `git wave report` for the terminal and for scripts (the
 // picture is report/svg).
-namespace wave::cli {
+namespace wave::render {
 
 // The figures, where the time went, the critical paths, then a timeline in
 // characters `width` columns wide.
-std::string report_text(const report::Report& report, const Painter& paint, std::size_t width = 60);
+std::string report_text(const report::Report& report, const cli::Painter& paint, std::size_t width = 60);
 
 // The stable JSON document of git-wave-report(1).
 nlohmann::ordered_json report_json(const report::Report& report);
 
-} // namespace wave::cli
+} // namespace wave::render

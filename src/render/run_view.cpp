@@ -16,7 +16,7 @@
 #include <set>
 #include <unistd.h>
 
-namespace wave::cli {
+namespace wave::render {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -31,17 +31,17 @@ std::string short_duration(std::chrono::seconds s) {
   return util::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(s));
 }
 
-Color color_of(const std::string& state) {
+cli::Color color_of(const std::string& state) {
   if (state == "done") {
-    return Color::green;
+    return cli::Color::green;
   }
   if (state == "running") {
-    return Color::yellow;
+    return cli::Color::yellow;
   }
   if (state == "queued") {
-    return Color::dim;
+    return cli::Color::dim;
   }
-  return Color::red;
+  return cli::Color::red;
 }
 
 std::chrono::seconds between(const std::string& from, const std::string& to) {
@@ -126,7 +126,7 @@ std::string printable_log_line(std::string_view line) {
   return util::escape_control(util::trim(out));
 }
 
-std::vector<std::string> render(const WaveView& view, std::size_t width, const Painter& paint) {
+std::vector<std::string> render(const WaveView& view, std::size_t width, const cli::Painter& paint) {
   std::vector<std::string> lines;
   if (view.label.empty()) {
     return lines;
@@ -143,11 +143,11 @@ std::vector<std::string> render(const WaveView& view, std::size_t width, const P
     done += a.state == "done" ? 1 : 0;
   }
   lines.push_back(paint(
-      Color::bold, fit(fmt::format("wave {} of run '{}': {} running, {} done of {}, {}", view.label, view.run,
+      cli::Color::bold, cli::fit(fmt::format("wave {} of run '{}': {} running, {} done of {}, {}", view.label, view.run,
                                    running, done, view.agents.size(), short_duration(view.elapsed)),
                        cols)));
   for (const auto& a : view.agents) {
-    const std::string name = fit(a.name, name_width + 1);
+    const std::string name = cli::fit(a.name, name_width + 1);
     std::string rest;
     if (a.attempt > 0) {
       rest = fmt::format(" #{:<2} {:>7}", a.attempt, short_duration(a.elapsed));
@@ -166,7 +166,7 @@ std::vector<std::string> render(const WaveView& view, std::size_t width, const P
     }
     // Fit the plain text, then paint the state alone.
     const std::string plain = fmt::format("  {:<{}} {:<8}{}", name, name_width, a.state, rest);
-    const std::string cut = fit(plain, cols);
+    const std::string cut = cli::fit(plain, cols);
     const std::size_t at = 3 + name_width;
     if (cut.size() >= at + a.state.size()) {
       lines.push_back(cut.substr(0, at) + paint(color_of(a.state), a.state) +
@@ -176,21 +176,21 @@ std::vector<std::string> render(const WaveView& view, std::size_t width, const P
     }
   }
   if (!view.gate.empty()) {
-    lines.push_back(fit(fmt::format("  gate: {}", util::join(view.gate, " · ")), cols));
+    lines.push_back(cli::fit(fmt::format("  gate: {}", util::join(view.gate, " · ")), cols));
   }
   return lines;
 }
 
-std::string event_line(const flow::Event& e, const Painter& paint) {
+std::string event_line(const flow::Event& e, const cli::Painter& paint) {
   const std::string who =
       e.agent.empty() ? std::string()
                       : fmt::format(" {}{}", e.agent, e.attempt > 0 ? fmt::format("#{}", e.attempt) : "");
-  const auto color = e.ok ? Color::none : Color::red;
+  const auto color = e.ok ? cli::Color::none : cli::Color::red;
   return fmt::format("{} wave {}{} {}: {}", e.at.size() >= 19 ? e.at.substr(11, 8) : e.at, e.wave, who,
                      paint(color, e.type), e.detail);
 }
 
-RunView::RunView(std::FILE* out, bool live, Painter paint, fs::path repo_dir, std::string run)
+RunView::RunView(std::FILE* out, bool live, cli::Painter paint, fs::path repo_dir, std::string run)
     : m_out(out), m_live(live), m_paint(paint), m_repo_dir(std::move(repo_dir)), m_run(std::move(run)) {
   if (m_live) {
     m_ticker = std::thread([this] { tick(); });
@@ -284,7 +284,7 @@ void RunView::redraw_locked(const std::string& permanent) {
   }
   out += "\x1b[J"; // clear it
   out += permanent;
-  const auto lines = render(m_view, terminal_width(m_out), m_paint);
+  const auto lines = render(m_view, cli::terminal_width(m_out), m_paint);
   for (const auto& line : lines) {
     out += line + "\n";
   }
@@ -431,4 +431,4 @@ void RunView::measure(git_repository* repo, const run::AgentRun& agent, Stats& s
   stats.files = static_cast<int>(paths.size());
 }
 
-} // namespace wave::cli
+} // namespace wave::render

@@ -25,7 +25,7 @@
 // attempt, elapsed, commits, files changed, what it spent (cost, turns,
 // tokens, as its agent CLI reports them), the last line of its log) and
 // the wave's gate steps as they end.
-namespace wave::cli {
+namespace wave::render {
 
 // One agent's line of the live block.
 struct AgentView {
@@ -47,21 +47,21 @@ struct WaveView {
   std::vector<std::string> gate; // the gate steps ended so far, "audit a: pass"
 };
 
-// The live block's lines, each fit to `width` columns.
-std::vector<std::string> render(const WaveView& view, std::size_t width, const Painter& paint);
+// The live block's lines, each cli::fit to `width` columns.
+std::vector<std::string> render(const WaveView& view, std::size_t width, const cli::Painter& paint);
 
-// A log line made fit for a terminal: colour and cursor sequences removed,
+// A log line made cli::fit for a terminal: colour and cursor sequences removed,
 // other control characters escaped, surrounding blanks trimmed.
 std::string printable_log_line(std::string_view line);
 
 // The plain line of an event: "04:18:22 wave 1 a#2 exited: done: proven done".
-std::string event_line(const flow::Event& e, const Painter& paint);
+std::string event_line(const flow::Event& e, const cli::Painter& paint);
 
 class RunView {
 public:
   // `repo_dir`: the repository's git dir, opened again by the view's own
   // thread (a libgit2 handle is not shared between threads).
-  RunView(std::FILE* out, bool live, Painter paint, std::filesystem::path repo_dir, std::string run);
+  RunView(std::FILE* out, bool live, cli::Painter paint, std::filesystem::path repo_dir, std::string run);
   ~RunView();
   RunView(const RunView&) = delete;
   RunView& operator=(const RunView&) = delete;
@@ -91,7 +91,7 @@ private:
 
   std::FILE* m_out;
   bool m_live;
-  Painter m_paint;
+  cli::Painter m_paint;
   std::filesystem::path m_repo_dir;
   std::string m_run;
 
@@ -111,4 +111,4 @@ private:
   std::thread m_ticker;
 };
 
-} // namespace wave::cli
+} // namespace wave::render
