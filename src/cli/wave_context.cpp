@@ -5,6 +5,7 @@
 #include "cli/run_select.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
+#include "flow/publish.hpp"
 #include "flow/recover.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"

@@ -5,9 +5,10 @@
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "flow/amend.hpp"
+#include "flow/publish.hpp"
 #include "flow/start_wave.hpp"
-#include "render/start_output.hpp"
 #include "git/check.hpp"
+#include "render/start_output.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -4,6 +4,7 @@
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "flow/merge.hpp"
+#include "flow/publish.hpp"
 #include "flow/remote.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"

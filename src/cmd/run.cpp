@@ -5,6 +5,7 @@
 #include "cli/progress.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
+#include "flow/publish.hpp"
 #include "flow/runner.hpp"
 #include "flow/start_wave.hpp"
 #include "flow/tmux.hpp"

@@ -1,4 +1,4 @@
-#include "flow/remote.hpp"
+#include "flow/publish.hpp"
 
 #include "core/error.hpp"
 #include "flow/remote_refs.hpp"
@@ -16,8 +16,7 @@
 #include <algorithm>
 #include <set>
 
-// What a run kept on a remote sends there: publish() and land() (see
-// flow/remote.hpp).
+// What a run kept on a remote sends there (flow/publish.hpp).
 namespace wave::flow {
 
 using refs::archived;
@@ -252,6 +251,32 @@ void land(git_repository* repo, RemoteRun& rr, const run::WaveRun& w) {
   hints.push_back("nothing was merged; run 'git wave gate' again to test what is there now, then merge");
   throw LandRefused(fmt::format("'{}' refused the merge of wave {}: {}", rr.remote, w.label, moved.front()),
                     exit_code::not_satisfied, std::move(hints));
+}
+
+std::optional<RemoteRun> remote_for_start(const StartPlace& place, const std::string& named) {
+  std::string remote = named;
+  if (remote.empty()) {
+    remote = place.committed.plan.remote;
+  }
+  if (remote.empty()) {
+    return std::nullopt;
+  }
+  RemoteRun out;
+  out.remote = remote;
+  out.run = place.run_name;
+  out.integration = place.integration;
+  return out;
+}
+
+bool publish_start(git_repository* repo, RemoteRun& remote) {
+  const auto published = publish(repo, remote);
+  if (!published.ok) {
+    throw Error(fmt::format("'{}' refused the start of run '{}'", remote.remote, remote.run),
+                exit_code::fatal,
+                {fmt::format("git said: {}", published.output),
+                 "the wave is started here; once the cause is fixed, 'git wave start' publishes it"});
+  }
+  return published.pushed;
 }
 
 } // namespace wave::flow

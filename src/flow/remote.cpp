@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "flow/cleanup.hpp"
+#include "flow/publish.hpp"
 #include "flow/remote_refs.hpp"
 #include "flow/trash.hpp"
 #include "flow/verify_state.hpp"

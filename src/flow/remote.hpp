@@ -15,8 +15,9 @@
 // the run, and this clone is one of its machines. Under the run lock a
 // command first fetches the run and brings this clone level with it (sync),
 // and publishes what it changed with one atomic push whose leases are the
-// values it fetched: the compare-and-swap of the integration branch, of the
-// run's state and of the agents' branches happens on the server. Everything
+// values it fetched (flow/publish.hpp): the compare-and-swap of the
+// integration branch, of the run's state and of the agents' branches
+// happens on the server. Everything
 // goes through the git program (git/remote.hpp).
 //
 // What this clone fetched is kept in tracking refs: the integration branch in
@@ -60,34 +61,6 @@ struct Sync {
 //   an agent of this machine that has not pushed: it is gated as it is.
 // May publish, so `remote` is updated with what it pushed.
 Sync sync(git_repository* repo, RemoteRun& remote);
-
-struct Published {
-  bool ok = true;
-  bool pushed = false; // something was pushed (else nothing was missing there)
-  std::string output;  // git's words on a refusal
-};
-
-// Pushes, in one atomic push, what this clone recorded that the remote
-// lacks: the run's state; the branches of a wave just started (still at
-// their base); the candidate of a wave's last gate (so that another machine
-// has the commit it may land); the integration branch of a wave recorded as merged, from the
-// tip the gate tested to the gated candidate; the deletion of a merged
-// wave's branches still at their gated tips; new archives. Every ref is
-// leased at the value `remote` fetched. `remote` is updated on success.
-Published publish(git_repository* repo, RemoteRun& remote);
-
-// The remote refused a landing: it holds another record of the run than
-// this clone's (fetched again to say what moved).
-struct LandRefused : Error {
-  using Error::Error;
-};
-
-// Lands merge `w`, just recorded here, on the remote: publish() moves the
-// integration branch, the state and the wave's branches at once. When the
-// remote refuses, throws LandRefused (exit 1) saying what moved there since
-// the gate; `remote` is then fetched again. Any other failure (the remote
-// cannot be reached) throws Error.
-void land(git_repository* repo, RemoteRun& remote, const run::WaveRun& w);
 
 // For commands that only read: this clone's state ref moves to the
 // remote's when that is a fast-forward, with a compare-and-swap (no run

@@ -150,32 +150,6 @@ StartPlace prepare_start(const StartOptions& options, StartObserver& observer) {
   return p;
 }
 
-std::optional<RemoteRun> remote_for_start(const StartPlace& place, const std::string& named) {
-  std::string remote = named;
-  if (remote.empty()) {
-    remote = place.committed.plan.remote;
-  }
-  if (remote.empty()) {
-    return std::nullopt;
-  }
-  RemoteRun out;
-  out.remote = remote;
-  out.run = place.run_name;
-  out.integration = place.integration;
-  return out;
-}
-
-bool publish_start(git_repository* repo, RemoteRun& remote) {
-  const auto published = publish(repo, remote);
-  if (!published.ok) {
-    throw Error(fmt::format("'{}' refused the start of run '{}'", remote.remote, remote.run),
-                exit_code::fatal,
-                {fmt::format("git said: {}", published.output),
-                 "the wave is started here; once the cause is fixed, 'git wave start' publishes it"});
-  }
-  return published.pushed;
-}
-
 std::size_t StartReport::failed() const {
   return static_cast<std::size_t>(
       std::count_if(setups.begin(), setups.end(), [](const AgentSetup& a) { return !a.ok; }));

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "flow/remote.hpp"
 #include "flow/start.hpp"
 #include "git/handle.hpp"
 #include "git/hooks.hpp"
@@ -116,15 +115,5 @@ StartPlace prepare_start(const StartOptions& options, StartObserver& observer);
 // the caller, and says what it did. The integration branch's tip is read
 // again first: a merge that held the lock meanwhile moved it.
 StartReport start_wave(StartPlace& place, const StartOptions& options, StartObserver& observer);
-
-// The remote the run is kept on: `remote` (--remote, else the one the run
-// names here, see cli::remote_of), else the `remote` of the committed plan;
-// nothing when there is none.
-std::optional<RemoteRun> remote_for_start(const StartPlace& place, const std::string& remote);
-
-// After a start with a remote: the wave's branches and the run's state go
-// there in one atomic push; true when something was pushed. Throws Error
-// with git's words when refused.
-bool publish_start(git_repository* repo, RemoteRun& remote);
 
 } // namespace wave::flow
