@@ -1,14 +1,14 @@
 #include "cli/wave_context.hpp"
 
 #include "cli/plan_loader.hpp"
-#include "cli/remote_run.hpp"
-#include "cli/run_select.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
-#include "flow/publish.hpp"
 #include "flow/recover.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
+#include "remote/publish.hpp"
+#include "remote/remote_run.hpp"
+#include "run/select.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"
 

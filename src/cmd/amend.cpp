@@ -5,9 +5,9 @@
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "flow/amend.hpp"
-#include "flow/publish.hpp"
 #include "flow/start_wave.hpp"
 #include "git/check.hpp"
+#include "remote/publish.hpp"
 #include "render/start_output.hpp"
 
 #include <fmt/format.h>

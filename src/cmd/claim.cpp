@@ -3,7 +3,6 @@
 // machines drain a wave without a lead handing out tasks.
 #include "cmd/commands.hpp"
 
-#include "cli/remote_run.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/identity.hpp"
@@ -11,6 +10,7 @@
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "remote/remote_run.hpp"
 #include "run/brief.hpp"
 #include "run/claims.hpp"
 #include "run/store.hpp"

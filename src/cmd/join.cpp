@@ -5,7 +5,6 @@
 // commits there and pushes with plain git.
 #include "cmd/commands.hpp"
 
-#include "cli/remote_run.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
@@ -14,6 +13,7 @@
 #include "git/wave_hooks.hpp"
 #include "git/worktree.hpp"
 #include "plan/parse.hpp"
+#include "remote/remote_run.hpp"
 #include "run/branch.hpp"
 #include "run/brief.hpp"
 #include "run/store.hpp"

@@ -3,13 +3,13 @@
 #include "cmd/commands.hpp"
 
 #include "cli/plan_loader.hpp"
-#include "cli/run_select.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
 #include "run/brief.hpp"
 #include "run/inspect.hpp"
+#include "run/select.hpp"
 #include "run/store.hpp"
 
 #include <fmt/format.h>

@@ -4,7 +4,6 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/run_select.hpp"
 #include "core/error.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
@@ -12,6 +11,7 @@
 #include "render/report_output.hpp"
 #include "report/gather.hpp"
 #include "report/svg.hpp"
+#include "run/select.hpp"
 #include "run/store.hpp"
 
 #include <fmt/format.h>

@@ -3,8 +3,8 @@
 #include "cli/color.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
-#include "flow/publish.hpp"
 #include "flow/start_wave.hpp"
+#include "remote/publish.hpp"
 #include "render/start_output.hpp"
 #include "util/duration.hpp"
 

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "cli/term.hpp"
-#include "flow/runner.hpp"
 #include "run/state.hpp"
 #include "run/usage_log.hpp"
+#include "runner/runner.hpp"
 
 #include <git2.h>
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "cli/term.hpp"
-#include "flow/remote.hpp"
 #include "flow/start_wave.hpp"
+#include "remote/remote.hpp"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "flow/remote.hpp"
+#include "remote/remote.hpp"
 #include "run/store.hpp"
 
 #include <git2.h>

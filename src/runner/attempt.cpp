@@ -1,4 +1,4 @@
-#include "flow/attempt.hpp"
+#include "runner/attempt.hpp"
 
 #include "core/error.hpp"
 #include "gate/audit.hpp"

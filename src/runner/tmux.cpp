@@ -1,4 +1,4 @@
-#include "flow/tmux.hpp"
+#include "runner/tmux.hpp"
 
 #include "core/error.hpp"
 #include "util/file.hpp"

@@ -1,7 +1,6 @@
-#include "flow/decide.hpp"
+#include "runner/decide.hpp"
 
 #include "core/error.hpp"
-#include "flow/attempt.hpp"
 #include "gate/audit.hpp"
 #include "git/check.hpp"
 #include "git/cli.hpp"
@@ -13,6 +12,7 @@
 #include "run/decisions.hpp"
 #include "run/store.hpp"
 #include "run/wave_id.hpp"
+#include "runner/attempt.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>

@@ -1,16 +1,16 @@
-#include "flow/runner.hpp"
+#include "runner/runner.hpp"
 
 #include "flow/preset_files.hpp"
 #include "plan/preset.hpp"
 
-#include "flow/attempt.hpp"
-#include "flow/tmux.hpp"
+#include "runner/attempt.hpp"
+#include "runner/tmux.hpp"
 
 #include "core/error.hpp"
 #include "flow/merge.hpp"
 #include "gate/gate.hpp"
-#include "gate/wave_gate.hpp"
 #include "gate/steps.hpp"
+#include "gate/wave_gate.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "git/worktree.hpp"

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/error.hpp"
-#include "flow/remote.hpp"
 #include "flow/start_wave.hpp"
+#include "remote/remote.hpp"
 #include "run/state.hpp"
 
 #include <git2.h>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "flow/runner.hpp"
 #include "plan/model.hpp"
 #include "run/state.hpp"
 #include "run/wave_id.hpp"
+#include "runner/runner.hpp"
 #include "util/process.hpp"
 
 #include <git2.h>

@@ -1,4 +1,4 @@
-#include "flow/verify_state.hpp"
+#include "remote/verify_state.hpp"
 
 #include "core/error.hpp"
 #include "flow/amend.hpp"

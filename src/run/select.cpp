@@ -1,4 +1,4 @@
-#include "cli/run_select.hpp"
+#include "run/select.hpp"
 
 #include "cli/plan_loader.hpp"
 #include "core/error.hpp"

@@ -1,11 +1,11 @@
-#include "cli/remote_run.hpp"
+#include "remote/remote_run.hpp"
 
 #include "core/error.hpp"
-#include "flow/verify_state.hpp"
 #include "git/check.hpp"
 #include "git/cli.hpp"
 #include "git/remote.hpp"
 #include "git/repo.hpp"
+#include "remote/verify_state.hpp"
 #include "run/branch.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"
