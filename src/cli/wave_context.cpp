@@ -65,7 +65,7 @@ void print_notes(const std::vector<std::string>& notes) {
 // the only one, or the named one, on the remote.
 std::string run_name(git_repository* repo, const std::string& run_option, const std::string& remote_option) {
   try {
-    return select_run(repo, run_option);
+    return run::select_run(repo, run_option);
   } catch (const Error&) {
     // Not here: on the remote named, else on the one the plan here names.
     const std::string remote = !remote_option.empty() ? remote_option : remote_of(repo, run_option, "");

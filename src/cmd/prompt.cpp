@@ -40,7 +40,7 @@ int prompt(const cli::Args& args) {
   if (run::list_runs(repo.get()).empty() && run_option.empty()) {
     plan = cli::load_plan(repo.get(), plan_option).plan; // a preview: no run yet
   } else {
-    const std::string run_name = cli::select_run(repo.get(), run_option);
+    const std::string run_name = run::select_run(repo.get(), run_option);
     stored = run::load(repo.get(), run_name);
     if (!stored) {
       throw Error(fmt::format("there is no run '{}'", run_name));

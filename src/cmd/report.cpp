@@ -56,7 +56,7 @@ int report(const cli::Args& args) {
   parser.parse(args);
 
   const git::Repo repo = git::open();
-  const std::string run_name = cli::select_run(repo.get(), run_option);
+  const std::string run_name = run::select_run(repo.get(), run_option);
   const auto stored = run::load(repo.get(), run_name);
   if (!stored) {
     throw Error(fmt::format("there is no run '{}'", run_name), exit_code::fatal,

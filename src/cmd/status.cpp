@@ -341,7 +341,7 @@ int status(const cli::Args& args) {
   git::require_full_history(repo.get());
   std::string run_name;
   try {
-    run_name = cli::select_run(repo.get(), run_option);
+    run_name = run::select_run(repo.get(), run_option);
   } catch (const Error&) {
     if (remote_option.empty()) {
       throw;
