@@ -1,4 +1,4 @@
-// git wave run: launch, supervise and land the whole plan (flow/runner).
+// git wave run: launch, supervise and land the whole plan (runner/runner).
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"

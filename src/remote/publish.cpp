@@ -16,7 +16,7 @@
 #include <algorithm>
 #include <set>
 
-// What a run kept on a remote sends there (flow/publish.hpp).
+// What a run kept on a remote sends there (remote/publish.hpp).
 namespace wave::flow {
 
 using refs::archived;

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-// Publishing a run kept on a remote (flow/remote.hpp): what this clone
+// Publishing a run kept on a remote (remote/remote.hpp): what this clone
 // recorded goes there in one atomic push leased at what was fetched; a
 // merge lands there the same way; a start publishes its wave.
 namespace wave::flow {

@@ -15,7 +15,7 @@
 // the run, and this clone is one of its machines. Under the run lock a
 // command first fetches the run and brings this clone level with it (sync),
 // and publishes what it changed with one atomic push whose leases are the
-// values it fetched (flow/publish.hpp): the compare-and-swap of the
+// values it fetched (remote/publish.hpp): the compare-and-swap of the
 // integration branch, of the run's state and of the agents' branches
 // happens on the server. Everything
 // goes through the git program (git/remote.hpp).

@@ -59,7 +59,7 @@ void fetch_run(const std::filesystem::path& root, const std::string& remote, con
   refspecs.insert(refspecs.end(), also.begin(), also.end());
   git::fetch(root, remote, refspecs, true);
 
-  // The state is taken only verified (flow/verify_state), and only forward.
+  // The state is taken only verified (remote/verify_state), and only forward.
   const git::Repo repo = git::open(root);
   const auto fetched = git::resolve_commit(repo.get(), tracking);
   if (!fetched) {

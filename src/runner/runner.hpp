@@ -29,7 +29,7 @@ struct RunOptions {
   bool one_wave = false;      // stop once a wave is merged
   bool no_merge = false;      // stop once the wave's gate passed
   std::string agent;          // only this agent: launch and prove it, no gate
-  bool tmux = false;          // each attempt in a window of the run's tmux session (flow/tmux)
+  bool tmux = false;          // each attempt in a window of the run's tmux session (runner/tmux)
   std::optional<int> bisect_runs; // gate runs to find a culprit (0: none); nothing: the plan's
   std::filesystem::path self; // the git-wave program, for the commands it launches (log relay, presets)
 };
