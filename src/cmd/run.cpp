@@ -157,6 +157,67 @@ void hint_squash(git_repository* repo, const std::string& run_name) {
              err(cli::Color::yellow, "hint:"));
 }
 
+// --dry-run: what the run would start and launch, changing nothing.
+void print_dry_run(const plan::Plan& plan, const run::State* state, const std::string& run_name,
+                   const std::vector<std::string>& next_agents, const std::string& agent, bool tmux) {
+  const run::WaveRun* w = state != nullptr ? state->current() : nullptr;
+  if (w == nullptr || w->status == run::WaveStatus::merged) {
+    if (next_agents.empty()) {
+      fmt::print("run '{}' is complete: nothing to launch\n", run_name);
+      return;
+    }
+    fmt::print("would start wave {} of run '{}'\n", next_label(plan, state), run_name);
+  }
+  const std::string label =
+      w != nullptr && w->status != run::WaveStatus::merged ? w->label : next_label(plan, state);
+  for (const auto& name : next_agents) {
+    if (!agent.empty() && name != agent) {
+      continue;
+    }
+    const auto how = plan::agent_launch(plan, name, git::self_path());
+    fmt::print("would launch {} (wave {}): {}\n", name, label,
+               how.command.empty() ? std::string("(no launch command in the plan)") : how.command);
+    if (!how.preset.empty()) {
+      fmt::print("  preset {}; environment GIT_WAVE_RUN, GIT_WAVE_AGENT, GIT_WAVE_WAVE, GIT_WAVE_BRIEF, "
+                 "GIT_WAVE_ATTEMPT, the brief on stdin\n",
+                 how.preset);
+      for (const auto& f : how.files) {
+        fmt::print("  writes {} in its worktree:\n", util::quote(f.path.string()));
+        for (const auto& line : util::split(util::trim(f.content), '\n')) {
+          fmt::print("    {}\n", line);
+        }
+      }
+      for (const auto& pattern : how.exclude) {
+        fmt::print("  excludes {} (the repository's info/exclude)\n", pattern);
+      }
+    }
+  }
+  if (tmux) {
+    fmt::print("each in a window of tmux session '{}'\n", flow::tmux_session(run_name));
+  }
+  fmt::print("at most {} at a time, {} apart; timeout {}, idle timeout {}, {} retr{}\n", plan.max_parallel,
+             util::format_duration(plan.runner.stagger), util::format_duration(plan.runner.timeout),
+             util::format_duration(plan.runner.idle_timeout), plan.runner.retries,
+             plan.runner.retries == 1 ? "y" : "ies");
+}
+
+// Everything the next wave needs is checked before anything starts: how to
+// launch each agent (`recorded`: the run has started, with its own plan).
+void require_launch_commands(const plan::Plan& plan, const std::vector<std::string>& next_agents,
+                             bool recorded) {
+  for (const auto& name : next_agents) {
+    if (plan::agent_launch(plan, name, git::self_path()).command.empty()) {
+      throw Error(
+          fmt::format("the plan says not how to launch agent '{}'", name), exit_code::fatal,
+          {"set agent = \"claude-code\" (or codex, gemini, aider) in [run] of wave.toml, or on the agent; or "
+           "launch = \"...\": a command that reads the brief on stdin and works in the worktree",
+           recorded ? "commit it, then 'git wave amend' lets this run take it"
+                    : "commit it, then run 'git wave run' again",
+           "or start the wave and launch the agents yourself: 'git wave start', then 'git wave gate'"});
+    }
+  }
+}
+
 } // namespace
 
 int run(const cli::Args& args) {
@@ -240,62 +301,10 @@ int run(const cli::Args& args) {
   }
 
   if (dry_run) {
-    const run::WaveRun* w = stored ? stored->state.current() : nullptr;
-    if (w == nullptr || w->status == run::WaveStatus::merged) {
-      if (next_agents.empty()) {
-        fmt::print("run '{}' is complete: nothing to launch\n", run_name);
-        return exit_code::ok;
-      }
-      fmt::print("would start wave {} of run '{}'\n", next_label(plan, stored ? &stored->state : nullptr),
-                 run_name);
-    }
-    const std::string label = w != nullptr && w->status != run::WaveStatus::merged
-                                  ? w->label
-                                  : next_label(plan, stored ? &stored->state : nullptr);
-    const std::vector<std::string>& agents = next_agents;
-    for (const auto& name : agents) {
-      if (!agent.empty() && name != agent) {
-        continue;
-      }
-      const auto how = plan::agent_launch(plan, name, git::self_path());
-      fmt::print("would launch {} (wave {}): {}\n", name, label,
-                 how.command.empty() ? std::string("(no launch command in the plan)") : how.command);
-      if (!how.preset.empty()) {
-        fmt::print("  preset {}; environment GIT_WAVE_RUN, GIT_WAVE_AGENT, GIT_WAVE_WAVE, GIT_WAVE_BRIEF, "
-                   "GIT_WAVE_ATTEMPT, the brief on stdin\n",
-                   how.preset);
-        for (const auto& f : how.files) {
-          fmt::print("  writes {} in its worktree:\n", util::quote(f.path.string()));
-          for (const auto& line : util::split(util::trim(f.content), '\n')) {
-            fmt::print("    {}\n", line);
-          }
-        }
-        for (const auto& pattern : how.exclude) {
-          fmt::print("  excludes {} (the repository's info/exclude)\n", pattern);
-        }
-      }
-    }
-    if (tmux) {
-      fmt::print("each in a window of tmux session '{}'\n", flow::tmux_session(run_name));
-    }
-    fmt::print("at most {} at a time, {} apart; timeout {}, idle timeout {}, {} retr{}\n", plan.max_parallel,
-               util::format_duration(plan.runner.stagger), util::format_duration(plan.runner.timeout),
-               util::format_duration(plan.runner.idle_timeout), plan.runner.retries,
-               plan.runner.retries == 1 ? "y" : "ies");
+    print_dry_run(plan, stored ? &stored->state : nullptr, run_name, next_agents, agent, tmux);
     return exit_code::ok;
   }
-  // Everything the next wave needs is checked before anything starts.
-  for (const auto& name : next_agents) {
-    if (plan::agent_launch(plan, name, git::self_path()).command.empty()) {
-      throw Error(
-          fmt::format("the plan says not how to launch agent '{}'", name), exit_code::fatal,
-          {"set agent = \"claude-code\" (or codex, gemini, aider) in [run] of wave.toml, or on the agent; or "
-           "launch = \"...\": a command that reads the brief on stdin and works in the worktree",
-           stored ? "commit it, then 'git wave amend' lets this run take it"
-                  : "commit it, then run 'git wave run' again",
-           "or start the wave and launch the agents yourself: 'git wave start', then 'git wave gate'"});
-    }
-  }
+  require_launch_commands(plan, next_agents, stored.has_value());
 
   const cli::KillChildrenOnSignal interrupts;
   std::optional<flow::RemoteRun> remote =
