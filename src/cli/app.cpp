@@ -40,7 +40,8 @@ void print_error(const Error& e) {
 
 // Does `args` ask for the command's help? It is given without a repository.
 bool asks_help(const Args& args) {
-  return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "-h" || a == "--help"; });
+  return std::any_of(args.begin(), args.end(),
+                     [](const std::string& a) { return a == "-h" || a == "--help"; });
 }
 
 // Prepares what `command` needs before it runs (see Need).

@@ -8,8 +8,8 @@ Painter stdout_painter(std::optional<ColorWhen> flag, git_repository* repo, int 
   if (repo == nullptr) {
     return painter_for_stdout(flag, std::nullopt, std::nullopt, fd);
   }
-  return painter_for_stdout(flag, git::config_string(repo, "color.wave"), git::config_string(repo, "color.ui"),
-                            fd);
+  return painter_for_stdout(flag, git::config_string(repo, "color.wave"),
+                            git::config_string(repo, "color.ui"), fd);
 }
 
 } // namespace wave::cli

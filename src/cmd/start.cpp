@@ -67,7 +67,8 @@ int start(const cli::Args& args) {
   // From here on this start is the only command changing the run; what a
   // killed one left (a merge half done) is finished before deciding.
   const cli::KillChildrenOnSignal interrupts;
-  auto remote = flow::remote_for_start(place, cli::remote_of(place.repo.get(), place.run_name, remote_option));
+  auto remote =
+      flow::remote_for_start(place, cli::remote_of(place.repo.get(), place.run_name, remote_option));
   const auto lock =
       cli::lock_run(place.repo.get(), place.run_name, "start", nullptr, remote ? &*remote : nullptr);
   printer.paint_with(cli::stdout_painter(color_flag, place.repo.get()));

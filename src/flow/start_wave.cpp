@@ -114,8 +114,8 @@ StartPlace prepare_start(const StartOptions& options, StartObserver& observer) {
   CommittedPlan committed = committed_plan(repo_ptr, integration, rel, where.shown, observer);
   if (!committed.plan.base.empty() && committed.plan.base != integration) {
     integration = committed.plan.base;
-    committed = committed_plan(repo_ptr, integration, rel, fmt::format("{} (on {})", where.shown, integration),
-                               observer);
+    committed = committed_plan(repo_ptr, integration, rel,
+                               fmt::format("{} (on {})", where.shown, integration), observer);
     if (!committed.plan.base.empty() && committed.plan.base != integration) {
       throw Error(fmt::format("the plan on '{}' names base '{}'", integration, committed.plan.base),
                   exit_code::fatal, {"set base in wave.toml to the branch the plan is committed on"});

@@ -76,8 +76,8 @@ struct StartReport {
   Decision::Kind kind = Decision::Kind::start;
   bool nothing_to_do = false; // the wave is started already
   std::string label;
-  std::string base;                 // the agents' base commit
-  std::vector<std::string> agents;  // the wave's agents, by name
+  std::string base;                     // the agents' base commit
+  std::vector<std::string> agents;      // the wave's agents, by name
   std::optional<git::HookInstall> hook; // what installing the pre-commit hook did
   std::optional<HookProblem> hook_problem;
   std::vector<AgentSetup> setups; // the agents this start set up, in order

@@ -130,17 +130,18 @@ int StartPrinter::finish(const flow::StartReport& report) {
     return exit_code::not_satisfied;
   }
   if (!m_launched) {
-    fmt::print(m_out,
-               "wave {} of run '{}' is ready: brief an agent with 'git wave prompt <agent>', follow with 'git "
-               "wave status'\n",
-               report.label, report.run);
+    fmt::print(
+        m_out,
+        "wave {} of run '{}' is ready: brief an agent with 'git wave prompt <agent>', follow with 'git "
+        "wave status'\n",
+        report.label, report.run);
   }
   return exit_code::ok;
 }
 
 void print_published(const flow::RemoteRun& remote) {
-  fmt::print("published run '{}' to '{}': agents elsewhere join with 'git wave join {} <agent>'\n", remote.run,
-             remote.remote, remote.run);
+  fmt::print("published run '{}' to '{}': agents elsewhere join with 'git wave join {} <agent>'\n",
+             remote.run, remote.remote, remote.run);
 }
 
 } // namespace wave::render

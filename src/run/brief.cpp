@@ -122,8 +122,7 @@ public:
   }
 
 private:
-  template <class... Args>
-  void put(fmt::format_string<Args...> format, Args&&... args) {
+  template <class... Args> void put(fmt::format_string<Args...> format, Args&&... args) {
     fmt::format_to(std::back_inserter(m_out), format, std::forward<Args>(args)...);
   }
 
@@ -151,7 +150,8 @@ private:
 
   void header_and_task() {
     put("# Brief for agent '{}' (run '{}', wave {})\n\n", m_a.name, m_plan.name, wave_label());
-    put("## Task\n\n{}\n\n", m_a.task.empty() ? std::string("(the plan gives no task: ask the lead)") : m_a.task);
+    put("## Task\n\n{}\n\n",
+        m_a.task.empty() ? std::string("(the plan gives no task: ask the lead)") : m_a.task);
   }
 
   void where_you_work() {
@@ -361,7 +361,8 @@ private:
       bullet_list(m_a.gate);
     }
     if (!m_plan.gate.commands.empty()) {
-      put("{}The lead then runs the wave's gate on everyone's work combined:\n", m_a.gate.empty() ? "" : "\n");
+      put("{}The lead then runs the wave's gate on everyone's work combined:\n",
+          m_a.gate.empty() ? "" : "\n");
       bullet_list(m_plan.gate.commands);
       if (m_a.gate.empty()) {
         put("Run them in your worktree before you report.\n");
@@ -384,7 +385,8 @@ private:
     put("{}: the gate checks every commit of the branch and would fail the whole wave. If the lead asked you "
         "to leave your work uncommitted, stop after "
         "verifying. When done, report to the lead: a summary of the change and the results of the checks.\n",
-        m_hooked ? "Never bypass the pre-commit hook (--no-verify)" : "Never commit a file outside your patterns");
+        m_hooked ? "Never bypass the pre-commit hook (--no-verify)"
+                 : "Never commit a file outside your patterns");
   }
 
   const BriefInput& m_in;

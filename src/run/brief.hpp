@@ -19,9 +19,9 @@ namespace wave::run {
 
 struct BriefInput {
   git_repository* repo = nullptr;
-  const plan::Plan* plan = nullptr;  // the run's recorded plan, or the plan of a run not started
-  const Stored* stored = nullptr;    // the run, once it has started
-  std::size_t agent = 0;             // index in plan->agents
+  const plan::Plan* plan = nullptr; // the run's recorded plan, or the plan of a run not started
+  const Stored* stored = nullptr;   // the run, once it has started
+  std::size_t agent = 0;            // index in plan->agents
   // The agent works in this worktree, not the one the run recorded (an
   // agent on another machine); empty: the recorded one.
   std::filesystem::path worktree;
