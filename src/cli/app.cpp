@@ -1,15 +1,15 @@
 #include "cli/app.hpp"
 
 #include "cli/term.hpp"
-#include "cmd/commands.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 #include "git/handle.hpp"
+#include "git/repo.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>
 
-#include <array>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -17,46 +17,7 @@ namespace wave::cli {
 
 namespace {
 
-constexpr std::array table{
-    Command{"init", "Write a starter plan (wave.toml) and install the pre-commit hook", &cmd::init},
-    Command{"plan", "Validate a plan and show its waves, critical path and overlaps", &cmd::plan},
-    Command{"owner", "Show which agent owns each path", &cmd::owner},
-    Command{"start", "Start the next wave: a branch and a worktree per agent", &cmd::start},
-    Command{"status", "Show the run: waves, agents, commits, changes, violations, gate, hook", &cmd::status},
-    Command{"prompt", "Print an agent's brief: task, files it owns, files it must not touch", &cmd::prompt},
-    Command{"commit", "Commit agents' uncommitted work on their branches after an ownership check",
-            &cmd::commit},
-    Command{"gate", "Check a wave: ownership audit, agents' gates, the plan's gate on the merged candidate",
-            &cmd::gate},
-    Command{"audit",
-            "Audit agent branches against the files their agents own, as a server's hook does: for CI",
-            &cmd::audit},
-    Command{"merge", "Land a gated wave on the integration branch, one merge per agent in plan order",
-            &cmd::merge},
-    Command{"abort", "Throw a wave away, keeping every agent commit under an archive ref", &cmd::abort},
-    Command{"repair", "Rewrite an agent's branch without its changes to files it does not own", &cmd::repair},
-    Command{"accept", "Take an agent's branch as done as it is, without launching it again", &cmd::accept},
-    Command{"skip", "Leave an agent, and the agents that depend on it, out of the run", &cmd::skip},
-    Command{"relaunch", "Have the next 'git wave run' launch an agent again", &cmd::relaunch},
-    Command{"amend", "Let the run in progress take the plan committed since, for the waves not yet started",
-            &cmd::amend},
-    Command{"run", "Run the plan unattended: launch, supervise, prove, gate and merge every wave", &cmd::run},
-    Command{"logs", "Print (or follow) the output of an agent's latest attempt under git wave run",
-            &cmd::logs},
-    Command{"attach", "Show the tmux window of an agent under git wave run --tmux", &cmd::attach},
-    Command{"report", "Show what the waves bought: actual against theoretical speedup, where the time went",
-            &cmd::report},
-    Command{"join", "Work as an agent of a run from another clone: its branch, worktree, hook and brief",
-            &cmd::join},
-    Command{"claim", "Take the next agent of the wave nobody holds, by a claim on the remote", &cmd::claim},
-    Command{"release", "Give a claimed agent back", &cmd::release},
-    Command{"mcp", "Serve the lead's tools to an agent over the Model Context Protocol (stdio)", &cmd::mcp},
-    Command{"hook",
-            "The ownership checks of commits (pre-commit) and of pushes (pre-receive), and installing them",
-            &cmd::hook},
-};
-
-void print_main_help(std::FILE* out) {
+void print_main_help(std::FILE* out, std::span<const Command> table) {
   fmt::print(out, "usage: git wave [--version] [-h | --help] <command> [<args>]\n\n");
   fmt::print(out, "Run many coding agents on one repository, wave by wave, each in its own\n"
                   "worktree and owning its own files.\n\n");
@@ -77,10 +38,23 @@ void print_error(const Error& e) {
   }
 }
 
-int run(int argc, char** argv) {
+// Does `args` ask for the command's help? It is given without a repository.
+bool asks_help(const Args& args) {
+  return std::any_of(args.begin(), args.end(),
+                     [](const std::string& a) { return a == "-h" || a == "--help"; });
+}
+
+// Prepares what `command` needs before it runs (see Need).
+void prepare(const Command& command, const Args& args) {
+  if (has(command.needs, Need::repository) && !asks_help(args)) {
+    git::open(); // throws "not a git repository" with its hint
+  }
+}
+
+int run(int argc, char** argv, std::span<const Command> table, std::span<const Command> internal) {
   Args args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-    print_main_help(stdout);
+    print_main_help(stdout, table);
     return args.empty() ? exit_code::usage : exit_code::ok;
   }
   if (args[0] == "--version" || args[0] == "version") {
@@ -93,14 +67,18 @@ int run(int argc, char** argv) {
     }
     return exit_code::ok;
   }
-  if (args[0] == "--log-relay") {
-    return cmd::log_relay(Args(args.begin() + 1, args.end())); // internal: git wave run's capped logs
+  for (const auto& c : internal) {
+    if (c.name == args[0]) {
+      return c.run(Args(args.begin() + 1, args.end()));
+    }
   }
   const std::string name = args[0];
   for (const auto& c : table) {
     if (c.name == name) {
       const git::Library libgit2;
-      return c.run(Args(args.begin() + 1, args.end()));
+      const Args rest(args.begin() + 1, args.end());
+      prepare(c, rest);
+      return c.run(rest);
     }
   }
   if (!name.empty() && name[0] == '-') {
@@ -121,13 +99,9 @@ int run(int argc, char** argv) {
 
 } // namespace
 
-std::span<const Command> commands() {
-  return table;
-}
-
-int main(int argc, char** argv) {
+int main(int argc, char** argv, std::span<const Command> table, std::span<const Command> internal) {
   try {
-    return run(argc, argv);
+    return run(argc, argv, table, internal);
   } catch (const Exit& e) {
     return e.code();
   } catch (const Error& e) {

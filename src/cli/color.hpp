@@ -10,7 +10,8 @@
 namespace wave::cli {
 
 // The painter for stdout: `flag` first, then color.wave and color.ui of
-// `repo` (null outside a repository), then whether stdout is a terminal.
-Painter stdout_painter(std::optional<ColorWhen> flag, git_repository* repo);
+// `repo` (null outside a repository), then whether stdout is a terminal
+// (or `fd`, where the output goes instead: stderr under --json).
+Painter stdout_painter(std::optional<ColorWhen> flag, git_repository* repo, int fd = 1);
 
 } // namespace wave::cli

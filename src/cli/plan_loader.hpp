@@ -1,6 +1,7 @@
 #pragma once
 
 #include "plan/diagnostic.hpp"
+#include "plan/file.hpp"
 #include "plan/model.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
@@ -14,19 +15,10 @@
 // Finding, reading and reporting the plan for a command.
 namespace wave::cli {
 
-struct PlanPath {
-  std::filesystem::path path; // the file to read
-  std::string shown;          // how messages name it
-};
-
-// Where the plan is: `option` (--plan, relative to the current directory),
-// else `git config wave.plan` (relative to the work tree root), else
-// wave.toml at the work tree root. `repo` may be null outside a repository
-// when `option` is given; otherwise it throws Error.
-PlanPath resolve_plan_path(git_repository* repo, const std::string& option);
-
-// The file's contents; throws Error (128) naming the file when unreadable.
-std::string read_plan_file(const PlanPath& where);
+// Where the plan is and reading it (plan/file.hpp), as the commands name them.
+using plan::PlanPath;
+using plan::read_plan_file;
+using plan::resolve_plan_path;
 
 // Prints every diagnostic to stderr as "file:line:col: error: ..." with its
 // hint line; "error:"/"warning:"/"note:" are coloured when stderr is a terminal.

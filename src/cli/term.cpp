@@ -113,8 +113,8 @@ ColorInputs env_inputs(int fd) {
 } // namespace
 
 Painter painter_for_stdout(std::optional<ColorWhen> flag, const std::optional<std::string>& color_wave,
-                           const std::optional<std::string>& color_ui) {
-  ColorInputs in = env_inputs(1);
+                           const std::optional<std::string>& color_ui, int fd) {
+  ColorInputs in = env_inputs(fd);
   in.flag = flag;
   in.color_wave = color_wave;
   in.color_ui = color_ui;

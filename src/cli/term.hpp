@@ -49,10 +49,11 @@ private:
   bool m_enabled;
 };
 
-// Decides colour for stdout (fd 1) from the environment and, when given, the
-// repository's configuration.
+// Decides colour for stdout (fd 1; or `fd`, where a command's output goes
+// instead) from the environment and, when given, the repository's
+// configuration.
 Painter painter_for_stdout(std::optional<ColorWhen> flag, const std::optional<std::string>& color_wave,
-                           const std::optional<std::string>& color_ui);
+                           const std::optional<std::string>& color_ui, int fd = 1);
 Painter painter_for_stderr();
 
 // The width of the terminal `out` writes to; 80 when it cannot tell.

@@ -1,13 +1,14 @@
 #include "cli/wave_context.hpp"
 
 #include "cli/plan_loader.hpp"
-#include "cli/remote_run.hpp"
-#include "cli/run_select.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "flow/recover.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
+#include "remote/publish.hpp"
+#include "remote/remote_run.hpp"
+#include "run/select.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"
 
@@ -64,7 +65,7 @@ void print_notes(const std::vector<std::string>& notes) {
 // the only one, or the named one, on the remote.
 std::string run_name(git_repository* repo, const std::string& run_option, const std::string& remote_option) {
   try {
-    return select_run(repo, run_option);
+    return run::select_run(repo, run_option);
   } catch (const Error&) {
     // Not here: on the remote named, else on the one the plan here names.
     const std::string remote = !remote_option.empty() ? remote_option : remote_of(repo, run_option, "");

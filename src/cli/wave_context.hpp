@@ -2,9 +2,9 @@
 
 #include "cli/interrupt.hpp"
 #include "flow/recover.hpp"
-#include "flow/remote.hpp"
 #include "git/handle.hpp"
 #include "plan/model.hpp"
+#include "remote/remote.hpp"
 #include "run/lock.hpp"
 #include "run/store.hpp"
 

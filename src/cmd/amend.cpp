@@ -2,11 +2,13 @@
 // the waves not yet started (flow/amend).
 #include "cmd/commands.hpp"
 
-#include "cli/start_wave.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "flow/amend.hpp"
+#include "flow/start_wave.hpp"
 #include "git/check.hpp"
+#include "remote/publish.hpp"
+#include "render/start_output.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -30,11 +32,13 @@ int amend(const cli::Args& args) {
   parser.remote(remote_option);
   parser.parse(args);
 
-  cli::StartOptions start;
+  flow::StartOptions start;
   start.plan_option = plan_option;
-  cli::StartPlace place = cli::prepare_start(start);
+  render::StartPrinter printer(stdout, false); // the plan's diagnostics
+  flow::StartPlace place = flow::prepare_start(start, printer);
   git_repository* repo = place.repo.get();
-  std::optional<flow::RemoteRun> remote = cli::remote_for_start(place, remote_option);
+  std::optional<flow::RemoteRun> remote =
+      flow::remote_for_start(place, cli::remote_of(repo, place.run_name, remote_option));
   const auto lock = cli::lock_run(repo, place.run_name, "amend", nullptr, remote ? &*remote : nullptr);
   flow::AmendInput in;
   in.repo = repo;

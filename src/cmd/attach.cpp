@@ -3,7 +3,7 @@
 
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
-#include "flow/tmux.hpp"
+#include "runner/tmux.hpp"
 
 #include <fmt/format.h>
 

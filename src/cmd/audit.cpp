@@ -4,15 +4,15 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/finding_json.hpp"
-#include "cli/junit_output.hpp"
-#include "cli/remote_run.hpp"
 #include "core/error.hpp"
 #include "gate/branch_audit.hpp"
 #include "git/check.hpp"
 #include "git/remote.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
+#include "remote/remote_run.hpp"
+#include "render/finding_json.hpp"
+#include "render/junit_output.hpp"
 #include "run/branch.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"
@@ -101,11 +101,11 @@ Json to_json(const std::vector<Audited>& all, bool pass) {
   for (const auto& a : all) {
     Json violations = Json::array();
     for (const auto& f : a.audit.findings) {
-      violations.push_back(cli::finding_json(f));
+      violations.push_back(render::finding_json(f));
     }
     Json restored = Json::array();
     for (const auto& f : a.restored) {
-      restored.push_back(cli::finding_json(f));
+      restored.push_back(render::finding_json(f));
     }
     branches.push_back({{"branch", a.branch},
                         {"run", a.audit.run},
@@ -171,7 +171,7 @@ int audit(const cli::Args& args) {
   parser.color(color_flag);
   parser.parse(args);
   if (!junit.empty()) {
-    cli::check_junit_path(junit);
+    render::check_junit_path(junit);
   }
 
   const git::Repo repo = git::open();
@@ -281,7 +281,7 @@ int audit(const cli::Args& args) {
     pass = pass && a.audit.findings.empty();
   }
   if (!junit.empty()) {
-    cli::write_junit(junit, "git wave audit", {junit_suite(all)});
+    render::write_junit(junit, "git wave audit", {junit_suite(all)});
   }
   if (json) {
     fmt::print("{}\n", to_json(all, pass).dump(2));

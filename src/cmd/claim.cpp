@@ -3,7 +3,6 @@
 // machines drain a wave without a lead handing out tasks.
 #include "cmd/commands.hpp"
 
-#include "cli/remote_run.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/identity.hpp"
@@ -11,6 +10,8 @@
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "remote/remote_run.hpp"
+#include "run/brief.hpp"
 #include "run/claims.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"
@@ -107,7 +108,8 @@ int claim(const cli::Args& args) {
     }
     fmt::print("\n");
     std::fflush(stdout);
-    return prompt({"--run", run_name, agent.name});
+    fmt::print("{}", run::run_brief(repo.get(), run_name, agent.name));
+    return exit_code::ok;
   }
   cli::fetch_run(root, remote, run_name);
   run::reconcile_own_claims(repo.get(), run_name);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cli/app.hpp"
+#include "cli/parser.hpp"
 
 // One entry function per subcommand, each in src/cmd/<name>.cpp.
 namespace wave::cmd {

@@ -3,8 +3,8 @@
 #include "cli/term.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
-#include "flow/decide.hpp"
 #include "git/check.hpp"
+#include "runner/decide.hpp"
 #include "util/strings.hpp"
 
 #include <fmt/format.h>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "cli/app.hpp"
+#include "cli/parser.hpp"
 #include "run/state.hpp"
 
 // The body shared by `git wave accept`, `skip` and `relaunch`: a person's
-// decision about one agent, recorded in the run (flow/decide.hpp).
+// decision about one agent, recorded in the run (runner/decide.hpp).
 namespace wave::cmd {
 
 int decide_command(const cli::Args& args, run::ActionKind kind);

@@ -1,16 +1,16 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/finding_json.hpp"
 #include "cli/interrupt.hpp"
-#include "cli/junit_output.hpp"
 #include "cli/progress.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
 #include "gate/gate.hpp"
-#include "gate/record.hpp"
+#include "gate/wave_gate.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "render/finding_json.hpp"
+#include "render/junit_output.hpp"
 #include "util/duration.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
@@ -27,7 +27,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-using cli::finding_json;
+using render::finding_json;
 
 Json report_json(const cli::WaveContext& ctx, const gate::GateReport& r, const std::filesystem::path& logs) {
   Json tips = Json::object();
@@ -221,7 +221,7 @@ int gate(const cli::Args& args) {
     throw UsageError("--bisect and --no-bisect cannot be used together", {"see 'git wave gate -h'"});
   }
   if (!junit.empty()) {
-    cli::check_junit_path(junit);
+    render::check_junit_path(junit);
   }
 
   cli::WaveContext ctx = cli::lock_wave(run, wave, "gate", remote);
@@ -236,8 +236,8 @@ int gate(const cli::Args& args) {
     }
     return exit_code::ok;
   }
-  const plan::Ownership ownership(ctx.plan);
-  gate::GateInput in = gate::gate_input(ctx.repo.get(), ctx.plan, ownership, ctx.stored.state, w);
+  gate::WaveGate wave_gate(ctx.repo.get(), ctx.plan, ctx.stored.state, w);
+  gate::GateInput& in = wave_gate.input();
   in.jobs = jobs;
   in.bisect = !no_bisect;
   if (parser.given("--bisect")) {
@@ -259,12 +259,11 @@ int gate(const cli::Args& args) {
   gate::GateReport report;
   {
     cli::ProgressReporter progress(progress_out, cli::live_terminal(::fileno(progress_out)), progress_paint);
-    report = gate::run_gate(in, progress);
+    report = wave_gate.run(progress);
   }
-  gate::record_gate(ctx.repo.get(), ctx.run_name(), run::WaveId::of(ctx.stored.state, w), report);
   cli::publish_after(ctx.repo.get(), ctx.remote);
   if (!junit.empty()) {
-    cli::write_junit(junit, "git wave gate", {cli::gate_suite(ctx.run_name(), w.label, report)});
+    render::write_junit(junit, "git wave gate", {render::gate_suite(ctx.run_name(), w.label, report)});
   }
 
   if (json) {

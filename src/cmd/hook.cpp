@@ -1,6 +1,5 @@
 #include "cmd/commands.hpp"
 
-#include "cli/hook_install.hpp"
 #include "cli/term.hpp"
 #include "cmd/hook_receive.hpp"
 #include "core/error.hpp"
@@ -9,6 +8,7 @@
 #include "git/hooks.hpp"
 #include "git/repo.hpp"
 #include "git/staged.hpp"
+#include "git/wave_hooks.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "run/branch.hpp"
@@ -307,8 +307,8 @@ int install_or_uninstall(const std::string& action) {
   const git::Repo repo = git::open();
   const bool bare = git_repository_is_bare(repo.get()) == 1;
   if (action == "install") {
-    const auto result = bare ? cli::install_pre_receive(repo.get()) : cli::install_pre_commit(repo.get());
-    fmt::print("{}\n", cli::describe(result));
+    const auto result = bare ? git::install_pre_receive(repo.get()) : git::install_pre_commit(repo.get());
+    fmt::print("{}\n", git::describe(result));
     if (bare) {
       fmt::print("{}\n", check_pushed_objects(repo.get()));
     }
@@ -317,7 +317,7 @@ int install_or_uninstall(const std::string& action) {
   const std::string name = bare ? "pre-receive" : "pre-commit";
   const git::HooksDir dir = git::hooks_dir(repo.get());
   const std::string hook = (dir.path / name).string();
-  switch (git::uninstall_hook(dir.path, name, bare ? cli::pre_receive_marker() : cli::pre_commit_marker())) {
+  switch (git::uninstall_hook(dir.path, name, bare ? git::pre_receive_marker() : git::pre_commit_marker())) {
   case git::HookRemoval::removed:
     fmt::print("removed the {} hook '{}'\n", name, hook);
     break;

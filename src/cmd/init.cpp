@@ -1,11 +1,11 @@
 // git wave init: a commented starter plan, and the pre-commit hook.
 #include "cmd/commands.hpp"
 
-#include "cli/hook_install.hpp"
 #include "cli/plan_loader.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "git/wave_hooks.hpp"
 #include "git/worktree.hpp"
 #include "plan/gate_guess.hpp"
 #include "plan/parse.hpp"
@@ -240,7 +240,7 @@ int init(const cli::Args& args) {
   std::optional<git::HookInstall> hook;
   if (!options.no_hooks) {
     try {
-      hook = cli::install_pre_commit(repo.get());
+      hook = git::install_pre_commit(repo.get());
     } catch (const Error& e) {
       auto hints = e.hints();
       hints.push_back("or run 'git wave init --no-hooks' and add the check to your hook setup yourself");
@@ -258,7 +258,7 @@ int init(const cli::Args& args) {
   }
   fmt::print("{}\n", summary_of_gate(starter.gate));
   if (hook) {
-    fmt::print("{}\n", cli::describe(*hook));
+    fmt::print("{}\n", git::describe(*hook));
   } else {
     fmt::print("the pre-commit hook was not installed (--no-hooks); 'git wave start' installs it\n");
   }

@@ -5,16 +5,17 @@
 // commits there and pushes with plain git.
 #include "cmd/commands.hpp"
 
-#include "cli/hook_install.hpp"
-#include "cli/remote_run.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/remote.hpp"
 #include "git/repo.hpp"
+#include "git/wave_hooks.hpp"
 #include "git/worktree.hpp"
 #include "plan/parse.hpp"
+#include "remote/remote_run.hpp"
 #include "run/branch.hpp"
+#include "run/brief.hpp"
 #include "run/store.hpp"
 #include "util/strings.hpp"
 
@@ -156,12 +157,12 @@ int join(const cli::Args& args) {
   }
 
   try {
-    const auto install = cli::install_pre_commit(repo.get());
-    fmt::print(stderr, "{}\n", cli::describe(install));
+    const auto install = git::install_pre_commit(repo.get());
+    fmt::print(stderr, "{}\n", git::describe(install));
   } catch (const Error& e) {
     fmt::print(stderr, "{} {}\n", err(cli::Color::yellow, "warning:"), e.what());
   }
-  const auto wiring = cli::pre_commit_wiring(worktree);
+  const auto wiring = git::pre_commit_wiring(worktree);
   if (!wiring.runs) {
     fmt::print(stderr, "{} no hook will check commits in '{}': {}\n", err(cli::Color::yellow, "warning:"),
                worktree.string(), wiring.detail);
@@ -170,7 +171,8 @@ int join(const cli::Args& args) {
              "joined run '{}' as agent '{}' in '{}': commit there, then 'git push' sends '{}' to '{}'\n",
              run_name, agent, worktree.string(), branch, remote);
   std::fflush(stderr);
-  return prompt({"--run", run_name, "--worktree", worktree.string(), agent});
+  fmt::print("{}", run::run_brief(repo.get(), run_name, agent, worktree));
+  return exit_code::ok;
 }
 
 } // namespace wave::cmd

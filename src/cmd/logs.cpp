@@ -4,8 +4,8 @@
 
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
-#include "flow/runner.hpp"
 #include "run/store.hpp"
+#include "runner/runner.hpp"
 #include "util/log_cap.hpp"
 
 #include <fmt/format.h>

@@ -2,13 +2,13 @@
 
 #include "cli/color.hpp"
 #include "cli/plan_loader.hpp"
-#include "cli/plan_output.hpp"
 #include "cli/term.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "render/plan_output.hpp"
 
 #include <fmt/format.h>
 
@@ -130,7 +130,7 @@ int plan(const cli::Args& args) {
   const int code = valid ? exit_code::ok : exit_code::fatal;
 
   if (format == Format::json) {
-    const auto doc = cli::plan_json(where.shown, result.plan ? &*result.plan : nullptr,
+    const auto doc = render::plan_json(where.shown, result.plan ? &*result.plan : nullptr,
                                     schedule ? &*schedule : nullptr, result.diagnostics, effective_split);
     fmt::print("{}\n", doc.dump(2));
     return code;
@@ -145,15 +145,15 @@ int plan(const cli::Args& args) {
   }
   switch (format) {
   case Format::dot:
-    fmt::print("{}", cli::plan_dot(*result.plan, *schedule));
+    fmt::print("{}", render::plan_dot(*result.plan, *schedule));
     break;
   case Format::mermaid:
-    fmt::print("{}", cli::plan_mermaid(*result.plan, *schedule));
+    fmt::print("{}", render::plan_mermaid(*result.plan, *schedule));
     break;
   case Format::text:
   case Format::json: {
     const auto paint = cli::stdout_painter(color_flag, r);
-    fmt::print("{}", cli::plan_text(*result.plan, *schedule, result.diagnostics, effective_split, paint));
+    fmt::print("{}", render::plan_text(*result.plan, *schedule, result.diagnostics, effective_split, paint));
     break;
   }
   }

@@ -1,11 +1,11 @@
 // git wave release AGENT: give a claimed agent back (see claim.cpp).
 #include "cmd/commands.hpp"
 
-#include "cli/remote_run.hpp"
 #include "core/error.hpp"
 #include "git/check.hpp"
 #include "git/remote.hpp"
 #include "git/repo.hpp"
+#include "remote/remote_run.hpp"
 #include "run/claims.hpp"
 #include "util/strings.hpp"
 

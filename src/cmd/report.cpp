@@ -4,14 +4,14 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/report_output.hpp"
-#include "cli/run_select.hpp"
 #include "core/error.hpp"
 #include "git/repo.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "render/report_output.hpp"
 #include "report/gather.hpp"
 #include "report/svg.hpp"
+#include "run/select.hpp"
 #include "run/store.hpp"
 
 #include <fmt/format.h>
@@ -56,7 +56,7 @@ int report(const cli::Args& args) {
   parser.parse(args);
 
   const git::Repo repo = git::open();
-  const std::string run_name = cli::select_run(repo.get(), run_option);
+  const std::string run_name = run::select_run(repo.get(), run_option);
   const auto stored = run::load(repo.get(), run_name);
   if (!stored) {
     throw Error(fmt::format("there is no run '{}'", run_name), exit_code::fatal,
@@ -87,11 +87,11 @@ int report(const cli::Args& args) {
     written.push_back(html_path);
   }
   if (json) {
-    fmt::print("{}\n", cli::report_json(result).dump(2));
+    fmt::print("{}\n", render::report_json(result).dump(2));
     return exit_code::ok;
   }
   const cli::Painter paint = cli::stdout_painter(color_flag, repo.get());
-  fmt::print("{}", cli::report_text(result, paint));
+  fmt::print("{}", render::report_text(result, paint));
   for (const auto& path : written) {
     fmt::print("wrote '{}'\n", path);
   }

@@ -1,21 +1,23 @@
-// git wave run: launch, supervise and land the whole plan (flow/runner).
+// git wave run: launch, supervise and land the whole plan (runner/runner).
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/hook_install.hpp"
 #include "cli/progress.hpp"
-#include "cli/run_view.hpp"
-#include "cli/start_wave.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
-#include "flow/runner.hpp"
-#include "flow/tmux.hpp"
+#include "flow/start_wave.hpp"
 #include "git/repo.hpp"
+#include "git/wave_hooks.hpp"
 #include "plan/parse.hpp"
 #include "plan/preset.hpp"
 #include "plan/schedule.hpp"
+#include "remote/publish.hpp"
+#include "render/run_view.hpp"
+#include "render/start_output.hpp"
 #include "run/decisions.hpp"
 #include "run/store.hpp"
+#include "runner/runner.hpp"
+#include "runner/tmux.hpp"
 #include "util/duration.hpp"
 #include "util/file.hpp"
 #include "util/process.hpp"
@@ -155,6 +157,67 @@ void hint_squash(git_repository* repo, const std::string& run_name) {
              err(cli::Color::yellow, "hint:"));
 }
 
+// --dry-run: what the run would start and launch, changing nothing.
+void print_dry_run(const plan::Plan& plan, const run::State* state, const std::string& run_name,
+                   const std::vector<std::string>& next_agents, const std::string& agent, bool tmux) {
+  const run::WaveRun* w = state != nullptr ? state->current() : nullptr;
+  if (w == nullptr || w->status == run::WaveStatus::merged) {
+    if (next_agents.empty()) {
+      fmt::print("run '{}' is complete: nothing to launch\n", run_name);
+      return;
+    }
+    fmt::print("would start wave {} of run '{}'\n", next_label(plan, state), run_name);
+  }
+  const std::string label =
+      w != nullptr && w->status != run::WaveStatus::merged ? w->label : next_label(plan, state);
+  for (const auto& name : next_agents) {
+    if (!agent.empty() && name != agent) {
+      continue;
+    }
+    const auto how = plan::agent_launch(plan, name, git::self_path());
+    fmt::print("would launch {} (wave {}): {}\n", name, label,
+               how.command.empty() ? std::string("(no launch command in the plan)") : how.command);
+    if (!how.preset.empty()) {
+      fmt::print("  preset {}; environment GIT_WAVE_RUN, GIT_WAVE_AGENT, GIT_WAVE_WAVE, GIT_WAVE_BRIEF, "
+                 "GIT_WAVE_ATTEMPT, the brief on stdin\n",
+                 how.preset);
+      for (const auto& f : how.files) {
+        fmt::print("  writes {} in its worktree:\n", util::quote(f.path.string()));
+        for (const auto& line : util::split(util::trim(f.content), '\n')) {
+          fmt::print("    {}\n", line);
+        }
+      }
+      for (const auto& pattern : how.exclude) {
+        fmt::print("  excludes {} (the repository's info/exclude)\n", pattern);
+      }
+    }
+  }
+  if (tmux) {
+    fmt::print("each in a window of tmux session '{}'\n", flow::tmux_session(run_name));
+  }
+  fmt::print("at most {} at a time, {} apart; timeout {}, idle timeout {}, {} retr{}\n", plan.max_parallel,
+             util::format_duration(plan.runner.stagger), util::format_duration(plan.runner.timeout),
+             util::format_duration(plan.runner.idle_timeout), plan.runner.retries,
+             plan.runner.retries == 1 ? "y" : "ies");
+}
+
+// Everything the next wave needs is checked before anything starts: how to
+// launch each agent (`recorded`: the run has started, with its own plan).
+void require_launch_commands(const plan::Plan& plan, const std::vector<std::string>& next_agents,
+                             bool recorded) {
+  for (const auto& name : next_agents) {
+    if (plan::agent_launch(plan, name, git::self_path()).command.empty()) {
+      throw Error(
+          fmt::format("the plan says not how to launch agent '{}'", name), exit_code::fatal,
+          {"set agent = \"claude-code\" (or codex, gemini, aider) in [run] of wave.toml, or on the agent; or "
+           "launch = \"...\": a command that reads the brief on stdin and works in the worktree",
+           recorded ? "commit it, then 'git wave amend' lets this run take it"
+                    : "commit it, then run 'git wave run' again",
+           "or start the wave and launch the agents yourself: 'git wave start', then 'git wave gate'"});
+    }
+  }
+}
+
 } // namespace
 
 int run(const cli::Args& args) {
@@ -205,12 +268,12 @@ int run(const cli::Args& args) {
                                *missing == "flock" ? "util-linux" : *missing)});
     }
   }
-  cli::StartOptions start;
+  flow::StartOptions start;
   start.plan_option = plan_option;
   start.jobs = std::max(1U, std::thread::hardware_concurrency());
-  start.color = color_flag;
-  start.launched = true;
-  cli::StartPlace place = cli::prepare_start(start);
+  // Under --json, start's own lines would break the stream: they go to stderr.
+  render::StartPrinter start_printer(json ? stderr : stdout, true);
+  flow::StartPlace place = flow::prepare_start(start, start_printer);
   git_repository* repo = place.repo.get();
   const std::string run_name = place.run_name;
 
@@ -238,65 +301,14 @@ int run(const cli::Args& args) {
   }
 
   if (dry_run) {
-    const run::WaveRun* w = stored ? stored->state.current() : nullptr;
-    if (w == nullptr || w->status == run::WaveStatus::merged) {
-      if (next_agents.empty()) {
-        fmt::print("run '{}' is complete: nothing to launch\n", run_name);
-        return exit_code::ok;
-      }
-      fmt::print("would start wave {} of run '{}'\n", next_label(plan, stored ? &stored->state : nullptr),
-                 run_name);
-    }
-    const std::string label = w != nullptr && w->status != run::WaveStatus::merged
-                                  ? w->label
-                                  : next_label(plan, stored ? &stored->state : nullptr);
-    const std::vector<std::string>& agents = next_agents;
-    for (const auto& name : agents) {
-      if (!agent.empty() && name != agent) {
-        continue;
-      }
-      const auto how = plan::agent_launch(plan, name, cli::self_path());
-      fmt::print("would launch {} (wave {}): {}\n", name, label,
-                 how.command.empty() ? std::string("(no launch command in the plan)") : how.command);
-      if (!how.preset.empty()) {
-        fmt::print("  preset {}; environment GIT_WAVE_RUN, GIT_WAVE_AGENT, GIT_WAVE_WAVE, GIT_WAVE_BRIEF, "
-                   "GIT_WAVE_ATTEMPT, the brief on stdin\n",
-                   how.preset);
-        for (const auto& f : how.files) {
-          fmt::print("  writes {} in its worktree:\n", util::quote(f.path.string()));
-          for (const auto& line : util::split(util::trim(f.content), '\n')) {
-            fmt::print("    {}\n", line);
-          }
-        }
-        for (const auto& pattern : how.exclude) {
-          fmt::print("  excludes {} (the repository's info/exclude)\n", pattern);
-        }
-      }
-    }
-    if (tmux) {
-      fmt::print("each in a window of tmux session '{}'\n", flow::tmux_session(run_name));
-    }
-    fmt::print("at most {} at a time, {} apart; timeout {}, idle timeout {}, {} retr{}\n", plan.max_parallel,
-               util::format_duration(plan.runner.stagger), util::format_duration(plan.runner.timeout),
-               util::format_duration(plan.runner.idle_timeout), plan.runner.retries,
-               plan.runner.retries == 1 ? "y" : "ies");
+    print_dry_run(plan, stored ? &stored->state : nullptr, run_name, next_agents, agent, tmux);
     return exit_code::ok;
   }
-  // Everything the next wave needs is checked before anything starts.
-  for (const auto& name : next_agents) {
-    if (plan::agent_launch(plan, name, cli::self_path()).command.empty()) {
-      throw Error(
-          fmt::format("the plan says not how to launch agent '{}'", name), exit_code::fatal,
-          {"set agent = \"claude-code\" (or codex, gemini, aider) in [run] of wave.toml, or on the agent; or "
-           "launch = \"...\": a command that reads the brief on stdin and works in the worktree",
-           stored ? "commit it, then 'git wave amend' lets this run take it"
-                  : "commit it, then run 'git wave run' again",
-           "or start the wave and launch the agents yourself: 'git wave start', then 'git wave gate'"});
-    }
-  }
+  require_launch_commands(plan, next_agents, stored.has_value());
 
   const cli::KillChildrenOnSignal interrupts;
-  std::optional<flow::RemoteRun> remote = cli::remote_for_start(place, remote_option);
+  std::optional<flow::RemoteRun> remote =
+      flow::remote_for_start(place, cli::remote_of(repo, run_name, remote_option));
   const auto lock = cli::lock_run(repo, run_name, "run", nullptr, remote ? &*remote : nullptr);
   const cli::Painter paint = cli::stdout_painter(color_flag, repo);
   std::vector<std::string> notify_commands = place.committed.plan.runner.notify;
@@ -315,41 +327,28 @@ int run(const cli::Args& args) {
   if (no_bisect || parser.given("--bisect")) {
     options.bisect_runs = no_bisect ? 0 : static_cast<int>(bisect_runs);
   }
-  options.self = cli::self_path();
+  options.self = git::self_path();
   flow::RunHooks hooks;
   const bool live = !json && cli::live_terminal(1);
-  cli::RunView view(stdout, live, paint, git_repository_path(repo), run_name);
+  render::RunView view(stdout, live, paint, git_repository_path(repo), run_name);
+  start_printer.paint_with(cli::stdout_painter(color_flag, repo, json ? 2 : 1));
   hooks.start_next = [&]() {
-    cli::StartOutcome outcome = cli::StartOutcome::ready;
     view.pause();
-    const int code = json ? [&] {
-      // Under --json, start's own lines would break the stream: it goes to stderr.
-      std::fflush(stdout);
-      const int out = ::dup(1);
-      ::dup2(2, 1);
-      const int c = cli::start_locked(place, start, &outcome);
-      std::fflush(stdout);
-      ::dup2(out, 1);
-      ::close(out);
-      return c;
-    }()
-                          : cli::start_locked(place, start, &outcome);
-    if (remote) {
-      cli::publish_start(repo, *remote);
+    const flow::StartReport started = flow::start_wave(place, start, start_printer);
+    start_printer.finish(started);
+    if (remote && flow::publish_start(repo, *remote)) {
+      render::print_published(*remote);
     }
     view.resume();
-    if (outcome == cli::StartOutcome::complete) {
+    if (started.outcome == flow::StartOutcome::complete) {
       return false;
-    }
-    if (code != exit_code::ok && outcome != cli::StartOutcome::setup_failed) {
-      throw Exit(code);
     }
     if (const auto now = run::load(repo, run_name); now && now->state.current()) {
       flow::Event e;
       e.type = "started";
       e.at = run::now_text();
       e.wave = now->state.current()->label;
-      e.ok = outcome == cli::StartOutcome::ready;
+      e.ok = started.outcome == flow::StartOutcome::ready;
       e.detail = e.ok ? "wave started" : "some setup failed";
       hooks.emit(e);
     }

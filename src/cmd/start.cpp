@@ -1,8 +1,11 @@
 #include "cmd/commands.hpp"
 
-#include "cli/start_wave.hpp"
+#include "cli/color.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
+#include "flow/start_wave.hpp"
+#include "remote/publish.hpp"
+#include "render/start_output.hpp"
 #include "util/duration.hpp"
 
 #include <fmt/format.h>
@@ -52,24 +55,26 @@ int start(const cli::Args& args) {
                      {"every agent needs its own worktree, e.g. --worktrees '../wt/{run}/{agent}'"});
   }
 
-  cli::StartOptions options;
+  flow::StartOptions options;
   options.plan_option = plan_option;
   options.wave = wave;
   options.worktrees = worktrees;
   options.jobs = jobs;
   options.setup_timeout = *timeout;
   options.no_hooks = no_hooks;
-  options.color = color_flag;
-  cli::StartPlace place = cli::prepare_start(options);
+  render::StartPrinter printer(stdout, false);
+  flow::StartPlace place = flow::prepare_start(options, printer);
   // From here on this start is the only command changing the run; what a
   // killed one left (a merge half done) is finished before deciding.
   const cli::KillChildrenOnSignal interrupts;
-  auto remote = cli::remote_for_start(place, remote_option);
+  auto remote =
+      flow::remote_for_start(place, cli::remote_of(place.repo.get(), place.run_name, remote_option));
   const auto lock =
       cli::lock_run(place.repo.get(), place.run_name, "start", nullptr, remote ? &*remote : nullptr);
-  const int code = cli::start_locked(place, options);
-  if (remote) {
-    cli::publish_start(place.repo.get(), *remote);
+  printer.paint_with(cli::stdout_painter(color_flag, place.repo.get()));
+  const int code = printer.finish(flow::start_wave(place, options, printer));
+  if (remote && flow::publish_start(place.repo.get(), *remote)) {
+    render::print_published(*remote);
   }
   return code;
 }

@@ -4,21 +4,21 @@
 #include "cmd/commands.hpp"
 
 #include "cli/color.hpp"
-#include "cli/hook_install.hpp"
-#include "cli/remote_run.hpp"
-#include "cli/run_select.hpp"
 #include "cli/wave_context.hpp"
 #include "core/error.hpp"
-#include "flow/remote.hpp"
 #include "git/check.hpp"
 #include "git/repo.hpp"
+#include "git/wave_hooks.hpp"
 #include "plan/ownership.hpp"
 #include "plan/parse.hpp"
 #include "plan/schedule.hpp"
+#include "remote/remote.hpp"
+#include "remote/remote_run.hpp"
 #include "run/claims.hpp"
 #include "run/decisions.hpp"
 #include "run/inspect.hpp"
 #include "run/lock.hpp"
+#include "run/select.hpp"
 #include "run/store.hpp"
 #include "util/duration.hpp"
 #include "util/strings.hpp"
@@ -341,7 +341,7 @@ int status(const cli::Args& args) {
   git::require_full_history(repo.get());
   std::string run_name;
   try {
-    run_name = cli::select_run(repo.get(), run_option);
+    run_name = run::select_run(repo.get(), run_option);
   } catch (const Error&) {
     if (remote_option.empty()) {
       throw;
@@ -393,7 +393,7 @@ int status(const cli::Args& args) {
         row.view = run::inspect_agent(repo.get(), plan, ownership, *index, a);
       }
       if (row.view.worktree_present && current->status != run::WaveStatus::merged) {
-        row.hook = cli::pre_commit_wiring(a.worktree);
+        row.hook = git::pre_commit_wiring(a.worktree);
       }
       rows.push_back(std::move(row));
     }

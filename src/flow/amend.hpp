@@ -43,7 +43,7 @@ Amended amend(const AmendInput& in);
 
 // Why `state` (recorded with plan `was`) cannot take plan `now`, one phrase
 // each; empty when it can. What amend checks, and what a clone checks of an
-// amended state it fetches (flow/verify_state).
+// amended state it fetches (remote/verify_state).
 std::vector<std::string> amend_problems(const plan::Plan& was, const plan::Plan& now,
                                         const run::State& state);
 

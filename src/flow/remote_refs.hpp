@@ -6,7 +6,7 @@
 #include <string>
 
 // Small questions about refs and commits that fetching, syncing and
-// publishing a run kept on a remote share (flow/remote).
+// publishing a run kept on a remote share (remote/remote).
 namespace wave::flow::refs {
 
 bool same(const git_oid& a, const git_oid& b);

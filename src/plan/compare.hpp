@@ -6,7 +6,7 @@
 #include <vector>
 
 // What differs between two plans, in the words a lead reads: the plan bound
-// at a run's start against one a fetched state records (flow/verify_state).
+// at a run's start against one a fetched state records (remote/verify_state).
 namespace wave::plan {
 
 // Each difference of `other` from `bound`, one phrase each, e.g. "agent 'a'

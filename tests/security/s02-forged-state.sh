@@ -2,7 +2,7 @@
 # Attack, issue 17 item 2: a forged run state fetched from a remote. The
 # server here is a plain bare repository WITHOUT git wave's hook (a forge,
 # a server set up by hand): an agent with push access writes the run's
-# state. The lead verifies every state it fetches (flow/verify_state) and
+# state. The lead verifies every state it fetches (remote/verify_state) and
 # refuses, loudly and changing nothing here:
 # - a child of the state whose recorded plan gives the agent '**', empties
 #   another's ownership, drops `protected` and changes the gate command to

@@ -1,6 +1,6 @@
 #include <catch.hpp>
 
-#include "flow/attempt.hpp"
+#include "runner/attempt.hpp"
 
 #include <chrono>
 #include <fstream>

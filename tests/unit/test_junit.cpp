@@ -1,7 +1,7 @@
 #include <catch.hpp>
 
-#include "cli/junit_output.hpp"
 #include "core/error.hpp"
+#include "render/junit_output.hpp"
 #include "report/junit.hpp"
 
 #include <cstdlib>
@@ -140,7 +140,7 @@ TEST_CASE("junit: a gate's report, a case per step, the failing one with its log
   r.bisect_runs = 2;
   r.culprits = {"a"};
 
-  const auto suite = cli::gate_suite("r", "1", r);
+  const auto suite = render::gate_suite("r", "1", r);
   REQUIRE(suite.cases.size() == 5);
   CHECK(suite.name == "git wave gate: run r, wave 1");
   CHECK(suite.timestamp == "2026-12-06T07:00:00Z");
@@ -169,11 +169,11 @@ TEST_CASE("junit: a gate's report, a case per step, the failing one with its log
   CHECK(xml.find("cc: error: &lt;oops&gt; red\n") != std::string::npos);
 
   const auto file = dir / "gate.xml";
-  cli::write_junit(file, "git wave gate", {suite});
+  render::write_junit(file, "git wave gate", {suite});
   std::ifstream in(file);
   CHECK(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()) == xml);
-  CHECK_THROWS_AS(cli::check_junit_path(dir / "missing" / "gate.xml"), Error);
-  CHECK_THROWS_AS(cli::check_junit_path(dir), Error);
-  CHECK_NOTHROW(cli::check_junit_path(file));
+  CHECK_THROWS_AS(render::check_junit_path(dir / "missing" / "gate.xml"), Error);
+  CHECK_THROWS_AS(render::check_junit_path(dir), Error);
+  CHECK_NOTHROW(render::check_junit_path(file));
   std::filesystem::remove_all(dir);
 }

@@ -1,17 +1,17 @@
 #include <catch.hpp>
 
-#include "cli/run_view.hpp"
+#include "render/run_view.hpp"
 
 using namespace wave;
 
 namespace {
 
-cli::WaveView two_agents() {
-  cli::WaveView v;
+render::WaveView two_agents() {
+  render::WaveView v;
   v.run = "demo";
   v.label = "2";
   v.elapsed = std::chrono::seconds(80);
-  cli::AgentView a;
+  render::AgentView a;
   a.name = "parser";
   a.state = "running";
   a.attempt = 2;
@@ -19,7 +19,7 @@ cli::WaveView two_agents() {
   a.commits = 1;
   a.files = 3;
   a.last = "writing tests for the lexer";
-  cli::AgentView b;
+  render::AgentView b;
   b.name = "docs";
   b.state = "queued";
   v.agents = {a, b};
@@ -29,7 +29,7 @@ cli::WaveView two_agents() {
 } // namespace
 
 TEST_CASE("run view: a line per agent, the wave's heading above", "[run_view]") {
-  const auto lines = cli::render(two_agents(), 120, cli::Painter(false));
+  const auto lines = render::render(two_agents(), 120, cli::Painter(false));
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] == "wave 2 of run 'demo': 1 running, 0 done of 2, 1m20s");
   CHECK(lines[1].find("parser") == 2);
@@ -46,24 +46,24 @@ TEST_CASE("run view: no line is wider than the terminal, painted or not", "[run_
   v.agents[0].last = std::string(300, 'x');
   v.gate = {"audit parser: pass", "candidate: pass", "gate 'make test': running"};
   for (const std::size_t width : {20U, 40U, 80U}) {
-    for (const auto& line : cli::render(v, width, cli::Painter(false))) {
+    for (const auto& line : render::render(v, width, cli::Painter(false))) {
       CHECK(line.size() < width);
     }
   }
-  const auto painted = cli::render(v, 60, cli::Painter(true));
+  const auto painted = render::render(v, 60, cli::Painter(true));
   CHECK(painted[1].find("\x1b[33mrunning") != std::string::npos);
-  CHECK(cli::render(v, 200, cli::Painter(false)).back().rfind("  gate: audit parser: pass · candidate", 0) == 0);
+  CHECK(render::render(v, 200, cli::Painter(false)).back().rfind("  gate: audit parser: pass · candidate", 0) == 0);
 }
 
 TEST_CASE("run view: log lines lose colours, cursor moves and what a carriage return overwrote", "[run_view]") {
-  CHECK(cli::printable_log_line("\x1b[1;32mok\x1b[0m done  ") == "ok done");
-  CHECK(cli::printable_log_line("\x1b]0;title\a50%\r100% built") == "100% built");
-  CHECK(cli::printable_log_line("bell\a") == "bell\\x07");
-  CHECK(cli::printable_log_line("a terminal's line\r") == "a terminal's line");
+  CHECK(render::printable_log_line("\x1b[1;32mok\x1b[0m done  ") == "ok done");
+  CHECK(render::printable_log_line("\x1b]0;title\a50%\r100% built") == "100% built");
+  CHECK(render::printable_log_line("bell\a") == "bell\\x07");
+  CHECK(render::printable_log_line("a terminal's line\r") == "a terminal's line");
 }
 
 TEST_CASE("run view: nothing to draw between waves", "[run_view]") {
-  CHECK(cli::render(cli::WaveView{}, 80, cli::Painter(false)).empty());
+  CHECK(render::render(render::WaveView{}, 80, cli::Painter(false)).empty());
 }
 
 TEST_CASE("run view: what an agent spent, as its agent CLI reports it, before its last log line",
@@ -73,7 +73,7 @@ TEST_CASE("run view: what an agent spent, as its agent CLI reports it, before it
   v.agents[1].state = "running";
   v.agents[1].attempt = 1;
   v.agents[1].spent = run::Usage{std::nullopt, 1, 600, 20};
-  const auto lines = cli::render(v, 200, cli::Painter(false));
+  const auto lines = render::render(v, 200, cli::Painter(false));
   REQUIRE(lines.size() == 3);
   CHECK(lines[1].find("3 files  $0.0123 4 turns 12.3k tok  writing tests") != std::string::npos);
   CHECK(lines[2].find("1 turn 620 tok") != std::string::npos);

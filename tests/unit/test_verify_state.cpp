@@ -1,9 +1,9 @@
 #include <catch.hpp>
 
-#include "flow/verify_state.hpp"
 #include "gate_support.hpp"
 #include "plan/compare.hpp"
 #include "plan/parse.hpp"
+#include "remote/verify_state.hpp"
 #include "run/store.hpp"
 
 #include <algorithm>
