@@ -165,26 +165,41 @@ bool park_agent_worktree(git_repository* repo, const fs::path& path, const std::
   return true;
 }
 
-std::vector<Parked> parked_worktrees(git_repository* repo, const run::State& state, const git_oid& tip) {
+namespace {
+
+// The registered worktrees of the agents of the run's merged waves, each once.
+std::vector<git::LinkedWorktree> merged_agents_worktrees(git_repository* repo, const run::State& state) {
   const auto linked = git::linked_worktrees(repo);
-  std::vector<fs::path> out;
+  std::vector<git::LinkedWorktree> out;
   for (const auto& wave : state.waves) {
     if (wave.status != run::WaveStatus::merged) {
       continue;
     }
     for (const auto& a : wave.agents) {
-      const auto w = a.worktree.empty() ? std::nullopt : git::find_worktree(linked, a.worktree);
-      if (!w || !w->present || !w->checked_out || w->initializing || util::starts_with(w->head, "refs/") ||
-          std::find(out.begin(), out.end(), w->path) != out.end() || !movable(repo, w->path)) {
-        continue;
+      auto w = a.worktree.empty() ? std::nullopt : git::find_worktree(linked, a.worktree);
+      if (w && std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.path == w->path; })) {
+        out.push_back(std::move(*w));
       }
-      const auto head = git::parse_oid(w->head);
-      if (!head || (git_oid_equal(&*head, &tip) == 0 && git_graph_descendant_of(repo, &tip, &*head) != 1)) {
-        git_error_clear();
-        continue; // commits of a person's there, which a switch would leave behind
-      }
-      out.push_back(w->path);
     }
+  }
+  return out;
+}
+
+} // namespace
+
+std::vector<Parked> parked_worktrees(git_repository* repo, const run::State& state, const git_oid& tip) {
+  std::vector<fs::path> out;
+  for (const auto& w : merged_agents_worktrees(repo, state)) {
+    if (!w.present || !w.checked_out || w.initializing || util::starts_with(w.head, "refs/") ||
+        !movable(repo, w.path)) {
+      continue;
+    }
+    const auto head = git::parse_oid(w.head);
+    if (!head || (git_oid_equal(&*head, &tip) == 0 && git_graph_descendant_of(repo, &tip, &*head) != 1)) {
+      git_error_clear();
+      continue; // commits of a person's there, which a switch would leave behind
+    }
+    out.push_back(w.path);
   }
   std::vector<std::optional<std::vector<std::string>>> seen(out.size());
   util::parallel_for(out.size(), util::cores(), [&](std::size_t i) { seen[i] = clean_but_ignored(out[i]); });
@@ -198,19 +213,11 @@ std::vector<Parked> parked_worktrees(git_repository* repo, const run::State& sta
 }
 
 std::vector<fs::path> vanished_worktrees(git_repository* repo, const run::State& state) {
-  const auto linked = git::linked_worktrees(repo);
   std::vector<fs::path> out;
-  for (const auto& wave : state.waves) {
-    if (wave.status != run::WaveStatus::merged) {
-      continue;
-    }
-    for (const auto& a : wave.agents) {
-      const auto w = a.worktree.empty() ? std::nullopt : git::find_worktree(linked, a.worktree);
-      std::error_code ec;
-      if (w && !w->present && !fs::exists(w->path, ec) &&
-          std::find(out.begin(), out.end(), w->path) == out.end()) {
-        out.push_back(w->path);
-      }
+  for (const auto& w : merged_agents_worktrees(repo, state)) {
+    std::error_code ec;
+    if (!w.present && !fs::exists(w.path, ec)) {
+      out.push_back(w.path);
     }
   }
   return out;
