@@ -272,13 +272,14 @@ void switch_worktree(const fs::path& path, std::string_view branch, const fs::pa
         rel = rel.parent_path(); // a folder, "name/"
       }
       if (rel.empty() || std::any_of(rel.begin(), rel.end(), [](const fs::path& c) { return c == ".."; })) {
-        throw Error(fmt::format("'git status' named '{}' in '{}', which is not a path inside it", entry,
-                                path.string()));
+        throw Error(fmt::format("'git status' named {} in {}, which is not a path inside it",
+                                util::quote(entry), util::quote(path.string())));
       }
       fs::path gone = path / rel;
       fs::remove_all(gone, ec);
       if (ec) {
-        throw Error(fmt::format("cannot delete '{}' from '{}': {}", entry, path.string(), ec.message()));
+        throw Error(fmt::format("cannot delete {} from {}: {}", util::quote(entry),
+                                util::quote(path.string()), ec.message()));
       }
       // Folders that held nothing else go too, as `git clean -d` has them.
       for (gone = gone.parent_path();
